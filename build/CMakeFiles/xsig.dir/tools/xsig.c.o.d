@@ -1,0 +1,2 @@
+CMakeFiles/xsig.dir/tools/xsig.c.o: /work/main/tools/xsig.c \
+ /usr/include/stdc-predef.h

@@ -1,0 +1,369 @@
+/*
+ * xsig: one signal API for Windows and POSIX.
+ *
+ * Conventions used throughout this header:
+ * - Functions that can fail return 0 (or a non-negative count) on success and
+ *   a negative XSIG_E* code on failure; xsig_strerror() names it.
+ * - "Async-signal-safe" means callable from a native POSIX signal handler.
+ *   xsig handlers do NOT run in signal context (see docs/delivery.md), so
+ *   most programs never need that guarantee.
+ * - Signal numbers are the native ones where the platform has them.
+ */
+#ifndef XSIG_H
+#define XSIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(XSIG_SHARED)
+# if defined(XSIG_BUILDING)
+#  define XSIG_API __declspec(dllexport)
+# else
+#  define XSIG_API __declspec(dllimport)
+# endif
+#elif defined(__GNUC__) && defined(XSIG_BUILDING)
+# define XSIG_API __attribute__((visibility("default")))
+#else
+# define XSIG_API
+#endif
+
+#define XSIG_VERSION_MAJOR 0
+#define XSIG_VERSION_MINOR 1
+#define XSIG_VERSION_PATCH 0
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+
+#define XSIG_EINVAL    (-1)  /* invalid argument (bad signal, flags, pointer) */
+#define XSIG_ENOSYS    (-2)  /* not supported on this platform */
+#define XSIG_ESRCH     (-3)  /* no such process (or it has exited) */
+#define XSIG_EPERM     (-4)  /* not allowed to signal that process */
+#define XSIG_EAGAIN    (-5)  /* queue full: the signal was not queued */
+#define XSIG_ETIMEDOUT (-6)  /* the time-out expired */
+#define XSIG_EINTR     (-7)  /* interrupted: signal handlers ran */
+#define XSIG_ENOMEM    (-8)  /* out of memory */
+#define XSIG_ENOTINIT  (-9)  /* xsig_init() has not been called */
+#define XSIG_ESYS      (-10) /* an operating-system call failed */
+#define XSIG_ERANGE    (-11) /* a number is out of range */
+#define XSIG_ENOGRACE  (-12) /* no graceful way to deliver to that process */
+#define XSIG_ECHILD    (-13) /* not a child of this process */
+#define XSIG_ERR_MAX_  (-13)
+
+/* Returns a static, never-NULL English description of an XSIG_E* code
+ * ("unknown error -99" style text for codes it does not know, from a static
+ * buffer; that one case is not thread-safe). Async-signal-safe for known codes. */
+XSIG_API const char *xsig_strerror(int err);
+
+/* Returns the short name of an XSIG_E* code ("EINVAL"), or "E?" if unknown. */
+XSIG_API const char *xsig_errname(int err);
+
+/* ------------------------------------------------------------------------ */
+/* Signal numbers                                                           */
+
+#ifdef _WIN32
+/* The CRT's numbers where it has the signal, Linux numbers for the rest. */
+# define XSIG_HUP    1
+# define XSIG_INT    2
+# define XSIG_QUIT   3
+# define XSIG_ILL    4
+# define XSIG_TRAP   5
+# define XSIG_BUS    7
+# define XSIG_FPE    8
+# define XSIG_KILL   9
+# define XSIG_USR1  10
+# define XSIG_SEGV  11
+# define XSIG_USR2  12
+# define XSIG_PIPE  13
+# define XSIG_ALRM  14
+# define XSIG_TERM  15
+# define XSIG_CHLD  17
+# define XSIG_CONT  18
+# define XSIG_STOP  19
+# define XSIG_TSTP  20
+# define XSIG_BREAK 21
+# define XSIG_ABRT  22
+# define XSIG_WINCH 28
+#else
+# include <signal.h>
+# define XSIG_HUP   SIGHUP
+# define XSIG_INT   SIGINT
+# define XSIG_QUIT  SIGQUIT
+# define XSIG_ILL   SIGILL
+# define XSIG_TRAP  SIGTRAP
+# define XSIG_BUS   SIGBUS
+# define XSIG_FPE   SIGFPE
+# define XSIG_KILL  SIGKILL
+# define XSIG_USR1  SIGUSR1
+# define XSIG_SEGV  SIGSEGV
+# define XSIG_USR2  SIGUSR2
+# define XSIG_PIPE  SIGPIPE
+# define XSIG_ALRM  SIGALRM
+# define XSIG_TERM  SIGTERM
+# define XSIG_CHLD  SIGCHLD
+# define XSIG_CONT  SIGCONT
+# define XSIG_STOP  SIGSTOP
+# define XSIG_TSTP  SIGTSTP
+# define XSIG_ABRT  SIGABRT
+# define XSIG_WINCH SIGWINCH
+/* BREAK exists only on Windows. On POSIX this number names it so that it can
+ * be parsed and printed, but every operation on it fails with XSIG_ENOSYS. */
+# define XSIG_BREAK 127
+#endif
+
+/* First and last real-time signal (34 and 64 on Windows; the C library's
+ * SIGRTMIN/SIGRTMAX on POSIX, which are not compile-time constants there). */
+#define XSIG_RTMIN (xsig_rtmin())
+#define XSIG_RTMAX (xsig_rtmax())
+XSIG_API int xsig_rtmin(void);
+XSIG_API int xsig_rtmax(void);
+
+/* Largest signal number plus one; every valid signal is in 1..XSIG_NSIG-1. */
+#define XSIG_NSIG 65
+
+/* Returns 1 if sig is a signal of this platform, 0 if not (XSIG_BREAK on
+ * POSIX, 0, numbers the platform does not have). Async-signal-safe. */
+XSIG_API int xsig_valid(int sig);
+
+/* Returns 1 for a real-time (queued) signal, 0 otherwise. Async-signal-safe. */
+XSIG_API int xsig_is_realtime(int sig);
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                    */
+
+/* Parses "TERM", "SIGTERM", "sigterm", "15", "RTMIN+3", "SIGRTMAX-1".
+ * Returns the signal number, XSIG_EINVAL for text that names no signal (or
+ * NULL), XSIG_ENOSYS for a signal this platform lacks ("BREAK" on POSIX).
+ * "0" parses as 0 (the existence check of kill). Async-signal-safe. */
+XSIG_API int xsig_parse(const char *name);
+
+/* Writes the name without "SIG" ("TERM", "RTMIN+3") into buf (NUL-terminated,
+ * truncated to size). Returns the name's length, or XSIG_EINVAL for an
+ * unknown number. XSIG_BREAK gives "BREAK" on every platform. Async-signal-safe. */
+XSIG_API int xsig_name(int sig, char *buf, size_t size);
+
+/* Returns a static description like strsignal() ("Terminated"), or NULL for a
+ * number that names no signal. Thread-safe and async-signal-safe. */
+XSIG_API const char *xsig_describe(int sig);
+
+/* ------------------------------------------------------------------------ */
+/* Signal sets: hold every xsig signal of the platform.                     */
+
+typedef struct xsig_sigset { uint64_t bits[2]; } xsig_sigset_t;
+
+/* All return 0, or XSIG_EINVAL for a NULL set or a number that is no signal
+ * (XSIG_ENOSYS for XSIG_BREAK on POSIX). xsig_sigismember returns 1 or 0.
+ * All are async-signal-safe. */
+XSIG_API int xsig_sigemptyset(xsig_sigset_t *set);
+XSIG_API int xsig_sigfillset(xsig_sigset_t *set);  /* every valid signal */
+XSIG_API int xsig_sigaddset(xsig_sigset_t *set, int sig);
+XSIG_API int xsig_sigdelset(xsig_sigset_t *set, int sig);
+XSIG_API int xsig_sigismember(const xsig_sigset_t *set, int sig);
+XSIG_API int xsig_sigisempty(const xsig_sigset_t *set);
+/* dst = a & b, dst = a | b (dst may alias a or b). */
+XSIG_API int xsig_sigandset(xsig_sigset_t *dst, const xsig_sigset_t *a,
+                            const xsig_sigset_t *b);
+XSIG_API int xsig_sigorset(xsig_sigset_t *dst, const xsig_sigset_t *a,
+                           const xsig_sigset_t *b);
+
+/* ------------------------------------------------------------------------ */
+/* Info record                                                              */
+
+/* Why a signal arrived. */
+#define XSIG_SI_RAISE   1 /* xsig_raise() in this process */
+#define XSIG_SI_USER    2 /* sent by a process (kill) */
+#define XSIG_SI_QUEUE   3 /* queued with a value (sigqueue/xsig_queue) */
+#define XSIG_SI_CONSOLE 4 /* a Windows console control event */
+#define XSIG_SI_FAULT   5 /* a hardware fault on the receiving thread */
+#define XSIG_SI_KERNEL  6 /* sent by the kernel or the system (POSIX SI_KERNEL, timers, ...) */
+
+typedef struct xsig_info {
+  int signo;        /* the signal */
+  int code;         /* XSIG_SI_* */
+  int64_t pid;      /* sender's pid, from the operating system; 0 if unknown */
+  intptr_t value;   /* the queued value (XSIG_SI_QUEUE), else 0 */
+  int event;        /* XSIG_SI_CONSOLE: the CTRL_*_EVENT number; else 0 */
+  int subcode;      /* XSIG_SI_FAULT: the fault kind; else 0 */
+  void *addr;       /* XSIG_SI_FAULT: the faulting address; else NULL */
+} xsig_info_t;
+
+/* ------------------------------------------------------------------------ */
+/* Library lifetime and delivery                                            */
+
+/* Initialises the library for this process. The calling thread becomes the
+ * delivery thread (see xsig_set_delivery_thread). Calls nest: each successful
+ * xsig_init needs one xsig_shutdown.
+ * POSIX: creates one non-blocking close-on-exec pipe; no thread.
+ * Windows: creates one event, installs a console control handler and starts
+ * the receiving thread for signals from other processes.
+ * Errors: XSIG_ESYS, XSIG_ENOMEM. Not async-signal-safe; thread-safe. */
+XSIG_API int xsig_init(void);
+
+/* Undoes xsig_init. The last call restores every disposition the library
+ * replaced (including handlers other code had installed before) and frees
+ * everything. Returns 0 or XSIG_ENOTINIT. */
+XSIG_API int xsig_shutdown(void);
+
+/* Makes the calling thread the one that asynchronous signals are steered to.
+ * Windows: an APC is queued to it when a signal arrives from the console or
+ * another process, so its handlers run at its next alertable wait
+ * (SleepEx(..., TRUE), WaitFor*Ex(..., TRUE), xsig_sleep, ...).
+ * POSIX: no effect beyond bookkeeping; handlers run in xsig_dispatch and the
+ * xsig waiting helpers on whichever thread calls them.
+ * Returns 0, XSIG_ENOTINIT or XSIG_ESYS. */
+XSIG_API int xsig_set_delivery_thread(void);
+
+#ifdef _WIN32
+typedef void *xsig_os_handle_t;   /* a HANDLE */
+#else
+typedef int xsig_os_handle_t;     /* a file descriptor */
+#endif
+
+/* Returns the waitable object that becomes ready when a signal arrives: a
+ * readable fd on POSIX (for poll/epoll), an event HANDLE on Windows (for
+ * WaitForMultipleObjects). It stays ready until xsig_dispatch() is called.
+ * Do not read, close or reset it. Returns -1 / NULL before xsig_init. */
+XSIG_API xsig_os_handle_t xsig_waitable(void);
+
+/* Runs, on the calling thread, the handler of every pending signal that the
+ * calling thread does not block, in order: standard signals lowest first, then
+ * queued real-time signals lowest first, FIFO within a signal. Returns the
+ * number of handlers run (0 if none), or XSIG_ENOTINIT.
+ * Not async-signal-safe; thread-safe (concurrent callers split the work). */
+XSIG_API int xsig_dispatch(void);
+
+/* ------------------------------------------------------------------------ */
+/* Dispositions                                                             */
+
+typedef void (*xsig_handler_t)(int sig, const xsig_info_t *info, void *arg);
+
+#define XSIG_DFL ((xsig_handler_t)0)
+#define XSIG_IGN ((xsig_handler_t)1)
+
+/* Flags for xsig_action_t.flags */
+#define XSIG_RESETHAND 0x1  /* reset to XSIG_DFL when the handler is entered */
+#define XSIG_NODEFER   0x2  /* do not block the signal while its handler runs */
+#define XSIG_FOREIGN   0x100 /* (output only) a non-xsig handler was installed */
+
+typedef struct xsig_action {
+  xsig_handler_t handler;  /* a function, XSIG_DFL or XSIG_IGN */
+  void *arg;               /* passed to handler */
+  xsig_sigset_t mask;      /* also blocked while the handler runs */
+  int flags;               /* XSIG_RESETHAND | XSIG_NODEFER */
+} xsig_action_t;
+
+/* Like sigaction(): if act is not NULL, installs it for sig; if old is not
+ * NULL, stores the previous action there first. Setting XSIG_IGN discards a
+ * pending instance (all queued ones for real-time signals).
+ * Errors: XSIG_EINVAL (bad signal, KILL or STOP with a handler or IGN, unknown
+ * flags), XSIG_ENOSYS (BREAK on POSIX), XSIG_ENOTINIT, XSIG_ESYS.
+ * Windows: installing a handler for INT re-enables Ctrl-C for a process that
+ * was started in a new process group.
+ * Thread-safe; not async-signal-safe. */
+XSIG_API int xsig_action(int sig, const xsig_action_t *act, xsig_action_t *old);
+
+/* Shorthand: installs handler with an empty mask, no flags, arg NULL. */
+XSIG_API int xsig_handle(int sig, xsig_handler_t handler);
+
+/* ------------------------------------------------------------------------ */
+/* Masks, pending, raising                                                  */
+
+#define XSIG_BLOCK   0
+#define XSIG_UNBLOCK 1
+#define XSIG_SETMASK 2
+
+/* Like pthread_sigmask() for the calling thread. KILL and STOP are silently
+ * left out. If the change unblocks a pending signal, its handler runs on this
+ * thread before the call returns (POSIX rule). set may be NULL (query).
+ * POSIX: this is the thread's kernel mask. Windows: a per-thread mask kept
+ * by the library. Errors: XSIG_EINVAL, XSIG_ENOTINIT. */
+XSIG_API int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old);
+
+/* Stores the set of signals pending for the process or the calling thread.
+ * Errors: XSIG_EINVAL, XSIG_ENOTINIT. */
+XSIG_API int xsig_sigpending(xsig_sigset_t *set);
+
+/* Sends sig to the calling process with code XSIG_SI_RAISE. If the calling
+ * thread does not block it, its handler runs on this thread before return
+ * (as raise() does); a default action that terminates ends the process (on
+ * Windows with the exit code of docs/exit-status.md: INT -> 0xC000013A).
+ * Returns 0, XSIG_EINVAL, XSIG_ENOSYS, XSIG_ENOTINIT, or XSIG_EAGAIN for a
+ * real-time signal whose queue is full. */
+XSIG_API int xsig_raise(int sig);
+
+/* Like sigqueue() to self: raises a real-time (or any) signal with a value. */
+XSIG_API int xsig_raise_value(int sig, intptr_t value);
+
+/* ------------------------------------------------------------------------ */
+/* Waiting                                                                  */
+
+/* Like sigtimedwait(): takes one pending signal of set (without running its
+ * handler) and stores its info. timeout_ms < 0 waits forever, 0 polls.
+ * Returns the signal number, XSIG_ETIMEDOUT, XSIG_EINVAL (empty set) or
+ * XSIG_ENOTINIT. As with sigwait(), block the set in every thread first, or
+ * a signal may be delivered to a handler instead.
+ * Thread-safe; not async-signal-safe. */
+XSIG_API int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info);
+
+/* Like sigsuspend(): replaces the thread's mask by mask, waits until at least
+ * one handler has run, restores the mask. Returns XSIG_EINTR (always, like
+ * sigsuspend's -1/EINTR), or XSIG_EINVAL, XSIG_ENOTINIT. */
+XSIG_API int xsig_sigsuspend(const xsig_sigset_t *mask);
+
+/* Interruptible sleep: returns 0 after ms milliseconds, or XSIG_EINTR as soon
+ * as signal handlers have run on this thread (the EINTR analog). */
+XSIG_API int xsig_sleep(unsigned ms);
+
+/* Interruptible wait for an fd to become readable (POSIX) or a HANDLE to be
+ * signalled (Windows). timeout_ms < 0 waits forever. Returns 1 when h is
+ * ready, XSIG_EINTR if handlers ran first, XSIG_ETIMEDOUT, or XSIG_ESYS. */
+XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
+
+/* ------------------------------------------------------------------------ */
+/* Counters                                                                 */
+
+typedef struct xsig_stats {
+  uint64_t received;    /* signals accepted (any source) */
+  uint64_t dispatched;  /* handlers run */
+  uint64_t dropped;     /* real-time signals lost because the queue was full */
+  uint64_t rejected;    /* malformed messages from other processes */
+} xsig_stats_t;
+
+/* Copies the process-wide counters. Returns 0 or XSIG_EINVAL. */
+XSIG_API int xsig_get_stats(xsig_stats_t *stats);
+
+/* Capacity of the real-time queue shared by all real-time signals. */
+#define XSIG_QUEUE_MAX 4096
+
+/* ------------------------------------------------------------------------ */
+/* Exit statuses                                                            */
+
+/* The Windows exit code xsig uses for "ended by signal sig": 0xC000013A for
+ * INT (STATUS_CONTROL_C_EXIT), else 0xE0580000 | sig. */
+#define XSIG_WIN_EXIT_BASE 0xE0580000u
+XSIG_API uint32_t xsig_win_exit_code(int sig);
+
+typedef struct xsig_status {
+  int exited;   /* 1: ended normally with code */
+  int code;     /* exit code if exited */
+  int signo;    /* signal that ended it, if !exited */
+  int core;     /* 1 if POSIX reported a core dump */
+  uint32_t raw; /* the raw value decoded */
+} xsig_status_t;
+
+/* Decodes a Windows process exit code (works on every platform). Codes that
+ * mean a signal (docs/exit-status.md) give exited = 0 and signo; any other
+ * value gives exited = 1 and code = the value. Returns 0 or XSIG_EINVAL. */
+XSIG_API int xsig_status_from_windows(uint32_t code, xsig_status_t *st);
+
+/* Decodes a POSIX wait() status (works on every platform, Linux encoding).
+ * Returns 0, or XSIG_EINVAL for a stopped/continued status or NULL st. */
+XSIG_API int xsig_status_from_wait(int wstatus, xsig_status_t *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XSIG_H */

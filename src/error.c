@@ -1,0 +1,48 @@
+#include <stdio.h>
+#include "internal.h"
+
+struct err_desc {
+  const char *name;
+  const char *text;
+};
+
+/* Indexed by -err. */
+static const struct err_desc errors[] = {
+  { "OK", "success" },
+  { "EINVAL", "invalid argument" },
+  { "ENOSYS", "not supported on this platform" },
+  { "ESRCH", "no such process" },
+  { "EPERM", "operation not permitted" },
+  { "EAGAIN", "signal queue full" },
+  { "ETIMEDOUT", "timed out" },
+  { "EINTR", "interrupted by a signal handler" },
+  { "ENOMEM", "out of memory" },
+  { "ENOTINIT", "xsig_init() has not been called" },
+  { "ESYS", "operating-system call failed" },
+  { "ERANGE", "number out of range" },
+  { "ENOGRACE", "no graceful way to signal that process" },
+  { "ECHILD", "not a child of this process" },
+};
+
+static const struct err_desc *find(int err)
+{
+  if (err > 0 || err < XSIG_ERR_MAX_)
+    return NULL;
+  return &errors[-err];
+}
+
+const char *xsig_strerror(int err)
+{
+  static char unknown[32];
+  const struct err_desc *d = find(err);
+  if (d)
+    return d->text;
+  snprintf(unknown, sizeof unknown, "unknown error %d", err);
+  return unknown;
+}
+
+const char *xsig_errname(int err)
+{
+  const struct err_desc *d = find(err);
+  return d ? d->name : "E?";
+}

@@ -1,0 +1,98 @@
+/* Shared internals: the process-wide signal state and what each platform
+ * folder provides to it (src/unix/os.h, src/win/os.h). */
+#ifndef XSIG_INTERNAL_H
+#define XSIG_INTERNAL_H
+
+#include "xsig.h"
+#include "os.h"
+
+/* What the default disposition does. */
+enum xsig__dfl { XSIG__DFL_TERM, XSIG__DFL_CORE, XSIG__DFL_IGN, XSIG__DFL_STOP, XSIG__DFL_CONT };
+
+struct xsig__sigdesc {
+  int sig;
+  const char *name;  /* without "SIG" */
+  const char *desc;
+  int dfl;           /* enum xsig__dfl */
+};
+
+/* The platform's table of named (non-real-time) signals, in sigtable.c. */
+extern const struct xsig__sigdesc xsig__sigtable[];
+extern const int xsig__sigtable_len;
+
+const struct xsig__sigdesc *xsig__sigdesc(int sig);
+int xsig__dfl_kind(int sig);
+
+/* Returns 0 if sig may be used in signal operations, else XSIG_EINVAL or
+ * XSIG_ENOSYS (BREAK on POSIX). */
+int xsig__check(int sig);
+
+/* --- the process-wide state, src/signal.c; all under xsig__lock --------- */
+
+/* Accepts one signal. Applies IGN (discard), coalesces standard signals,
+ * queues real-time ones. Returns 0 or XSIG_EAGAIN (queue full, counted). */
+int xsig__post(const xsig_info_t *info);
+
+/* Removes the first pending signal that is in set (or, with set NULL, the
+ * first not in mask) and stores its info and current action. Returns the
+ * signal, or 0 if none. Applies XSIG_RESETHAND. Caller holds the lock. */
+int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
+                      xsig_info_t *info, xsig_action_t *act);
+
+/* Runs a taken signal: its handler under the right mask, or the default. */
+void xsig__deliver(const xsig_info_t *info, const xsig_action_t *act);
+
+/* Copies the action of sig (for platform code on the arrival path). */
+void xsig__action_get(int sig, xsig_action_t *act);
+
+int xsig__is_initialised(void);
+void xsig__pending_locked(xsig_sigset_t *set);
+void xsig__stats_add_rejected(void);
+void xsig__reset_after_fork(void);
+
+/* The lock around the state. */
+void xsig__lock(void);
+void xsig__unlock(void);
+
+/* Set helpers that skip the checks (sig known valid). */
+void xsig__set_add(xsig_sigset_t *set, int sig);
+void xsig__set_del(xsig_sigset_t *set, int sig);
+int xsig__set_has(const xsig_sigset_t *set, int sig);
+
+/* --- what each platform provides (src/unix/signal.c, src/win/signal.c) - */
+
+int xsig__os_init(void);
+void xsig__os_shutdown(void);
+/* Installs act as the native disposition of sig (called under the lock). */
+int xsig__os_install(int sig, const xsig_action_t *act, int *foreign);
+/* Restores the native disposition found before xsig first installed one. */
+void xsig__os_restore(int sig);
+/* Moves signals that arrived asynchronously into the state; resets the
+ * waitable object. */
+void xsig__os_collect(void);
+/* Called under the lock after xsig__post accepted a signal. */
+void xsig__os_posted_locked(const xsig_info_t *info);
+/* Carries out the default action of sig (may not return). */
+void xsig__os_default_action(int sig);
+/* Sends a signal to this process for whichever thread can take it (the
+ * caller blocks it): POSIX through the kernel, Windows into the state. */
+int xsig__os_send_self(const xsig_info_t *info);
+/* Raise with the default disposition in place. */
+int xsig__os_raise_default(int sig);
+/* The calling thread's mask. */
+void xsig__os_mask_get(xsig_sigset_t *mask);
+void xsig__os_mask_set(const xsig_sigset_t *mask);
+/* Called on the handler's thread after a handler returned. */
+void xsig__os_handler_done(const xsig_info_t *info);
+/* Makes the waitable object ready and, on Windows, alerts the delivery thread. */
+void xsig__os_wake(void);
+/* Waits for h (if has_h), for the waitable object, or (Windows) an APC.
+ * Returns 1 if h is ready, 0 on a wake-up, XSIG_ETIMEDOUT or XSIG_ESYS. */
+int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms);
+/* Handlers run so far on the calling thread (src/signal.c). */
+unsigned long xsig__handlers_done(void);
+xsig__mutex_t *xsig__state_mutex(void);
+void xsig__os_extra_stats(xsig_stats_t *stats);
+void xsig__os_pending_extra(xsig_sigset_t *set);
+
+#endif

@@ -1,0 +1,376 @@
+/* The process-wide signal state shared by both platforms: dispositions,
+ * pending standard signals, the real-time queue, and dispatch. */
+#include <string.h>
+#include "internal.h"
+
+struct rt_node {
+  xsig_info_t info;
+  int next;
+};
+
+static xsig__mutex_t state_lock = XSIG__MUTEX_INIT;
+static int refs;
+static xsig_action_t actions[XSIG_NSIG];
+static int foreign[XSIG_NSIG];     /* a non-xsig handler was replaced */
+static int installed[XSIG_NSIG];   /* xsig changed the native disposition */
+static xsig_sigset_t std_pending;
+static xsig_info_t std_info[XSIG_NSIG];
+static struct rt_node rt_nodes[XSIG_QUEUE_MAX];
+static int rt_free;
+static int rt_head[XSIG_NSIG], rt_tail[XSIG_NSIG];
+static xsig_stats_t stats;
+static XSIG__TLS unsigned long handlers_done;
+
+unsigned long xsig__handlers_done(void) { return handlers_done; }
+
+void xsig__lock(void) { xsig__mutex_lock(&state_lock); }
+void xsig__unlock(void) { xsig__mutex_unlock(&state_lock); }
+xsig__mutex_t *xsig__state_mutex(void) { return &state_lock; }
+
+static void reset_state_locked(void)
+{
+  int i;
+  memset(actions, 0, sizeof actions);
+  memset(foreign, 0, sizeof foreign);
+  memset(installed, 0, sizeof installed);
+  memset(&std_pending, 0, sizeof std_pending);
+  memset(&stats, 0, sizeof stats);
+  for (i = 0; i < XSIG_QUEUE_MAX; i++)
+    rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
+  rt_free = 0;
+  for (i = 0; i < XSIG_NSIG; i++)
+    rt_head[i] = rt_tail[i] = -1;
+}
+
+int xsig__is_initialised(void) { return refs > 0; }
+
+int xsig_init(void)
+{
+  int err = 0;
+  xsig__lock();
+  if (refs == 0) {
+    reset_state_locked();
+    err = xsig__os_init();
+  }
+  if (err == 0)
+    refs++;
+  xsig__unlock();
+  return err;
+}
+
+int xsig_shutdown(void)
+{
+  int sig;
+  xsig__lock();
+  if (refs == 0) {
+    xsig__unlock();
+    return XSIG_ENOTINIT;
+  }
+  if (--refs == 0) {
+    for (sig = 1; sig < XSIG_NSIG; sig++)
+      if (installed[sig])
+        xsig__os_restore(sig);
+    xsig__os_shutdown();
+    reset_state_locked();
+  }
+  xsig__unlock();
+  return 0;
+}
+
+/* The child of fork() starts with nothing pending (POSIX) and a lock that
+ * some other thread of the parent may have held. */
+void xsig__reset_after_fork(void)
+{
+  int i;
+  xsig__mutex_reinit(&state_lock);
+  memset(&std_pending, 0, sizeof std_pending);
+  for (i = 0; i < XSIG_QUEUE_MAX; i++)
+    rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
+  rt_free = 0;
+  for (i = 0; i < XSIG_NSIG; i++)
+    rt_head[i] = rt_tail[i] = -1;
+}
+
+static void rt_push_locked(const xsig_info_t *info)
+{
+  int sig = info->signo, n = rt_free;
+  rt_free = rt_nodes[n].next;
+  rt_nodes[n].info = *info;
+  rt_nodes[n].next = -1;
+  if (rt_tail[sig] < 0)
+    rt_head[sig] = n;
+  else
+    rt_nodes[rt_tail[sig]].next = n;
+  rt_tail[sig] = n;
+}
+
+static void rt_pop_locked(int sig, xsig_info_t *info)
+{
+  int n = rt_head[sig];
+  *info = rt_nodes[n].info;
+  rt_head[sig] = rt_nodes[n].next;
+  if (rt_head[sig] < 0)
+    rt_tail[sig] = -1;
+  rt_nodes[n].next = rt_free;
+  rt_free = n;
+}
+
+static void discard_pending_locked(int sig)
+{
+  xsig_info_t scratch;
+  xsig__set_del(&std_pending, sig);
+  while (rt_head[sig] >= 0)
+    rt_pop_locked(sig, &scratch);
+}
+
+int xsig__post(const xsig_info_t *info)
+{
+  int sig = info->signo;
+  xsig__lock();
+  if (actions[sig].handler == XSIG_IGN) {
+    xsig__unlock();
+    return 0;
+  }
+  if (xsig_is_realtime(sig)) {
+    if (rt_free < 0) {
+      stats.dropped++;
+      xsig__unlock();
+      return XSIG_EAGAIN;
+    }
+    rt_push_locked(info);
+  } else if (!xsig__set_has(&std_pending, sig)) {
+    xsig__set_add(&std_pending, sig);
+    std_info[sig] = *info;
+  }
+  stats.received++;
+  xsig__os_posted_locked(info);
+  xsig__unlock();
+  return 0;
+}
+
+static int wanted(int sig, const xsig_sigset_t *set, const xsig_sigset_t *mask)
+{
+  return set ? xsig__set_has(set, sig) : !xsig__set_has(mask, sig);
+}
+
+static int first_pending_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask)
+{
+  int sig;
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    if (xsig__set_has(&std_pending, sig) && wanted(sig, set, mask))
+      return sig;
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    if (rt_head[sig] >= 0 && wanted(sig, set, mask))
+      return sig;
+  return 0;
+}
+
+int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
+                      xsig_info_t *info, xsig_action_t *act)
+{
+  int sig = first_pending_locked(set, mask);
+  if (sig == 0)
+    return 0;
+  if (xsig_is_realtime(sig)) {
+    rt_pop_locked(sig, info);
+  } else {
+    xsig__set_del(&std_pending, sig);
+    *info = std_info[sig];
+  }
+  *act = actions[sig];
+  if (set == NULL && (act->flags & XSIG_RESETHAND) &&
+      act->handler != XSIG_DFL && act->handler != XSIG_IGN) {
+    memset(&actions[sig], 0, sizeof actions[sig]);
+    xsig__os_install(sig, &actions[sig], NULL);
+  }
+  return sig;
+}
+
+void xsig__deliver(const xsig_info_t *info, const xsig_action_t *act)
+{
+  xsig_sigset_t saved, during;
+  if (act->handler == XSIG_IGN)
+    return;
+  if (act->handler == XSIG_DFL) {
+    xsig__os_default_action(info->signo);
+    return;
+  }
+  xsig__os_mask_get(&saved);
+  xsig_sigorset(&during, &saved, &act->mask);
+  if (!(act->flags & XSIG_NODEFER))
+    xsig__set_add(&during, info->signo);
+  xsig__os_mask_set(&during);
+  act->handler(info->signo, info, act->arg);
+  xsig__os_mask_set(&saved);
+  handlers_done++;
+  xsig__os_handler_done(info);
+}
+
+int xsig_dispatch(void)
+{
+  xsig_sigset_t mask;
+  xsig_info_t info;
+  xsig_action_t act;
+  int n = 0;
+  if (!refs)
+    return XSIG_ENOTINIT;
+  for (;;) {
+    xsig__os_collect(); /* handlers may have raised more */
+    xsig__os_mask_get(&mask);
+    xsig__lock();
+    if (!xsig__take_locked(NULL, &mask, &info, &act)) {
+      xsig__unlock();
+      break;
+    }
+    if (act.handler != XSIG_IGN && act.handler != XSIG_DFL)
+      stats.dispatched++;
+    xsig__unlock();
+    xsig__deliver(&info, &act);
+    n += act.handler != XSIG_IGN;
+  }
+  return n;
+}
+
+void xsig__action_get(int sig, xsig_action_t *act)
+{
+  xsig__lock();
+  *act = actions[sig];
+  xsig__unlock();
+}
+
+static int check_action(int sig, const xsig_action_t *act)
+{
+  int err = xsig__check(sig);
+  if (err)
+    return err;
+  if (act == NULL)
+    return 0;
+  if (act->flags & ~(XSIG_RESETHAND | XSIG_NODEFER))
+    return XSIG_EINVAL;
+  if ((sig == XSIG_KILL || sig == XSIG_STOP) && act->handler != XSIG_DFL)
+    return XSIG_EINVAL;
+  return 0;
+}
+
+int xsig_action(int sig, const xsig_action_t *act, xsig_action_t *old)
+{
+  xsig_action_t prev;
+  int err = check_action(sig, act), was_foreign = 0;
+  if (err)
+    return err;
+  if (!refs)
+    return XSIG_ENOTINIT;
+  xsig__lock();
+  prev = actions[sig];
+  if (act)
+    err = xsig__os_install(sig, act, &was_foreign);
+  if (act && err == 0) {
+    if (!installed[sig])
+      foreign[sig] = was_foreign;
+    installed[sig] = 1;
+    actions[sig] = *act;
+    if (act->handler == XSIG_IGN)
+      discard_pending_locked(sig);
+  }
+  if (old && err == 0) {
+    *old = prev;
+    if (foreign[sig] && prev.handler == XSIG_DFL)
+      old->flags |= XSIG_FOREIGN;
+  }
+  xsig__unlock();
+  return err;
+}
+
+int xsig_handle(int sig, xsig_handler_t handler)
+{
+  xsig_action_t act;
+  memset(&act, 0, sizeof act);
+  act.handler = handler;
+  return xsig_action(sig, &act, NULL);
+}
+
+void xsig__pending_locked(xsig_sigset_t *set)
+{
+  int sig;
+  *set = std_pending;
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    if (rt_head[sig] >= 0)
+      xsig__set_add(set, sig);
+}
+
+int xsig_sigpending(xsig_sigset_t *set)
+{
+  if (set == NULL)
+    return XSIG_EINVAL;
+  if (!refs)
+    return XSIG_ENOTINIT;
+  xsig__os_collect();
+  xsig__lock();
+  xsig__pending_locked(set);
+  xsig__unlock();
+  xsig__os_pending_extra(set);
+  return 0;
+}
+
+static int raise_info(const xsig_info_t *info)
+{
+  xsig_action_t act;
+  xsig_sigset_t mask;
+  int err = xsig__check(info->signo);
+  if (err)
+    return err;
+  if (!refs)
+    return XSIG_ENOTINIT;
+  xsig__action_get(info->signo, &act);
+  if (act.handler == XSIG_IGN)
+    return 0;
+  if (act.handler == XSIG_DFL)
+    return xsig__os_raise_default(info->signo);
+  xsig__os_mask_get(&mask);
+  if (xsig__set_has(&mask, info->signo))
+    return xsig__os_send_self(info); /* another thread may take it */
+  err = xsig__post(info);
+  if (err)
+    return err;
+  xsig_dispatch();
+  return 0;
+}
+
+int xsig_raise(int sig)
+{
+  xsig_info_t info;
+  memset(&info, 0, sizeof info);
+  info.signo = sig;
+  info.code = XSIG_SI_RAISE;
+  info.pid = xsig__os_getpid();
+  return raise_info(&info);
+}
+
+int xsig_raise_value(int sig, intptr_t value)
+{
+  xsig_info_t info;
+  memset(&info, 0, sizeof info);
+  info.signo = sig;
+  info.code = XSIG_SI_QUEUE;
+  info.pid = xsig__os_getpid();
+  info.value = value;
+  return raise_info(&info);
+}
+
+void xsig__stats_add_rejected(void)
+{
+  xsig__lock();
+  stats.rejected++;
+  xsig__unlock();
+}
+
+int xsig_get_stats(xsig_stats_t *out)
+{
+  if (out == NULL)
+    return XSIG_EINVAL;
+  xsig__lock();
+  *out = stats;
+  xsig__unlock();
+  xsig__os_extra_stats(out);
+  return 0;
+}

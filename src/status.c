@@ -1,0 +1,77 @@
+/* Exit statuses: the Windows codes that mean "ended by a signal", and the
+ * POSIX wait status, decoded the same way on every platform. */
+#include <string.h>
+#include "internal.h"
+
+#define STATUS_CONTROL_C_EXIT 0xC000013Au
+
+struct code_map {
+  uint32_t lo, hi;
+  int sig;
+};
+
+/* Windows exception and exit codes that POSIX would report as a signal. */
+static const struct code_map win_codes[] = {
+  { 0xC000013Au, 0xC000013Au, XSIG_INT },  /* STATUS_CONTROL_C_EXIT */
+  { 0xC0000005u, 0xC0000005u, XSIG_SEGV }, /* access violation */
+  { 0xC00000FDu, 0xC00000FDu, XSIG_SEGV }, /* stack overflow */
+  { 0xC000001Du, 0xC000001Du, XSIG_ILL },  /* illegal instruction */
+  { 0xC0000096u, 0xC0000096u, XSIG_ILL },  /* privileged instruction */
+  { 0xC000008Eu, 0xC0000095u, XSIG_FPE },  /* float and integer faults */
+  { 0xC0000409u, 0xC0000409u, XSIG_ABRT }, /* fail fast (abort() in the UCRT) */
+  { 3u, 3u, XSIG_ABRT },                   /* abort() in older CRTs */
+};
+
+uint32_t xsig_win_exit_code(int sig)
+{
+  if (sig == XSIG_INT)
+    return STATUS_CONTROL_C_EXIT;
+  return XSIG_WIN_EXIT_BASE | (uint32_t)sig;
+}
+
+static int own_code_signal(uint32_t code)
+{
+  int sig;
+  if ((code & 0xFFFFFF00u) != XSIG_WIN_EXIT_BASE)
+    return 0;
+  sig = (int)(code & 0xFFu);
+  return (sig > 0 && sig < XSIG_NSIG) || sig == XSIG_BREAK ? sig : 0;
+}
+
+int xsig_status_from_windows(uint32_t code, xsig_status_t *st)
+{
+  size_t i;
+  if (st == NULL)
+    return XSIG_EINVAL;
+  memset(st, 0, sizeof *st);
+  st->raw = code;
+  st->signo = own_code_signal(code);
+  for (i = 0; !st->signo && i < sizeof win_codes / sizeof win_codes[0]; i++)
+    if (code >= win_codes[i].lo && code <= win_codes[i].hi)
+      st->signo = win_codes[i].sig;
+  if (!st->signo) {
+    st->exited = 1;
+    st->code = (int)code;
+  }
+  return 0;
+}
+
+/* Linux encoding: low 7 bits the signal, 0x80 the core flag, 0x7f stopped,
+ * exit code in bits 8..15. */
+int xsig_status_from_wait(int wstatus, xsig_status_t *st)
+{
+  if (st == NULL)
+    return XSIG_EINVAL;
+  memset(st, 0, sizeof *st);
+  st->raw = (uint32_t)wstatus;
+  if ((wstatus & 0x7f) == 0) {
+    st->exited = 1;
+    st->code = (wstatus >> 8) & 0xff;
+    return 0;
+  }
+  if ((wstatus & 0xff) == 0x7f || wstatus == 0xffff)
+    return XSIG_EINVAL;
+  st->signo = wstatus & 0x7f;
+  st->core = (wstatus & 0x80) != 0;
+  return 0;
+}

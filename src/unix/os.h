@@ -1,0 +1,28 @@
+/* POSIX primitives used by the shared code. */
+#ifndef XSIG_UNIX_OS_H
+#define XSIG_UNIX_OS_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+
+#define XSIG__TLS _Thread_local
+
+typedef pthread_mutex_t xsig__mutex_t;
+#define XSIG__MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
+
+static inline void xsig__mutex_lock(xsig__mutex_t *m) { pthread_mutex_lock(m); }
+static inline void xsig__mutex_unlock(xsig__mutex_t *m) { pthread_mutex_unlock(m); }
+static inline void xsig__mutex_reinit(xsig__mutex_t *m) { pthread_mutex_init(m, NULL); }
+
+static inline int64_t xsig__os_getpid(void) { return (int64_t)getpid(); }
+
+static inline int64_t xsig__os_now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#endif

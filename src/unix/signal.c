@@ -1,0 +1,381 @@
+/* POSIX delivery: one sigaction trampoline writes a fixed-size record per
+ * signal into a non-blocking pipe (write() is async-signal-safe and atomic up
+ * to PIPE_BUF); xsig_dispatch reads the pipe and runs handlers in normal
+ * context on the thread that calls it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+struct record {
+  int32_t signo;
+  int32_t code;
+  int64_t pid;
+  int64_t value;
+};
+
+static int pipe_fds[2] = { -1, -1 };
+static struct sigaction saved[XSIG_NSIG];
+static int saved_valid[XSIG_NSIG];
+/* Standard signals whose record did not fit in the pipe: never lost. */
+static uint64_t overflow_std[2];
+static uint64_t overflow_dropped;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* The value that marks a sigqueue() to self made by xsig_raise. */
+static const char raise_marker;
+
+static int code_from_siginfo(const siginfo_t *si)
+{
+  switch (si->si_code) {
+  case SI_USER:
+    return XSIG_SI_USER;
+  case SI_QUEUE:
+    if (si->si_value.sival_ptr == &raise_marker && si->si_pid == getpid())
+      return XSIG_SI_RAISE;
+    return XSIG_SI_QUEUE;
+  case SI_TKILL:
+    return si->si_pid == getpid() ? XSIG_SI_RAISE : XSIG_SI_USER;
+  default:
+    return XSIG_SI_KERNEL;
+  }
+}
+
+static void info_from_siginfo(int sig, const siginfo_t *si, xsig_info_t *info)
+{
+  memset(info, 0, sizeof *info);
+  info->signo = sig;
+  info->code = code_from_siginfo(si);
+  if (info->code != XSIG_SI_KERNEL)
+    info->pid = si->si_pid;
+  if (info->code == XSIG_SI_QUEUE)
+    info->value = (intptr_t)si->si_value.sival_ptr;
+}
+
+static void trampoline(int sig, siginfo_t *si, void *uc)
+{
+  int saved_errno = errno;
+  xsig_info_t info;
+  struct record r;
+  (void)uc;
+  info_from_siginfo(sig, si, &info);
+  r.signo = sig;
+  r.code = info.code;
+  r.pid = info.pid;
+  r.value = info.value;
+  if (write(pipe_fds[1], &r, sizeof r) != (ssize_t)sizeof r) {
+    if (xsig_is_realtime(sig))
+      __atomic_fetch_add(&overflow_dropped, 1, __ATOMIC_RELAXED);
+    else
+      __atomic_fetch_or(&overflow_std[sig >> 6], 1ull << (sig & 63), __ATOMIC_RELAXED);
+  }
+  errno = saved_errno;
+}
+
+static int make_pipe(void)
+{
+  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0)
+    return XSIG_ESYS;
+#ifdef F_SETPIPE_SZ
+  fcntl(pipe_fds[1], F_SETPIPE_SZ, 1 << 20); /* best effort: more room in storms */
+#endif
+  return 0;
+}
+
+static void close_pipe(void)
+{
+  if (pipe_fds[0] >= 0)
+    close(pipe_fds[0]);
+  if (pipe_fds[1] >= 0)
+    close(pipe_fds[1]);
+  pipe_fds[0] = pipe_fds[1] = -1;
+}
+
+/* The child must not share the parent's pipe, nor inherit its pending set. */
+static void after_fork_in_child(void)
+{
+  if (!xsig__is_initialised())
+    return;
+  xsig__reset_after_fork();
+  close_pipe();
+  memset(overflow_std, 0, sizeof overflow_std);
+  make_pipe();
+}
+
+static void register_atfork(void)
+{
+  pthread_atfork(NULL, NULL, after_fork_in_child);
+}
+
+int xsig__os_init(void)
+{
+  pthread_once(&atfork_once, register_atfork);
+  memset(overflow_std, 0, sizeof overflow_std);
+  overflow_dropped = 0;
+  return make_pipe();
+}
+
+void xsig__os_shutdown(void)
+{
+  close_pipe();
+}
+
+int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
+{
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sigemptyset(&sa.sa_mask);
+  if (act->handler == XSIG_DFL) {
+    sa.sa_handler = SIG_DFL;
+  } else if (act->handler == XSIG_IGN) {
+    sa.sa_handler = SIG_IGN;
+  } else {
+    sa.sa_sigaction = trampoline;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  }
+  if (sigaction(sig, &sa, &old) != 0)
+    return XSIG_ESYS;
+  if (!saved_valid[sig]) {
+    saved[sig] = old;
+    saved_valid[sig] = 1;
+  }
+  if (foreign)
+    *foreign = (old.sa_flags & SA_SIGINFO) ? old.sa_sigaction != trampoline
+                                           : old.sa_handler != SIG_DFL;
+  return 0;
+}
+
+void xsig__os_restore(int sig)
+{
+  if (saved_valid[sig])
+    sigaction(sig, &saved[sig], NULL);
+  saved_valid[sig] = 0;
+}
+
+static void post_record(const struct record *r)
+{
+  xsig_info_t info;
+  memset(&info, 0, sizeof info);
+  info.signo = r->signo;
+  info.code = r->code;
+  info.pid = r->pid;
+  info.value = (intptr_t)r->value;
+  xsig__post(&info);
+}
+
+static void collect_overflow(void)
+{
+  int w, sig;
+  for (w = 0; w < 2; w++) {
+    uint64_t bits = __atomic_exchange_n(&overflow_std[w], 0, __ATOMIC_RELAXED);
+    for (sig = w * 64; bits; sig++, bits >>= 1) {
+      struct record r = { 0, XSIG_SI_KERNEL, 0, 0 };
+      r.signo = sig;
+      if (bits & 1)
+        post_record(&r);
+    }
+  }
+}
+
+void xsig__os_collect(void)
+{
+  struct record buf[64];
+  ssize_t n, i;
+  if (pipe_fds[0] < 0)
+    return;
+  while ((n = read(pipe_fds[0], buf, sizeof buf)) > 0)
+    for (i = 0; i < n / (ssize_t)sizeof buf[0]; i++)
+      if (buf[i].signo > 0)
+        post_record(&buf[i]);
+  collect_overflow();
+}
+
+void xsig__os_posted_locked(const xsig_info_t *info)
+{
+  (void)info;
+}
+
+void xsig__os_wake(void)
+{
+  struct record r = { 0, 0, 0, 0 };
+  if (write(pipe_fds[1], &r, sizeof r) < 0) {
+    /* pipe full: it is readable already */
+  }
+}
+
+void xsig__os_handler_done(const xsig_info_t *info)
+{
+  (void)info;
+}
+
+static void to_native(const xsig_sigset_t *in, sigset_t *out)
+{
+  int sig;
+  sigemptyset(out);
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    if (xsig__set_has(in, sig) && xsig_valid(sig))
+      sigaddset(out, sig);
+}
+
+static void from_native(const sigset_t *in, xsig_sigset_t *out)
+{
+  int sig;
+  memset(out, 0, sizeof *out);
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    if (xsig_valid(sig) && sigismember(in, sig) == 1)
+      xsig__set_add(out, sig);
+}
+
+void xsig__os_mask_get(xsig_sigset_t *mask)
+{
+  sigset_t cur;
+  pthread_sigmask(SIG_BLOCK, NULL, &cur);
+  from_native(&cur, mask);
+}
+
+void xsig__os_mask_set(const xsig_sigset_t *mask)
+{
+  sigset_t set;
+  to_native(mask, &set);
+  pthread_sigmask(SIG_SETMASK, &set, NULL);
+}
+
+void xsig__os_default_action(int sig)
+{
+  sigset_t one;
+  if (xsig__dfl_kind(sig) == XSIG__DFL_IGN)
+    return;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+  raise(sig);
+}
+
+int xsig__os_send_self(const xsig_info_t *info)
+{
+  union sigval v;
+  v.sival_ptr = info->code == XSIG_SI_RAISE ? (void *)&raise_marker : (void *)info->value;
+  if (sigqueue(getpid(), info->signo, v) == 0)
+    return 0;
+  return errno == EAGAIN ? XSIG_EAGAIN : XSIG_ESYS;
+}
+
+int xsig__os_raise_default(int sig)
+{
+  return raise(sig) == 0 ? 0 : XSIG_ESYS;
+}
+
+void xsig__os_extra_stats(xsig_stats_t *stats)
+{
+  stats->dropped += __atomic_load_n(&overflow_dropped, __ATOMIC_RELAXED);
+}
+
+void xsig__os_pending_extra(xsig_sigset_t *set)
+{
+  sigset_t k;
+  xsig_sigset_t ks;
+  if (sigpending(&k) != 0)
+    return;
+  from_native(&k, &ks);
+  xsig_sigorset(set, set, &ks);
+}
+
+int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms)
+{
+  struct pollfd p[2];
+  int n;
+  p[0].fd = pipe_fds[0];
+  p[0].events = POLLIN;
+  p[1].fd = h;
+  p[1].events = POLLIN;
+  n = poll(p, has_h ? 2 : 1, timeout_ms);
+  if (n < 0)
+    return errno == EINTR ? 0 : XSIG_ESYS;
+  if (n == 0)
+    return XSIG_ETIMEDOUT;
+  if (has_h && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+    return 1;
+  return 0;
+}
+
+xsig_os_handle_t xsig_waitable(void)
+{
+  return pipe_fds[0];
+}
+
+int xsig_set_delivery_thread(void)
+{
+  return xsig__is_initialised() ? 0 : XSIG_ENOTINIT;
+}
+
+int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)
+{
+  sigset_t ns, os;
+  int err;
+  if (how < XSIG_BLOCK || how > XSIG_SETMASK)
+    return XSIG_EINVAL;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  if (set)
+    to_native(set, &ns);
+  err = pthread_sigmask(how == XSIG_BLOCK ? SIG_BLOCK : how == XSIG_UNBLOCK ? SIG_UNBLOCK : SIG_SETMASK,
+                        set ? &ns : NULL, &os);
+  if (err)
+    return XSIG_EINVAL;
+  if (old)
+    from_native(&os, old);
+  if (set && how != XSIG_BLOCK)
+    xsig_dispatch();
+  return 0;
+}
+
+static int take_collected(const xsig_sigset_t *set, xsig_info_t *info)
+{
+  xsig_action_t act;
+  int sig;
+  xsig__os_collect();
+  xsig__lock();
+  sig = xsig__take_locked(set, NULL, info, &act);
+  xsig__unlock();
+  return sig;
+}
+
+int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
+{
+  xsig_info_t scratch;
+  sigset_t ks;
+  siginfo_t si;
+  int64_t deadline = xsig__os_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+  int sig;
+  if (set == NULL || xsig_sigisempty(set))
+    return XSIG_EINVAL;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  if (info == NULL)
+    info = &scratch;
+  to_native(set, &ks);
+  for (;;) {
+    struct timespec ts = { 0, 0 };
+    if ((sig = take_collected(set, info)) > 0)
+      return sig;
+    if (timeout_ms > 0) {
+      int64_t left = deadline - xsig__os_now_ms();
+      if (left < 0)
+        left = 0;
+      ts.tv_sec = left / 1000;
+      ts.tv_nsec = (long)(left % 1000) * 1000000;
+    }
+    sig = timeout_ms < 0 ? sigwaitinfo(&ks, &si) : sigtimedwait(&ks, &si, &ts);
+    if (sig > 0) {
+      info_from_siginfo(sig, &si, info);
+      return sig;
+    }
+    if (errno == EAGAIN)
+      return (sig = take_collected(set, info)) > 0 ? sig : XSIG_ETIMEDOUT;
+    if (errno != EINTR)
+      return XSIG_ESYS;
+  }
+}

@@ -1,0 +1,439 @@
+/* Platform support for tests: helper processes, the watchdog, sleeping.
+ * Every process a test starts is ended when the test ends or hangs:
+ * POSIX: tracked pids killed (with their groups) at exit and by the alarm;
+ * Windows: all are in a kill-on-close job object. */
+#include <stdarg.h>
+#include "task.h"
+
+#define MAX_CHILDREN 64
+
+static int test_failed_once;
+
+void helper_say(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("\n");
+  fflush(stdout);
+}
+
+int test_expect_line(test_proc_t *p, const char *prefix, char *line, size_t size, int timeout_ms)
+{
+  char scratch[512];
+  if (line == NULL)
+    line = scratch, size = sizeof scratch;
+  while (test_read_line(p, line, size, timeout_ms) == 0)
+    if (strncmp(line, prefix, strlen(prefix)) == 0)
+      return 0;
+  return -1;
+}
+
+/* Takes one line out of p->buf if there is one. */
+static int take_line(test_proc_t *p, char *line, size_t size)
+{
+  char *nl = memchr(p->buf, '\n', p->len);
+  size_t n;
+  if (nl == NULL)
+    return -1;
+  n = (size_t)(nl - p->buf);
+  snprintf(line, size, "%.*s", (int)n, p->buf);
+  if (strlen(line) > 0 && line[strlen(line) - 1] == '\r')
+    line[strlen(line) - 1] = 0;
+  memmove(p->buf, nl + 1, p->len - n - 1);
+  p->len -= n + 1;
+  return 0;
+}
+
+#ifdef _WIN32
+#include <windows.h>
+
+static HANDLE job;
+
+static DWORD WINAPI watchdog(LPVOID arg)
+{
+  Sleep((DWORD)(uintptr_t)arg * 1000);
+  fprintf(stderr, "watchdog: test timed out\n");
+  fflush(stderr);
+  if (job)
+    TerminateJobObject(job, 1);
+  TerminateProcess(GetCurrentProcess(), 124);
+  return 0;
+}
+
+void test_platform_init(int is_helper, int timeout_s)
+{
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim;
+  SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+  if (is_helper)
+    return;
+  job = CreateJobObjectA(NULL, NULL);
+  memset(&lim, 0, sizeof lim);
+  lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  SetInformationJobObject(job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
+  CloseHandle(CreateThread(NULL, 0, watchdog, (LPVOID)(uintptr_t)timeout_s, 0, NULL));
+}
+
+void test_platform_end(void)
+{
+  if (job) {
+    TerminateJobObject(job, 1);
+    CloseHandle(job);
+    job = NULL;
+  }
+}
+
+void test_fail(const char *file, int line, const char *what)
+{
+  fprintf(stderr, "Assertion failed in %s:%d: %s\n", file, line, what);
+  fflush(stderr);
+  if (!test_failed_once++) {
+    test_platform_end();
+  }
+  TerminateProcess(GetCurrentProcess(), 1);
+}
+
+int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)
+{
+  char exe[MAX_PATH], cmd[1024];
+  STARTUPINFOA si;
+  PROCESS_INFORMATION pi;
+  SECURITY_ATTRIBUTES sa;
+  HANDLE rd, wr;
+  DWORD cf = CREATE_SUSPENDED;
+  memset(p, 0, sizeof *p);
+  GetModuleFileNameA(NULL, exe, sizeof exe);
+  snprintf(cmd, sizeof cmd, "\"%s\" --helper %s %s", exe, helper, arg ? arg : "");
+  sa.nLength = sizeof sa;
+  sa.lpSecurityDescriptor = NULL;
+  sa.bInheritHandle = TRUE;
+  if (!CreatePipe(&rd, &wr, &sa, 0))
+    return -1;
+  SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+  memset(&si, 0, sizeof si);
+  si.cb = sizeof si;
+  si.dwFlags = STARTF_USESTDHANDLES;
+  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  si.hStdOutput = wr;
+  si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+  if (flags & TEST_PROC_NEW_GROUP)
+    cf |= CREATE_NEW_PROCESS_GROUP;
+  if (!CreateProcessA(exe, cmd, NULL, NULL, TRUE, cf, NULL, NULL, &si, &pi)) {
+    CloseHandle(rd);
+    CloseHandle(wr);
+    return -1;
+  }
+  CloseHandle(wr);
+  AssignProcessToJobObject(job, pi.hProcess);
+  ResumeThread(pi.hThread);
+  CloseHandle(pi.hThread);
+  p->pid = pi.dwProcessId;
+  p->handle = pi.hProcess;
+  p->out_pipe = rd;
+  return 0;
+}
+
+int test_read_line(test_proc_t *p, char *line, size_t size, int timeout_ms)
+{
+  DWORD avail, got, start = GetTickCount();
+  for (;;) {
+    if (take_line(p, line, size) == 0)
+      return 0;
+    if (!PeekNamedPipe(p->out_pipe, NULL, 0, NULL, &avail, NULL))
+      return -1;
+    if (avail > 0) {
+      DWORD room = (DWORD)(sizeof p->buf - p->len - 1);
+      if (!ReadFile(p->out_pipe, p->buf + p->len, avail < room ? avail : room, &got, NULL))
+        return -1;
+      p->len += got;
+      continue;
+    }
+    if ((int)(GetTickCount() - start) > timeout_ms)
+      return -1;
+    Sleep(2);
+  }
+}
+
+int test_wait(test_proc_t *p, int timeout_ms, xsig_status_t *st)
+{
+  DWORD code;
+  if (WaitForSingleObject(p->handle, (DWORD)timeout_ms) != WAIT_OBJECT_0)
+    return -1;
+  GetExitCodeProcess(p->handle, &code);
+  p->reaped = 1;
+  return st ? xsig_status_from_windows(code, st) : 0;
+}
+
+void test_proc_close(test_proc_t *p)
+{
+  if (p->handle) {
+    if (!p->reaped)
+      TerminateProcess(p->handle, 1);
+    CloseHandle(p->handle);
+  }
+  if (p->out_pipe)
+    CloseHandle(p->out_pipe);
+  memset(p, 0, sizeof *p);
+}
+
+void test_msleep(int ms) { Sleep((DWORD)ms); }
+
+int test_under_wine(void)
+{
+  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+  return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+int64_t test_thread_id(void) { return (int64_t)GetCurrentThreadId(); }
+
+struct thread_start { void (*fn)(void *); void *arg; };
+
+static DWORD WINAPI thread_main(LPVOID p)
+{
+  struct thread_start ts = *(struct thread_start *)p;
+  free(p);
+  ts.fn(ts.arg);
+  return 0;
+}
+
+int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg)
+{
+  struct thread_start *ts = malloc(sizeof *ts);
+  ts->fn = fn;
+  ts->arg = arg;
+  t->h = CreateThread(NULL, 0, thread_main, ts, 0, NULL);
+  return t->h ? 0 : -1;
+}
+
+void test_thread_join(test_thread_t *t)
+{
+  WaitForSingleObject(t->h, INFINITE);
+  CloseHandle(t->h);
+}
+
+int test_wait_handle(xsig_os_handle_t h, int timeout_ms)
+{
+  return WaitForSingleObject(h, (DWORD)timeout_ms) == WAIT_OBJECT_0;
+}
+
+int test_raw_kill(int64_t pid, int sig)
+{
+  (void)pid;
+  (void)sig;
+  return -1;
+}
+
+#else /* POSIX */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static pid_t children[MAX_CHILDREN];
+static int nchildren;
+
+static void kill_children(void)
+{
+  int i;
+  for (i = 0; i < nchildren; i++)
+    if (children[i] > 0) {
+      kill(-children[i], SIGKILL); /* its group, if it leads one */
+      kill(children[i], SIGKILL);
+    }
+}
+
+static void watchdog(int sig)
+{
+  static const char msg[] = "watchdog: test timed out\n";
+  (void)sig;
+  if (write(2, msg, sizeof msg - 1) < 0) {
+  }
+  kill_children();
+  _exit(124);
+}
+
+void test_platform_init(int is_helper, int timeout_s)
+{
+  struct sigaction sa;
+  if (is_helper)
+    return;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = watchdog;
+  sigaction(SIGALRM, &sa, NULL);
+  alarm((unsigned)timeout_s);
+}
+
+void test_platform_end(void)
+{
+  kill_children();
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
+  nchildren = 0;
+}
+
+void test_fail(const char *file, int line, const char *what)
+{
+  fprintf(stderr, "Assertion failed in %s:%d: %s\n", file, line, what);
+  fflush(stderr);
+  if (!test_failed_once++)
+    test_platform_end();
+  _exit(1);
+}
+
+int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)
+{
+  int fds[2];
+  pid_t pid;
+  memset(p, 0, sizeof *p);
+  if (pipe(fds) != 0)
+    return -1;
+  pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    char *args[5];
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGALRM, SIG_DFL);
+    alarm(0);
+    if (flags & TEST_PROC_NEW_GROUP)
+      setpgid(0, 0);
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    args[0] = (char *)"xsig-test";
+    args[1] = (char *)"--helper";
+    args[2] = (char *)helper;
+    args[3] = (char *)arg;
+    args[4] = NULL;
+    execv("/proc/self/exe", args);
+    _exit(127);
+  }
+  if (flags & TEST_PROC_NEW_GROUP)
+    setpgid(pid, pid);
+  close(fds[1]);
+  if (nchildren < MAX_CHILDREN)
+    children[nchildren++] = pid;
+  p->pid = pid;
+  p->out_fd = fds[0];
+  return 0;
+}
+
+static int64_t now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int test_read_line(test_proc_t *p, char *line, size_t size, int timeout_ms)
+{
+  int64_t deadline = now_ms() + timeout_ms;
+  for (;;) {
+    struct pollfd pf;
+    ssize_t n;
+    int left = (int)(deadline - now_ms());
+    if (take_line(p, line, size) == 0)
+      return 0;
+    if (left < 0)
+      return -1;
+    pf.fd = p->out_fd;
+    pf.events = POLLIN;
+    if (poll(&pf, 1, left) <= 0)
+      continue;
+    n = read(p->out_fd, p->buf + p->len, sizeof p->buf - p->len - 1);
+    if (n <= 0)
+      return -1;
+    p->len += (size_t)n;
+  }
+}
+
+int test_wait(test_proc_t *p, int timeout_ms, xsig_status_t *st)
+{
+  int64_t deadline = now_ms() + timeout_ms;
+  int status;
+  for (;;) {
+    pid_t r = waitpid((pid_t)p->pid, &status, WNOHANG);
+    if (r == (pid_t)p->pid)
+      break;
+    if (r < 0 || now_ms() > deadline)
+      return -1;
+    test_msleep(2);
+  }
+  p->reaped = 1;
+  return st ? xsig_status_from_wait(status, st) : 0;
+}
+
+void test_proc_close(test_proc_t *p)
+{
+  int i;
+  if (p->pid > 0 && !p->reaped) {
+    kill((pid_t)p->pid, SIGKILL);
+    waitpid((pid_t)p->pid, NULL, 0);
+  }
+  for (i = 0; i < nchildren; i++)
+    if (children[i] == (pid_t)p->pid)
+      children[i] = 0;
+  if (p->out_fd > 0)
+    close(p->out_fd);
+  memset(p, 0, sizeof *p);
+}
+
+void test_msleep(int ms)
+{
+  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+int test_under_wine(void) { return 0; }
+
+int64_t test_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
+
+#include <pthread.h>
+struct thread_start { void (*fn)(void *); void *arg; };
+
+static void *thread_main(void *p)
+{
+  struct thread_start ts = *(struct thread_start *)p;
+  free(p);
+  ts.fn(ts.arg);
+  return NULL;
+}
+
+int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg)
+{
+  struct thread_start *ts = malloc(sizeof *ts);
+  pthread_t *th = malloc(sizeof *th);
+  ts->fn = fn;
+  ts->arg = arg;
+  t->h = th;
+  return pthread_create(th, NULL, thread_main, ts) == 0 ? 0 : -1;
+}
+
+void test_thread_join(test_thread_t *t)
+{
+  pthread_join(*(pthread_t *)t->h, NULL);
+  free(t->h);
+}
+
+int test_raw_kill(int64_t pid, int sig) { return kill((pid_t)pid, sig); }
+
+int test_wait_handle(xsig_os_handle_t h, int timeout_ms)
+{
+  struct pollfd pf;
+  int r;
+  pf.fd = h;
+  pf.events = POLLIN;
+  do /* poll is never restarted after a handler, whatever SA_RESTART says */
+    r = poll(&pf, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  return r == 1;
+}
+#endif

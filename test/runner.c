@@ -1,0 +1,67 @@
+/* Runs one test (argv[1]) or one helper (--helper NAME ...) in this process,
+ * under a watchdog that turns a hang into a failure and ends every process
+ * the test started. */
+#include "task.h"
+
+#define TEST_ENTRY(name) TEST_IMPL(name);
+#define HELPER_ENTRY(name) HELPER_IMPL(name);
+#include "test-list.h"
+#undef TEST_ENTRY
+#undef HELPER_ENTRY
+
+struct test { const char *name; int (*run)(void); };
+struct helper { const char *name; int (*run)(int, char **); };
+
+#define TEST_ENTRY(name) { #name, run_test_##name },
+#define HELPER_ENTRY(name)
+static const struct test tests[] = {
+#include "test-list.h"
+  { NULL, NULL }
+};
+#undef TEST_ENTRY
+#undef HELPER_ENTRY
+#define TEST_ENTRY(name)
+#define HELPER_ENTRY(name) { #name, run_helper_##name },
+static const struct helper helpers[] = {
+#include "test-list.h"
+  { NULL, NULL }
+};
+#undef TEST_ENTRY
+#undef HELPER_ENTRY
+
+void test_platform_init(int is_helper, int timeout_s);
+void test_platform_end(void);
+
+int main(int argc, char **argv)
+{
+  int i, r;
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (argc >= 3 && strcmp(argv[1], "--helper") == 0) {
+    for (i = 0; helpers[i].name; i++)
+      if (strcmp(helpers[i].name, argv[2]) == 0) {
+        test_platform_init(1, 60);
+        return helpers[i].run(argc - 2, argv + 2);
+      }
+    fprintf(stderr, "unknown helper %s\n", argv[2]);
+    return 2;
+  }
+  if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+    for (i = 0; tests[i].name; i++)
+      printf("%s\n", tests[i].name);
+    return 0;
+  }
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s TEST | --list | --helper NAME [ARG]\n", argv[0]);
+    return 2;
+  }
+  for (i = 0; tests[i].name; i++)
+    if (strcmp(tests[i].name, argv[1]) == 0) {
+      test_platform_init(0, 60);
+      r = tests[i].run();
+      test_platform_end();
+      printf("%s: %s\n", tests[i].name, r == 0 ? "ok" : "FAILED");
+      return r;
+    }
+  fprintf(stderr, "unknown test %s\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,78 @@
+/* Test harness: assertions, helper processes, platform shims for tests. */
+#ifndef XSIG_TEST_TASK_H
+#define XSIG_TEST_TASK_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "xsig.h"
+
+#define TEST_IMPL(name) int run_test_##name(void)
+#define HELPER_IMPL(name) int run_helper_##name(int argc, char **argv)
+
+void test_fail(const char *file, int line, const char *what);
+
+#define ASSERT(expr)                                        \
+  do {                                                      \
+    if (!(expr))                                            \
+      test_fail(__FILE__, __LINE__, #expr);                 \
+  } while (0)
+
+#define ASSERT_EQ(a, b)                                                     \
+  do {                                                                      \
+    long long a_ = (long long)(a), b_ = (long long)(b);                     \
+    if (a_ != b_) {                                                         \
+      char m_[256];                                                         \
+      snprintf(m_, sizeof m_, "%s == %s (%lld != %lld)", #a, #b, a_, b_);   \
+      test_fail(__FILE__, __LINE__, m_);                                    \
+    }                                                                       \
+  } while (0)
+
+#define ASSERT_OK(expr) ASSERT_EQ((expr), 0)
+#define ASSERT_STR(a, b) ASSERT(strcmp((a), (b)) == 0)
+
+/* A helper process: this test binary run as `xsig-test --helper NAME ARG`. */
+typedef struct test_proc {
+  int64_t pid;
+  void *handle;   /* Windows: process HANDLE */
+  int out_fd;     /* POSIX: read end of its stdout */
+  void *out_pipe; /* Windows: read end of its stdout */
+  char buf[4096];
+  size_t len;
+  int reaped;
+} test_proc_t;
+
+#define TEST_PROC_NEW_GROUP 1
+
+/* Starts a helper with its stdout piped to us. Ends with the test. */
+int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags);
+/* Reads one line of its stdout (without the newline) within timeout_ms.
+ * Returns 0, or -1 on time-out or end of output. */
+int test_read_line(test_proc_t *p, char *line, size_t size, int timeout_ms);
+/* Reads lines until one starts with prefix; returns 0 or -1. */
+int test_expect_line(test_proc_t *p, const char *prefix, char *line, size_t size, int timeout_ms);
+/* Waits for it to end and decodes its status; returns 0 or -1 on time-out. */
+int test_wait(test_proc_t *p, int timeout_ms, xsig_status_t *st);
+/* Kills it (if alive) and frees everything. */
+void test_proc_close(test_proc_t *p);
+
+/* Sleeps without dispatching signals. */
+void test_msleep(int ms);
+/* Helpers print a line and flush it. */
+void helper_say(const char *fmt, ...);
+/* 1 when running under Wine. */
+int test_under_wine(void);
+int64_t test_thread_id(void);
+
+typedef struct test_thread { void *h; } test_thread_t;
+int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg);
+void test_thread_join(test_thread_t *t);
+
+/* Sends sig to process pid with the platform's own raw call (POSIX kill);
+ * used by POSIX tests of asynchronous arrival. */
+int test_raw_kill(int64_t pid, int sig);
+/* The platform's own wait on an fd/HANDLE: 1 ready, 0 not within timeout. */
+int test_wait_handle(xsig_os_handle_t h, int timeout_ms);
+
+#endif

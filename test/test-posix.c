@@ -1,0 +1,112 @@
+/* POSIX-only behaviour: arrival from another process through kill(2),
+ * fork safety, and living beside other code's handlers. */
+#include "task.h"
+#ifndef _WIN32
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int calls[XSIG_NSIG];
+static xsig_info_t last;
+
+static void record(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)arg;
+  calls[sig]++;
+  last = *info;
+}
+
+HELPER_IMPL(raw_kill_parent)
+{
+  (void)argc;
+  (void)argv;
+  kill(getppid(), SIGUSR1);
+  return 0;
+}
+
+TEST_IMPL(posix_signal_from_other_process)
+{
+  test_proc_t p;
+  memset(calls, 0, sizeof calls);
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR1, record));
+  ASSERT_OK(test_spawn_helper(&p, "raw_kill_parent", NULL, 0));
+  ASSERT_EQ(xsig_sleep(20000), XSIG_EINTR);
+  ASSERT_EQ(calls[XSIG_USR1], 1);
+  ASSERT_EQ(last.code, XSIG_SI_USER);
+  ASSERT_EQ(last.pid, p.pid); /* from the kernel */
+  ASSERT_OK(test_wait(&p, 10000, NULL));
+  test_proc_close(&p);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+TEST_IMPL(posix_fork_safe)
+{
+  xsig_sigset_t s, pend;
+  pid_t pid;
+  int status;
+  memset(calls, 0, sizeof calls);
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR1, record));
+  ASSERT_OK(xsig_handle(XSIG_USR2, record));
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, XSIG_USR1);
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
+  ASSERT_OK(xsig_raise(XSIG_USR1)); /* pending in the parent */
+  pid = fork();
+  ASSERT(pid >= 0);
+  if (pid == 0) {
+    /* the child starts with nothing pending and a pipe of its own */
+    if (xsig_sigpending(&pend) != 0 || xsig_sigismember(&pend, XSIG_USR1))
+      _exit(3);
+    kill(getpid(), SIGUSR2);
+    if (xsig_dispatch() != 1 || calls[XSIG_USR2] != 1)
+      _exit(4);
+    _exit(0);
+  }
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_EQ(status, 0);
+  /* the child's USR2 record did not land in the parent's pipe */
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &s, NULL));
+  ASSERT_EQ(calls[XSIG_USR1], 1);
+  ASSERT_EQ(xsig_dispatch(), 0);
+  ASSERT_EQ(calls[XSIG_USR2], 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+static volatile sig_atomic_t foreign_calls;
+static void foreign_handler(int sig) { (void)sig; foreign_calls++; }
+
+TEST_IMPL(posix_restores_foreign_handler)
+{
+  struct sigaction sa, now;
+  xsig_action_t old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = foreign_handler;
+  sigaction(SIGUSR1, &sa, NULL);
+  ASSERT_OK(xsig_init());
+  memset(&old, 0, sizeof old);
+  {
+    xsig_action_t act;
+    memset(&act, 0, sizeof act);
+    act.handler = record;
+    ASSERT_OK(xsig_action(XSIG_USR1, &act, &old));
+  }
+  ASSERT(old.flags & XSIG_FOREIGN);
+  raise(SIGUSR1);
+  ASSERT_EQ(foreign_calls, 0);
+  ASSERT_EQ(xsig_dispatch(), 1);
+  /* other code installs its own handler for another signal: untouched */
+  sigaction(SIGUSR2, &sa, NULL);
+  raise(SIGUSR2);
+  ASSERT_EQ(foreign_calls, 1);
+  ASSERT_OK(xsig_shutdown());
+  sigaction(SIGUSR1, NULL, &now);
+  ASSERT(now.sa_handler == foreign_handler);
+  raise(SIGUSR1);
+  ASSERT_EQ(foreign_calls, 2);
+  return 0;
+}
+#endif
