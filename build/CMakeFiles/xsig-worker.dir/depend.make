@@ -1,2 +1,0 @@
-# Empty dependencies file for xsig-worker.
-# This may be replaced when dependencies are built.
