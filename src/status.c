@@ -3,7 +3,7 @@
 #include <string.h>
 #include "internal.h"
 
-#define STATUS_CONTROL_C_EXIT 0xC000013Au
+#define XSIG__CONTROL_C_EXIT 0xC000013Au
 
 struct code_map {
   uint32_t lo, hi;
@@ -12,7 +12,7 @@ struct code_map {
 
 /* Windows exception and exit codes that POSIX would report as a signal. */
 static const struct code_map win_codes[] = {
-  { 0xC000013Au, 0xC000013Au, XSIG_INT },  /* STATUS_CONTROL_C_EXIT */
+  { 0xC000013Au, 0xC000013Au, XSIG_INT },  /* XSIG__CONTROL_C_EXIT */
   { 0xC0000005u, 0xC0000005u, XSIG_SEGV }, /* access violation */
   { 0xC00000FDu, 0xC00000FDu, XSIG_SEGV }, /* stack overflow */
   { 0xC000001Du, 0xC000001Du, XSIG_ILL },  /* illegal instruction */
@@ -25,7 +25,7 @@ static const struct code_map win_codes[] = {
 uint32_t xsig_win_exit_code(int sig)
 {
   if (sig == XSIG_INT)
-    return STATUS_CONTROL_C_EXIT;
+    return XSIG__CONTROL_C_EXIT;
   return XSIG_WIN_EXIT_BASE | (uint32_t)sig;
 }
 

@@ -1,0 +1,92 @@
+/* Console control events as signals. The console calls its handlers on a
+ * thread it creates; handlers never run there. For CLOSE, LOGOFF and
+ * SHUTDOWN Windows ends the process once the console handler returns, so
+ * that handler waits (bounded) until the program's handler has finished. */
+#include <string.h>
+#include "internal.h"
+
+/* Windows allows about 5 s after CLOSE (and LOGOFF/SHUTDOWN) before it
+ * ends the process itself; stay below that. */
+#define CONSOLE_GRACE_MS 4500
+
+static HANDLE close_done;
+/* Set while the console thread is inside on_console_event: SetConsoleCtrlHandler
+ * must not be called then (it waits for the console's lock: deadlock). */
+static volatile LONG in_console_event;
+static volatile LONG ctrl_c_enable_wanted;
+static int registered;
+
+static int signal_of_event(DWORD ev)
+{
+  switch (ev) {
+  case CTRL_C_EVENT: return XSIG_INT;
+  case CTRL_BREAK_EVENT: return XSIG_BREAK;
+  case CTRL_CLOSE_EVENT: return XSIG_HUP;
+  case CTRL_LOGOFF_EVENT:
+  case CTRL_SHUTDOWN_EVENT: return XSIG_TERM;
+  default: return 0;
+  }
+}
+
+static int is_closing(DWORD ev)
+{
+  return ev == CTRL_CLOSE_EVENT || ev == CTRL_LOGOFF_EVENT || ev == CTRL_SHUTDOWN_EVENT;
+}
+
+static BOOL WINAPI on_console_event(DWORD ev)
+{
+  xsig_info_t info;
+  int sig = signal_of_event(ev);
+  if (sig == 0 || !xsig__is_initialised())
+    return FALSE;
+  InterlockedIncrement(&in_console_event);
+  memset(&info, 0, sizeof info);
+  info.signo = sig;
+  info.code = XSIG_SI_CONSOLE;
+  info.event = (int)ev;
+  if (is_closing(ev))
+    ResetEvent(close_done);
+  if (xsig__win_arrive(&info) == 0 && is_closing(ev))
+    WaitForSingleObject(close_done, CONSOLE_GRACE_MS);
+  InterlockedDecrement(&in_console_event);
+  return TRUE;
+}
+
+void xsig__console_handler_done(const xsig_info_t *info)
+{
+  if (info->code == XSIG_SI_CONSOLE && is_closing((DWORD)info->event))
+    SetEvent(close_done);
+}
+
+/* A process started with CREATE_NEW_PROCESS_GROUP has Ctrl-C turned off;
+ * a program that handles INT wants it on. */
+void xsig__console_enable_ctrl_c(void)
+{
+  if (in_console_event) {
+    InterlockedExchange(&ctrl_c_enable_wanted, 1);
+    return;
+  }
+  InterlockedExchange(&ctrl_c_enable_wanted, 0);
+  SetConsoleCtrlHandler(NULL, FALSE);
+}
+
+int xsig__console_init(void)
+{
+  if (close_done == NULL)
+    close_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (close_done == NULL)
+    return XSIG_ESYS;
+  /* Registered once for the life of the process: removing it from a
+   * handler that runs during a console event would deadlock, and the
+   * handler does nothing while the library is shut down. */
+  if (!registered && !SetConsoleCtrlHandler(on_console_event, TRUE))
+    return XSIG_ESYS;
+  registered = 1;
+  return 0;
+}
+
+void xsig__console_shutdown(void)
+{
+  if (close_done)
+    SetEvent(close_done); /* release a console thread that is waiting */
+}

@@ -1,0 +1,40 @@
+/* Win32 primitives used by the shared code. */
+#ifndef XSIG_WIN_OS_H
+#define XSIG_WIN_OS_H
+
+#ifndef WIN32_LEAN_AND_MEAN
+# define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#include <stdint.h>
+
+#ifdef _MSC_VER
+# define XSIG__TLS __declspec(thread)
+#else
+# define XSIG__TLS _Thread_local
+#endif
+
+typedef SRWLOCK xsig__mutex_t;
+#define XSIG__MUTEX_INIT SRWLOCK_INIT
+
+static __inline void xsig__mutex_lock(xsig__mutex_t *m) { AcquireSRWLockExclusive(m); }
+static __inline void xsig__mutex_unlock(xsig__mutex_t *m) { ReleaseSRWLockExclusive(m); }
+static __inline void xsig__mutex_reinit(xsig__mutex_t *m) { InitializeSRWLock(m); }
+
+static __inline int64_t xsig__os_getpid(void) { return (int64_t)GetCurrentProcessId(); }
+static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64(); }
+
+/* src/win/signal.c: a signal from outside the program's threads (the
+ * console, another process). Applies the default action at once unless the
+ * delivery thread blocks it; else queues it and alerts the delivery thread. */
+struct xsig_info;
+int xsig__win_arrive(const struct xsig_info *info);
+int xsig__win_blocked_by_delivery_thread(int sig);
+
+/* src/win/console.c */
+int xsig__console_init(void);
+void xsig__console_shutdown(void);
+void xsig__console_handler_done(const struct xsig_info *info);
+void xsig__console_enable_ctrl_c(void);
+
+#endif

@@ -1,0 +1,290 @@
+/* Windows delivery. Signals arrive on threads that are not the program's (the
+ * console's, the transport's); they are queued in the shared state, the
+ * waitable event is set, and an APC is queued to the delivery thread so that
+ * handlers run there at its next alertable wait, or wherever the program
+ * calls xsig_dispatch. Masks are per thread and kept here. */
+#include <string.h>
+#include "internal.h"
+
+typedef LONG (NTAPI *nt_suspend_process_fn)(HANDLE);
+
+static HANDLE ready_event;
+static HANDLE delivery_thread;
+static DWORD delivery_tid;
+static volatile LONG apc_queued;
+static CONDITION_VARIABLE arrived = CONDITION_VARIABLE_INIT;
+static XSIG__TLS xsig_sigset_t thread_mask;
+/* The delivery thread's mask, readable from the arrival threads. */
+static xsig_sigset_t delivery_mask;
+
+static int set_delivery_thread(void)
+{
+  HANDLE self;
+  if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &self,
+                       THREAD_SET_CONTEXT | SYNCHRONIZE, FALSE, 0))
+    return XSIG_ESYS;
+  xsig__lock();
+  if (delivery_thread)
+    CloseHandle(delivery_thread);
+  delivery_thread = self;
+  delivery_tid = GetCurrentThreadId();
+  delivery_mask = thread_mask;
+  xsig__unlock();
+  return 0;
+}
+
+int xsig__os_init(void)
+{
+  int err;
+  ready_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (ready_event == NULL)
+    return XSIG_ESYS;
+  /* the caller holds the lock: take the thread without set_delivery_thread */
+  if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
+                       &delivery_thread, THREAD_SET_CONTEXT | SYNCHRONIZE, FALSE, 0)) {
+    CloseHandle(ready_event);
+    return XSIG_ESYS;
+  }
+  delivery_tid = GetCurrentThreadId();
+  delivery_mask = thread_mask;
+  apc_queued = 0;
+  err = xsig__console_init();
+  if (err) {
+    xsig__os_shutdown();
+    return err;
+  }
+  return 0;
+}
+
+void xsig__os_shutdown(void)
+{
+  xsig__console_shutdown();
+  if (delivery_thread)
+    CloseHandle(delivery_thread);
+  if (ready_event)
+    CloseHandle(ready_event);
+  delivery_thread = ready_event = NULL;
+  delivery_tid = 0;
+}
+
+int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
+{
+  if (foreign)
+    *foreign = 0;
+  if (sig == XSIG_INT && act->handler != XSIG_DFL && act->handler != XSIG_IGN)
+    xsig__console_enable_ctrl_c();
+  return 0;
+}
+
+void xsig__os_restore(int sig)
+{
+  (void)sig;
+}
+
+void xsig__os_collect(void)
+{
+  if (ready_event)
+    ResetEvent(ready_event);
+}
+
+void xsig__os_posted_locked(const xsig_info_t *info)
+{
+  (void)info;
+  WakeAllConditionVariable(&arrived);
+}
+
+static void CALLBACK apc_dispatch(ULONG_PTR unused)
+{
+  (void)unused;
+  InterlockedExchange(&apc_queued, 0);
+  if (xsig__is_initialised())
+    xsig_dispatch();
+}
+
+void xsig__os_wake(void)
+{
+  SetEvent(ready_event);
+  if (GetCurrentThreadId() != delivery_tid && InterlockedExchange(&apc_queued, 1) == 0)
+    if (!QueueUserAPC(apc_dispatch, delivery_thread, 0))
+      InterlockedExchange(&apc_queued, 0); /* the thread is gone: the event remains */
+}
+
+void xsig__os_handler_done(const xsig_info_t *info)
+{
+  xsig__console_handler_done(info);
+}
+
+void xsig__os_mask_get(xsig_sigset_t *mask)
+{
+  *mask = thread_mask;
+}
+
+void xsig__os_mask_set(const xsig_sigset_t *mask)
+{
+  thread_mask = *mask;
+  xsig__set_del(&thread_mask, XSIG_KILL);
+  xsig__set_del(&thread_mask, XSIG_STOP);
+  if (GetCurrentThreadId() == delivery_tid) {
+    xsig__lock();
+    delivery_mask = thread_mask;
+    xsig__unlock();
+  }
+}
+
+int xsig__win_blocked_by_delivery_thread(int sig)
+{
+  int blocked;
+  xsig__lock();
+  blocked = xsig__set_has(&delivery_mask, sig);
+  xsig__unlock();
+  return blocked;
+}
+
+static void suspend_self(void)
+{
+  nt_suspend_process_fn suspend = (nt_suspend_process_fn)(void (*)(void))GetProcAddress(
+      GetModuleHandleW(L"ntdll.dll"), "NtSuspendProcess");
+  if (suspend)
+    suspend(GetCurrentProcess());
+}
+
+void xsig__os_default_action(int sig)
+{
+  switch (xsig__dfl_kind(sig)) {
+  case XSIG__DFL_IGN:
+  case XSIG__DFL_CONT:
+    return;
+  case XSIG__DFL_STOP:
+    suspend_self();
+    return;
+  default:
+    /* Like a POSIX default action: no atexit handlers, no DLL detach. */
+    TerminateProcess(GetCurrentProcess(), xsig_win_exit_code(sig));
+  }
+}
+
+int xsig__os_send_self(const xsig_info_t *info)
+{
+  int err = xsig__post(info);
+  if (err == 0)
+    xsig__os_wake();
+  return err;
+}
+
+int xsig__os_raise_default(int sig)
+{
+  xsig_info_t info;
+  if (!xsig__set_has(&thread_mask, sig)) {
+    xsig__os_default_action(sig);
+    return 0;
+  }
+  memset(&info, 0, sizeof info);
+  info.signo = sig;
+  info.code = XSIG_SI_RAISE;
+  info.pid = xsig__os_getpid();
+  return xsig__os_send_self(&info);
+}
+
+int xsig__win_arrive(const xsig_info_t *info)
+{
+  xsig_action_t act;
+  xsig__action_get(info->signo, &act);
+  if (act.handler == XSIG_IGN)
+    return 0;
+  if (act.handler == XSIG_DFL && !xsig__win_blocked_by_delivery_thread(info->signo)) {
+    xsig__os_default_action(info->signo);
+    if (xsig__dfl_kind(info->signo) != XSIG__DFL_TERM && xsig__dfl_kind(info->signo) != XSIG__DFL_CORE)
+      return 0;
+  }
+  return xsig__os_send_self(info);
+}
+
+void xsig__os_extra_stats(xsig_stats_t *stats)
+{
+  (void)stats;
+}
+
+void xsig__os_pending_extra(xsig_sigset_t *set)
+{
+  (void)set;
+}
+
+int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms)
+{
+  HANDLE hs[2];
+  DWORD r;
+  hs[0] = ready_event;
+  hs[1] = h;
+  r = WaitForMultipleObjectsEx(has_h ? 2 : 1, hs, FALSE,
+                               timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms, TRUE);
+  if (r == WAIT_OBJECT_0 || r == WAIT_IO_COMPLETION)
+    return 0;
+  if (r == WAIT_OBJECT_0 + 1)
+    return 1;
+  if (r == WAIT_TIMEOUT)
+    return XSIG_ETIMEDOUT;
+  return XSIG_ESYS;
+}
+
+xsig_os_handle_t xsig_waitable(void)
+{
+  return ready_event;
+}
+
+int xsig_set_delivery_thread(void)
+{
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  return set_delivery_thread();
+}
+
+int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)
+{
+  xsig_sigset_t next = thread_mask;
+  int i;
+  if (how < XSIG_BLOCK || how > XSIG_SETMASK)
+    return XSIG_EINVAL;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  if (old)
+    *old = thread_mask;
+  if (set == NULL)
+    return 0;
+  for (i = 0; i < 2; i++) {
+    if (how == XSIG_BLOCK)
+      next.bits[i] |= set->bits[i];
+    else if (how == XSIG_UNBLOCK)
+      next.bits[i] &= ~set->bits[i];
+    else
+      next.bits[i] = set->bits[i];
+  }
+  xsig__os_mask_set(&next);
+  if (how != XSIG_BLOCK)
+    xsig_dispatch();
+  return 0;
+}
+
+int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
+{
+  xsig_info_t scratch;
+  xsig_action_t act;
+  int64_t deadline = xsig__os_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+  int sig;
+  if (set == NULL || xsig_sigisempty(set))
+    return XSIG_EINVAL;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  if (info == NULL)
+    info = &scratch;
+  xsig__lock();
+  for (;;) {
+    int64_t left = deadline - xsig__os_now_ms();
+    sig = xsig__take_locked(set, NULL, info, &act);
+    if (sig > 0 || timeout_ms == 0 || (timeout_ms > 0 && left <= 0))
+      break;
+    SleepConditionVariableSRW(&arrived, xsig__state_mutex(),
+                              timeout_ms < 0 ? INFINITE : (DWORD)left, 0);
+  }
+  xsig__unlock();
+  return sig > 0 ? sig : XSIG_ETIMEDOUT;
+}
