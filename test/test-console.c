@@ -1,0 +1,252 @@
+/* Windows console control events as signals (real console under Wine for
+ * CTRL_C; all five events through kernelbase!CtrlRoutine, the way the
+ * console itself delivers them). */
+#include "task.h"
+#ifdef _WIN32
+#include <windows.h>
+
+static int calls;
+static xsig_info_t last;
+static int64_t handler_tid;
+
+static void record(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig;
+  (void)arg;
+  calls++;
+  last = *info;
+  handler_tid = test_thread_id();
+}
+
+static void fresh_console(void)
+{
+  FreeConsole();
+  ASSERT(AllocConsole());
+}
+
+/* The thread the console would create; returned so a test can watch it. */
+static HANDLE start_console_thread(DWORD ev)
+{
+  LPTHREAD_START_ROUTINE ctrl = (LPTHREAD_START_ROUTINE)(void (*)(void))GetProcAddress(
+      GetModuleHandleA("kernelbase.dll"), "CtrlRoutine");
+  HANDLE t;
+  ASSERT(ctrl != NULL);
+  t = CreateThread(NULL, 0, ctrl, (LPVOID)(ULONG_PTR)ev, 0, NULL);
+  ASSERT(t != NULL);
+  return t;
+}
+
+static void simulate_console_event(DWORD ev)
+{
+  CloseHandle(start_console_thread(ev));
+}
+
+TEST_IMPL(console_ctrl_c_real)
+{
+  calls = 0;
+  fresh_console();
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_INT, record));
+  ASSERT(GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0));
+  ASSERT_EQ(xsig_sleep(20000), XSIG_EINTR);
+  ASSERT_EQ(calls, 1);
+  ASSERT_EQ(last.signo, XSIG_INT);
+  ASSERT_EQ(last.code, XSIG_SI_CONSOLE);
+  ASSERT_EQ(last.event, CTRL_C_EVENT);
+  /* never on the console's thread: on the thread that initialised xsig */
+  ASSERT_EQ(handler_tid, test_thread_id());
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* Console events reach the delivery thread as an APC at a plain alertable
+ * wait of the program's own (no xsig call). */
+TEST_IMPL(console_events_by_apc)
+{
+  static const DWORD events[2] = { CTRL_C_EVENT, CTRL_BREAK_EVENT };
+  static const int sigs[2] = { XSIG_INT, XSIG_BREAK };
+  int i;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_INT, record));
+  ASSERT_OK(xsig_handle(XSIG_BREAK, record));
+  for (i = 0; i < 2; i++) {
+    calls = 0;
+    simulate_console_event(events[i]);
+    ASSERT_EQ(SleepEx(20000, TRUE), WAIT_IO_COMPLETION);
+    ASSERT_EQ(calls, 1);
+    ASSERT_EQ(last.signo, sigs[i]);
+    ASSERT_EQ(last.event, (int)events[i]);
+    ASSERT_EQ(handler_tid, test_thread_id());
+  }
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* Child: handles the signal of console event argv[1] slowly, reports. */
+HELPER_IMPL(console_event_child)
+{
+  DWORD ev = (DWORD)atoi(argv[1]);
+  int64_t main_tid = test_thread_id();
+  (void)argc;
+  xsig_init();
+  xsig_handle(XSIG_INT, record);
+  xsig_handle(XSIG_BREAK, record);
+  xsig_handle(XSIG_HUP, record);
+  xsig_handle(XSIG_TERM, record);
+  simulate_console_event(ev);
+  while (calls == 0)
+    SleepEx(INFINITE, TRUE);
+  helper_say("handler sig=%d event=%d main=%d", last.signo, last.event, handler_tid == main_tid);
+  return 0;
+}
+
+static int slow_calls;
+static HANDLE console_thread;
+static void slow_cleanup(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)arg;
+  helper_say("cleanup start sig=%d event=%d", sig, info->event);
+  Sleep(300);
+  /* Windows ends the process when the console thread returns: it must
+   * still be waiting for us here. */
+  helper_say("cleanup done, console thread waiting=%d",
+             WaitForSingleObject(console_thread, 0) == WAIT_TIMEOUT);
+  slow_calls++;
+}
+
+/* Child: CLOSE/LOGOFF/SHUTDOWN with a handler that takes 300 ms. */
+HELPER_IMPL(console_close_child)
+{
+  DWORD ev = (DWORD)atoi(argv[1]);
+  (void)argc;
+  xsig_init();
+  xsig_handle(XSIG_HUP, slow_cleanup);
+  xsig_handle(XSIG_TERM, slow_cleanup);
+  console_thread = start_console_thread(ev);
+  while (slow_calls == 0)
+    SleepEx(INFINITE, TRUE);
+  /* and it returns promptly once the handler is done (here Windows ends the
+   * process; Wine's CtrlRoutine does not, so the helper goes on to say so) */
+  helper_say("console thread returned=%d", WaitForSingleObject(console_thread, 2000) == WAIT_OBJECT_0);
+  return 0;
+}
+
+TEST_IMPL(console_all_events_map)
+{
+  static const struct { DWORD ev; int sig; } map[5] = {
+    { CTRL_C_EVENT, XSIG_INT }, { CTRL_BREAK_EVENT, XSIG_BREAK },
+    { CTRL_CLOSE_EVENT, XSIG_HUP }, { CTRL_LOGOFF_EVENT, XSIG_TERM },
+    { CTRL_SHUTDOWN_EVENT, XSIG_TERM } };
+  char arg[16], want[64];
+  int i;
+  for (i = 0; i < 5; i++) {
+    test_proc_t p;
+    snprintf(arg, sizeof arg, "%lu", (unsigned long)map[i].ev);
+    snprintf(want, sizeof want, "handler sig=%d event=%lu main=1", map[i].sig, (unsigned long)map[i].ev);
+    ASSERT_OK(test_spawn_helper(&p, "console_event_child", arg, 0));
+    ASSERT_OK(test_expect_line(&p, "handler", NULL, 0, 20000) == 0 ? 0 : -1);
+    test_proc_close(&p);
+    ASSERT_OK(test_spawn_helper(&p, "console_event_child", arg, 0));
+    {
+      char line[128];
+      ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+      ASSERT_STR(line, want);
+    }
+    test_wait(&p, 20000, NULL);
+    test_proc_close(&p);
+  }
+  return 0;
+}
+
+TEST_IMPL(console_close_waits_for_handler)
+{
+  static const DWORD events[3] = { CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT };
+  int i;
+  for (i = 0; i < 3; i++) {
+    test_proc_t p;
+    char arg[16], line[128];
+    snprintf(arg, sizeof arg, "%lu", (unsigned long)events[i]);
+    ASSERT_OK(test_spawn_helper(&p, "console_close_child", arg, 0));
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    ASSERT(strncmp(line, "cleanup start", 13) == 0);
+    /* the cleanup finished while the console thread was waiting for it */
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    ASSERT_STR(line, "cleanup done, console thread waiting=1");
+    /* Windows would end the process here; under Wine it lives on to tell
+     * that the console thread returned right after the handler. */
+    if (test_read_line(&p, line, sizeof line, 5000) == 0)
+      ASSERT_STR(line, "console thread returned=1");
+    else
+      ASSERT(!test_under_wine());
+    ASSERT_OK(test_wait(&p, 20000, NULL));
+    test_proc_close(&p);
+  }
+  return 0;
+}
+
+/* Child started in a new process group: Ctrl-C is off until it handles INT. */
+HELPER_IMPL(new_group_child)
+{
+  int handle = strcmp(argv[1], "handle") == 0;
+  (void)argc;
+  xsig_init();
+  if (handle)
+    xsig_handle(XSIG_INT, record);
+  helper_say("ready");
+  if (xsig_sleep(handle ? 20000 : 1500) == XSIG_EINTR && calls == 1)
+    helper_say("got INT");
+  else
+    helper_say("no INT");
+  return 0;
+}
+
+static void ctrl_c_to_new_group(const char *mode, const char *want)
+{
+  test_proc_t p;
+  char line[64];
+  ASSERT_OK(test_spawn_helper(&p, "new_group_child", mode, TEST_PROC_NEW_GROUP));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  Sleep(100);
+  /* the child's pid is its group id: it was created with CREATE_NEW_PROCESS_GROUP */
+  ASSERT(GenerateConsoleCtrlEvent(CTRL_C_EVENT, (DWORD)p.pid));
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, want);
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+}
+
+TEST_IMPL(console_new_group_ctrl_c)
+{
+  fresh_console();
+  /* control: without an INT handler the new group ignores Ctrl-C, as Windows does */
+  ctrl_c_to_new_group("nohandler", "no INT");
+  /* installing an INT handler turned Ctrl-C back on */
+  ctrl_c_to_new_group("handle", "got INT");
+  return 0;
+}
+
+/* Child with no handler: Ctrl-C ends it with STATUS_CONTROL_C_EXIT. */
+HELPER_IMPL(ctrl_c_default_child)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  simulate_console_event(CTRL_C_EVENT);
+  Sleep(20000);
+  return 0;
+}
+
+TEST_IMPL(console_ctrl_c_default_status)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  ASSERT_OK(test_spawn_helper(&p, "ctrl_c_default_child", NULL, 0));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  /* xsig ends the process itself, so the code is right under Wine too
+   * (Wine's own default handler exits with 0 where Windows gives 0xC000013A) */
+  ASSERT_EQ(st.raw, 0xC000013Au);
+  ASSERT_EQ(st.signo, XSIG_INT);
+  test_proc_close(&p);
+  return 0;
+}
+#endif
