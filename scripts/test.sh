@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test: native, native under ASan+UBSan, the threaded ones under
+# TSan, and the Windows build under Wine. Any failure (or a Windows test that
+# could not run) fails the whole run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test || exit 1
+
+passed=0; failed=0; status=0
+run_suite() { # name preset [wrapper...]
+  local name=$1 preset=$2 log line p t
+  shift 2
+  echo "== $name"
+  log=$(mktemp)
+  if ! { cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" -j2 >"$log.build" 2>&1; }; then
+    cat "$log.build"; echo "$name: build FAILED"; failed=$((failed + 1)); status=1; return
+  fi
+  "$@" ctest --preset "$preset" 2>&1 | tee "$log"
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1)
+  if [ -z "$line" ]; then echo "$name: no test ran"; failed=$((failed + 1)); status=1; return; fi
+  t=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  p=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + t - p)); failed=$((failed + p))
+  [ "$p" -eq 0 ] || status=1
+}
+
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 TSAN_OPTIONS=halt_on_error=1
+run_suite "Linux" native
+run_suite "Linux, AddressSanitizer + UndefinedBehaviorSanitizer" asan
+# TSan needs the old mmap layout on kernels with high ASLR entropy.
+tsan_wrap=(env)
+setarch "$(uname -m)" -R true 2>/dev/null && tsan_wrap=(setarch "$(uname -m)" -R)
+run_suite "Linux threaded tests, ThreadSanitizer" tsan "${tsan_wrap[@]}"
+run_suite "Windows (mingw-w64, -pedantic) under Wine" mingw
+wineserver -k 2>/dev/null || true
+
+echo
+echo "summary: $passed passed, $failed failed"
+exit $status
