@@ -323,6 +323,65 @@ XSIG_API int xsig_sleep(unsigned ms);
 XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
 
 /* ------------------------------------------------------------------------ */
+/* Sending to other processes                                               */
+
+/* How a signal was delivered (the step of the Windows ladder that worked,
+ * docs/sending.md). */
+#define XSIG_VIA_NONE       0 /* nothing to do (sig 0, or a default of "ignore") */
+#define XSIG_VIA_KERNEL     1 /* POSIX kill/sigqueue/pidfd_send_signal */
+#define XSIG_VIA_XSIG       2 /* Windows: the target's xsig transport (catchable) */
+#define XSIG_VIA_CONSOLE    3 /* Windows: GenerateConsoleCtrlEvent to its group */
+#define XSIG_VIA_CTRLROUTINE 4 /* Windows: a thread in the target at CtrlRoutine */
+#define XSIG_VIA_WM_CLOSE   5 /* Windows: WM_CLOSE to its top-level windows */
+#define XSIG_VIA_TERMINATE  6 /* Windows: TerminateProcess (KILL, or forced) */
+#define XSIG_VIA_SUSPEND    7 /* Windows: STOP as NtSuspendProcess */
+#define XSIG_VIA_RESUME     8 /* Windows: CONT as NtResumeProcess */
+
+/* Returns a static name of an XSIG_VIA_* value ("xsig transport", ...). */
+XSIG_API const char *xsig_via_name(int via);
+
+/* Flags for xsig_send / xsig_process_send */
+#define XSIG_SEND_VALUE 0x1 /* queue with the value (like sigqueue) */
+#define XSIG_SEND_FORCE 0x2 /* Windows: if no catchable path exists, end the
+                               process with TerminateProcess and the exit
+                               code of sig (never done without this flag) */
+
+/* Sends sig to process pid (pid > 0), to process group -pid (pid < -1), or
+ * to the caller's group (pid 0). sig 0 only checks that the target exists
+ * and may be signalled. If via is not NULL it receives XSIG_VIA_*.
+ * Errors: XSIG_EINVAL (bad signal, pid -1 or flags), XSIG_ESRCH, XSIG_EPERM,
+ * XSIG_EAGAIN (target's queue full), XSIG_ENOGRACE (Windows: the target does
+ * not use xsig and no catchable way exists; see docs/sending.md),
+ * XSIG_ENOSYS (a group on Windows that xsig did not start), XSIG_ESYS.
+ * Race: a plain pid may be reused by a new process between the caller's
+ * learning it and the call; use xsig_process_t to rule that out.
+ * Thread-safe. Does not need xsig_init(). */
+XSIG_API int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via);
+
+/* kill(2): xsig_send(pid, sig, 0, 0, NULL). */
+XSIG_API int xsig_kill(int64_t pid, int sig);
+/* sigqueue(3): xsig_send(pid, sig, value, XSIG_SEND_VALUE, NULL). */
+XSIG_API int xsig_queue(int64_t pid, int sig, intptr_t value);
+/* killpg(3): xsig_send(-pgid, sig, 0, 0, NULL); pgid must be > 1. */
+XSIG_API int xsig_killpg(int64_t pgid, int sig);
+
+/* A process held open so that its pid cannot be reused under us: a pidfd on
+ * Linux 5.3+ (else the pid, with the race documented above), a process
+ * HANDLE on Windows. */
+typedef struct xsig_process xsig_process_t;
+
+/* Opens process pid. Errors: XSIG_EINVAL, XSIG_ESRCH, XSIG_EPERM, XSIG_ENOMEM. */
+XSIG_API int xsig_process_open(int64_t pid, xsig_process_t **out);
+/* Like xsig_send, to the process itself. XSIG_ESRCH once it has exited, even
+ * if its pid now belongs to another process. */
+XSIG_API int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via);
+XSIG_API int64_t xsig_process_pid(const xsig_process_t *p);
+/* Returns 1 while the process runs, 0 after it exited, or an XSIG_E* code. */
+XSIG_API int xsig_process_alive(xsig_process_t *p);
+/* Frees p (does not signal or wait for the process). NULL is ignored. */
+XSIG_API void xsig_process_close(xsig_process_t *p);
+
+/* ------------------------------------------------------------------------ */
 /* Counters                                                                 */
 
 typedef struct xsig_stats {
@@ -330,6 +389,7 @@ typedef struct xsig_stats {
   uint64_t dispatched;  /* handlers run */
   uint64_t dropped;     /* real-time signals lost because the queue was full */
   uint64_t rejected;    /* malformed messages from other processes */
+  uint64_t remote;      /* signals accepted from other processes (Windows transport) */
 } xsig_stats_t;
 
 /* Copies the process-wide counters. Returns 0 or XSIG_EINVAL. */

@@ -27,6 +27,9 @@ int xsig__dfl_kind(int sig);
  * XSIG_ENOSYS (BREAK on POSIX). */
 int xsig__check(int sig);
 
+/* Checks the arguments of xsig_send: 0 or an XSIG_E* code. */
+int xsig__check_send(int64_t pid, int sig, int flags);
+
 /* --- the process-wide state, src/signal.c; all under xsig__lock --------- */
 
 /* Accepts one signal. Applies IGN (discard), coalesces standard signals,

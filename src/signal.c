@@ -9,6 +9,7 @@ struct rt_node {
 };
 
 static xsig__mutex_t state_lock = XSIG__MUTEX_INIT;
+static xsig__mutex_t life_lock = XSIG__MUTEX_INIT; /* init/shutdown one at a time */
 static int refs;
 static xsig_action_t actions[XSIG_NSIG];
 static int foreign[XSIG_NSIG];     /* a non-xsig handler was replaced */
@@ -47,6 +48,7 @@ int xsig__is_initialised(void) { return refs > 0; }
 int xsig_init(void)
 {
   int err = 0;
+  xsig__mutex_lock(&life_lock);
   xsig__lock();
   if (refs == 0) {
     reset_state_locked();
@@ -55,25 +57,34 @@ int xsig_init(void)
   if (err == 0)
     refs++;
   xsig__unlock();
+  xsig__mutex_unlock(&life_lock);
   return err;
 }
 
 int xsig_shutdown(void)
 {
-  int sig;
+  int sig, last;
+  xsig__mutex_lock(&life_lock);
   xsig__lock();
   if (refs == 0) {
     xsig__unlock();
+    xsig__mutex_unlock(&life_lock);
     return XSIG_ENOTINIT;
   }
-  if (--refs == 0) {
+  last = --refs == 0;
+  if (last)
     for (sig = 1; sig < XSIG_NSIG; sig++)
       if (installed[sig])
         xsig__os_restore(sig);
-    xsig__os_shutdown();
-    reset_state_locked();
-  }
   xsig__unlock();
+  if (last) {
+    /* Outside the lock: the platform may wait for a thread that takes it. */
+    xsig__os_shutdown();
+    xsig__lock();
+    reset_state_locked();
+    xsig__unlock();
+  }
+  xsig__mutex_unlock(&life_lock);
   return 0;
 }
 
@@ -83,6 +94,7 @@ void xsig__reset_after_fork(void)
 {
   int i;
   xsig__mutex_reinit(&state_lock);
+  xsig__mutex_reinit(&life_lock);
   memset(&std_pending, 0, sizeof std_pending);
   for (i = 0; i < XSIG_QUEUE_MAX; i++)
     rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;

@@ -186,6 +186,7 @@ int test_under_wine(void)
 }
 
 int64_t test_thread_id(void) { return (int64_t)GetCurrentThreadId(); }
+int64_t test_getpid(void) { return (int64_t)GetCurrentProcessId(); }
 
 struct thread_start { void (*fn)(void *); void *arg; };
 
@@ -395,6 +396,7 @@ void test_msleep(int ms)
 int test_under_wine(void) { return 0; }
 
 int64_t test_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
+int64_t test_getpid(void) { return (int64_t)getpid(); }
 
 #include <pthread.h>
 struct thread_start { void (*fn)(void *); void *arg; };

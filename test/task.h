@@ -64,6 +64,7 @@ void helper_say(const char *fmt, ...);
 /* 1 when running under Wine. */
 int test_under_wine(void);
 int64_t test_thread_id(void);
+int64_t test_getpid(void);
 
 typedef struct test_thread { void *h; } test_thread_t;
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg);

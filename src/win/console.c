@@ -46,8 +46,15 @@ static BOOL WINAPI on_console_event(DWORD ev)
   info.event = (int)ev;
   if (is_closing(ev))
     ResetEvent(close_done);
-  if (xsig__win_arrive(&info) == 0 && is_closing(ev))
-    WaitForSingleObject(close_done, CONSOLE_GRACE_MS);
+  switch (xsig__win_accept(&info)) {
+  case XSIG__ARRIVE_DEFAULT:
+    xsig__os_default_action(sig);
+    break;
+  case 0:
+    if (is_closing(ev))
+      WaitForSingleObject(close_done, CONSOLE_GRACE_MS);
+    break;
+  }
   InterlockedDecrement(&in_console_event);
   return TRUE;
 }

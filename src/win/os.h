@@ -25,11 +25,22 @@ static __inline int64_t xsig__os_getpid(void) { return (int64_t)GetCurrentProces
 static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64(); }
 
 /* src/win/signal.c: a signal from outside the program's threads (the
- * console, another process). Applies the default action at once unless the
- * delivery thread blocks it; else queues it and alerts the delivery thread. */
+ * console, another process). Queues it and alerts the delivery thread, or
+ * returns XSIG__ARRIVE_DEFAULT: its default action must run now (the caller
+ * does it, after replying if it has to). Else 0 or XSIG_EAGAIN. */
+#define XSIG__ARRIVE_DEFAULT 1
 struct xsig_info;
-int xsig__win_arrive(const struct xsig_info *info);
-int xsig__win_blocked_by_delivery_thread(int sig);
+int xsig__win_accept(const struct xsig_info *info);
+
+/* src/win/transport.c */
+int xsig__transport_start(void);
+void xsig__transport_stop(void);
+uint64_t xsig__transport_remote_count(void);
+void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size);
+
+/* src/win/process.c: groups that xsig started, with their job objects */
+int xsig__win_group_add(DWORD pgid, HANDLE job);
+void xsig__win_group_remove(DWORD pgid);
 
 /* src/win/console.c */
 int xsig__console_init(void);

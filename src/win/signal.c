@@ -49,6 +49,8 @@ int xsig__os_init(void)
   delivery_mask = thread_mask;
   apc_queued = 0;
   err = xsig__console_init();
+  if (err == 0)
+    err = xsig__transport_start();
   if (err) {
     xsig__os_shutdown();
     return err;
@@ -58,6 +60,7 @@ int xsig__os_init(void)
 
 void xsig__os_shutdown(void)
 {
+  xsig__transport_stop();
   xsig__console_shutdown();
   if (delivery_thread)
     CloseHandle(delivery_thread);
@@ -131,7 +134,7 @@ void xsig__os_mask_set(const xsig_sigset_t *mask)
   }
 }
 
-int xsig__win_blocked_by_delivery_thread(int sig)
+static int blocked_by_delivery_thread(int sig)
 {
   int blocked;
   xsig__lock();
@@ -185,23 +188,21 @@ int xsig__os_raise_default(int sig)
   return xsig__os_send_self(&info);
 }
 
-int xsig__win_arrive(const xsig_info_t *info)
+int xsig__win_accept(const xsig_info_t *info)
 {
   xsig_action_t act;
   xsig__action_get(info->signo, &act);
   if (act.handler == XSIG_IGN)
     return 0;
-  if (act.handler == XSIG_DFL && !xsig__win_blocked_by_delivery_thread(info->signo)) {
-    xsig__os_default_action(info->signo);
-    if (xsig__dfl_kind(info->signo) != XSIG__DFL_TERM && xsig__dfl_kind(info->signo) != XSIG__DFL_CORE)
-      return 0;
-  }
+  /* A default action runs now: the program may never dispatch. */
+  if (act.handler == XSIG_DFL && !blocked_by_delivery_thread(info->signo))
+    return XSIG__ARRIVE_DEFAULT;
   return xsig__os_send_self(info);
 }
 
 void xsig__os_extra_stats(xsig_stats_t *stats)
 {
-  (void)stats;
+  stats->remote = xsig__transport_remote_count();
 }
 
 void xsig__os_pending_extra(xsig_sigset_t *set)

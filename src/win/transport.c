@@ -1,0 +1,300 @@
+/* Receiving signals from other processes: a message-mode named pipe,
+ * \\.\pipe\xsig-1-<pid>, served by one thread with overlapped I/O.
+ * - Only the user, Administrators and SYSTEM may open it (a protected DACL);
+ *   remote clients are rejected by the pipe itself.
+ * - The sender's pid comes from GetNamedPipeClientProcessId, never the message.
+ * - Each connection carries one fixed-size message and gets one reply.
+ *   Malformed messages are counted and dropped; a client that sends nothing
+ *   is dropped after IDLE_MS. A new instance is listening whenever all others
+ *   are busy, so one client never blocks the rest.
+ * - No time-outs while nobody is connected: an idle process never wakes. */
+#include <string.h>
+#include <wchar.h>
+#include "internal.h"
+#include <sddl.h> /* needs windows.h first (internal.h) */
+#include "wire.h"
+
+#define MAX_INSTANCES 32
+#define IDLE_MS 1000
+
+enum state { LISTENING, READING, REPLYING };
+
+struct instance {
+  HANDLE pipe;
+  OVERLAPPED ov;
+  enum state state;
+  unsigned char buf[sizeof(struct xsig__wire_msg) + 1];
+  struct xsig__wire_reply reply;
+  int64_t deadline;
+  int default_after_reply; /* signal whose default action follows the reply */
+};
+
+static HANDLE thread;
+static HANDLE stop_event;
+static struct instance inst[MAX_INSTANCES];
+static int ninst;
+static PSECURITY_DESCRIPTOR pipe_sd;
+static volatile LONG64 remote_count;
+
+void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size)
+{
+  swprintf(name, size, L"\\\\.\\pipe\\xsig-1-%lu", (unsigned long)pid);
+}
+
+/* "D:P(A;;GA;;;<user>)(A;;GA;;;BA)(A;;GA;;;SY)": the user, Administrators,
+ * SYSTEM; protected from inherited entries. */
+static int make_security_descriptor(void)
+{
+  HANDLE token;
+  union { TOKEN_USER user; unsigned char bytes[256]; } tu;
+  DWORD len;
+  wchar_t *sid = NULL, sddl[512];
+  int ok;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+    return XSIG_ESYS;
+  ok = GetTokenInformation(token, TokenUser, &tu, sizeof tu, &len) &&
+       ConvertSidToStringSidW(tu.user.User.Sid, &sid);
+  CloseHandle(token);
+  if (!ok)
+    return XSIG_ESYS;
+  swprintf(sddl, sizeof sddl / sizeof sddl[0], L"D:P(A;;GA;;;%ls)(A;;GA;;;BA)(A;;GA;;;SY)", sid);
+  LocalFree(sid);
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &pipe_sd, NULL))
+    return XSIG_ESYS;
+  return 0;
+}
+
+static HANDLE create_instance(int first)
+{
+  SECURITY_ATTRIBUTES sa;
+  wchar_t name[64];
+  xsig__win_pipe_name(GetCurrentProcessId(), name, 64);
+  sa.nLength = sizeof sa;
+  sa.lpSecurityDescriptor = pipe_sd;
+  sa.bInheritHandle = FALSE;
+  return CreateNamedPipeW(name,
+                          PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED |
+                              (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
+                          PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT |
+                              PIPE_REJECT_REMOTE_CLIENTS,
+                          PIPE_UNLIMITED_INSTANCES, sizeof(struct xsig__wire_reply),
+                          sizeof(struct xsig__wire_msg), 0, &sa);
+}
+
+static void start_read(struct instance *in);
+
+/* Starts waiting for a client; completes at once if one is already there. */
+static void start_listen(struct instance *in)
+{
+  in->state = LISTENING;
+  ResetEvent(in->ov.hEvent);
+  if (ConnectNamedPipe(in->pipe, &in->ov))
+    return; /* overlapped: completion is signalled through the event */
+  switch (GetLastError()) {
+  case ERROR_IO_PENDING:
+    return;
+  case ERROR_PIPE_CONNECTED:
+    SetEvent(in->ov.hEvent);
+    return;
+  default:
+    DisconnectNamedPipe(in->pipe);
+    SetEvent(in->ov.hEvent); /* retried on the next round */
+  }
+}
+
+static void restart(struct instance *in)
+{
+  CancelIo(in->pipe);
+  DisconnectNamedPipe(in->pipe);
+  start_listen(in);
+}
+
+static int add_instance(int first)
+{
+  struct instance *in = &inst[ninst];
+  memset(in, 0, sizeof *in);
+  in->pipe = create_instance(first);
+  if (in->pipe == INVALID_HANDLE_VALUE)
+    return GetLastError() == ERROR_ACCESS_DENIED ? XSIG_EPERM : XSIG_ESYS;
+  in->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (in->ov.hEvent == NULL) {
+    CloseHandle(in->pipe);
+    return XSIG_ESYS;
+  }
+  ninst++;
+  start_listen(in);
+  return 0;
+}
+
+static int listening_count(void)
+{
+  int i, n = 0;
+  for (i = 0; i < ninst; i++)
+    n += inst[i].state == LISTENING;
+  return n;
+}
+
+static void start_read(struct instance *in)
+{
+  in->state = READING;
+  in->deadline = xsig__os_now_ms() + IDLE_MS;
+  ResetEvent(in->ov.hEvent);
+  if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
+      GetLastError() != ERROR_IO_PENDING && GetLastError() != ERROR_MORE_DATA)
+    restart(in);
+}
+
+static void reject(struct instance *in)
+{
+  xsig__stats_add_rejected();
+  restart(in);
+}
+
+static void reply(struct instance *in, int result)
+{
+  in->state = REPLYING;
+  in->reply.magic = XSIG__WIRE_MAGIC;
+  in->reply.result = result;
+  ResetEvent(in->ov.hEvent);
+  if (!WriteFile(in->pipe, &in->reply, sizeof in->reply, NULL, &in->ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    restart(in);
+}
+
+static void on_message(struct instance *in, DWORD got, BOOL ok)
+{
+  xsig_info_t info;
+  ULONG client = 0;
+  int r;
+  /* ERROR_MORE_DATA: longer than a message; got != size: shorter or longer */
+  if (!ok || xsig__wire_decode(in->buf, got, &info) != 0 ||
+      !GetNamedPipeClientProcessId(in->pipe, &client)) {
+    if (!ok && GetLastError() != ERROR_MORE_DATA) {
+      restart(in); /* the client went away: nothing to count */
+      return;
+    }
+    reject(in);
+    return;
+  }
+  info.pid = (int64_t)client;
+  InterlockedIncrement64(&remote_count);
+  r = xsig__win_accept(&info);
+  in->default_after_reply = r == XSIG__ARRIVE_DEFAULT ? info.signo : 0;
+  reply(in, r == XSIG__ARRIVE_DEFAULT ? 0 : r);
+}
+
+static void on_event(struct instance *in)
+{
+  DWORD got = 0;
+  BOOL ok = GetOverlappedResult(in->pipe, &in->ov, &got, FALSE);
+  switch (in->state) {
+  case LISTENING:
+    if (!ok && GetLastError() != ERROR_PIPE_CONNECTED) {
+      restart(in);
+      return;
+    }
+    start_read(in);
+    /* keep one instance listening so that this client blocks nobody */
+    if (listening_count() == 0 && ninst < MAX_INSTANCES)
+      add_instance(0);
+    return;
+  case READING:
+    on_message(in, got, ok);
+    return;
+  case REPLYING:
+    if (in->default_after_reply) {
+      /* the reply is in the pipe; a sender that finds the pipe broken
+       * checks that we are gone */
+      xsig__os_default_action(in->default_after_reply);
+      in->default_after_reply = 0;
+    }
+    restart(in);
+    return;
+  }
+}
+
+static DWORD next_timeout(void)
+{
+  int64_t now = xsig__os_now_ms(), best = -1;
+  int i;
+  for (i = 0; i < ninst; i++)
+    if (inst[i].state == READING && (best < 0 || inst[i].deadline < best))
+      best = inst[i].deadline;
+  if (best < 0)
+    return INFINITE;
+  return best <= now ? 0 : (DWORD)(best - now);
+}
+
+static void drop_idle_clients(void)
+{
+  int64_t now = xsig__os_now_ms();
+  int i;
+  for (i = 0; i < ninst; i++)
+    if (inst[i].state == READING && inst[i].deadline <= now)
+      reject(&inst[i]);
+}
+
+static DWORD WINAPI serve(LPVOID unused)
+{
+  HANDLE hs[MAX_INSTANCES + 1];
+  (void)unused;
+  for (;;) {
+    int i, n = ninst;
+    DWORD r;
+    hs[0] = stop_event;
+    for (i = 0; i < n; i++)
+      hs[i + 1] = inst[i].ov.hEvent;
+    r = WaitForMultipleObjects((DWORD)n + 1, hs, FALSE, next_timeout());
+    if (r == WAIT_OBJECT_0)
+      return 0;
+    if (r == WAIT_TIMEOUT)
+      drop_idle_clients();
+    else if (r > WAIT_OBJECT_0 && r <= WAIT_OBJECT_0 + (DWORD)n)
+      on_event(&inst[r - WAIT_OBJECT_0 - 1]);
+    else
+      Sleep(1); /* WAIT_FAILED: should not happen; do not spin hard */
+  }
+}
+
+uint64_t xsig__transport_remote_count(void)
+{
+  return (uint64_t)remote_count;
+}
+
+void xsig__transport_stop(void)
+{
+  int i;
+  if (thread) {
+    SetEvent(stop_event);
+    WaitForSingleObject(thread, INFINITE);
+    CloseHandle(thread);
+    thread = NULL;
+  }
+  for (i = 0; i < ninst; i++) {
+    CancelIo(inst[i].pipe);
+    CloseHandle(inst[i].pipe);
+    CloseHandle(inst[i].ov.hEvent);
+  }
+  ninst = 0;
+  if (stop_event)
+    CloseHandle(stop_event);
+  stop_event = NULL;
+  if (pipe_sd)
+    LocalFree(pipe_sd);
+  pipe_sd = NULL;
+}
+
+int xsig__transport_start(void)
+{
+  int err = make_security_descriptor();
+  if (err == 0)
+    err = add_instance(1);
+  if (err == 0 && (stop_event = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
+    err = XSIG_ESYS;
+  if (err == 0 && (thread = CreateThread(NULL, 64 * 1024, serve, NULL,
+                                         STACK_SIZE_PARAM_IS_A_RESERVATION, NULL)) == NULL)
+    err = XSIG_ESYS;
+  if (err)
+    xsig__transport_stop();
+  return err;
+}

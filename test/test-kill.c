@@ -1,0 +1,186 @@
+/* Signals between real processes, both platforms. */
+#include "task.h"
+
+static volatile int receiver_done;
+
+static void print_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)arg;
+  helper_say("sig=%d code=%d pid=%lld value=%lld", sig, info->code, (long long)info->pid,
+             (long long)info->value);
+  if (sig == XSIG_TERM)
+    receiver_done = 1;
+}
+
+/* Prints a line for every signal it gets; TERM ends it cleanly. */
+HELPER_IMPL(receiver)
+{
+  int rt = XSIG_RTMIN + 1;
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_TERM, print_handler);
+  xsig_handle(XSIG_USR1, print_handler);
+  xsig_handle(XSIG_HUP, print_handler);
+  xsig_handle(rt, print_handler);
+  helper_say("ready");
+  while (!receiver_done)
+    xsig_sleep(1000);
+  helper_say("cleanup");
+  xsig_shutdown();
+  return 0;
+}
+
+static void start_receiver(test_proc_t *p)
+{
+  ASSERT_OK(test_spawn_helper(p, "receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(p, "ready", NULL, 0, 20000));
+}
+
+TEST_IMPL(kill_catchable_term)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  char line[128], want[128];
+  int via = -1;
+  start_receiver(&p);
+  ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, 0, &via));
+#ifdef _WIN32
+  ASSERT_EQ(via, XSIG_VIA_XSIG);
+#else
+  ASSERT_EQ(via, XSIG_VIA_KERNEL);
+#endif
+  /* the handler ran, with our pid as the system reports it */
+  snprintf(want, sizeof want, "sig=%d code=%d pid=%lld value=0", XSIG_TERM, XSIG_SI_USER,
+           (long long)test_getpid());
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, want);
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, "cleanup");
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 1); /* it stopped itself: not killed */
+  ASSERT_EQ(st.code, 0);
+  test_proc_close(&p);
+  return 0;
+}
+
+TEST_IMPL(queue_values_in_order)
+{
+  test_proc_t p;
+  char line[128], want[128];
+  int i, rt = XSIG_RTMIN + 1;
+  start_receiver(&p);
+  for (i = 0; i < 50; i++)
+    ASSERT_OK(xsig_queue(p.pid, rt, 1000 + i));
+  for (i = 0; i < 50; i++) {
+    snprintf(want, sizeof want, "sig=%d code=%d pid=%lld value=%d", rt, XSIG_SI_QUEUE,
+             (long long)test_getpid(), 1000 + i);
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    ASSERT_STR(line, want);
+  }
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+/* Blocks USR1, reports what is pending when HUP arrives, then unblocks. */
+HELPER_IMPL(blocker)
+{
+  xsig_sigset_t s, pend;
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_USR1, print_handler);
+  xsig_handle(XSIG_TERM, print_handler);
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, XSIG_USR1);
+  xsig_sigaddset(&s, XSIG_HUP);
+  xsig_sigmask(XSIG_BLOCK, &s, NULL);
+  helper_say("ready");
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, XSIG_HUP);
+  xsig_sigwait(&s, 20000, NULL);
+  xsig_sigpending(&pend);
+  helper_say("pending usr1=%d", xsig_sigismember(&pend, XSIG_USR1));
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, XSIG_USR1);
+  xsig_sigmask(XSIG_UNBLOCK, &s, NULL); /* runs the handler once: coalesced */
+  helper_say("unblocked");
+  while (!receiver_done)
+    xsig_sleep(1000);
+  return 0;
+}
+
+TEST_IMPL(kill_mask_and_pending_across_processes)
+{
+  test_proc_t p;
+  char line[128];
+  ASSERT_OK(test_spawn_helper(&p, "blocker", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_HUP));
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, "pending usr1=1");
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT(strncmp(line, "sig=", 4) == 0 && atoi(line + 4) == XSIG_USR1);
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, "unblocked"); /* exactly one USR1 handler run */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+TEST_IMPL(kill_signal_zero_and_exited)
+{
+  test_proc_t p;
+  xsig_process_t *proc;
+  int via = -1;
+  start_receiver(&p);
+  ASSERT_OK(xsig_send(p.pid, 0, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_NONE);
+  ASSERT_OK(xsig_process_open(p.pid, &proc));
+  ASSERT_EQ(xsig_process_pid(proc), p.pid);
+  ASSERT_EQ(xsig_process_alive(proc), 1);
+  ASSERT_OK(xsig_process_send(proc, 0, 0, 0, NULL));
+  ASSERT_OK(xsig_process_send(proc, XSIG_USR1, 0, 0, NULL));
+  ASSERT_OK(test_expect_line(&p, "sig=", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL)); /* reaped: its pid is free for reuse */
+  /* The process object still names the exited process, not a new owner of
+   * the pid: a clean error. */
+  ASSERT_EQ(xsig_process_alive(proc), 0);
+  ASSERT_EQ(xsig_process_send(proc, XSIG_TERM, 0, 0, NULL), XSIG_ESRCH);
+  ASSERT_EQ(xsig_process_send(proc, 0, 0, 0, NULL), XSIG_ESRCH);
+  xsig_process_close(proc);
+  ASSERT_EQ(xsig_process_open(p.pid, &proc), XSIG_ESRCH);
+  test_proc_close(&p);
+  return 0;
+}
+
+TEST_IMPL(kill_errors)
+{
+  xsig_process_t *proc;
+  int64_t self = test_getpid();
+  ASSERT_EQ(xsig_kill(-1, XSIG_TERM), XSIG_EINVAL);
+  ASSERT_EQ(xsig_kill(self, 999), XSIG_EINVAL);
+  ASSERT_EQ(xsig_kill(self, -2), XSIG_EINVAL);
+  ASSERT_EQ(xsig_kill((int64_t)1 << 40, XSIG_TERM), XSIG_EINVAL);
+  ASSERT_EQ(xsig_kill(0x7ffffff0, XSIG_TERM), XSIG_ESRCH);
+  ASSERT_EQ(xsig_kill(0x7ffffff0, 0), XSIG_ESRCH);
+  ASSERT_EQ(xsig_queue(-5, XSIG_USR1, 1), XSIG_EINVAL);
+  ASSERT_EQ(xsig_killpg(1, XSIG_TERM), XSIG_EINVAL);
+  ASSERT_EQ(xsig_send(self, XSIG_TERM, 0, 0x40, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_open(-3, &proc), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_open(0x7ffffff0, &proc), XSIG_ESRCH);
+  ASSERT_EQ(xsig_process_send(NULL, XSIG_TERM, 0, 0, NULL), XSIG_EINVAL);
+#ifndef _WIN32
+  ASSERT_EQ(xsig_kill(self, XSIG_BREAK), XSIG_ENOSYS);
+#endif
+  ASSERT_STR(xsig_via_name(XSIG_VIA_XSIG), "xsig transport");
+  ASSERT_STR(xsig_via_name(99), "unknown");
+  return 0;
+}
