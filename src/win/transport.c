@@ -27,6 +27,8 @@ struct instance {
   struct xsig__wire_reply reply;
   int64_t deadline;
   int default_after_reply; /* signal whose default action follows the reply */
+  int pending;             /* an overlapped operation was started */
+  int sync_ok;             /* else: how the last step ended, synchronously */
 };
 
 static HANDLE thread;
@@ -87,16 +89,21 @@ static void start_read(struct instance *in);
 static void start_listen(struct instance *in)
 {
   in->state = LISTENING;
+  in->pending = 1;
   ResetEvent(in->ov.hEvent);
   if (ConnectNamedPipe(in->pipe, &in->ov))
     return; /* overlapped: completion is signalled through the event */
   switch (GetLastError()) {
   case ERROR_IO_PENDING:
     return;
-  case ERROR_PIPE_CONNECTED:
+  case ERROR_PIPE_CONNECTED: /* a client came before we asked: no operation */
+    in->pending = 0;
+    in->sync_ok = 1;
     SetEvent(in->ov.hEvent);
     return;
   default:
+    in->pending = 0;
+    in->sync_ok = 0;
     DisconnectNamedPipe(in->pipe);
     SetEvent(in->ov.hEvent); /* retried on the next round */
   }
@@ -104,7 +111,10 @@ static void start_listen(struct instance *in)
 
 static void restart(struct instance *in)
 {
-  CancelIo(in->pipe);
+  /* Let a cancelled operation finish first, or its completion would set the
+   * event again after start_listen reset it. */
+  if (in->pending && !HasOverlappedIoCompleted(&in->ov) && CancelIo(in->pipe))
+    WaitForSingleObject(in->ov.hEvent, 1000);
   DisconnectNamedPipe(in->pipe);
   start_listen(in);
 }
@@ -137,6 +147,7 @@ static int listening_count(void)
 static void start_read(struct instance *in)
 {
   in->state = READING;
+  in->pending = 1;
   in->deadline = xsig__os_now_ms() + IDLE_MS;
   ResetEvent(in->ov.hEvent);
   if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
@@ -153,6 +164,7 @@ static void reject(struct instance *in)
 static void reply(struct instance *in, int result)
 {
   in->state = REPLYING;
+  in->pending = 1;
   in->reply.magic = XSIG__WIRE_MAGIC;
   in->reply.result = result;
   ResetEvent(in->ov.hEvent);
@@ -183,10 +195,37 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
   reply(in, r == XSIG__ARRIVE_DEFAULT ? 0 : r);
 }
 
+/* The result of the step whose event fired. Wine sets the event a moment
+ * before it fills in the OVERLAPPED (it does so at this thread's next wait),
+ * so an "incomplete" answer is retried briefly before it counts as stale. */
+static int finished(struct instance *in, BOOL *ok, DWORD *got)
+{
+  int tries;
+  if (!in->pending) {
+    *ok = in->sync_ok;
+    ResetEvent(in->ov.hEvent);
+    return 1;
+  }
+  for (tries = 0; tries < 20; tries++) {
+    *ok = GetOverlappedResult(in->pipe, &in->ov, got, FALSE);
+    if (*ok || GetLastError() != ERROR_IO_INCOMPLETE)
+      return 1;
+    WaitForSingleObject(in->ov.hEvent, 10);
+  }
+  /* Stale: clear the event, or this instance would hide the others from
+   * WaitForMultipleObjects (it reports the lowest ready index). */
+  ResetEvent(in->ov.hEvent);
+  if (HasOverlappedIoCompleted(&in->ov))
+    SetEvent(in->ov.hEvent);
+  return 0;
+}
+
 static void on_event(struct instance *in)
 {
   DWORD got = 0;
-  BOOL ok = GetOverlappedResult(in->pipe, &in->ov, &got, FALSE);
+  BOOL ok;
+  if (!finished(in, &ok, &got))
+    return;
   switch (in->state) {
   case LISTENING:
     if (!ok && GetLastError() != ERROR_PIPE_CONNECTED) {
