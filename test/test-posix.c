@@ -3,6 +3,7 @@
 #include "task.h"
 #ifndef _WIN32
 #include <signal.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,65 @@ TEST_IMPL(posix_fork_safe)
   ASSERT_EQ(xsig_dispatch(), 0);
   ASSERT_EQ(calls[XSIG_USR2], 0);
   ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* A process of another user (nobody) may not signal ours: EPERM, for every
+ * way of sending. Needs root to become nobody, as CI is. */
+TEST_IMPL(posix_other_user_gets_eperm)
+{
+  pid_t parent = getpid(), pid;
+  int status;
+  ASSERT(geteuid() == 0); /* the test must be able to become another user */
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR1, record));
+  pid = fork();
+  ASSERT(pid >= 0);
+  if (pid == 0) {
+    xsig_process_t *p = NULL;
+    if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+        setresuid(65534, 65534, 65534) != 0)
+      _exit(10);
+    if (xsig_kill(parent, XSIG_USR1) != XSIG_EPERM)
+      _exit(11);
+    if (xsig_kill(parent, 0) != XSIG_EPERM)
+      _exit(12);
+    if (xsig_queue(parent, XSIG_USR1, 7) != XSIG_EPERM)
+      _exit(13);
+    if (xsig_process_open(parent, &p) == 0 && xsig_process_send(p, XSIG_USR1, 0, 0, NULL) != XSIG_EPERM)
+      _exit(14);
+    _exit(0);
+  }
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_EQ(status, 0);
+  ASSERT_EQ(xsig_dispatch(), 0);
+  ASSERT_EQ(calls[XSIG_USR1], 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* Group kill: every process of the group gets it. */
+HELPER_IMPL(group_member)
+{
+  (void)argc;
+  (void)argv;
+  helper_say("member %d", (int)getpid());
+  pause();
+  return 0;
+}
+
+TEST_IMPL(posix_killpg)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  ASSERT_OK(test_spawn_helper(&p, "group_member", NULL, TEST_PROC_NEW_GROUP));
+  ASSERT_OK(test_expect_line(&p, "member", NULL, 0, 20000));
+  ASSERT_EQ(getpgid((pid_t)p.pid), p.pid);
+  ASSERT_OK(xsig_killpg(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.signo, XSIG_TERM);
+  ASSERT_EQ(xsig_killpg(p.pid, XSIG_TERM), XSIG_ESRCH);
+  test_proc_close(&p);
   return 0;
 }
 

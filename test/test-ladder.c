@@ -1,0 +1,175 @@
+/* Sending to Windows processes that do not use xsig: every ladder step. */
+#include "task.h"
+#ifdef _WIN32
+#include <windows.h>
+
+static BOOL WINAPI print_ctrl(DWORD ev)
+{
+  helper_say("ctrl %lu", (unsigned long)ev);
+  return TRUE;
+}
+
+static LRESULT CALLBACK wnd_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
+{
+  if (msg == WM_CLOSE) {
+    helper_say("WM_CLOSE");
+    DestroyWindow(w);
+    return 0;
+  }
+  if (msg == WM_DESTROY) {
+    PostQuitMessage(0);
+    return 0;
+  }
+  return DefWindowProcW(w, msg, wp, lp);
+}
+
+/* A program without xsig: "console" prints its console events and ticks;
+ * "window" has a top-level window and quits on WM_CLOSE. */
+HELPER_IMPL(plain_child)
+{
+  int i;
+  (void)argc;
+  if (strcmp(argv[1], "window") == 0) {
+    WNDCLASSW wc;
+    MSG m;
+    HWND w;
+    memset(&wc, 0, sizeof wc);
+    wc.lpfnWndProc = wnd_proc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"xsig-test-window";
+    RegisterClassW(&wc);
+    w = CreateWindowW(L"xsig-test-window", L"xsig test", WS_OVERLAPPEDWINDOW, 0, 0, 100, 100,
+                      NULL, NULL, wc.hInstance, NULL);
+    helper_say(w ? "ready" : "no window");
+    while (GetMessageW(&m, NULL, 0, 0) > 0) {
+      TranslateMessage(&m);
+      DispatchMessageW(&m);
+    }
+    helper_say("closed");
+    return 0;
+  }
+  SetConsoleCtrlHandler(print_ctrl, TRUE);
+  helper_say("ready");
+  for (i = 0; i < 1000; i++) {
+    helper_say("tick %d", i);
+    Sleep(25);
+  }
+  return 0;
+}
+
+static void start_plain(test_proc_t *p, const char *mode)
+{
+  ASSERT_OK(test_spawn_helper(p, "plain_child", mode, 0));
+  ASSERT_OK(test_expect_line(p, "ready", NULL, 0, 20000));
+}
+
+TEST_IMPL(ladder_kill_and_zero)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  int via = -1;
+  start_plain(&p, "console");
+  ASSERT_OK(xsig_send(p.pid, 0, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_NONE);
+  ASSERT_OK(xsig_send(p.pid, XSIG_KILL, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_TERMINATE);
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 0);
+  ASSERT_EQ(st.signo, XSIG_KILL); /* the exit code decodes back to KILL */
+  test_proc_close(&p);
+  return 0;
+}
+
+/* Drains output for ms; returns how many lines came. */
+static int lines_within(test_proc_t *p, int ms)
+{
+  char line[64];
+  int n = 0;
+  DWORD end = GetTickCount() + (DWORD)ms;
+  while ((int)(end - GetTickCount()) > 0)
+    if (test_read_line(p, line, sizeof line, (int)(end - GetTickCount())) == 0)
+      n++;
+  return n;
+}
+
+TEST_IMPL(ladder_stop_cont)
+{
+  test_proc_t p;
+  int via = -1;
+  start_plain(&p, "console");
+  ASSERT_OK(xsig_send(p.pid, XSIG_STOP, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_SUSPEND);
+  lines_within(&p, 300);              /* what it wrote before it stopped */
+  ASSERT_EQ(lines_within(&p, 400), 0); /* stopped: no ticks */
+  ASSERT_OK(xsig_send(p.pid, XSIG_CONT, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_RESUME);
+  ASSERT(lines_within(&p, 400) > 0);  /* running again */
+  test_proc_close(&p);
+  return 0;
+}
+
+TEST_IMPL(ladder_ctrl_routine)
+{
+  test_proc_t p;
+  int via = -1;
+  char want[32];
+  start_plain(&p, "console");
+  /* not a process group xsig started: a thread at CtrlRoutine in the target */
+  ASSERT_OK(xsig_send(p.pid, XSIG_INT, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+  snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  ASSERT_OK(xsig_send(p.pid, XSIG_BREAK, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+  snprintf(want, sizeof want, "ctrl %d", CTRL_BREAK_EVENT);
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  test_proc_close(&p);
+  return 0;
+}
+
+TEST_IMPL(ladder_no_graceful_path)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  int via = -1;
+  start_plain(&p, "console");
+  /* no window, not a group we started, no xsig: say so, do not kill it */
+  ASSERT_EQ(xsig_send(p.pid, XSIG_TERM, 0, 0, &via), XSIG_ENOGRACE);
+  ASSERT_EQ(xsig_send(p.pid, XSIG_USR1, 0, 0, &via), XSIG_ENOGRACE);
+  ASSERT_EQ(xsig_send(p.pid, XSIG_HUP, 0, 0, &via), XSIG_ENOGRACE);
+  ASSERT_EQ(xsig_queue(p.pid, XSIG_RTMIN, 5), XSIG_ENOGRACE);
+  ASSERT_OK(xsig_send(p.pid, XSIG_WINCH, 0, 0, &via)); /* default: ignore */
+  ASSERT_EQ(via, XSIG_VIA_NONE);
+  ASSERT_OK(xsig_send(p.pid, 0, 0, 0, NULL)); /* still alive */
+  ASSERT_OK(test_expect_line(&p, "tick", NULL, 0, 20000));
+  /* only when asked: TerminateProcess with the code of TERM */
+  ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_FORCE, &via));
+  ASSERT_EQ(via, XSIG_VIA_TERMINATE);
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.signo, XSIG_TERM);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* Runs under Xvfb (a real window needs a display). */
+TEST_IMPL(ladder_wm_close)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  int via = -1, tries;
+  start_plain(&p, "window");
+  /* the window may take a moment to be listed */
+  for (tries = 0; tries < 50; tries++) {
+    if (xsig_send(p.pid, XSIG_TERM, 0, 0, &via) == 0)
+      break;
+    Sleep(100);
+  }
+  ASSERT_EQ(via, XSIG_VIA_WM_CLOSE);
+  ASSERT_OK(test_expect_line(&p, "WM_CLOSE", NULL, 0, 20000));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 1); /* it closed itself */
+  ASSERT_EQ(st.code, 0);
+  test_proc_close(&p);
+  return 0;
+}
+#endif
