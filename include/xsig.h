@@ -51,7 +51,9 @@ extern "C" {
 #define XSIG_ERANGE    (-11) /* a number is out of range */
 #define XSIG_ENOGRACE  (-12) /* no graceful way to deliver to that process */
 #define XSIG_ECHILD    (-13) /* not a child of this process */
-#define XSIG_ERR_MAX_  (-13)
+#define XSIG_ENOENT    (-14) /* program not found */
+#define XSIG_ENOEXEC   (-15) /* program found but cannot be run */
+#define XSIG_ERR_MAX_  (-15)
 
 /* Returns a static, never-NULL English description of an XSIG_E* code
  * ("unknown error -99" style text for codes it does not know, from a static
@@ -323,6 +325,31 @@ XSIG_API int xsig_sleep(unsigned ms);
 XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
 
 /* ------------------------------------------------------------------------ */
+/* Exit statuses                                                            */
+
+/* The Windows exit code xsig uses for "ended by signal sig": 0xC000013A for
+ * INT (STATUS_CONTROL_C_EXIT), else 0xE0580000 | sig. */
+#define XSIG_WIN_EXIT_BASE 0xE0580000u
+XSIG_API uint32_t xsig_win_exit_code(int sig);
+
+typedef struct xsig_status {
+  int exited;   /* 1: ended normally with code */
+  int code;     /* exit code if exited */
+  int signo;    /* signal that ended it, if !exited */
+  int core;     /* 1 if POSIX reported a core dump */
+  uint32_t raw; /* the raw value decoded */
+} xsig_status_t;
+
+/* Decodes a Windows process exit code (works on every platform). Codes that
+ * mean a signal (docs/exit-status.md) give exited = 0 and signo; any other
+ * value gives exited = 1 and code = the value. Returns 0 or XSIG_EINVAL. */
+XSIG_API int xsig_status_from_windows(uint32_t code, xsig_status_t *st);
+
+/* Decodes a POSIX wait() status (works on every platform, Linux encoding).
+ * Returns 0, or XSIG_EINVAL for a stopped/continued status or NULL st. */
+XSIG_API int xsig_status_from_wait(int wstatus, xsig_status_t *st);
+
+/* ------------------------------------------------------------------------ */
 /* Sending to other processes                                               */
 
 /* How a signal was delivered (the step of the Windows ladder that worked,
@@ -382,6 +409,44 @@ XSIG_API int xsig_process_alive(xsig_process_t *p);
 XSIG_API void xsig_process_close(xsig_process_t *p);
 
 /* ------------------------------------------------------------------------ */
+/* Children, groups and trees                                               */
+
+#define XSIG_SPAWN_NEW_GROUP 0x1 /* POSIX: setpgid(0, 0); Windows:
+                                    CREATE_NEW_PROCESS_GROUP (Windows then
+                                    turns Ctrl-C off in the child until it
+                                    handles INT) */
+
+/* Starts file (searched in PATH when it has no slash) with argv (argv[0]
+ * first, NULL-terminated), stdio and environment inherited. The child's
+ * signal dispositions are reset to the default and its mask emptied, as
+ * posix_spawn with SETSIGDEF/SETSIGMASK does. On Windows the child and
+ * everything it starts are put in a job object, so that the tree stays
+ * reachable; with XSIG_SPAWN_NEW_GROUP its pid names that group for
+ * xsig_send(-pid, ...). On *out the child is held open until closed.
+ * Errors: XSIG_EINVAL, XSIG_ENOENT, XSIG_ENOEXEC, XSIG_ENOMEM, XSIG_ESYS.
+ * Thread-safe. Does not need xsig_init(). */
+XSIG_API int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out);
+
+/* The process group a spawned child leads (its pid), or 0. */
+XSIG_API int64_t xsig_process_group(const xsig_process_t *p);
+
+/* Waits up to timeout_ms (< 0: forever) for a child of xsig_spawn to end and
+ * decodes its status (a second call returns the same status). Errors:
+ * XSIG_ETIMEDOUT, XSIG_ECHILD (not spawned by xsig), XSIG_EINVAL. */
+XSIG_API int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st);
+
+/* Stops a spawned child and everything it started: sends sig (0 means TERM)
+ * to the whole tree (its group on POSIX, its job on Windows, catchable where
+ * the target allows), waits up to grace_ms for all to end, then KILLs what is
+ * left and waits for that too (bounded). Stores the leader's status in st and
+ * in *forced whether KILL was needed. Processes that left the group (setsid)
+ * on POSIX, or broke away from the job on Windows, are out of reach.
+ * Errors: XSIG_ECHILD, XSIG_EINVAL, XSIG_ETIMEDOUT (something survived KILL
+ * for 10 s). */
+XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
+                                    xsig_status_t *st, int *forced);
+
+/* ------------------------------------------------------------------------ */
 /* Counters                                                                 */
 
 typedef struct xsig_stats {
@@ -397,31 +462,6 @@ XSIG_API int xsig_get_stats(xsig_stats_t *stats);
 
 /* Capacity of the real-time queue shared by all real-time signals. */
 #define XSIG_QUEUE_MAX 4096
-
-/* ------------------------------------------------------------------------ */
-/* Exit statuses                                                            */
-
-/* The Windows exit code xsig uses for "ended by signal sig": 0xC000013A for
- * INT (STATUS_CONTROL_C_EXIT), else 0xE0580000 | sig. */
-#define XSIG_WIN_EXIT_BASE 0xE0580000u
-XSIG_API uint32_t xsig_win_exit_code(int sig);
-
-typedef struct xsig_status {
-  int exited;   /* 1: ended normally with code */
-  int code;     /* exit code if exited */
-  int signo;    /* signal that ended it, if !exited */
-  int core;     /* 1 if POSIX reported a core dump */
-  uint32_t raw; /* the raw value decoded */
-} xsig_status_t;
-
-/* Decodes a Windows process exit code (works on every platform). Codes that
- * mean a signal (docs/exit-status.md) give exited = 0 and signo; any other
- * value gives exited = 1 and code = the value. Returns 0 or XSIG_EINVAL. */
-XSIG_API int xsig_status_from_windows(uint32_t code, xsig_status_t *st);
-
-/* Decodes a POSIX wait() status (works on every platform, Linux encoding).
- * Returns 0, or XSIG_EINVAL for a stopped/continued status or NULL st. */
-XSIG_API int xsig_status_from_wait(int wstatus, xsig_status_t *st);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@ static const struct err_desc errors[] = {
   { "ERANGE", "number out of range" },
   { "ENOGRACE", "no graceful way to signal that process" },
   { "ECHILD", "not a child of this process" },
+  { "ENOENT", "no such file or directory" },
+  { "ENOEXEC", "permission denied or not an executable" },
 };
 
 static const struct err_desc *find(int err)

@@ -9,14 +9,25 @@
 
 static int test_failed_once;
 
+/* Also appended to $XSIG_TEST_OUT when set: processes that xsig_spawn
+ * starts inherit our stdout, which the test cannot read. */
 void helper_say(const char *fmt, ...)
 {
+  char line[512];
+  const char *out = getenv("XSIG_TEST_OUT");
   va_list ap;
   va_start(ap, fmt);
-  vprintf(fmt, ap);
+  vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  printf("\n");
+  printf("%s\n", line);
   fflush(stdout);
+  if (out && *out) {
+    FILE *f = fopen(out, "a");
+    if (f) {
+      fprintf(f, "%s\n", line);
+      fclose(f);
+    }
+  }
 }
 
 int test_expect_line(test_proc_t *p, const char *prefix, char *line, size_t size, int timeout_ms)
@@ -187,6 +198,8 @@ int test_under_wine(void)
 
 int64_t test_thread_id(void) { return (int64_t)GetCurrentThreadId(); }
 int64_t test_getpid(void) { return (int64_t)GetCurrentProcessId(); }
+void test_setenv(const char *name, const char *value) { _putenv_s(name, value); }
+void test_self_exe(char *buf, size_t size) { GetModuleFileNameA(NULL, buf, (DWORD)size); }
 
 struct thread_start { void (*fn)(void *); void *arg; };
 
@@ -397,6 +410,8 @@ int test_under_wine(void) { return 0; }
 
 int64_t test_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
 int64_t test_getpid(void) { return (int64_t)getpid(); }
+void test_setenv(const char *name, const char *value) { setenv(name, value, 1); }
+void test_self_exe(char *buf, size_t size) { snprintf(buf, size, "/proc/self/exe"); }
 
 #include <pthread.h>
 struct thread_start { void (*fn)(void *); void *arg; };

@@ -65,6 +65,8 @@ void helper_say(const char *fmt, ...);
 int test_under_wine(void);
 int64_t test_thread_id(void);
 int64_t test_getpid(void);
+void test_setenv(const char *name, const char *value);
+void test_self_exe(char *buf, size_t size);
 
 typedef struct test_thread { void *h; } test_thread_t;
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg);

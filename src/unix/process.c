@@ -4,13 +4,19 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "internal.h"
 
 struct xsig_process {
   int64_t pid;
-  int pidfd; /* -1: no pidfd on this kernel; the plain pid is used */
+  int pidfd;   /* -1: no pidfd on this kernel; the plain pid is used */
+  int child;   /* spawned by xsig_spawn: we may wait for it */
+  int64_t pgid;
+  int reaped;
+  int wstatus;
 };
 
 static int error_from_errno(int e)
@@ -63,7 +69,7 @@ int xsig_process_open(int64_t pid, xsig_process_t **out)
   xsig_process_t *p;
   if (out == NULL || pid <= 0 || pid > 0x7fffffff)
     return XSIG_EINVAL;
-  p = malloc(sizeof *p);
+  p = calloc(1, sizeof *p);
   if (p == NULL)
     return XSIG_ENOMEM;
   p->pid = pid;
@@ -89,6 +95,8 @@ int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int
   err = xsig__check_send(p->pid, sig, flags);
   if (err)
     return err;
+  if (p->reaped)
+    return XSIG_ESRCH; /* its pid may belong to another process by now */
   if (p->pidfd < 0)
     return xsig_send(p->pid, sig, value, flags, via);
 #ifdef SYS_pidfd_send_signal
@@ -122,6 +130,8 @@ int xsig_process_alive(xsig_process_t *p)
   struct pollfd pf;
   if (p == NULL)
     return XSIG_EINVAL;
+  if (p->reaped)
+    return 0;
   if (p->pidfd < 0)
     return kill((pid_t)p->pid, 0) == 0 || errno == EPERM;
   pf.fd = p->pidfd;
@@ -136,4 +146,225 @@ void xsig_process_close(xsig_process_t *p)
   if (p->pidfd >= 0)
     close(p->pidfd);
   free(p);
+}
+
+/* In the child between fork and exec: async-signal-safe calls only. */
+static void exec_child(const char *file, char *const argv[], int flags, int err_fd)
+{
+  struct sigaction dfl;
+  sigset_t none;
+  int sig, e;
+  if (flags & XSIG_SPAWN_NEW_GROUP)
+    setpgid(0, 0);
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction(sig, &dfl, NULL);
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execvp(file, argv);
+  e = errno;
+  if (write(err_fd, &e, sizeof e) < 0) {
+  }
+  _exit(127);
+}
+
+static int spawn_error(int e)
+{
+  switch (e) {
+  case ENOENT:
+  case ENOTDIR:
+    return XSIG_ENOENT;
+  case EACCES:
+  case ENOEXEC:
+  case EPERM:
+  case EISDIR:
+    return XSIG_ENOEXEC;
+  case ENOMEM:
+    return XSIG_ENOMEM;
+  default:
+    return XSIG_ESYS;
+  }
+}
+
+int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
+{
+  xsig_process_t *p;
+  int fds[2], e = 0;
+  ssize_t n;
+  pid_t pid;
+  if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL ||
+      (flags & ~XSIG_SPAWN_NEW_GROUP))
+    return XSIG_EINVAL;
+  p = calloc(1, sizeof *p);
+  if (p == NULL)
+    return XSIG_ENOMEM;
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    free(p);
+    return XSIG_ESYS;
+  }
+  pid = fork();
+  if (pid == 0)
+    exec_child(file, argv, flags, fds[1]);
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    free(p);
+    return spawn_error(errno);
+  }
+  if (flags & XSIG_SPAWN_NEW_GROUP)
+    setpgid(pid, pid); /* also here: no window in which the group is missing */
+  do
+    n = read(fds[0], &e, sizeof e);
+  while (n < 0 && errno == EINTR);
+  close(fds[0]);
+  if (n == (ssize_t)sizeof e) { /* exec failed */
+    waitpid(pid, NULL, 0);
+    free(p);
+    return spawn_error(e);
+  }
+  p->pid = pid;
+  p->child = 1;
+  p->pgid = (flags & XSIG_SPAWN_NEW_GROUP) ? pid : 0;
+  p->pidfd = pidfd_open_(pid);
+  *out = p;
+  return 0;
+}
+
+int64_t xsig_process_group(const xsig_process_t *p)
+{
+  return p ? p->pgid : 0;
+}
+
+static int reap(xsig_process_t *p, int options)
+{
+  pid_t r;
+  if (p->reaped)
+    return 1;
+  do
+    r = waitpid((pid_t)p->pid, &p->wstatus, options);
+  while (r < 0 && errno == EINTR);
+  if (r == (pid_t)p->pid)
+    p->reaped = 1;
+  return p->reaped;
+}
+
+static void nap_or_poll(xsig_process_t *p, int ms)
+{
+  struct pollfd pf;
+  if (p->pidfd >= 0 && !p->reaped) {
+    pf.fd = p->pidfd;
+    pf.events = POLLIN;
+    poll(&pf, 1, ms);
+  } else {
+    struct timespec ts = { 0, (long)ms * 1000000 };
+    nanosleep(&ts, NULL);
+  }
+}
+
+int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
+{
+  int64_t deadline = xsig__os_now_ms() + timeout_ms;
+  if (p == NULL)
+    return XSIG_EINVAL;
+  if (!p->child)
+    return XSIG_ECHILD;
+  if (timeout_ms < 0)
+    reap(p, 0);
+  while (!reap(p, WNOHANG)) {
+    int64_t left = deadline - xsig__os_now_ms();
+    if (left <= 0)
+      return XSIG_ETIMEDOUT;
+    nap_or_poll(p, left < 10 ? (int)left : 10);
+  }
+  return st ? xsig_status_from_wait(p->wstatus, st) : 0;
+}
+
+#ifdef __linux__
+#include <dirent.h>
+#include <stdio.h>
+/* A zombie still counts for kill(-pgid, 0) until its new parent reaps it;
+ * for "is anything of the tree still running" only live members count. */
+static int group_has_live_member(int64_t pgid)
+{
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  int live = 0;
+  if (d == NULL)
+    return 1;
+  while (!live && (e = readdir(d)) != NULL) {
+    char path[300], buf[512], *close_paren, state;
+    long long pgrp;
+    FILE *f;
+    if (e->d_name[0] < '1' || e->d_name[0] > '9')
+      continue;
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    if ((f = fopen(path, "r")) == NULL)
+      continue;
+    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
+    fclose(f);
+    close_paren = strrchr(buf, ')'); /* the name may hold spaces and ')' */
+    if (close_paren && sscanf(close_paren + 1, " %c %*d %lld", &state, &pgrp) == 2)
+      live = pgrp == pgid && state != 'Z' && state != 'X';
+  }
+  closedir(d);
+  return live;
+}
+#else
+static int group_has_live_member(int64_t pgid)
+{
+  (void)pgid;
+  return 1;
+}
+#endif
+
+/* Gone: the leader reaped and nobody left in its group. */
+static int tree_gone(xsig_process_t *p)
+{
+  reap(p, WNOHANG);
+  if (!p->reaped)
+    return 0;
+  if (p->pgid == 0 || (kill((pid_t)-p->pgid, 0) != 0 && errno == ESRCH))
+    return 1;
+  return !group_has_live_member(p->pgid);
+}
+
+static int wait_tree(xsig_process_t *p, int ms)
+{
+  int64_t deadline = xsig__os_now_ms() + ms;
+  while (!tree_gone(p)) {
+    if (xsig__os_now_ms() >= deadline)
+      return 0;
+    nap_or_poll(p, 2);
+  }
+  return 1;
+}
+
+static void send_tree(xsig_process_t *p, int sig)
+{
+  if (p->pgid)
+    kill((pid_t)-p->pgid, sig);
+  else if (!p->reaped)
+    kill((pid_t)p->pid, sig);
+}
+
+int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status_t *st, int *forced)
+{
+  int err = sig == 0 ? 0 : xsig__check(sig);
+  if (p == NULL || err || grace_ms < 0)
+    return p == NULL ? XSIG_EINVAL : err ? err : XSIG_EINVAL;
+  if (!p->child)
+    return XSIG_ECHILD;
+  if (forced)
+    *forced = 0;
+  send_tree(p, sig ? sig : SIGTERM);
+  if (!wait_tree(p, grace_ms)) {
+    if (forced)
+      *forced = 1;
+    send_tree(p, SIGKILL);
+    if (!wait_tree(p, 10000))
+      return XSIG_ETIMEDOUT;
+  }
+  return xsig_process_wait(p, 0, st);
 }

@@ -16,6 +16,8 @@ typedef LONG (NTAPI *nt_process_fn)(HANDLE);
 struct xsig_process {
   int64_t pid;
   HANDLE h;
+  HANDLE job;  /* spawned by xsig: the job that holds its tree */
+  int64_t pgid;
 };
 
 struct group {
@@ -303,21 +305,15 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
   return send_ladder(pid, h, sig, flags, via);
 }
 
-/* Every process of the group's job (the whole tree xsig started). */
-static int send_group(DWORD pgid, int sig, int flags, int *via)
+/* Every process of a job (the whole tree xsig started). */
+static int send_job(HANDLE job, int sig, int flags, int *via)
 {
   union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
-  HANDLE job = group_job(pgid);
   DWORD i;
   int err = 0, sent = 0, last_via = XSIG_VIA_NONE;
-  if (job == NULL)
-    return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
   memset(&ids, 0, sizeof ids);
-  if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL)) {
-    CloseHandle(job);
+  if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
     return XSIG_ESYS;
-  }
-  CloseHandle(job);
   for (i = 0; i < ids.list.NumberOfProcessIdsInList; i++) {
     DWORD pid = (DWORD)ids.list.ProcessIdList[i];
     int e, v = XSIG_VIA_NONE;
@@ -334,6 +330,17 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
   if (sent == 0)
     return err ? err : XSIG_ESRCH;
   return done(via, last_via);
+}
+
+static int send_group(DWORD pgid, int sig, int flags, int *via)
+{
+  HANDLE job = group_job(pgid);
+  int err;
+  if (job == NULL)
+    return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
+  err = send_job(job, sig, flags, via);
+  CloseHandle(job);
+  return err;
 }
 
 int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
@@ -360,7 +367,7 @@ int xsig_process_open(int64_t pid, xsig_process_t **out)
   int err;
   if (out == NULL || pid <= 0 || pid > 0x7fffffff)
     return XSIG_EINVAL;
-  p = malloc(sizeof *p);
+  p = calloc(1, sizeof *p);
   if (p == NULL)
     return XSIG_ENOMEM;
   p->pid = pid;
@@ -402,6 +409,217 @@ void xsig_process_close(xsig_process_t *p)
 {
   if (p == NULL)
     return;
+  if (p->pgid)
+    xsig__win_group_remove((DWORD)p->pgid);
+  if (p->job)
+    CloseHandle(p->job);
   CloseHandle(p->h);
   free(p);
+}
+
+/* --- spawning ----------------------------------------------------------- */
+
+static wchar_t *utf16(const char *s)
+{
+  int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+  wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
+  if (w)
+    MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
+  return w;
+}
+
+/* Appends arg quoted the way CommandLineToArgvW and the CRT split it. */
+static size_t quote_arg(const wchar_t *arg, wchar_t *out)
+{
+  size_t n = 0, slashes;
+  const wchar_t *c;
+  int plain = *arg != 0 && wcspbrk(arg, L" \t\n\v\"") == NULL;
+  if (plain) {
+    for (c = arg; *c; c++)
+      out ? (void)(out[n++] = *c) : (void)n++;
+    return n;
+  }
+  if (out) out[n] = L'"';
+  n++;
+  for (c = arg;; c++) {
+    for (slashes = 0; *c == L'\\'; c++)
+      slashes++;
+    if (*c == 0 || *c == L'"') {
+      size_t k, twice = slashes * 2 + (*c == L'"');
+      for (k = 0; k < twice; k++, n++)
+        if (out) out[n] = L'\\';
+      if (*c == 0)
+        break;
+    } else {
+      for (; slashes; slashes--, n++)
+        if (out) out[n] = L'\\';
+    }
+    if (out) out[n] = *c;
+    n++;
+  }
+  if (out) out[n] = L'"';
+  return n + 1;
+}
+
+static wchar_t *command_line(char *const argv[])
+{
+  wchar_t *line, **args;
+  size_t len = 0, i, n;
+  for (n = 0; argv[n]; n++) {
+  }
+  args = calloc(n, sizeof *args);
+  if (args == NULL)
+    return NULL;
+  for (i = 0; i < n; i++)
+    if ((args[i] = utf16(argv[i])) != NULL)
+      len += quote_arg(args[i], NULL) + 1;
+  line = malloc((len + 1) * sizeof *line);
+  for (i = 0, len = 0; line && i < n; i++) {
+    if (args[i] == NULL)
+      continue;
+    if (len)
+      line[len++] = L' ';
+    len += quote_arg(args[i], line + len);
+  }
+  if (line)
+    line[len] = 0;
+  for (i = 0; i < n; i++)
+    free(args[i]);
+  free(args);
+  return line;
+}
+
+static int spawn_error(DWORD e)
+{
+  switch (e) {
+  case ERROR_FILE_NOT_FOUND:
+  case ERROR_PATH_NOT_FOUND:
+  case ERROR_INVALID_NAME:
+    return XSIG_ENOENT;
+  case ERROR_ACCESS_DENIED:
+  case ERROR_BAD_EXE_FORMAT:
+  case ERROR_EXE_MACHINE_TYPE_MISMATCH:
+    return XSIG_ENOEXEC;
+  case ERROR_NOT_ENOUGH_MEMORY:
+    return XSIG_ENOMEM;
+  default:
+    return XSIG_ESYS;
+  }
+}
+
+/* The application name: file as given if it has a path, else NULL so that
+ * CreateProcess searches for argv[0]'s program the usual way. */
+static int start_suspended(const char *file, char *const argv[], int flags, PROCESS_INFORMATION *pi)
+{
+  STARTUPINFOW si;
+  wchar_t *app = NULL, *line = command_line(argv);
+  DWORD cf = CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT;
+  int err = 0;
+  if (line == NULL)
+    return XSIG_ENOMEM;
+  if (strpbrk(file, "/\\:") != NULL && (app = utf16(file)) == NULL) {
+    free(line);
+    return XSIG_ENOMEM;
+  }
+  if (flags & XSIG_SPAWN_NEW_GROUP)
+    cf |= CREATE_NEW_PROCESS_GROUP;
+  memset(&si, 0, sizeof si);
+  si.cb = sizeof si;
+  if (!CreateProcessW(app, line, NULL, NULL, TRUE, cf, NULL, NULL, &si, pi))
+    err = spawn_error(GetLastError());
+  free(app);
+  free(line);
+  return err;
+}
+
+int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
+{
+  PROCESS_INFORMATION pi;
+  xsig_process_t *p;
+  int err;
+  if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL ||
+      (flags & ~XSIG_SPAWN_NEW_GROUP))
+    return XSIG_EINVAL;
+  p = calloc(1, sizeof *p);
+  if (p == NULL)
+    return XSIG_ENOMEM;
+  p->job = CreateJobObjectW(NULL, NULL);
+  err = p->job ? start_suspended(file, argv, flags, &pi) : XSIG_ESYS;
+  if (err) {
+    if (p->job)
+      CloseHandle(p->job);
+    free(p);
+    return err;
+  }
+  /* In the job before it runs a single instruction: its children follow. */
+  AssignProcessToJobObject(p->job, pi.hProcess);
+  ResumeThread(pi.hThread);
+  CloseHandle(pi.hThread);
+  p->pid = pi.dwProcessId;
+  p->h = pi.hProcess;
+  if (flags & XSIG_SPAWN_NEW_GROUP) {
+    p->pgid = p->pid;
+    xsig__win_group_add((DWORD)p->pid, p->job);
+  }
+  *out = p;
+  return 0;
+}
+
+int64_t xsig_process_group(const xsig_process_t *p)
+{
+  return p ? p->pgid : 0;
+}
+
+int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
+{
+  DWORD code;
+  if (p == NULL)
+    return XSIG_EINVAL;
+  if (p->job == NULL)
+    return XSIG_ECHILD;
+  if (WaitForSingleObject(p->h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms) != WAIT_OBJECT_0)
+    return XSIG_ETIMEDOUT;
+  GetExitCodeProcess(p->h, &code);
+  return st ? xsig_status_from_windows(code, st) : 0;
+}
+
+static DWORD active_in_job(HANDLE job)
+{
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
+  if (!QueryInformationJobObject(job, JobObjectBasicAccountingInformation, &acct, sizeof acct, NULL))
+    return 0;
+  return acct.ActiveProcesses;
+}
+
+static int wait_job_empty(xsig_process_t *p, int ms)
+{
+  ULONGLONG deadline = GetTickCount64() + (ULONGLONG)ms;
+  while (active_in_job(p->job) > 0) {
+    if (GetTickCount64() >= deadline)
+      return 0;
+    WaitForSingleObject(p->h, 2); /* returns at once once the leader is gone */
+    if (WaitForSingleObject(p->h, 0) == WAIT_OBJECT_0)
+      Sleep(1);
+  }
+  return 1;
+}
+
+int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status_t *st, int *forced)
+{
+  int err = sig == 0 ? 0 : xsig__check(sig);
+  if (p == NULL || err || grace_ms < 0)
+    return p == NULL ? XSIG_EINVAL : err ? err : XSIG_EINVAL;
+  if (p->job == NULL)
+    return XSIG_ECHILD;
+  if (forced)
+    *forced = 0;
+  send_job(p->job, sig ? sig : XSIG_TERM, 0, NULL);
+  if (!wait_job_empty(p, grace_ms)) {
+    if (forced)
+      *forced = 1;
+    TerminateJobObject(p->job, xsig_win_exit_code(XSIG_KILL));
+    if (!wait_job_empty(p, 10000))
+      return XSIG_ETIMEDOUT;
+  }
+  return xsig_process_wait(p, 10000, st);
 }

@@ -1,0 +1,232 @@
+/* Children, groups, trees and exit statuses, both platforms. */
+#include "task.h"
+
+
+static int spawn_helper(const char *helper, const char *arg, int flags, xsig_process_t **out)
+{
+  char exe[1024];
+  char *argv[5];
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)helper;
+  argv[3] = (char *)arg;
+  argv[4] = NULL;
+  return xsig_spawn(exe, argv, flags, out);
+}
+
+HELPER_IMPL(exit_with)
+{
+  (void)argc;
+  return atoi(argv[1]);
+}
+
+TEST_IMPL(spawn_wait_status)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  char *argv[2] = { (char *)"no-such-program-xsig", NULL };
+  ASSERT_OK(spawn_helper("exit_with", "7", 0, &p));
+  ASSERT(xsig_process_pid(p) > 0);
+  ASSERT_EQ(xsig_process_group(p), 0);
+  ASSERT_OK(xsig_process_wait(p, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 7);
+  ASSERT_OK(xsig_process_wait(p, 0, &st)); /* the same answer again */
+  ASSERT_EQ(st.code, 7);
+  ASSERT_EQ(xsig_process_send(p, XSIG_TERM, 0, 0, NULL), XSIG_ESRCH);
+  xsig_process_close(p);
+  ASSERT_EQ(xsig_spawn(argv[0], argv, 0, &p), XSIG_ENOENT);
+  ASSERT_EQ(xsig_spawn(NULL, argv, 0, &p), XSIG_EINVAL);
+  ASSERT_EQ(xsig_spawn(argv[0], argv, 0x100, &p), XSIG_EINVAL);
+  ASSERT_OK(xsig_process_open(test_getpid(), &p));
+  ASSERT_EQ(xsig_process_wait(p, 0, &st), XSIG_ECHILD); /* not our child */
+  ASSERT_EQ(xsig_process_stop_tree(p, 0, 0, &st, NULL), XSIG_ECHILD);
+  xsig_process_close(p);
+  return 0;
+}
+
+TEST_IMPL(spawn_not_executable)
+{
+  xsig_process_t *p;
+  char *argv[2];
+  FILE *f = fopen("xsig-not-executable.txt", "w");
+  ASSERT(f != NULL);
+  fputs("just text\n", f);
+  fclose(f);
+#ifdef _WIN32
+  argv[0] = (char *)".\\xsig-not-executable.txt";
+#else
+  argv[0] = (char *)"./xsig-not-executable.txt";
+#endif
+  argv[1] = NULL;
+  ASSERT_EQ(xsig_spawn(argv[0], argv, 0, &p), XSIG_ENOEXEC);
+  remove("xsig-not-executable.txt");
+  return 0;
+}
+
+static volatile int member_done;
+static void member_term(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig;
+  (void)info;
+  (void)arg;
+  member_done = 1;
+}
+
+/* A process of the tree: "catch" exits on TERM, "ignore" ignores it. */
+HELPER_IMPL(tree_member)
+{
+  (void)argc;
+  xsig_init();
+  xsig_handle(XSIG_TERM, strcmp(argv[1], "ignore") == 0 ? XSIG_IGN : member_term);
+  helper_say("member %s ready", argv[1]);
+  while (!member_done)
+    xsig_sleep(1000);
+  return 0;
+}
+
+/* The leader: starts a member that catches TERM and one that ignores it
+ * (arg "mixed") or two that catch (arg "catch"); exits cleanly on TERM. */
+HELPER_IMPL(tree_leader)
+{
+  xsig_process_t *a, *b;
+  int mixed = strcmp(argv[1], "mixed") == 0;
+  (void)argc;
+  xsig_init();
+  xsig_handle(XSIG_TERM, member_term);
+  if (spawn_helper("tree_member", "catch", 0, &a) || spawn_helper("tree_member", mixed ? "ignore" : "catch", 0, &b))
+    return 3;
+  helper_say("pids %lld %lld", (long long)xsig_process_pid(a), (long long)xsig_process_pid(b));
+  while (!member_done)
+    xsig_sleep(1000);
+  helper_say("leader cleanup");
+  return 0; /* a and b stay running: only the tree stop ends them */
+}
+
+static void assert_gone(int64_t pid)
+{
+  int i, r = 0;
+  for (i = 0; i < 500; i++) { /* an orphan's zombie waits for init to reap it */
+    r = xsig_kill(pid, 0);
+    if (r == XSIG_ESRCH)
+      break;
+    test_msleep(10);
+  }
+  ASSERT_EQ(r, XSIG_ESRCH);
+}
+
+/* Starts the tree through the library (the leader is our child, in its own
+ * group); its processes report to a file. Returns the members' pids. */
+static void start_tree(const char *mode, const char *file, xsig_process_t **leader, int64_t pids[2])
+{
+  char buf[256];
+  int i, members = 0;
+  remove(file);
+  test_setenv("XSIG_TEST_OUT", file);
+  ASSERT_OK(spawn_helper("tree_leader", mode, XSIG_SPAWN_NEW_GROUP, leader));
+  ASSERT_EQ(xsig_process_group(*leader), xsig_process_pid(*leader));
+  for (i = 0; i < 800 && !(pids[0] && members == 2); i++) {
+    FILE *f = fopen(file, "r");
+    long long a, b;
+    members = 0;
+    pids[0] = pids[1] = 0;
+    while (f && fgets(buf, sizeof buf, f)) {
+      if (sscanf(buf, "pids %lld %lld", &a, &b) == 2)
+        pids[0] = a, pids[1] = b;
+      members += strncmp(buf, "member", 6) == 0;
+    }
+    if (f)
+      fclose(f);
+    test_msleep(25);
+  }
+  test_setenv("XSIG_TEST_OUT", "");
+  ASSERT(pids[0] > 0 && pids[1] > 0 && members == 2);
+}
+
+static int file_has(const char *file, const char *text)
+{
+  char buf[256];
+  int found = 0;
+  FILE *f = fopen(file, "r");
+  while (f && fgets(buf, sizeof buf, f))
+    found |= strncmp(buf, text, strlen(text)) == 0;
+  if (f)
+    fclose(f);
+  return found;
+}
+
+TEST_IMPL(stop_tree_mixed)
+{
+  xsig_process_t *leader;
+  xsig_status_t st;
+  int forced = -1;
+  int64_t pids[2];
+  start_tree("mixed", "tree-mixed.txt", &leader, pids);
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_TERM, 1000, &st, &forced));
+  ASSERT_EQ(forced, 1);    /* one member ignored TERM: KILL after the grace */
+  ASSERT_EQ(st.exited, 1); /* the leader itself stopped cleanly */
+  ASSERT_EQ(st.code, 0);
+  ASSERT(file_has("tree-mixed.txt", "leader cleanup"));
+  assert_gone(xsig_process_pid(leader));
+  assert_gone(pids[0]);
+  assert_gone(pids[1]);
+  xsig_process_close(leader);
+  remove("tree-mixed.txt");
+  return 0;
+}
+
+TEST_IMPL(stop_tree_graceful)
+{
+  xsig_process_t *leader;
+  xsig_status_t st;
+  int forced = -1;
+  int64_t pids[2];
+  start_tree("catch", "tree-catch.txt", &leader, pids);
+  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, &st, &forced));
+  ASSERT_EQ(forced, 0); /* everybody caught TERM: no KILL */
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  assert_gone(pids[0]);
+  assert_gone(pids[1]);
+  xsig_process_close(leader);
+  remove("tree-catch.txt");
+  return 0;
+}
+
+TEST_IMPL(stop_tree_no_grace)
+{
+  xsig_process_t *leader;
+  xsig_status_t st;
+  int forced = -1;
+  int64_t pids[2];
+  start_tree("mixed", "tree-force.txt", &leader, pids);
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_KILL, 0, &st, &forced));
+  ASSERT_EQ(st.exited, 0);
+  ASSERT_EQ(st.signo, XSIG_KILL);
+  assert_gone(pids[0]);
+  assert_gone(pids[1]);
+  xsig_process_close(leader);
+  remove("tree-force.txt");
+  return 0;
+}
+
+/* xsig_send(-pgid) reaches every process of a group xsig started. */
+TEST_IMPL(group_send)
+{
+  xsig_process_t *leader;
+  int64_t pids[2];
+  int via = -1;
+  start_tree("catch", "tree-group.txt", &leader, pids);
+  ASSERT_OK(xsig_send(-xsig_process_group(leader), XSIG_TERM, 0, 0, &via));
+#ifdef _WIN32
+  ASSERT_EQ(via, XSIG_VIA_XSIG);
+#endif
+  assert_gone(pids[0]);
+  assert_gone(pids[1]);
+  ASSERT_OK(xsig_process_wait(leader, 20000, NULL));
+  ASSERT(file_has("tree-group.txt", "leader cleanup"));
+  xsig_process_close(leader);
+  remove("tree-group.txt");
+  return 0;
+}
