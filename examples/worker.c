@@ -1,2 +1,81 @@
-/* placeholder; replaced below */
-int main(void) { return 0; }
+/* The worker that `xsig demo` drives; a small example of a program that
+ * stops cleanly on TERM, takes queued values, and handles Ctrl-C.
+ *   xsig-worker serve      handle TERM (clean up, exit 0), INT/BREAK (re-raise:
+ *                          end "by signal"), queued RTMIN values (print them)
+ *   xsig-worker tree       serve, after starting a grandchild that ignores TERM
+ *   xsig-worker stubborn   ignore TERM (only KILL ends it) */
+#include <stdio.h>
+#include <string.h>
+#include "xsig.h"
+
+static volatile int stop;
+
+static void on_term(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig;
+  (void)arg;
+  printf("  worker: TERM from pid %lld, cleaning up\n", (long long)info->pid);
+  fflush(stdout);
+  stop = 1;
+}
+
+static void on_interrupt(int sig, const xsig_info_t *info, void *arg)
+{
+  char name[16];
+  (void)info;
+  (void)arg;
+  xsig_name(sig, name, sizeof name);
+  printf("  worker: %s, stopping the way an interrupted program does\n", name);
+  fflush(stdout);
+  xsig_handle(sig, XSIG_DFL);
+  xsig_raise(sig); /* ends "by signal" */
+}
+
+static void on_value(int sig, const xsig_info_t *info, void *arg)
+{
+  char name[16];
+  (void)arg;
+  xsig_name(sig, name, sizeof name);
+  printf("  worker: %s with value %lld from pid %lld\n", name, (long long)info->value, (long long)info->pid);
+  fflush(stdout);
+}
+
+static int serve(void)
+{
+  xsig_handle(XSIG_TERM, on_term);
+  xsig_handle(XSIG_INT, on_interrupt);
+  if (xsig_valid(XSIG_BREAK))
+    xsig_handle(XSIG_BREAK, on_interrupt);
+  xsig_handle(XSIG_RTMIN, on_value);
+  printf("  worker: ready\n");
+  fflush(stdout);
+  while (!stop)
+    xsig_sleep(1000); /* handlers run here, on this thread */
+  printf("  worker: cleanup done\n");
+  fflush(stdout);
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  const char *mode = argc > 1 ? argv[1] : "serve";
+  if (xsig_init() != 0)
+    return 2;
+  if (strcmp(mode, "stubborn") == 0) {
+    xsig_handle(XSIG_TERM, XSIG_IGN);
+    printf("  grandchild: ignoring TERM\n");
+    fflush(stdout);
+    for (;;)
+      xsig_sleep(1000);
+  }
+  if (strcmp(mode, "tree") == 0) {
+    char *args[3];
+    xsig_process_t *g;
+    args[0] = argv[0];
+    args[1] = (char *)"stubborn";
+    args[2] = NULL;
+    if (xsig_spawn(argv[0], args, 0, &g) != 0)
+      return 3;
+  }
+  return serve();
+}

@@ -345,6 +345,10 @@ typedef struct xsig_status {
  * value gives exited = 1 and code = the value. Returns 0 or XSIG_EINVAL. */
 XSIG_API int xsig_status_from_windows(uint32_t code, xsig_status_t *st);
 
+/* Writes "exited with code 3", "ended by signal TERM (Terminated)" or
+ * "... (core dumped)" into buf. Returns the length or XSIG_EINVAL. */
+XSIG_API int xsig_status_format(const xsig_status_t *st, char *buf, size_t size);
+
 /* Decodes a POSIX wait() status (works on every platform, Linux encoding).
  * Returns 0, or XSIG_EINVAL for a stopped/continued status or NULL st. */
 XSIG_API int xsig_status_from_wait(int wstatus, xsig_status_t *st);
@@ -434,6 +438,11 @@ XSIG_API int64_t xsig_process_group(const xsig_process_t *p);
  * decodes its status (a second call returns the same status). Errors:
  * XSIG_ETIMEDOUT, XSIG_ECHILD (not spawned by xsig), XSIG_EINVAL. */
 XSIG_API int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st);
+
+/* An fd (POSIX pidfd; -1 on kernels without pidfds) or HANDLE (Windows)
+ * that becomes ready when the process ends: for xsig_wait_os or an event
+ * loop. Owned by p. */
+XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
 
 /* Stops a spawned child and everything it started: sends sig (0 means TERM)
  * to the whole tree (its group on POSIX, its job on Windows, catchable where

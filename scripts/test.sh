@@ -31,7 +31,9 @@ run_suite "Linux, AddressSanitizer + UndefinedBehaviorSanitizer" asan
 tsan_wrap=(env)
 setarch "$(uname -m)" -R true 2>/dev/null && tsan_wrap=(setarch "$(uname -m)" -R)
 run_suite "Linux threaded tests, ThreadSanitizer" tsan "${tsan_wrap[@]}"
-run_suite "Windows (mingw-w64, -pedantic) under Wine" mingw
+# One Xvfb display for the whole Wine session: WM_CLOSE needs real windows.
+wineserver -k 2>/dev/null || true
+run_suite "Windows (mingw-w64, -pedantic) under Wine" mingw xvfb-run -a -s "-screen 0 800x600x24"
 wineserver -k 2>/dev/null || true
 
 echo

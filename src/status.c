@@ -1,5 +1,6 @@
 /* Exit statuses: the Windows codes that mean "ended by a signal", and the
  * POSIX wait status, decoded the same way on every platform. */
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 
@@ -74,4 +75,21 @@ int xsig_status_from_wait(int wstatus, xsig_status_t *st)
   st->signo = wstatus & 0x7f;
   st->core = (wstatus & 0x80) != 0;
   return 0;
+}
+
+int xsig_status_format(const xsig_status_t *st, char *buf, size_t size)
+{
+  char name[16];
+  const char *desc;
+  int n;
+  if (st == NULL || buf == NULL)
+    return XSIG_EINVAL;
+  if (st->exited)
+    return snprintf(buf, size, "exited with code %d", st->code);
+  if (xsig_name(st->signo, name, sizeof name) < 0)
+    snprintf(name, sizeof name, "%d", st->signo);
+  desc = xsig_describe(st->signo);
+  n = snprintf(buf, size, "ended by signal %s (%s)%s", name, desc ? desc : "unknown signal",
+               st->core ? ", core dumped" : "");
+  return n;
 }

@@ -237,6 +237,11 @@ int64_t xsig_process_group(const xsig_process_t *p)
   return p ? p->pgid : 0;
 }
 
+xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p)
+{
+  return p ? p->pidfd : -1;
+}
+
 static int reap(xsig_process_t *p, int options)
 {
   pid_t r;

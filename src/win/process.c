@@ -570,6 +570,11 @@ int64_t xsig_process_group(const xsig_process_t *p)
   return p ? p->pgid : 0;
 }
 
+xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p)
+{
+  return p ? p->h : NULL;
+}
+
 int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
 {
   DWORD code;

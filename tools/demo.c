@@ -1,0 +1,147 @@
+/* xsig demo: the README's main job. */
+#include <stdio.h>
+#include <string.h>
+#include "tool.h"
+
+static char worker[1024];
+
+static xsig_process_t *start(const char *mode)
+{
+  xsig_process_t *p = NULL;
+  char *argv[3];
+  int err;
+  argv[0] = worker;
+  argv[1] = (char *)mode;
+  argv[2] = NULL;
+  err = xsig_spawn(worker, argv, XSIG_SPAWN_NEW_GROUP, &p);
+  if (err) {
+    fprintf(stderr, "xsig demo: cannot start %s: %s\n", worker, xsig_strerror(err));
+    return NULL;
+  }
+  xsig_sleep(300); /* let it install its handlers */
+  return p;
+}
+
+static void show_end(xsig_process_t *p, const char *how)
+{
+  xsig_status_t st;
+  char text[128];
+  if (xsig_process_wait(p, 10000, &st) != 0) {
+    xsig_process_stop_tree(p, XSIG_KILL, 0, &st, NULL);
+    printf("  (did not end in time: killed)\n");
+  }
+  xsig_status_format(&st, text, sizeof text);
+  printf("  => worker %s%s\n\n", text, how);
+  xsig_process_close(p);
+}
+
+static void say_via(int err, int via)
+{
+  if (err)
+    printf("  send failed: %s\n", xsig_strerror(err));
+  else
+    printf("  (delivered by: %s)\n", xsig_via_name(via));
+}
+
+static int step_term(void)
+{
+  xsig_process_t *p;
+  int via = 0, err;
+  printf("1. A catchable TERM, with cleanup\n");
+  if ((p = start("serve")) == NULL)
+    return 1;
+  err = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);
+  say_via(err, via);
+  show_end(p, "");
+  return err != 0;
+}
+
+static int step_value(void)
+{
+  xsig_process_t *p;
+  int via = 0, err;
+  printf("2. A queued real-time signal with a value\n");
+  if ((p = start("serve")) == NULL)
+    return 1;
+  err = xsig_process_send(p, XSIG_RTMIN, 42, XSIG_SEND_VALUE, &via);
+  say_via(err, via);
+  xsig_sleep(300);
+  xsig_process_send(p, XSIG_TERM, 0, 0, NULL);
+  show_end(p, "");
+  return err != 0;
+}
+
+static int step_interrupt(void)
+{
+  xsig_process_t *p;
+  int via = 0, err, sig = xsig_valid(XSIG_BREAK) ? XSIG_BREAK : XSIG_INT;
+  char name[16];
+  xsig_name(sig, name, sizeof name);
+  printf("3. %s to the worker's process group\n", sig == XSIG_INT ? "Ctrl-C (INT)" : "Ctrl-Break (BREAK)");
+  if ((p = start("serve")) == NULL)
+    return 1;
+  err = xsig_send(-xsig_process_group(p), sig, 0, 0, &via);
+  say_via(err, via);
+  show_end(p, "");
+  return err != 0;
+}
+
+static int step_tree(void)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  char text[128];
+  int forced = 0, err;
+  printf("4. A tree whose grandchild ignores TERM: TERM, 500 ms of grace, then KILL\n");
+  if ((p = start("tree")) == NULL)
+    return 1;
+  err = xsig_process_stop_tree(p, XSIG_TERM, 500, &st, &forced);
+  if (err == 0) {
+    xsig_status_format(&st, text, sizeof text);
+    printf("  => worker %s; %s\n\n", text,
+           forced ? "KILL ended the rest of the tree" : "the whole tree stopped by itself");
+  } else {
+    printf("  stop failed: %s\n\n", xsig_strerror(err));
+  }
+  xsig_process_close(p);
+  return err != 0;
+}
+
+static int step_force(void)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  char text[128];
+  int forced = 0, err;
+  printf("5. A worker that ignores TERM, stopped by force after 300 ms\n");
+  if ((p = start("stubborn")) == NULL)
+    return 1;
+  err = xsig_process_stop_tree(p, XSIG_TERM, 300, &st, &forced);
+  if (err == 0) {
+    xsig_status_format(&st, text, sizeof text);
+    printf("  => worker %s%s\n", text, forced ? " (KILL after the grace period)" : "");
+  }
+  xsig_process_close(p);
+  return err != 0;
+}
+
+int tool_demo(int argc, char **argv)
+{
+  int failed = 0;
+  (void)argv;
+  if (argc > 1) {
+    fprintf(stderr, "Usage: xsig demo\nShows what xsig does, with the xsig-worker example.\n");
+    return strcmp(argv[1], "--help") == 0 ? 0 : 1;
+  }
+  setvbuf(stdout, NULL, _IONBF, 0); /* interleave with the workers' lines */
+  tool_exe_dir(worker, sizeof worker);
+  strncat(worker, tool_worker_name(), sizeof worker - strlen(worker) - 1);
+  printf("xsig demo: each step starts %s in a new process group.\n\n", tool_worker_name());
+  failed |= step_term();
+  failed |= step_value();
+  failed |= step_interrupt();
+  failed |= step_tree();
+  failed |= step_force();
+  printf("\n%s\n", failed ? "Some steps failed." : "All steps done.");
+  return failed;
+}

@@ -1,0 +1,263 @@
+/* xsig kill: kill(1) of procps-ng and util-linux, on both platforms. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tool.h"
+
+#define MAX_TIMEOUTS 8
+#define MAX_TREE 1024
+
+struct follow_up { int64_t ms; int sig; };
+
+struct kill_opts {
+  int sig;
+  int have_value;
+  int64_t value;
+  int tree;
+  int force;
+  struct follow_up follow[MAX_TIMEOUTS];
+  int nfollow;
+};
+
+static const char usage_text[] =
+  "Usage:\n"
+  " xsig kill [options] <pid> [...]\n"
+  "\n"
+  "Options:\n"
+  " <pid> [...]            send signal to every <pid> listed (-<pgid> for a group)\n"
+  " -<signal>, -s, --signal <signal>\n"
+  "                        specify the <signal> to be sent\n"
+  " -q, --queue <value>    integer value to be sent with the signal\n"
+  " -l, --list=[<signal>]  list all signal names, or convert one to a name\n"
+  "                        (a number above 128 is read as an exit status)\n"
+  " -L, --table            list all signal names in a nice table\n"
+  " --timeout <ms> <signal>\n"
+  "                        send <signal> too if the process still runs after <ms>\n"
+  " --tree                 also signal every descendant of each <pid>\n"
+  " --force                Windows: end a process that has no graceful path\n"
+  "                        (TerminateProcess with the signal's exit code)\n"
+  " -h, --help             display this help and exit\n";
+
+static int usage_error(void)
+{
+  fputs(usage_text, stderr);
+  return 1;
+}
+
+static int bad_signal(const char *s)
+{
+  fprintf(stderr, "xsig kill: unknown signal name %s\n", s);
+  return 1;
+}
+
+static int parse_sig(const char *s, int *sig)
+{
+  int r = xsig_parse(s);
+  if (r == XSIG_ENOSYS) {
+    fprintf(stderr, "xsig kill: signal %s is not supported on this platform\n", s);
+    return -1;
+  }
+  if (r < 0) {
+    bad_signal(s);
+    return -1;
+  }
+  *sig = r;
+  return 0;
+}
+
+/* -l ARG: a name gives its number, a number its name; above 128 an exit
+ * status (128 + signal) is decoded, as util-linux does. */
+static int list_one(const char *arg)
+{
+  char name[32];
+  int64_t n;
+  int sig;
+  if (tool_parse_int64(arg, &n) == 0) {
+    if (n > 128 && n < 128 + XSIG_NSIG)
+      n -= 128;
+    if (n <= 0 || n >= XSIG_NSIG || xsig_name((int)n, name, sizeof name) < 0 || !xsig_valid((int)n))
+      return bad_signal(arg);
+    printf("%s\n", name);
+    return 0;
+  }
+  if (parse_sig(arg, &sig) != 0)
+    return 1;
+  printf("%d\n", sig);
+  return 0;
+}
+
+static int list_all(int table)
+{
+  char name[32];
+  int sig, col = 0;
+  for (sig = 1; sig < XSIG_NSIG; sig++) {
+    if (!xsig_valid(sig) || xsig_is_realtime(sig))
+      continue;
+    xsig_name(sig, name, sizeof name);
+    if (table)
+      printf("%2d %-8s%s", sig, name, ++col % 7 == 0 ? "\n" : "");
+    else
+      printf("%s%s", col++ ? " " : "", name);
+  }
+  printf("\n");
+  if (table)
+    printf("%d..%d RTMIN..RTMAX\n", XSIG_RTMIN, XSIG_RTMAX);
+  return 0;
+}
+
+static int report(int64_t pid, int err)
+{
+  fprintf(stderr, "xsig kill: (%lld): %s\n", (long long)pid, tool_error_text(err));
+  return 1;
+}
+
+static int send_one(int64_t pid, const struct kill_opts *o)
+{
+  int err = xsig_send(pid, o->sig, (intptr_t)o->value,
+                      (o->have_value ? XSIG_SEND_VALUE : 0) | (o->force ? XSIG_SEND_FORCE : 0), NULL);
+  return err ? report(pid, err) : 0;
+}
+
+static int send_tree(int64_t pid, const struct kill_opts *o)
+{
+  int64_t kids[MAX_TREE];
+  int i, n = tool_descendants(pid, kids, MAX_TREE), failed = send_one(pid, o);
+  if (n < 0)
+    return report(pid, n);
+  for (i = 0; i < n; i++)
+    if (xsig_send(kids[i], o->sig, 0, o->force ? XSIG_SEND_FORCE : 0, NULL) != 0)
+      failed = 1; /* a descendant may be gone already */
+  return failed && n == 0;
+}
+
+/* util-linux --timeout: follow-up signals while the process still runs. */
+static void follow_up(int64_t pid, const struct kill_opts *o)
+{
+  xsig_process_t *p;
+  int i;
+  if (pid <= 0 || xsig_process_open(pid, &p) != 0)
+    return;
+  for (i = 0; i < o->nfollow && xsig_process_alive(p) == 1; i++) {
+    int64_t waited = 0;
+    while (waited < o->follow[i].ms && xsig_process_alive(p) == 1) {
+      xsig_sleep(10);
+      waited += 10;
+    }
+    if (xsig_process_alive(p) == 1)
+      xsig_process_send(p, o->follow[i].sig, 0, o->force ? XSIG_SEND_FORCE : 0, NULL);
+  }
+  xsig_process_close(p);
+}
+
+static int option_value(int argc, char **argv, int *i, const char *opt, const char **val)
+{
+  size_t n = strlen(opt);
+  if (strcmp(argv[*i], opt) == 0) {
+    if (*i + 1 >= argc)
+      return -1;
+    *val = argv[++*i];
+    return 1;
+  }
+  if (strncmp(argv[*i], opt, n) == 0 && argv[*i][n] == '=' && opt[1] == '-') {
+    *val = argv[*i] + n + 1;
+    return 1;
+  }
+  return 0;
+}
+
+int tool_kill(int argc, char **argv)
+{
+  struct kill_opts o;
+  int64_t *pids;
+  int i, npids = 0, failed = 0, sig_given = 0, r;
+  const char *val;
+  memset(&o, 0, sizeof o);
+  o.sig = XSIG_TERM;
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    }
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(usage_text, stdout);
+      return 0;
+    }
+    if (strcmp(a, "-L") == 0 || strcmp(a, "--table") == 0)
+      return list_all(1);
+    if (strcmp(a, "-l") == 0 || strcmp(a, "--list") == 0)
+      return i + 1 < argc ? list_one(argv[i + 1]) : list_all(0);
+    if (strncmp(a, "--list=", 7) == 0)
+      return list_one(a + 7);
+    if (strcmp(a, "--tree") == 0) {
+      o.tree = 1;
+      continue;
+    }
+    if (strcmp(a, "--force") == 0) {
+      o.force = 1;
+      continue;
+    }
+    if ((r = option_value(argc, argv, &i, "-s", &val)) != 0 ||
+        (r = option_value(argc, argv, &i, "--signal", &val)) != 0) {
+      if (r < 0 || parse_sig(val, &o.sig) != 0)
+        return r < 0 ? usage_error() : 1;
+      sig_given = 1;
+      continue;
+    }
+    if ((r = option_value(argc, argv, &i, "-q", &val)) != 0 ||
+        (r = option_value(argc, argv, &i, "--queue", &val)) != 0) {
+      if (r < 0)
+        return usage_error();
+      if (tool_parse_int64(val, &o.value) != 0) {
+        fprintf(stderr, "xsig kill: must be an integer value to be passed with the signal.: '%s'\n", val);
+        return 1;
+      }
+      o.have_value = 1;
+      continue;
+    }
+    if (strcmp(a, "--timeout") == 0) {
+      if (i + 2 >= argc || o.nfollow == MAX_TIMEOUTS)
+        return usage_error();
+      if (tool_parse_int64(argv[i + 1], &o.follow[o.nfollow].ms) != 0 || o.follow[o.nfollow].ms < 0) {
+        fprintf(stderr, "xsig kill: failed to parse argument: '%s'\n", argv[i + 1]);
+        return 1;
+      }
+      if (parse_sig(argv[i + 2], &o.follow[o.nfollow].sig) != 0)
+        return 1;
+      o.nfollow++;
+      i += 2;
+      continue;
+    }
+    if (a[0] == '-' && a[1] != 0) {
+      int64_t n;
+      if (tool_parse_int64(a, &n) == 0 && sig_given)
+        break; /* -PGID after the signal: a process group */
+      if (sig_given)
+        return bad_signal(a + 1);
+      if (parse_sig(a + 1, &o.sig) != 0)
+        return 1;
+      sig_given = 1;
+      continue;
+    }
+    break;
+  }
+  if (i >= argc)
+    return usage_error();
+  pids = calloc((size_t)(argc - i), sizeof *pids);
+  if (pids == NULL)
+    return 1;
+  for (; i < argc; i++)
+    if (tool_parse_int64(argv[i], &pids[npids++]) != 0) {
+      fprintf(stderr, "xsig kill: failed to parse argument: '%s'\n", argv[i]);
+      free(pids);
+      return 1;
+    }
+  for (i = 0; i < npids; i++) {
+    int f = o.tree ? send_tree(pids[i], &o) : send_one(pids[i], &o);
+    failed |= f;
+    if (!f && o.nfollow)
+      follow_up(pids[i], &o);
+  }
+  free(pids);
+  return failed ? 1 : 0;
+}

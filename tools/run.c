@@ -1,0 +1,217 @@
+/* xsig run: GNU timeout(1), on both platforms, stopping whole trees. */
+#include <stdio.h>
+#include <string.h>
+#include "tool.h"
+
+#define EXIT_TIMEDOUT 124
+#define EXIT_CANCELED 125
+#define EXIT_CANNOT_INVOKE 126
+#define EXIT_ENOENT 127
+
+struct run_opts {
+  int sig;
+  int64_t kill_after_ms; /* -1: none */
+  int preserve;
+  int foreground;
+  int verbose;
+};
+
+static xsig_process_t *child;
+static const char *command_name;
+static struct run_opts opts;
+
+static int usage_error(const char *what, const char *arg)
+{
+  if (what)
+    fprintf(stderr, "xsig run: %s%s%s%s\n", what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+  fprintf(stderr, "Try 'xsig run --help' for more information.\n");
+  return EXIT_CANCELED;
+}
+
+static int help(void)
+{
+  fputs("Usage: xsig run [OPTION] DURATION COMMAND [ARG]...\n"
+        "Start COMMAND, and stop it (and everything it started) if still running after DURATION.\n"
+        "\n"
+        "  --preserve-status  exit with the same status as COMMAND, even when it times out\n"
+        "  --foreground       do not start COMMAND in a group of its own; on time-out\n"
+        "                     signal COMMAND only, not its children\n"
+        "  -k, --kill-after=DURATION\n"
+        "                     also send KILL if COMMAND still runs this long after the\n"
+        "                     first signal\n"
+        "  -s, --signal=SIGNAL  the signal to send on time-out (default TERM)\n"
+        "  -v, --verbose      say on standard error which signal is sent on time-out\n"
+        "  --help             display this help and exit\n"
+        "\n"
+        "DURATION is a number with an optional suffix: s seconds (default), m minutes,\n"
+        "h hours, d days; fractions are allowed; 0 disables the time-out.\n"
+        "INT, TERM, HUP (and BREAK on Windows) sent to xsig run go to COMMAND's group.\n"
+        "\n"
+        "Exit status: 124 timed out (without --preserve-status), 125 xsig run failed,\n"
+        "126 COMMAND cannot be run, 127 COMMAND not found, 128+N COMMAND ended by signal N\n"
+        "(137 when KILL was sent), else COMMAND's exit status.\n",
+        stdout);
+  return 0;
+}
+
+static void send_to_command(int sig)
+{
+  int64_t group = xsig_process_group(child);
+  if (group)
+    xsig_send(-group, sig, 0, 0, NULL);
+  else
+    xsig_process_send(child, sig, 0, 0, NULL);
+}
+
+static void forward(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)info;
+  (void)arg;
+  send_to_command(sig);
+}
+
+static void say_sending(int sig)
+{
+  char name[16];
+  if (!opts.verbose)
+    return;
+  xsig_name(sig, name, sizeof name);
+  fprintf(stderr, "xsig run: sending signal %s to command '%s'\n", name, command_name);
+}
+
+/* Waits for the child, running forwarded signals; returns 1 when it ended. */
+static int wait_child(int64_t ms)
+{
+  xsig_os_handle_t h = xsig_process_waitable(child);
+  int64_t waited = 0;
+  for (;;) {
+    int step = ms < 0 || ms - waited > 100 ? 100 : (int)(ms - waited);
+    if (xsig_process_wait(child, 0, NULL) == 0)
+      return 1;
+    if (ms >= 0 && waited >= ms)
+      return 0;
+#ifdef _WIN32
+    xsig_wait_os(h, step);
+#else
+    if (h >= 0)
+      xsig_wait_os(h, step);
+    else
+      xsig_sleep((unsigned)step);
+#endif
+    waited += step;
+  }
+}
+
+/* Returns 0 to go on, -1 after --help, or an exit code for a usage error. */
+static int parse_options(int argc, char **argv, int *i)
+{
+  for (*i = 1; *i < argc; (*i)++) {
+    const char *a = argv[*i], *val = NULL;
+    if (strcmp(a, "--") == 0) {
+      (*i)++;
+      break;
+    }
+    if (a[0] != '-' || a[1] == 0)
+      break;
+    if (strcmp(a, "--help") == 0)
+      return help() - 1; /* -1: done, exit 0 */
+    if (strcmp(a, "--preserve-status") == 0) {
+      opts.preserve = 1;
+    } else if (strcmp(a, "--foreground") == 0) {
+      opts.foreground = 1;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+      opts.verbose = 1;
+    } else if (strncmp(a, "-s", 2) == 0 || strncmp(a, "--signal", 8) == 0) {
+      val = a[1] == 's' ? (a[2] ? a + 2 : argv[++*i]) : a[8] == '=' ? a + 9 : a[8] ? NULL : argv[++*i];
+      if (a[1] == '-' && a[8] && a[8] != '=')
+        return usage_error("unrecognized option", a);
+      if (val == NULL)
+        return usage_error("option requires an argument --", "s");
+      opts.sig = xsig_parse(val);
+      if (opts.sig <= 0) {
+        fprintf(stderr, "xsig run: '%s': invalid signal\n", val);
+        return usage_error(NULL, NULL);
+      }
+    } else if (strncmp(a, "-k", 2) == 0 || strncmp(a, "--kill-after", 12) == 0) {
+      val = a[1] == 'k' ? (a[2] ? a + 2 : argv[++*i]) : a[12] == '=' ? a + 13 : a[12] ? NULL : argv[++*i];
+      if (val == NULL)
+        return usage_error("option requires an argument --", "k");
+      if (tool_parse_duration(val, &opts.kill_after_ms) != 0)
+        return usage_error("invalid time interval", val);
+    } else {
+      return usage_error("unrecognized option", a);
+    }
+  }
+  return 0;
+}
+
+static int spawn_error(int err, const char *file)
+{
+  fprintf(stderr, "xsig run: failed to run command '%s': %s\n", file,
+          err == XSIG_ENOENT ? "No such file or directory" :
+          err == XSIG_ENOEXEC ? "Permission denied" : xsig_strerror(err));
+  return err == XSIG_ENOENT ? EXIT_ENOENT : err == XSIG_ENOEXEC ? EXIT_CANNOT_INVOKE : EXIT_CANCELED;
+}
+
+static void install_forwarding(void)
+{
+  static const int forwarded[] = { XSIG_INT, XSIG_TERM, XSIG_HUP, XSIG_BREAK };
+  size_t k;
+  for (k = 0; k < sizeof forwarded / sizeof forwarded[0]; k++)
+    if (xsig_valid(forwarded[k]))
+      xsig_handle(forwarded[k], forward);
+}
+
+/* Time is up: signal the command (its whole group unless --foreground),
+ * then KILL after --kill-after. Returns 1 if KILL was sent. */
+static int on_timeout(void)
+{
+  say_sending(opts.sig);
+  send_to_command(opts.sig);
+  if (opts.kill_after_ms < 0 || wait_child(opts.kill_after_ms))
+    return opts.sig == XSIG_KILL;
+  say_sending(XSIG_KILL);
+  send_to_command(XSIG_KILL);
+  return 1;
+}
+
+int tool_run(int argc, char **argv)
+{
+  xsig_status_t st;
+  int64_t duration;
+  int i, r, timed_out = 0, killed = 0;
+  opts.sig = XSIG_TERM;
+  opts.kill_after_ms = -1;
+  r = parse_options(argc, argv, &i);
+  if (r != 0)
+    return r < 0 ? 0 : r;
+  if (i >= argc)
+    return usage_error("missing operand", NULL);
+  if (tool_parse_duration(argv[i], &duration) != 0)
+    return usage_error("invalid time interval", argv[i]);
+  if (++i >= argc)
+    return usage_error("missing operand after", argv[i - 1]);
+  command_name = argv[i];
+  install_forwarding();
+  r = xsig_spawn(argv[i], argv + i, opts.foreground ? 0 : XSIG_SPAWN_NEW_GROUP, &child);
+  if (r != 0)
+    return spawn_error(r, argv[i]);
+  if (!wait_child(duration > 0 ? duration : -1)) {
+    timed_out = 1;
+    killed = on_timeout();
+    wait_child(-1);
+  }
+  xsig_process_wait(child, -1, &st);
+  /* a group may outlive its leader: stop what is left, as GNU timeout's
+   * KILL to the group would */
+  if (killed && xsig_process_group(child))
+    xsig_process_stop_tree(child, XSIG_KILL, 0, NULL, NULL);
+  xsig_process_close(child);
+  if (killed && !opts.preserve)
+    tool_exit_like_signal(XSIG_KILL);
+  if (timed_out && !opts.preserve)
+    return EXIT_TIMEDOUT;
+  if (!st.exited)
+    tool_exit_like_signal(st.signo);
+  return st.code;
+}

@@ -1,0 +1,41 @@
+/* The xsig command-line tool: shared declarations. */
+#ifndef XSIG_TOOL_H
+#define XSIG_TOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "xsig.h"
+
+/* parse.c: parsers of untrusted text, no side effects. */
+/* GNU timeout's DURATION: a non-negative number with an optional fraction or
+ * exponent and one suffix s, m, h or d. Returns 0 and the milliseconds
+ * (rounded up, capped at INT32_MAX), or -1. */
+int tool_parse_duration(const char *s, int64_t *ms);
+/* A whole decimal number with optional sign, nothing after it. */
+int tool_parse_int64(const char *s, int64_t *out);
+/* An exit status: decimal, or hex with 0x. */
+int tool_parse_status(const char *s, uint32_t *out);
+
+/* Subcommands: each returns the process exit code. */
+int tool_kill(int argc, char **argv);
+int tool_run(int argc, char **argv);
+int tool_status(int argc, char **argv);
+int tool_demo(int argc, char **argv);
+
+/* platform-*.c */
+/* The directory of this executable, with a trailing separator. */
+void tool_exe_dir(char *buf, size_t size);
+/* The name of the worker example next to this tool ("xsig-worker[.exe]"). */
+const char *tool_worker_name(void);
+/* Ends this process the way a child that died of sig would: POSIX re-raises
+ * sig with its default action; Windows exits with 128 + sig. */
+void tool_exit_like_signal(int sig);
+/* Stores up to max descendants of pid (children first, then theirs).
+ * Returns how many, or an XSIG_E* code. */
+int tool_descendants(int64_t pid, int64_t *out, int max);
+/* Text for an XSIG_E* code in the words kill(1) uses. */
+const char *tool_error_text(int err);
+/* status.c: the name of a Windows exit code (NULL if none). */
+const char *tool_windows_code_name(uint32_t code);
+
+#endif
