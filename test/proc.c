@@ -4,6 +4,9 @@
  * Windows: all are in a kill-on-close job object. */
 #include <stdarg.h>
 #include "task.h"
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #define MAX_CHILDREN 64
 
@@ -28,6 +31,64 @@ void helper_say(const char *fmt, ...)
       fclose(f);
     }
   }
+}
+
+void test_tool_path(char *buf, size_t size)
+{
+  char *sep;
+  test_self_exe(buf, size);
+#ifndef _WIN32
+  {
+    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+    buf[n > 0 ? n : 0] = 0;
+  }
+#endif
+  /* <build>/test/xsig-test[.exe] -> <build>/xsig[.exe] */
+  sep = strrchr(buf, '/');
+  if (strrchr(buf, '\\') > sep)
+    sep = strrchr(buf, '\\');
+  if (sep)
+    *sep = 0;
+  sep = strrchr(buf, '/');
+  if (strrchr(buf, '\\') > sep)
+    sep = strrchr(buf, '\\');
+  if (sep)
+    *sep = 0;
+  strncat(buf, buf[0] && strchr(buf, '\\') ? "\\xsig.exe" : "/xsig", size - strlen(buf) - 1);
+}
+
+int test_run_tool(char *out, size_t size, const char *arg0, ...)
+{
+  char tool[1024], line[1024];
+  char *argv[32];
+  const char *a;
+  test_proc_t p;
+  xsig_status_t st;
+  size_t len = 0;
+  int n = 1;
+  va_list ap;
+  test_tool_path(tool, sizeof tool);
+  argv[0] = tool;
+  va_start(ap, arg0);
+  for (a = arg0; a && n < 31; a = va_arg(ap, const char *))
+    argv[n++] = (char *)a;
+  va_end(ap);
+  argv[n] = NULL;
+  out[0] = 0;
+  if (test_spawn(&p, argv, TEST_PROC_MERGE_STDERR) != 0)
+    return -1;
+  while (test_read_line(&p, line, sizeof line, 30000) == 0 && len < size)
+    len += (size_t)snprintf(out + len, size - len, "%s\n", line);
+  if (test_wait(&p, 30000, &st) != 0) {
+    test_proc_close(&p);
+    return -1;
+  }
+  test_proc_close(&p);
+#ifdef _WIN32
+  return (int)st.raw; /* what %ERRORLEVEL% shows */
+#else
+  return st.exited ? st.code : 128 + st.signo;
+#endif
 }
 
 int test_expect_line(test_proc_t *p, const char *prefix, char *line, size_t size, int timeout_ms)
@@ -107,15 +168,31 @@ void test_fail(const char *file, int line, const char *what)
 
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)
 {
-  char exe[MAX_PATH], cmd[1024];
+  char exe[MAX_PATH];
+  char *argv[5];
+  GetModuleFileNameA(NULL, exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)helper;
+  argv[3] = (char *)arg;
+  argv[4] = NULL;
+  return test_spawn(p, argv, flags);
+}
+
+int test_spawn(test_proc_t *p, char *const argv[], int flags)
+{
+  char cmd[2048];
+  size_t len = 0;
+  int i;
   STARTUPINFOA si;
   PROCESS_INFORMATION pi;
   SECURITY_ATTRIBUTES sa;
   HANDLE rd, wr;
   DWORD cf = CREATE_SUSPENDED;
   memset(p, 0, sizeof *p);
-  GetModuleFileNameA(NULL, exe, sizeof exe);
-  snprintf(cmd, sizeof cmd, "\"%s\" --helper %s %s", exe, helper, arg ? arg : "");
+  cmd[0] = 0;
+  for (i = 0; argv[i]; i++) /* test arguments hold no quotes */
+    len += (size_t)snprintf(cmd + len, sizeof cmd - len, i ? " \"%s\"" : "\"%s\"", argv[i]);
   sa.nLength = sizeof sa;
   sa.lpSecurityDescriptor = NULL;
   sa.bInheritHandle = TRUE;
@@ -127,10 +204,10 @@ int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int f
   si.dwFlags = STARTF_USESTDHANDLES;
   si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
   si.hStdOutput = wr;
-  si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+  si.hStdError = (flags & TEST_PROC_MERGE_STDERR) ? wr : GetStdHandle(STD_ERROR_HANDLE);
   if (flags & TEST_PROC_NEW_GROUP)
     cf |= CREATE_NEW_PROCESS_GROUP;
-  if (!CreateProcessA(exe, cmd, NULL, NULL, TRUE, cf, NULL, NULL, &si, &pi)) {
+  if (!CreateProcessA(argv[0], cmd, NULL, NULL, TRUE, cf, NULL, NULL, &si, &pi)) {
     CloseHandle(rd);
     CloseHandle(wr);
     return -1;
@@ -301,6 +378,17 @@ void test_fail(const char *file, int line, const char *what)
 
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)
 {
+  char *argv[5];
+  argv[0] = (char *)"/proc/self/exe";
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)helper;
+  argv[3] = (char *)arg;
+  argv[4] = NULL;
+  return test_spawn(p, argv, flags);
+}
+
+int test_spawn(test_proc_t *p, char *const argv[], int flags)
+{
   int fds[2];
   pid_t pid;
   memset(p, 0, sizeof *p);
@@ -310,7 +398,6 @@ int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int f
   if (pid < 0)
     return -1;
   if (pid == 0) {
-    char *args[5];
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -319,14 +406,11 @@ int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int f
     if (flags & TEST_PROC_NEW_GROUP)
       setpgid(0, 0);
     dup2(fds[1], 1);
+    if (flags & TEST_PROC_MERGE_STDERR)
+      dup2(fds[1], 2);
     close(fds[0]);
     close(fds[1]);
-    args[0] = (char *)"xsig-test";
-    args[1] = (char *)"--helper";
-    args[2] = (char *)helper;
-    args[3] = (char *)arg;
-    args[4] = NULL;
-    execv("/proc/self/exe", args);
+    execv(argv[0], argv);
     _exit(127);
   }
   if (flags & TEST_PROC_NEW_GROUP)

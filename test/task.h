@@ -44,9 +44,18 @@ typedef struct test_proc {
 } test_proc_t;
 
 #define TEST_PROC_NEW_GROUP 1
+#define TEST_PROC_MERGE_STDERR 2
 
 /* Starts a helper with its stdout piped to us. Ends with the test. */
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags);
+/* Starts argv[0] (a path) the same way. */
+int test_spawn(test_proc_t *p, char *const argv[], int flags);
+/* The xsig tool next to the test binary's folder. */
+void test_tool_path(char *buf, size_t size);
+/* Runs the xsig tool with args (NULL-terminated, without argv[0]) and
+ * returns its exit status as a shell shows it (128+N for a signal), with
+ * its stdout and stderr in out. */
+int test_run_tool(char *out, size_t size, const char *arg0, ...);
 /* Reads one line of its stdout (without the newline) within timeout_ms.
  * Returns 0, or -1 on time-out or end of output. */
 int test_read_line(test_proc_t *p, char *line, size_t size, int timeout_ms);

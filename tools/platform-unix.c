@@ -82,3 +82,8 @@ const char *tool_error_text(int err)
   default: return xsig_strerror(err);
   }
 }
+
+void tool_exit_like_child(const xsig_status_t *st)
+{
+  tool_exit_like_signal(st->signo);
+}

@@ -58,3 +58,11 @@ const char *tool_error_text(int err)
   default: return xsig_strerror(err);
   }
 }
+
+void tool_exit_like_child(const xsig_status_t *st)
+{
+  if ((st->raw & 0xFFFFFF00u) == XSIG_WIN_EXIT_BASE || st->raw == xsig_win_exit_code(XSIG_INT))
+    tool_exit_like_signal(st->signo);
+  fflush(NULL);
+  exit((int)st->raw);
+}

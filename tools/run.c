@@ -162,17 +162,23 @@ static void install_forwarding(void)
       xsig_handle(forwarded[k], forward);
 }
 
-/* Time is up: signal the command (its whole group unless --foreground),
- * then KILL after --kill-after. Returns 1 if KILL was sent. */
+/* Time is up: signal the command (its whole tree unless --foreground).
+ * With --kill-after, KILL whatever of the tree is left after that long.
+ * Returns 1 if the command itself ended by KILL. */
 static int on_timeout(void)
 {
+  xsig_status_t st;
+  int forced = 0;
   say_sending(opts.sig);
-  send_to_command(opts.sig);
-  if (opts.kill_after_ms < 0 || wait_child(opts.kill_after_ms))
+  if (opts.kill_after_ms < 0) {
+    send_to_command(opts.sig);
     return opts.sig == XSIG_KILL;
-  say_sending(XSIG_KILL);
-  send_to_command(XSIG_KILL);
-  return 1;
+  }
+  if (xsig_process_stop_tree(child, opts.sig, (int)opts.kill_after_ms, &st, &forced) != 0)
+    return 0;
+  if (forced)
+    say_sending(XSIG_KILL);
+  return !st.exited && st.signo == XSIG_KILL;
 }
 
 int tool_run(int argc, char **argv)
@@ -185,12 +191,11 @@ int tool_run(int argc, char **argv)
   r = parse_options(argc, argv, &i);
   if (r != 0)
     return r < 0 ? 0 : r;
-  if (i >= argc)
-    return usage_error("missing operand", NULL);
+  if (i + 1 >= argc)
+    return usage_error(NULL, NULL); /* as timeout(1): just the hint */
   if (tool_parse_duration(argv[i], &duration) != 0)
     return usage_error("invalid time interval", argv[i]);
-  if (++i >= argc)
-    return usage_error("missing operand after", argv[i - 1]);
+  i++;
   command_name = argv[i];
   install_forwarding();
   r = xsig_spawn(argv[i], argv + i, opts.foreground ? 0 : XSIG_SPAWN_NEW_GROUP, &child);
@@ -202,16 +207,12 @@ int tool_run(int argc, char **argv)
     wait_child(-1);
   }
   xsig_process_wait(child, -1, &st);
-  /* a group may outlive its leader: stop what is left, as GNU timeout's
-   * KILL to the group would */
-  if (killed && xsig_process_group(child))
-    xsig_process_stop_tree(child, XSIG_KILL, 0, NULL, NULL);
   xsig_process_close(child);
   if (killed && !opts.preserve)
     tool_exit_like_signal(XSIG_KILL);
   if (timed_out && !opts.preserve)
     return EXIT_TIMEDOUT;
   if (!st.exited)
-    tool_exit_like_signal(st.signo);
+    tool_exit_like_child(&st);
   return st.code;
 }

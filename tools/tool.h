@@ -30,6 +30,10 @@ const char *tool_worker_name(void);
 /* Ends this process the way a child that died of sig would: POSIX re-raises
  * sig with its default action; Windows exits with 128 + sig. */
 void tool_exit_like_signal(int sig);
+/* Ends this process with the status of a child that ended by a signal.
+ * Windows: a code that only decodes to a signal (0xC0000005, 3 from abort)
+ * is passed on as it is; xsig's own codes and Ctrl-C become 128 + sig. */
+void tool_exit_like_child(const xsig_status_t *st);
 /* Stores up to max descendants of pid (children first, then theirs).
  * Returns how many, or an XSIG_E* code. */
 int tool_descendants(int64_t pid, int64_t *out, int max);

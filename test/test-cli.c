@@ -1,0 +1,252 @@
+/* The xsig tool, both platforms (the comparison with kill(1) and timeout(1)
+ * on Linux is test/cli-compare.sh). */
+#include "task.h"
+
+static char out[8192];
+
+static int has(const char *text)
+{
+  return strstr(out, text) != NULL;
+}
+
+#define ASSERT_HAS(text)                                        \
+  do {                                                          \
+    if (!has(text))                                             \
+      fprintf(stderr, "output was:\n%s\n", out);                \
+    ASSERT(has(text));                                          \
+  } while (0)
+
+TEST_IMPL(cli_status)
+{
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0xC000013A", NULL), 0);
+  ASSERT_HAS("ended by signal INT (Interrupt)");
+  ASSERT_HAS("STATUS_CONTROL_C_EXIT");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "3221225477", NULL), 0);
+  ASSERT_HAS("ended by signal SEGV");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0xE058000F", NULL), 0);
+  ASSERT_HAS("ended by signal TERM (Terminated)");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "143", NULL), 0);
+  ASSERT_HAS("128+15");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "--wait", "0x8b", NULL), 0);
+  ASSERT_HAS("ended by signal SEGV (Segmentation fault), core dumped");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0", NULL), 0);
+  ASSERT_HAS("exited with code 0");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "abc", NULL), 1);
+  ASSERT_HAS("invalid exit status 'abc'");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0x1FFFFFFFF", NULL), 1);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", NULL), 1);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "--help", NULL), 0);
+  ASSERT_HAS("Usage: xsig status");
+  return 0;
+}
+
+TEST_IMPL(cli_kill_list_and_errors)
+{
+  char num[16];
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "15", NULL), 0);
+  ASSERT_HAS("TERM");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "143", NULL), 0); /* an exit status */
+  ASSERT_HAS("TERM");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "TERM", NULL), 0);
+  snprintf(num, sizeof num, "%d\n", XSIG_TERM);
+  ASSERT_STR(out, num);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-L", NULL), 0);
+  ASSERT_HAS("KILL");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "FOO", NULL), 1);
+  ASSERT_HAS("unknown signal name FOO");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "abc", NULL), 1);
+  ASSERT_HAS("failed to parse argument: 'abc'");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-s", "FOO", "123", NULL), 1);
+  ASSERT_HAS("unknown signal name FOO");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "2147483000", NULL), 1);
+  ASSERT_HAS("(2147483000): No such process");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-q", "x1", "123", NULL), 1);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", NULL), 1);
+  ASSERT_HAS("Usage:");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--help", NULL), 0);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "nonsense", NULL), 1);
+  ASSERT_HAS("unknown command 'nonsense'");
+  return 0;
+}
+
+static void pid_arg(char *buf, size_t size, int64_t pid)
+{
+  snprintf(buf, size, "%lld", (long long)pid);
+}
+
+TEST_IMPL(cli_kill_delivers)
+{
+  test_proc_t p;
+  char pid[32], line[128], want[64];
+  ASSERT_OK(test_spawn_helper(&p, "receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  pid_arg(pid, sizeof pid, p.pid);
+  /* queued value */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-q", "7", "-s", "RTMIN+1", pid, NULL), 0);
+  snprintf(want, sizeof want, "sig=%d code=%d", XSIG_RTMIN + 1, XSIG_SI_QUEUE);
+  ASSERT_OK(test_expect_line(&p, want, line, sizeof line, 20000));
+  ASSERT(strstr(line, "value=7") != NULL);
+  /* -SIG form, then a catchable TERM that the receiver handles */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-USR1", pid, NULL), 0);
+  snprintf(want, sizeof want, "sig=%d code=%d", XSIG_USR1, XSIG_SI_USER);
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", pid, NULL), 0);
+  ASSERT_OK(test_expect_line(&p, "cleanup", NULL, 0, 20000));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+HELPER_IMPL(stubborn)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_TERM, XSIG_IGN);
+  helper_say("ready");
+  for (;;)
+    xsig_sleep(1000);
+}
+
+TEST_IMPL(cli_kill_timeout_follow_up)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  char pid[32];
+  ASSERT_OK(test_spawn_helper(&p, "stubborn", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  pid_arg(pid, sizeof pid, p.pid);
+  /* TERM is ignored; KILL follows 200 ms later */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--timeout", "200", "KILL", pid, NULL), 0);
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.signo, XSIG_KILL);
+  test_proc_close(&p);
+  return 0;
+}
+
+HELPER_IMPL(sleeper)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init(); /* default dispositions: TERM ends it */
+  helper_say("sleeping");
+  xsig_sleep(30000);
+  return 0;
+}
+
+static int run_helper_with(const char *opt1, const char *opt2, const char *duration, const char *helper, const char *arg)
+{
+  char self[1024];
+  const char *args[12];
+  int n = 0;
+  test_self_exe(self, sizeof self);
+#ifndef _WIN32
+  {
+    ssize_t len;
+    extern ssize_t readlink(const char *, char *, size_t);
+    len = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[len > 0 ? len : 0] = 0;
+  }
+#endif
+  args[n++] = "run";
+  if (opt1)
+    args[n++] = opt1;
+  if (opt2)
+    args[n++] = opt2;
+  args[n++] = duration;
+  args[n++] = self;
+  args[n++] = "--helper";
+  args[n++] = helper;
+  args[n++] = arg;
+  args[n] = NULL;
+  return test_run_tool(out, sizeof out, args[0], args[1], args[2], args[3], args[4], args[5],
+                       args[6], args[7], args[8], NULL);
+}
+
+TEST_IMPL(cli_run_exit_codes)
+{
+  ASSERT_EQ(run_helper_with(NULL, NULL, "10", "exit_with", "3"), 3);
+  ASSERT_EQ(run_helper_with(NULL, NULL, "0", "exit_with", "0"), 0); /* 0: no limit */
+  ASSERT_EQ(run_helper_with(NULL, NULL, "0.3", "sleeper", NULL), 124);
+  ASSERT_EQ(run_helper_with("-s", "KILL", "0.3", "sleeper", NULL), 137);
+  ASSERT_EQ(run_helper_with("--preserve-status", NULL, "0.3", "sleeper", NULL), 128 + XSIG_TERM);
+  ASSERT_EQ(run_helper_with("-k", "0.2", "0.2", "stubborn", NULL), 137);
+  ASSERT_EQ(run_helper_with("-v", NULL, "0.2", "sleeper", NULL), 124);
+  ASSERT_HAS("sending signal TERM to command");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "5", "no-such-program-xsig", NULL), 127);
+  ASSERT_HAS("failed to run command 'no-such-program-xsig': No such file or directory");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "abc", "x", NULL), 125);
+  ASSERT_HAS("invalid time interval 'abc'");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "1x", "x", NULL), 125);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-s", "FOO", "1", "x", NULL), 125);
+  ASSERT_HAS("'FOO': invalid signal");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", NULL), 125);
+  ASSERT_HAS("Try 'xsig run --help'");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "5", NULL), 125);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "--bogus", NULL), 125);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "--help", NULL), 0);
+  ASSERT_HAS("Usage: xsig run");
+  return 0;
+}
+
+/* On time-out the whole tree stops, grandchildren included. */
+TEST_IMPL(cli_run_stops_tree)
+{
+  char buf[256];
+  long long a = 0, b = 0;
+  FILE *f;
+  remove("cli-tree.txt");
+  test_setenv("XSIG_TEST_OUT", "cli-tree.txt");
+  ASSERT_EQ(run_helper_with("-k", "0.5", "1.5", "tree_leader", "mixed"), 124);
+  test_setenv("XSIG_TEST_OUT", "");
+  f = fopen("cli-tree.txt", "r");
+  ASSERT(f != NULL);
+  while (fgets(buf, sizeof buf, f))
+    sscanf(buf, "pids %lld %lld", &a, &b);
+  fclose(f);
+  ASSERT(a > 0 && b > 0);
+  {
+    int i, ra = 0, rb = 0;
+    for (i = 0; i < 500; i++) {
+      ra = xsig_kill(a, 0);
+      rb = xsig_kill(b, 0);
+      if (ra == XSIG_ESRCH && rb == XSIG_ESRCH)
+        break;
+      test_msleep(10);
+    }
+    ASSERT_EQ(ra, XSIG_ESRCH);
+    ASSERT_EQ(rb, XSIG_ESRCH);
+  }
+  remove("cli-tree.txt");
+  return 0;
+}
+
+/* TERM sent to `xsig run` goes to the command, which stops cleanly. */
+TEST_IMPL(cli_run_forwards_signals)
+{
+  test_proc_t p;
+  char tool[1024], self[1024], line[128];
+  char *argv[8];
+  xsig_status_t st;
+  test_tool_path(tool, sizeof tool);
+  test_self_exe(self, sizeof self);
+#ifndef _WIN32
+  snprintf(self, sizeof self, "/proc/%lld/exe", (long long)test_getpid());
+#endif
+  argv[0] = tool;
+  argv[1] = (char *)"run";
+  argv[2] = (char *)"30";
+  argv[3] = self;
+  argv[4] = (char *)"--helper";
+  argv[5] = (char *)"receiver";
+  argv[6] = NULL;
+  ASSERT_OK(test_spawn(&p, argv, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_expect_line(&p, "cleanup", line, sizeof line, 20000));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  test_proc_close(&p);
+  return 0;
+}
