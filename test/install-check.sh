@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the build tree into a scratch prefix, then builds a program
+# against it with find_package(xsig) and with pkg-config, and runs both.
+set -euo pipefail
+build=$1 src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+cmake -S "$src/test/consumer" -B "$tmp/cm" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/cm" >/dev/null
+LD_LIBRARY_PATH="$tmp/prefix/lib:$tmp/prefix/lib64" "$tmp/cm/consumer"
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig:$tmp/prefix/lib64/pkgconfig"
+cc -o "$tmp/pc-consumer" "$src/test/consumer/main.c" $(pkg-config --cflags --libs --static xsig) -static-libgcc
+LD_LIBRARY_PATH="$tmp/prefix/lib:$tmp/prefix/lib64" "$tmp/pc-consumer"
+echo "install-check: find_package and pkg-config both work"
