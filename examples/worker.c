@@ -76,6 +76,7 @@ int main(int argc, char **argv)
     args[2] = NULL;
     if (xsig_spawn(argv[0], args, 0, &g) != 0)
       return 3;
+    xsig_process_close(g); /* it runs on: the demo stops the tree */
   }
   return serve();
 }

@@ -101,7 +101,9 @@ HELPER_IMPL(tree_leader)
   while (!member_done)
     xsig_sleep(1000);
   helper_say("leader cleanup");
-  return 0; /* a and b stay running: only the tree stop ends them */
+  xsig_process_close(a); /* they stay running: only the tree stop ends them */
+  xsig_process_close(b);
+  return 0;
 }
 
 static void assert_gone(int64_t pid)

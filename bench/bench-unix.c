@@ -1,0 +1,174 @@
+/* Linux baselines: raw kill + sigwaitinfo, signalfd, libuv. */
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+#include "xsig.h"
+#include "bench.h"
+
+int64_t bench_now_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t bench_getpid(void) { return getpid(); }
+
+void bench_sleep_ms(int ms)
+{
+  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+  nanosleep(&ts, NULL);
+}
+
+void bench_self_path(char *buf, size_t size, const char *argv0)
+{
+  ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+  (void)argv0;
+  buf[n > 0 ? n : 0] = 0;
+}
+
+void bench_wait_waitable_and_dispatch(void)
+{
+  struct pollfd p;
+  p.fd = xsig_waitable();
+  p.events = POLLIN;
+  poll(&p, 1, -1);
+  xsig_dispatch();
+}
+
+void bench_alertable_wait(void) { bench_wait_waitable_and_dispatch(); }
+
+static sigset_t usr1_set(void)
+{
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGUSR1);
+  return s;
+}
+
+/* Waits for USR1 with sigwaitinfo or a signalfd; returns the sender. */
+static pid_t wait_usr1(int sfd)
+{
+  sigset_t s = usr1_set();
+  if (sfd >= 0) {
+    struct signalfd_siginfo si;
+    if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si)
+      return -1;
+    return (pid_t)si.ssi_pid;
+  } else {
+    siginfo_t si;
+    while (sigwaitinfo(&s, &si) < 0) {
+    }
+    return si.si_pid;
+  }
+}
+
+static pid_t start_child(const char *self, const char *mode)
+{
+  char parent[32];
+  pid_t pid;
+  snprintf(parent, sizeof parent, "%d", (int)getpid());
+  pid = fork();
+  if (pid == 0) {
+    execl(self, self, "child", mode, parent, (char *)NULL);
+    _exit(127);
+  }
+  return pid;
+}
+
+static void uv_on_parent(uv_signal_t *h, int sig);
+static int uv_left, uv_started;
+static int64_t uv_t0, uv_t1;
+static pid_t uv_peer;
+
+static void uv_on_parent(uv_signal_t *h, int sig)
+{
+  if (!uv_started) {
+    uv_started = 1;
+    uv_t0 = bench_now_us();
+  } else if (--uv_left == 0) {
+    uv_t1 = bench_now_us();
+    uv_signal_stop(h);
+    return;
+  }
+  uv_kill(uv_peer, sig);
+}
+
+static void uv_on_child(uv_signal_t *h, int sig)
+{
+  (void)h;
+  uv_kill((int)getppid(), sig);
+}
+
+static double libuv_parent(int iterations, const char *self)
+{
+  uv_signal_t h;
+  uv_loop_t *loop = uv_default_loop();
+  uv_left = iterations;
+  uv_signal_init(loop, &h);
+  uv_signal_start(&h, uv_on_parent, SIGUSR1);
+  uv_peer = start_child(self, "libuv");
+  uv_run(loop, UV_RUN_DEFAULT);
+  kill(uv_peer, SIGKILL);
+  waitpid(uv_peer, NULL, 0);
+  return (double)(uv_t1 - uv_t0) / iterations;
+}
+
+static int libuv_child(void)
+{
+  uv_signal_t h;
+  uv_loop_t *loop = uv_default_loop();
+  uv_signal_init(loop, &h);
+  uv_signal_start(&h, uv_on_child, SIGUSR1);
+  kill(getppid(), SIGUSR1); /* ready */
+  return uv_run(loop, UV_RUN_DEFAULT);
+}
+
+double bench_baseline_parent(const char *mode, int iterations, const char *self)
+{
+  sigset_t s = usr1_set();
+  int sfd = -1, i;
+  int64_t t0;
+  pid_t child;
+  if (strcmp(mode, "libuv") == 0)
+    return libuv_parent(iterations, self);
+  if (strcmp(mode, "raw") != 0 && strcmp(mode, "signalfd") != 0) {
+    fprintf(stderr, "xsig-bench: unknown mode %s\n", mode);
+    return -1;
+  }
+  sigprocmask(SIG_BLOCK, &s, NULL);
+  if (strcmp(mode, "signalfd") == 0)
+    sfd = signalfd(-1, &s, SFD_CLOEXEC);
+  child = start_child(self, mode);
+  wait_usr1(sfd); /* ready */
+  t0 = bench_now_us();
+  for (i = 0; i < iterations; i++) {
+    kill(child, SIGUSR1);
+    wait_usr1(sfd);
+  }
+  t0 = bench_now_us() - t0;
+  kill(child, SIGKILL);
+  waitpid(child, NULL, 0);
+  return (double)t0 / iterations;
+}
+
+int bench_baseline_child(const char *mode, int64_t parent)
+{
+  sigset_t s = usr1_set();
+  int sfd = -1;
+  if (strcmp(mode, "libuv") == 0)
+    return libuv_child();
+  sigprocmask(SIG_BLOCK, &s, NULL);
+  if (strcmp(mode, "signalfd") == 0)
+    sfd = signalfd(-1, &s, SFD_CLOEXEC);
+  kill((pid_t)parent, SIGUSR1);
+  for (;;)
+    kill(wait_usr1(sfd), SIGUSR1);
+}

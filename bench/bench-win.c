@@ -1,0 +1,153 @@
+/* Windows baselines: a raw named-pipe exchange (what xsig's transport does,
+ * without xsig) and a raw named-event round trip. */
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+#include "xsig.h"
+#include "bench.h"
+
+int64_t bench_now_us(void)
+{
+  LARGE_INTEGER f, c;
+  QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&c);
+  return (int64_t)(c.QuadPart * 1000000 / f.QuadPart);
+}
+
+int64_t bench_getpid(void) { return GetCurrentProcessId(); }
+void bench_sleep_ms(int ms) { Sleep((DWORD)ms); }
+
+void bench_self_path(char *buf, size_t size, const char *argv0)
+{
+  (void)argv0;
+  GetModuleFileNameA(NULL, buf, (DWORD)size);
+}
+
+void bench_wait_waitable_and_dispatch(void)
+{
+  WaitForSingleObject(xsig_waitable(), INFINITE);
+  xsig_dispatch();
+}
+
+void bench_alertable_wait(void) { SleepEx(INFINITE, TRUE); }
+
+static void name_of(char *buf, size_t size, const char *what, int64_t pid)
+{
+  snprintf(buf, size, "%sxsig-bench-%s-%lld", what[0] == 'p' ? "\\\\.\\pipe\\" : "", what, (long long)pid);
+}
+
+static HANDLE serve_pipe(int64_t pid)
+{
+  char name[96];
+  name_of(name, sizeof name, "pipe", pid);
+  return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT,
+                          PIPE_UNLIMITED_INSTANCES, 64, 64, 0, NULL);
+}
+
+/* One signal the way the transport sends it: connect, transact, close. */
+static int send_pipe(int64_t pid)
+{
+  char name[96], msg[32], reply[8];
+  DWORD got, mode = PIPE_READMODE_MESSAGE;
+  HANDLE h;
+  name_of(name, sizeof name, "pipe", pid);
+  memset(msg, 1, sizeof msg);
+  for (;;) {
+    h = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (h != INVALID_HANDLE_VALUE)
+      break;
+    if (GetLastError() != ERROR_PIPE_BUSY && GetLastError() != ERROR_FILE_NOT_FOUND)
+      return -1;
+    WaitNamedPipeA(name, 100);
+  }
+  SetNamedPipeHandleState(h, &mode, NULL, NULL);
+  TransactNamedPipe(h, msg, sizeof msg, reply, sizeof reply, &got, NULL);
+  CloseHandle(h);
+  return 0;
+}
+
+/* And receives it the way the transport does. */
+static void receive_pipe(HANDLE srv)
+{
+  char msg[33], reply[8];
+  DWORD got;
+  memset(reply, 0, sizeof reply);
+  ConnectNamedPipe(srv, NULL);
+  ReadFile(srv, msg, sizeof msg, &got, NULL);
+  WriteFile(srv, reply, sizeof reply, &got, NULL);
+  FlushFileBuffers(srv);
+  DisconnectNamedPipe(srv);
+}
+
+static HANDLE event_of(const char *what, int64_t pid, int create)
+{
+  char name[96];
+  name_of(name, sizeof name, what, pid);
+  return create ? CreateEventA(NULL, FALSE, FALSE, name) : OpenEventA(EVENT_ALL_ACCESS, FALSE, name);
+}
+
+static PROCESS_INFORMATION start_child(const char *self, const char *mode)
+{
+  char cmd[1200];
+  STARTUPINFOA si;
+  PROCESS_INFORMATION pi;
+  snprintf(cmd, sizeof cmd, "\"%s\" child %s %lu", self, mode, (unsigned long)GetCurrentProcessId());
+  memset(&si, 0, sizeof si);
+  si.cb = sizeof si;
+  memset(&pi, 0, sizeof pi);
+  CreateProcessA(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
+  return pi;
+}
+
+double bench_baseline_parent(const char *mode, int iterations, const char *self)
+{
+  PROCESS_INFORMATION pi;
+  int64_t t0;
+  int i;
+  if (strcmp(mode, "raw-event") == 0) {
+    HANDLE a = event_of("a", GetCurrentProcessId(), 1), b = event_of("b", GetCurrentProcessId(), 1);
+    pi = start_child(self, mode);
+    WaitForSingleObject(b, INFINITE); /* ready */
+    t0 = bench_now_us();
+    for (i = 0; i < iterations; i++) {
+      SetEvent(a);
+      WaitForSingleObject(b, INFINITE);
+    }
+  } else if (strcmp(mode, "raw-pipe") == 0) {
+    HANDLE srv = serve_pipe(GetCurrentProcessId());
+    pi = start_child(self, mode);
+    receive_pipe(srv); /* ready */
+    t0 = bench_now_us();
+    for (i = 0; i < iterations; i++) {
+      send_pipe(pi.dwProcessId);
+      receive_pipe(srv);
+    }
+  } else {
+    fprintf(stderr, "xsig-bench: unknown mode %s\n", mode);
+    return -1;
+  }
+  t0 = bench_now_us() - t0;
+  TerminateProcess(pi.hProcess, 1);
+  WaitForSingleObject(pi.hProcess, INFINITE);
+  return (double)t0 / iterations;
+}
+
+int bench_baseline_child(const char *mode, int64_t parent)
+{
+  if (strcmp(mode, "raw-event") == 0) {
+    HANDLE a = event_of("a", parent, 0), b = event_of("b", parent, 0);
+    SetEvent(b);
+    for (;;) {
+      WaitForSingleObject(a, INFINITE);
+      SetEvent(b);
+    }
+  } else {
+    HANDLE srv = serve_pipe(GetCurrentProcessId());
+    send_pipe(parent);
+    for (;;) {
+      receive_pipe(srv);
+      send_pipe(parent);
+    }
+  }
+  return 0;
+}

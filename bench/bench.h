@@ -1,0 +1,18 @@
+#ifndef XSIG_BENCH_H
+#define XSIG_BENCH_H
+#include <stdint.h>
+#include <stddef.h>
+
+int64_t bench_now_us(void);
+int64_t bench_getpid(void);
+void bench_sleep_ms(int ms);
+void bench_self_path(char *buf, size_t size, const char *argv0);
+/* Waits on xsig_waitable() with the platform's own call, then dispatches. */
+void bench_wait_waitable_and_dispatch(void);
+/* Windows: SleepEx(INFINITE, TRUE), handlers run as APCs. POSIX: as above. */
+void bench_alertable_wait(void);
+/* The baselines of this platform (bench-unix.c, bench-win.c). */
+double bench_baseline_parent(const char *mode, int iterations, const char *self);
+int bench_baseline_child(const char *mode, int64_t parent);
+
+#endif
