@@ -151,3 +151,13 @@ int bench_baseline_child(const char *mode, int64_t parent)
   }
   return 0;
 }
+
+/* By hand on Windows there is no graceful step for processes that do not
+ * share a console or have windows: wait out the grace, then end the job. */
+void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms)
+{
+  xsig_send(-xsig_process_group(root), XSIG_TERM, 0, 0, NULL);
+  Sleep((DWORD)grace_ms);
+  xsig_send(-xsig_process_group(root), XSIG_KILL, 0, 0, NULL);
+  xsig_process_wait(root, INFINITE, NULL);
+}

@@ -76,12 +76,13 @@ static int xsig_child(const char *mode, int64_t parent)
   }
   xsig_handle(XSIG_USR1, echo_handler);
   xsig_kill(parent, XSIG_USR1);
-  for (;;) {
+  for (;;) { /* ends when the parent kills it */
     if (strcmp(mode, "xsig-apc") == 0)
       bench_alertable_wait();
     else
       bench_wait_waitable_and_dispatch();
   }
+  return 0;
 }
 
 static double xsig_parent(const char *mode, int iterations)
@@ -151,9 +152,87 @@ static int sender(int64_t arg)
   return 0;
 }
 
+/* --- tree termination: 50 processes in three levels --------------------
+ * root (1) -> 7 children -> 6 grandchildren each = 50. Even-numbered
+ * processes catch TERM and exit, odd ones ignore it. Each tells the bench
+ * process it is ready with USR2. */
+#define TREE_KIDS 7
+#define TREE_GRANDKIDS 6
+
+static volatile int tree_stop;
+static void tree_term(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig;
+  (void)info;
+  (void)arg;
+  tree_stop = 1;
+}
+
+static int tree_member(int level, int64_t arg)
+{
+  int64_t bench = arg >> 8, index = arg & 0xff;
+  xsig_process_t *p;
+  int i, n = level == 0 ? TREE_KIDS : level == 1 ? TREE_GRANDKIDS : 0;
+  xsig_init();
+  xsig_handle(XSIG_TERM, index % 2 ? XSIG_IGN : tree_term);
+  for (i = 0; i < n; i++) {
+    spawn_peer("member", level == 0 ? "1" : "2", (bench << 8) | (i + index + 1), &p);
+    xsig_process_close(p);
+  }
+  xsig_kill(bench, XSIG_RTMIN);
+  while (!tree_stop)
+    xsig_sleep(1000);
+  return 0;
+}
+
+static int tree(int grace_ms, const char *how)
+{
+  xsig_process_t *root;
+  xsig_sigset_t s;
+  xsig_status_t st;
+  int ready = 0, forced = 0;
+  int64_t t;
+  xsig_init();
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, XSIG_RTMIN);
+  xsig_sigmask(XSIG_BLOCK, &s, NULL);
+  {
+    char a1[32];
+    char *argv[5];
+    snprintf(a1, sizeof a1, "%lld", (long long)(bench_getpid() << 8));
+    argv[0] = self;
+    argv[1] = (char *)"member";
+    argv[2] = (char *)"0";
+    argv[3] = a1;
+    argv[4] = NULL;
+    if (xsig_spawn(self, argv, XSIG_SPAWN_NEW_GROUP, &root) != 0)
+      return 2;
+  }
+  while (ready < 1 + TREE_KIDS + TREE_KIDS * TREE_GRANDKIDS)
+    if (xsig_sigwait(&s, 30000, NULL) == XSIG_RTMIN)
+      ready++;
+    else
+      return 3;
+  t = bench_now_us();
+  if (strcmp(how, "xsig") == 0)
+    xsig_process_stop_tree(root, XSIG_TERM, grace_ms, &st, &forced);
+  else
+    bench_stop_tree_by_hand(root, grace_ms);
+  t = bench_now_us() - t;
+  printf("%.1f\n", (double)t / 1000.0);
+  xsig_process_close(root);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   bench_self_path(self, sizeof self, argv[0]);
+  if (argc >= 4 && strcmp(argv[1], "member") == 0)
+    return tree_member(atoi(argv[2]), atoll(argv[3]));
+  if (argc == 4 && strcmp(argv[1], "tree") == 0)
+    return tree(atoi(argv[2]), argv[3]);
+  if (argc == 2 && strcmp(argv[1], "noinit") == 0)
+    return 0;
   if (argc >= 4 && strcmp(argv[1], "child") == 0) {
     if (strncmp(argv[2], "xsig", 4) == 0)
       return xsig_child(argv[2], atoll(argv[3]));
@@ -174,11 +253,12 @@ int main(int argc, char **argv)
   }
   if (argc == 4 && strcmp(argv[1], "throughput") == 0)
     return throughput(atoi(argv[2]), atoi(argv[3]));
-  if (argc == 3 && strcmp(argv[1], "idle") == 0) {
-    xsig_init();
+  if (argc == 4 && strcmp(argv[1], "idle") == 0) {
+    if (strcmp(argv[3], "init") == 0)
+      xsig_init();
     printf("%lld\n", (long long)bench_getpid());
     fflush(stdout);
-    xsig_sleep((unsigned)atoi(argv[2]) * 1000u);
+    bench_sleep_ms(atoi(argv[2]) * 1000);
     return 0;
   }
   if (argc == 2 && strcmp(argv[1], "init") == 0) {
@@ -187,6 +267,7 @@ int main(int argc, char **argv)
     printf("%.1f\n", (double)(bench_now_us() - t));
     return 0;
   }
-  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS | init\n");
+  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit |"
+                  " init | noinit | tree GRACE_MS xsig|hand\n");
   return 2;
 }

@@ -14,5 +14,9 @@ void bench_alertable_wait(void);
 /* The baselines of this platform (bench-unix.c, bench-win.c). */
 double bench_baseline_parent(const char *mode, int iterations, const char *self);
 int bench_baseline_child(const char *mode, int64_t parent);
+/* The same stop done with the platform's own calls: POSIX kill -TERM -pgid,
+ * sleep, kill -KILL -pgid, wait until gone; Windows TerminateJobObject. */
+struct xsig_process;
+void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms);
 
 #endif

@@ -36,6 +36,9 @@ int xsig__check_send(int64_t pid, int sig, int flags);
  * queues real-time ones. Returns 0 or XSIG_EAGAIN (queue full, counted). */
 int xsig__post(const xsig_info_t *info);
 
+/* Free entries in the real-time queue. */
+int xsig__rt_room(void);
+
 /* Removes the first pending signal that is in set (or, with set NULL, the
  * first not in mask) and stores its info and current action. Returns the
  * signal, or 0 if none. Applies XSIG_RESETHAND. Caller holds the lock. */

@@ -18,6 +18,7 @@ static xsig_sigset_t std_pending;
 static xsig_info_t std_info[XSIG_NSIG];
 static struct rt_node rt_nodes[XSIG_QUEUE_MAX];
 static int rt_free;
+static int rt_used;
 static int rt_head[XSIG_NSIG], rt_tail[XSIG_NSIG];
 static xsig_stats_t stats;
 static XSIG__TLS unsigned long handlers_done;
@@ -39,6 +40,7 @@ static void reset_state_locked(void)
   for (i = 0; i < XSIG_QUEUE_MAX; i++)
     rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
   rt_free = 0;
+  rt_used = 0;
   for (i = 0; i < XSIG_NSIG; i++)
     rt_head[i] = rt_tail[i] = -1;
 }
@@ -99,8 +101,18 @@ void xsig__reset_after_fork(void)
   for (i = 0; i < XSIG_QUEUE_MAX; i++)
     rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
   rt_free = 0;
+  rt_used = 0;
   for (i = 0; i < XSIG_NSIG; i++)
     rt_head[i] = rt_tail[i] = -1;
+}
+
+int xsig__rt_room(void)
+{
+  int room;
+  xsig__lock();
+  room = XSIG_QUEUE_MAX - rt_used;
+  xsig__unlock();
+  return room;
 }
 
 static void rt_push_locked(const xsig_info_t *info)
@@ -109,6 +121,7 @@ static void rt_push_locked(const xsig_info_t *info)
   rt_free = rt_nodes[n].next;
   rt_nodes[n].info = *info;
   rt_nodes[n].next = -1;
+  rt_used++;
   if (rt_tail[sig] < 0)
     rt_head[sig] = n;
   else
@@ -125,6 +138,7 @@ static void rt_pop_locked(int sig, xsig_info_t *info)
     rt_tail[sig] = -1;
   rt_nodes[n].next = rt_free;
   rt_free = n;
+  rt_used--;
 }
 
 static void discard_pending_locked(int sig)

@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -24,6 +26,14 @@ static int saved_valid[XSIG_NSIG];
 static uint64_t overflow_std[2];
 static uint64_t overflow_dropped;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static int pipe_capacity;
+/* Real-time signals this thread's trampoline blocked because the pipe was
+ * nearly full: the kernel keeps them queued (and tells senders EAGAIN when
+ * its own limit is reached) until this thread drains the pipe. */
+static _Thread_local sigset_t throttled;
+static _Thread_local int is_throttled;
+
+#define HEADROOM (64 * 1024) /* bytes kept free for trampolines already running */
 
 /* The value that marks a sigqueue() to self made by xsig_raise. */
 static const char raise_marker;
@@ -55,12 +65,43 @@ static void info_from_siginfo(int sig, const siginfo_t *si, xsig_info_t *info)
     info->value = (intptr_t)si->si_value.sival_ptr;
 }
 
+/* Back-pressure: stop taking real-time signals from the kernel on this
+ * thread while the pipe is nearly full, instead of dropping them. */
+static void throttle_if_full(void *uc)
+{
+  ucontext_t *ctx = uc;
+  int queued = 0, s;
+  if (ioctl(pipe_fds[0], FIONREAD, &queued) != 0 || queued < pipe_capacity - HEADROOM)
+    return;
+  for (s = SIGRTMIN; s <= SIGRTMAX; s++)
+    if (!sigismember(&ctx->uc_sigmask, s)) {
+      sigaddset(&ctx->uc_sigmask, s); /* applies when the handler returns */
+      sigaddset(&throttled, s);
+      is_throttled = 1;
+    }
+}
+
+static void unthrottle(void)
+{
+  sigset_t was;
+  int queued = 0;
+  if (!is_throttled || ioctl(pipe_fds[0], FIONREAD, &queued) != 0 || queued > pipe_capacity / 2)
+    return;
+  /* Clear the state first: unblocking lets the kernel deliver a burst at
+   * once, and those trampolines may throttle again. */
+  was = throttled;
+  sigemptyset(&throttled);
+  is_throttled = 0;
+  pthread_sigmask(SIG_UNBLOCK, &was, NULL);
+}
+
 static void trampoline(int sig, siginfo_t *si, void *uc)
 {
   int saved_errno = errno;
   xsig_info_t info;
   struct record r;
-  (void)uc;
+  if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+    throttle_if_full(uc);
   info_from_siginfo(sig, si, &info);
   r.signo = sig;
   r.code = info.code;
@@ -81,7 +122,10 @@ static int make_pipe(void)
     return XSIG_ESYS;
 #ifdef F_SETPIPE_SZ
   fcntl(pipe_fds[1], F_SETPIPE_SZ, 1 << 20); /* best effort: more room in storms */
+  pipe_capacity = fcntl(pipe_fds[1], F_GETPIPE_SZ);
 #endif
+  if (pipe_capacity < 2 * HEADROOM)
+    pipe_capacity = 2 * HEADROOM; /* 64 KiB pipes: throttle from the first byte over none */
   return 0;
 }
 
@@ -180,17 +224,25 @@ static void collect_overflow(void)
   }
 }
 
+/* Reads no more records than the real-time queue has room for: the rest
+ * waits in the pipe (which stays readable) instead of being dropped. */
 void xsig__os_collect(void)
 {
   struct record buf[64];
   ssize_t n, i;
+  int room;
   if (pipe_fds[0] < 0)
     return;
-  while ((n = read(pipe_fds[0], buf, sizeof buf)) > 0)
+  while ((room = xsig__rt_room()) > 0) {
+    size_t want = (size_t)(room < 64 ? room : 64) * sizeof buf[0];
+    if ((n = read(pipe_fds[0], buf, want)) <= 0)
+      break;
     for (i = 0; i < n / (ssize_t)sizeof buf[0]; i++)
       if (buf[i].signo > 0)
         post_record(&buf[i]);
+  }
   collect_overflow();
+  unthrottle();
 }
 
 void xsig__os_posted_locked(const xsig_info_t *info)
@@ -229,17 +281,34 @@ static void from_native(const sigset_t *in, xsig_sigset_t *out)
       xsig__set_add(out, sig);
 }
 
+/* The thread's mask as the program set it: without the throttle's bits. */
+static void user_mask(const sigset_t *kernel, xsig_sigset_t *mask)
+{
+  sigset_t cur = *kernel;
+  int s;
+  if (is_throttled)
+    for (s = SIGRTMIN; s <= SIGRTMAX; s++)
+      if (sigismember(&throttled, s))
+        sigdelset(&cur, s);
+  from_native(&cur, mask);
+}
+
 void xsig__os_mask_get(xsig_sigset_t *mask)
 {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
-  from_native(&cur, mask);
+  user_mask(&cur, mask);
 }
 
 void xsig__os_mask_set(const xsig_sigset_t *mask)
 {
   sigset_t set;
+  int s;
   to_native(mask, &set);
+  if (is_throttled)
+    for (s = SIGRTMIN; s <= SIGRTMAX; s++)
+      if (sigismember(&throttled, s))
+        sigaddset(&set, s);
   pthread_sigmask(SIG_SETMASK, &set, NULL);
 }
 
@@ -326,7 +395,7 @@ int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)
   if (err)
     return XSIG_EINVAL;
   if (old)
-    from_native(&os, old);
+    user_mask(&os, old);
   if (set && how != XSIG_BLOCK)
     xsig_dispatch();
   return 0;
