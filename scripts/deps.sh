@@ -9,7 +9,7 @@ pkgs=(cmake gcc make)
 case "$job" in
   demo) ;;
   test) pkgs+=(clang libclang-rt-14-dev mingw-w64 wine wine64 xvfb xauth procps util-linux coreutils pkg-config) ;;
-  bench) pkgs+=(mingw-w64 wine wine64 libuv1-dev pkg-config procps) ;;
+  bench) pkgs+=(mingw-w64 wine wine64 libuv1-dev pkg-config procps util-linux) ;;
   *) echo "deps.sh: unknown job '$job' (demo, test or bench)" >&2; exit 2 ;;
 esac
 missing=()

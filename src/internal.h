@@ -16,7 +16,8 @@ struct xsig__sigdesc {
   int dfl;           /* enum xsig__dfl */
 };
 
-/* The platform's table of named (non-real-time) signals, in sigtable.c. */
+/* The platform's table of named (non-real-time) signals, in sigtable.c,
+ * sorted by number. */
 extern const struct xsig__sigdesc xsig__sigtable[];
 extern const int xsig__sigtable_len;
 

@@ -29,20 +29,25 @@ void xsig__lock(void) { xsig__mutex_lock(&state_lock); }
 void xsig__unlock(void) { xsig__mutex_unlock(&state_lock); }
 xsig__mutex_t *xsig__state_mutex(void) { return &state_lock; }
 
-static void reset_state_locked(void)
+static void reset_pending_locked(void)
 {
   int i;
-  memset(actions, 0, sizeof actions);
-  memset(foreign, 0, sizeof foreign);
-  memset(installed, 0, sizeof installed);
   memset(&std_pending, 0, sizeof std_pending);
-  memset(&stats, 0, sizeof stats);
   for (i = 0; i < XSIG_QUEUE_MAX; i++)
     rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
   rt_free = 0;
   rt_used = 0;
   for (i = 0; i < XSIG_NSIG; i++)
     rt_head[i] = rt_tail[i] = -1;
+}
+
+static void reset_state_locked(void)
+{
+  memset(actions, 0, sizeof actions);
+  memset(foreign, 0, sizeof foreign);
+  memset(installed, 0, sizeof installed);
+  memset(&stats, 0, sizeof stats);
+  reset_pending_locked();
 }
 
 int xsig__is_initialised(void) { return refs > 0; }
@@ -94,16 +99,9 @@ int xsig_shutdown(void)
  * some other thread of the parent may have held. */
 void xsig__reset_after_fork(void)
 {
-  int i;
   xsig__mutex_reinit(&state_lock);
   xsig__mutex_reinit(&life_lock);
-  memset(&std_pending, 0, sizeof std_pending);
-  for (i = 0; i < XSIG_QUEUE_MAX; i++)
-    rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
-  rt_free = 0;
-  rt_used = 0;
-  for (i = 0; i < XSIG_NSIG; i++)
-    rt_head[i] = rt_tail[i] = -1;
+  reset_pending_locked();
 }
 
 int xsig__rt_room(void)
@@ -212,24 +210,32 @@ int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
   return sig;
 }
 
-void xsig__deliver(const xsig_info_t *info, const xsig_action_t *act)
+/* Runs a taken signal on this thread, whose mask is base: the handler with
+ * base | act->mask | sig (unless NODEFER), then base again. */
+static void deliver_with(const xsig_info_t *info, const xsig_action_t *act, const xsig_sigset_t *base)
 {
-  xsig_sigset_t saved, during;
+  xsig_sigset_t during;
   if (act->handler == XSIG_IGN)
     return;
   if (act->handler == XSIG_DFL) {
     xsig__os_default_action(info->signo);
     return;
   }
-  xsig__os_mask_get(&saved);
-  xsig_sigorset(&during, &saved, &act->mask);
+  xsig_sigorset(&during, base, &act->mask);
   if (!(act->flags & XSIG_NODEFER))
     xsig__set_add(&during, info->signo);
   xsig__os_mask_set(&during);
   act->handler(info->signo, info, act->arg);
-  xsig__os_mask_set(&saved);
+  xsig__os_mask_set(base);
   handlers_done++;
   xsig__os_handler_done(info);
+}
+
+void xsig__deliver(const xsig_info_t *info, const xsig_action_t *act)
+{
+  xsig_sigset_t base;
+  xsig__os_mask_get(&base);
+  deliver_with(info, act, &base);
 }
 
 int xsig_dispatch(void)
@@ -240,9 +246,9 @@ int xsig_dispatch(void)
   int n = 0;
   if (!refs)
     return XSIG_ENOTINIT;
+  xsig__os_mask_get(&mask); /* each handler gives it back as it found it */
   for (;;) {
     xsig__os_collect(); /* handlers may have raised more */
-    xsig__os_mask_get(&mask);
     xsig__lock();
     if (!xsig__take_locked(NULL, &mask, &info, &act)) {
       xsig__unlock();
@@ -251,7 +257,7 @@ int xsig_dispatch(void)
     if (act.handler != XSIG_IGN && act.handler != XSIG_DFL)
       stats.dispatched++;
     xsig__unlock();
-    xsig__deliver(&info, &act);
+    deliver_with(&info, &act, &mask);
     n += act.handler != XSIG_IGN;
   }
   return n;

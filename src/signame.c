@@ -3,12 +3,20 @@
 #include <string.h>
 #include "internal.h"
 
+/* Binary search: the tables are sorted by number (and this is on the
+ * delivery path, through the mask conversions). */
 const struct xsig__sigdesc *xsig__sigdesc(int sig)
 {
-  int i;
-  for (i = 0; i < xsig__sigtable_len; i++)
-    if (xsig__sigtable[i].sig == sig)
-      return &xsig__sigtable[i];
+  int lo = 0, hi = xsig__sigtable_len - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (xsig__sigtable[mid].sig == sig)
+      return &xsig__sigtable[mid];
+    if (xsig__sigtable[mid].sig < sig)
+      lo = mid + 1;
+    else
+      hi = mid - 1;
+  }
   return NULL;
 }
 

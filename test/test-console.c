@@ -82,6 +82,40 @@ TEST_IMPL(console_events_by_apc)
   return 0;
 }
 
+static volatile int64_t delivery_tid;
+static HANDLE delivery_ready;
+
+static void become_delivery_thread(void *arg)
+{
+  (void)arg;
+  ASSERT_OK(xsig_set_delivery_thread());
+  delivery_tid = test_thread_id();
+  SetEvent(delivery_ready);
+  while (calls == 0)
+    SleepEx(20000, TRUE);
+}
+
+/* Another thread can take over delivery: APCs then go to it. */
+TEST_IMPL(console_delivery_thread_switch)
+{
+  test_thread_t th;
+  calls = 0;
+  ASSERT_EQ(xsig_set_delivery_thread(), XSIG_ENOTINIT);
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_INT, record));
+  delivery_ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+  ASSERT_OK(test_thread_start(&th, become_delivery_thread, NULL));
+  ASSERT_EQ(WaitForSingleObject(delivery_ready, 20000), WAIT_OBJECT_0);
+  simulate_console_event(CTRL_C_EVENT);
+  test_thread_join(&th);
+  ASSERT_EQ(calls, 1);
+  ASSERT_EQ(handler_tid, delivery_tid);
+  ASSERT(handler_tid != test_thread_id());
+  CloseHandle(delivery_ready);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
 /* Child: handles the signal of console event argv[1] slowly, reports. */
 HELPER_IMPL(console_event_child)
 {

@@ -58,6 +58,7 @@ HELPER_ENTRY(sleeper)
 #ifdef _WIN32
 TEST_ENTRY(console_ctrl_c_real)
 TEST_ENTRY(console_events_by_apc)
+TEST_ENTRY(console_delivery_thread_switch)
 TEST_ENTRY(console_all_events_map)
 TEST_ENTRY(console_close_waits_for_handler)
 TEST_ENTRY(console_new_group_ctrl_c)

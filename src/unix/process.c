@@ -364,7 +364,7 @@ int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status
   if (forced)
     *forced = 0;
   send_tree(p, sig ? sig : SIGTERM);
-  if (!wait_tree(p, grace_ms)) {
+  if (grace_ms == 0 || !wait_tree(p, grace_ms)) { /* no grace: no need to look */
     if (forced)
       *forced = 1;
     send_tree(p, SIGKILL);

@@ -25,6 +25,8 @@ static int saved_valid[XSIG_NSIG];
 /* Standard signals whose record did not fit in the pipe: never lost. */
 static uint64_t overflow_std[2];
 static uint64_t overflow_dropped;
+/* Set by the trampoline after it wrote: collect reads only then. */
+static int records_waiting;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int pipe_capacity;
 /* Real-time signals this thread's trampoline blocked because the pipe was
@@ -113,6 +115,8 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
     else
       __atomic_fetch_or(&overflow_std[sig >> 6], 1ull << (sig & 63), __ATOMIC_RELAXED);
   }
+  /* after the write: a collector that saw the flag finds the record */
+  __atomic_store_n(&records_waiting, 1, __ATOMIC_RELEASE);
   errno = saved_errno;
 }
 
@@ -146,6 +150,7 @@ static void after_fork_in_child(void)
   xsig__reset_after_fork();
   close_pipe();
   memset(overflow_std, 0, sizeof overflow_std);
+  records_waiting = 0;
   make_pipe();
 }
 
@@ -159,6 +164,7 @@ int xsig__os_init(void)
   pthread_once(&atfork_once, register_atfork);
   memset(overflow_std, 0, sizeof overflow_std);
   overflow_dropped = 0;
+  records_waiting = 0;
   return make_pipe();
 }
 
@@ -231,8 +237,8 @@ void xsig__os_collect(void)
   struct record buf[64];
   ssize_t n, i;
   int room;
-  if (pipe_fds[0] < 0)
-    return;
+  if (pipe_fds[0] < 0 || !__atomic_exchange_n(&records_waiting, 0, __ATOMIC_ACQUIRE))
+    goto done;
   while ((room = xsig__rt_room()) > 0) {
     size_t want = (size_t)(room < 64 ? room : 64) * sizeof buf[0];
     if ((n = read(pipe_fds[0], buf, want)) <= 0)
@@ -240,7 +246,12 @@ void xsig__os_collect(void)
     for (i = 0; i < n / (ssize_t)sizeof buf[0]; i++)
       if (buf[i].signo > 0)
         post_record(&buf[i]);
+    if ((size_t)n < want)
+      break; /* drained */
   }
+  if (room == 0)
+    __atomic_store_n(&records_waiting, 1, __ATOMIC_RELAXED); /* more in the pipe */
+done:
   collect_overflow();
   unthrottle();
 }
@@ -256,6 +267,7 @@ void xsig__os_wake(void)
   if (write(pipe_fds[1], &r, sizeof r) < 0) {
     /* pipe full: it is readable already */
   }
+  __atomic_store_n(&records_waiting, 1, __ATOMIC_RELEASE);
 }
 
 void xsig__os_handler_done(const xsig_info_t *info)
@@ -265,11 +277,14 @@ void xsig__os_handler_done(const xsig_info_t *info)
 
 static void to_native(const xsig_sigset_t *in, sigset_t *out)
 {
-  int sig;
+  int w, sig;
   sigemptyset(out);
-  for (sig = 1; sig < XSIG_NSIG; sig++)
-    if (xsig__set_has(in, sig) && xsig_valid(sig))
-      sigaddset(out, sig);
+  for (w = 0; w < 2; w++) {
+    uint64_t bits = in->bits[w];
+    for (sig = w * 64; bits; sig++, bits >>= 1)
+      if ((bits & 1) && xsig_valid(sig))
+        sigaddset(out, sig);
+  }
 }
 
 static void from_native(const sigset_t *in, xsig_sigset_t *out)

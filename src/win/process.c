@@ -105,9 +105,9 @@ static HANDLE connect_transport(DWORD pid, int *err)
   HANDLE pipe;
   ULONG server = 0;
   DWORD mode = PIPE_READMODE_MESSAGE;
-  int tries;
+  ULONGLONG deadline = GetTickCount64() + SEND_TIMEOUT_MS;
   xsig__win_pipe_name(pid, name, 64);
-  for (tries = 0;; tries++) {
+  for (;;) {
     pipe = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                        FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
     if (pipe != INVALID_HANDLE_VALUE)
@@ -116,11 +116,13 @@ static HANDLE connect_transport(DWORD pid, int *err)
       *err = NO_TRANSPORT;
       return NULL;
     }
-    if (GetLastError() != ERROR_PIPE_BUSY || tries == 10) {
-      *err = error_from_win(GetLastError());
+    /* Every instance busy: the receiver adds one; wait for it, bounded. */
+    if (GetLastError() != ERROR_PIPE_BUSY || GetTickCount64() >= deadline) {
+      *err = GetLastError() == ERROR_PIPE_BUSY ? XSIG_ETIMEDOUT : error_from_win(GetLastError());
       return NULL;
     }
-    WaitNamedPipeW(name, 500);
+    if (!WaitNamedPipeW(name, 100))
+      Sleep(1);
   }
   /* Whoever made the name must be the target itself, not a squatter. */
   if (!GetNamedPipeServerProcessId(pipe, &server) || server != pid ||

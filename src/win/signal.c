@@ -17,19 +17,18 @@ static XSIG__TLS xsig_sigset_t thread_mask;
 /* The delivery thread's mask, readable from the arrival threads. */
 static xsig_sigset_t delivery_mask;
 
-static int set_delivery_thread(void)
+/* Makes the calling thread the delivery thread; the caller holds the lock. */
+static int take_delivery_thread_locked(void)
 {
   HANDLE self;
   if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &self,
                        THREAD_SET_CONTEXT | SYNCHRONIZE, FALSE, 0))
     return XSIG_ESYS;
-  xsig__lock();
   if (delivery_thread)
     CloseHandle(delivery_thread);
   delivery_thread = self;
   delivery_tid = GetCurrentThreadId();
   delivery_mask = thread_mask;
-  xsig__unlock();
   return 0;
 }
 
@@ -39,14 +38,11 @@ int xsig__os_init(void)
   ready_event = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (ready_event == NULL)
     return XSIG_ESYS;
-  /* the caller holds the lock: take the thread without set_delivery_thread */
-  if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
-                       &delivery_thread, THREAD_SET_CONTEXT | SYNCHRONIZE, FALSE, 0)) {
+  if (take_delivery_thread_locked() != 0) { /* xsig_init holds the lock */
     CloseHandle(ready_event);
+    ready_event = NULL;
     return XSIG_ESYS;
   }
-  delivery_tid = GetCurrentThreadId();
-  delivery_mask = thread_mask;
   apc_queued = 0;
   err = xsig__console_init();
   if (err == 0)
@@ -234,9 +230,13 @@ xsig_os_handle_t xsig_waitable(void)
 
 int xsig_set_delivery_thread(void)
 {
+  int err;
   if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
-  return set_delivery_thread();
+  xsig__lock();
+  err = take_delivery_thread_locked();
+  xsig__unlock();
+  return err;
 }
 
 int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)

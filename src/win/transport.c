@@ -233,9 +233,9 @@ static void on_event(struct instance *in)
       return;
     }
     start_read(in);
-    /* keep one instance listening so that this client blocks nobody */
-    if (listening_count() == 0 && ninst < MAX_INSTANCES)
-      add_instance(0);
+    /* keep instances listening so that this client blocks nobody */
+    while (listening_count() < 2 && ninst < MAX_INSTANCES && add_instance(0) == 0) {
+    }
     return;
   case READING:
     on_message(in, got, ok);

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Builds and runs the benchmarks on Linux and on Windows under Wine, and
+# prints one table: median, min and max of several runs, and the ratio to the
+# baseline measured in the same run. Not a test: nothing here fails on time.
+#   ROUNDS=7 scripts/bench.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh bench || exit 1
+ROUNDS=${ROUNDS:-7}
+WROUNDS=${WROUNDS:-5}
+
+echo "building..." >&2
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DXSIG_BUILD_BENCH=ON -DXSIG_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench -j2 >/dev/null || exit 1
+cmake -S . -B build-bench-mingw --toolchain cmake/mingw-w64.cmake -DCMAKE_BUILD_TYPE=Release \
+  -DXSIG_BUILD_BENCH=ON -DXSIG_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench-mingw -j2 >/dev/null || exit 1
+LB=build-bench/bench/xsig-bench
+WB=build-bench-mingw/bench/xsig-bench.exe
+export WINEPREFIX=$PWD/build-bench-mingw/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+[ -d "$WINEPREFIX" ] || wineboot --init >/dev/null 2>&1
+wineserver -w 2>/dev/null || true
+
+# stats FILE -> "median min max"
+stats() { sort -g "$1" | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.1f %.1f %.1f", m, v[1], v[NR]}'; }
+median() { stats "$1" | cut -d' ' -f1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; wineserver -k 2>/dev/null || true' EXIT
+
+row() { printf '%-44s %10s %10s %10s  %s\n' "$@"; }
+
+latency() { # platform runner iterations rounds modes...
+  local plat=$1 run=$2 n=$3 rounds=$4; shift 4
+  local r m
+  for ((r = 0; r < rounds; r++)); do
+    for m in "$@"; do
+      $run latency "$m" "$n" | awk '{print $2}' >>"$tmp/$plat-$m"
+    done
+  done
+}
+
+echo "== round-trip latency between two processes (microseconds per round trip)"
+# Linux: both processes on CPU 0, so that what is measured is the library's
+# cost and not the scheduler's cross-core wake-up (which varies 6x here).
+latency linux "taskset -c 0 $LB" 3000 "$ROUNDS" raw signalfd libuv xsig-wait xsig-handler
+latency windows "wine $WB" 200 "$WROUNDS" raw-event raw-pipe xsig-wait xsig-handler xsig-apc
+row "case" "median" "min" "max" "ratio"
+raw=$(median "$tmp/linux-raw"); sfd=$(median "$tmp/linux-signalfd"); uv=$(median "$tmp/linux-libuv")
+for m in raw signalfd libuv; do
+  read -r md mn mx < <(stats "$tmp/linux-$m")
+  row "Linux $m (baseline)" "$md" "$mn" "$mx" "$(ratio "$md" "$raw") of raw"
+done
+read -r md mn mx < <(stats "$tmp/linux-xsig-wait")
+row "Linux xsig_sigwait" "$md" "$mn" "$mx" "$(ratio "$md" "$raw") of raw sigwaitinfo (target 1.1x)"
+read -r md mn mx < <(stats "$tmp/linux-xsig-handler")
+row "Linux xsig handler (poll + dispatch)" "$md" "$mn" "$mx" "$(ratio "$md" "$sfd") of signalfd (target 1.25x), $(ratio "$md" "$uv") of libuv (target <1)"
+pipe=$(median "$tmp/windows-raw-pipe"); ev=$(median "$tmp/windows-raw-event")
+for m in raw-event raw-pipe; do
+  read -r md mn mx < <(stats "$tmp/windows-$m")
+  row "Wine $m (baseline)" "$md" "$mn" "$mx" "$(ratio "$md" "$pipe") of raw pipe"
+done
+for m in xsig-wait xsig-handler xsig-apc; do
+  read -r md mn mx < <(stats "$tmp/windows-$m")
+  row "Wine $m" "$md" "$mn" "$mx" "$(ratio "$md" "$pipe") of raw pipe (target 1.5x), $(ratio "$md" "$ev") of raw event (goal 2x)"
+done
+
+echo
+echo "== throughput: queued signals with values into one receiver (signals per second; received/sent)"
+for s in 1 4; do
+  for ((r = 0; r < 3; r++)); do $LB throughput $s 25000 >>"$tmp/tl$s"; done
+  for ((r = 0; r < 3; r++)); do wine $WB throughput $s 500 >>"$tmp/tw$s"; done
+  awk '{print $1}' "$tmp/tl$s" >"$tmp/tl$s.n"
+  awk '{print $1}' "$tmp/tw$s" >"$tmp/tw$s.n"
+  read -r md mn mx < <(stats "$tmp/tl$s.n")
+  row "Linux, $s sender(s) x 25000" "$md" "$mn" "$mx" "counts: $(awk '{print $2}' "$tmp/tl$s" | tr '\n' ' ')"
+  read -r md mn mx < <(stats "$tmp/tw$s.n")
+  row "Wine, $s sender(s) x 500" "$md" "$mn" "$mx" "counts: $(awk '{print $2}' "$tmp/tw$s" | tr '\n' ' ')"
+done
+
+echo
+echo "== idle cost over 8 s (context switches of all threads; threads; RSS)"
+probe() { # pid -> "switches threads rss_kb"
+  local p=$1 sw=0 t
+  for t in /proc/"$p"/task/*; do
+    sw=$((sw + $(awk '/ctxt_switches/ {s += $2} END {print s}' "$t/status")))
+  done
+  echo "$sw $(ls /proc/"$p"/task | wc -l) $(awk '/VmRSS/ {print $2}' /proc/"$p"/status)"
+}
+idle_case() { # label cmd-prefix exe-pattern
+  local label=$1 run=$2 pat=$3 a b pa pb
+  $run idle 10 init >/dev/null & $run idle 10 noinit >/dev/null &
+  sleep 1.5
+  pa=$(pgrep -f "$pat idle 10 init" | tail -1); pb=$(pgrep -f "$pat idle 10 noinit" | tail -1)
+  read -r a1 ta ra < <(probe "$pa"); read -r b1 tb rb < <(probe "$pb")
+  sleep 8
+  read -r a2 _ _ < <(probe "$pa"); read -r b2 _ _ < <(probe "$pb")
+  wait
+  row "$label, xsig_init done" "$((a2 - a1))" "" "" "switches; $ta threads, RSS $ra KiB"
+  row "$label, no xsig_init (baseline)" "$((b2 - b1))" "" "" "switches; $tb threads, RSS $rb KiB; init adds $((ta - tb)) thread(s), $((ra - rb)) KiB"
+}
+idle_case "Linux" "$LB" "bench/xsig-bench"
+idle_case "Wine" "wine $WB" "xsig-bench.exe"
+
+echo
+echo "== start-up: what xsig_init adds (microseconds, in-process)"
+for ((r = 0; r < 15; r++)); do $LB init >>"$tmp/il"; wine $WB init >>"$tmp/iw"; done
+read -r md mn mx < <(stats "$tmp/il"); row "Linux xsig_init" "$md" "$mn" "$mx" ""
+read -r md mn mx < <(stats "$tmp/iw"); row "Wine xsig_init" "$md" "$mn" "$mx" ""
+
+echo
+echo "== tree of 50 processes (3 levels, half ignore TERM): request to last process gone (ms)"
+for g in 0 200; do
+  for ((r = 0; r < 5; r++)); do
+    $LB tree $g xsig >>"$tmp/tx$g"; $LB tree $g hand >>"$tmp/th$g"
+    wine $WB tree $g xsig >>"$tmp/wx$g"; wine $WB tree $g hand >>"$tmp/wh$g"
+  done
+  for pl in "Linux t" "Wine w"; do
+    set -- $pl
+    hand=$(median "$tmp/${2}h$g")
+    read -r md mn mx < <(stats "$tmp/${2}x$g")
+    row "$1 grace $g ms, xsig_process_stop_tree" "$md" "$mn" "$mx" "$(ratio "$md" "$hand") of by hand (target 1.10x)"
+    read -r md mn mx < <(stats "$tmp/${2}h$g")
+    row "$1 grace $g ms, by hand (baseline)" "$md" "$mn" "$mx" ""
+  done
+done
