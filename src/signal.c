@@ -20,6 +20,7 @@ static struct rt_node rt_nodes[XSIG_QUEUE_MAX];
 static int rt_free;
 static int rt_used;
 static int rt_head[XSIG_NSIG], rt_tail[XSIG_NSIG];
+static xsig_sigset_t rt_nonempty; /* signals with a queued entry */
 static xsig_stats_t stats;
 static XSIG__TLS unsigned long handlers_done;
 
@@ -37,6 +38,7 @@ static void reset_pending_locked(void)
     rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
   rt_free = 0;
   rt_used = 0;
+  memset(&rt_nonempty, 0, sizeof rt_nonempty);
   for (i = 0; i < XSIG_NSIG; i++)
     rt_head[i] = rt_tail[i] = -1;
 }
@@ -125,6 +127,7 @@ static void rt_push_locked(const xsig_info_t *info)
   else
     rt_nodes[rt_tail[sig]].next = n;
   rt_tail[sig] = n;
+  xsig__set_add(&rt_nonempty, sig);
 }
 
 static void rt_pop_locked(int sig, xsig_info_t *info)
@@ -132,8 +135,10 @@ static void rt_pop_locked(int sig, xsig_info_t *info)
   int n = rt_head[sig];
   *info = rt_nodes[n].info;
   rt_head[sig] = rt_nodes[n].next;
-  if (rt_head[sig] < 0)
+  if (rt_head[sig] < 0) {
     rt_tail[sig] = -1;
+    xsig__set_del(&rt_nonempty, sig);
+  }
   rt_nodes[n].next = rt_free;
   rt_free = n;
   rt_used--;
@@ -172,21 +177,25 @@ int xsig__post(const xsig_info_t *info)
   return 0;
 }
 
-static int wanted(int sig, const xsig_sigset_t *set, const xsig_sigset_t *mask)
+/* The lowest signal in pending that is in set, or (set NULL) not in mask. */
+static int lowest_wanted(const xsig_sigset_t *pending, const xsig_sigset_t *set,
+                         const xsig_sigset_t *mask)
 {
-  return set ? xsig__set_has(set, sig) : !xsig__set_has(mask, sig);
+  int w, sig;
+  for (w = 0; w < 2; w++) {
+    uint64_t bits = pending->bits[w] & (set ? set->bits[w] : ~mask->bits[w]);
+    for (sig = w * 64; bits; sig++, bits >>= 1)
+      if (bits & 1)
+        return sig;
+  }
+  return 0;
 }
 
+/* Standard signals first, then real-time ones, lowest first. */
 static int first_pending_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask)
 {
-  int sig;
-  for (sig = 1; sig < XSIG_NSIG; sig++)
-    if (xsig__set_has(&std_pending, sig) && wanted(sig, set, mask))
-      return sig;
-  for (sig = 1; sig < XSIG_NSIG; sig++)
-    if (rt_head[sig] >= 0 && wanted(sig, set, mask))
-      return sig;
-  return 0;
+  int sig = lowest_wanted(&std_pending, set, mask);
+  return sig ? sig : lowest_wanted(&rt_nonempty, set, mask);
 }
 
 int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
@@ -323,11 +332,7 @@ int xsig_handle(int sig, xsig_handler_t handler)
 
 void xsig__pending_locked(xsig_sigset_t *set)
 {
-  int sig;
-  *set = std_pending;
-  for (sig = 1; sig < XSIG_NSIG; sig++)
-    if (rt_head[sig] >= 0)
-      xsig__set_add(set, sig);
+  xsig_sigorset(set, &std_pending, &rt_nonempty);
 }
 
 int xsig_sigpending(xsig_sigset_t *set)
