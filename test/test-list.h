@@ -55,6 +55,8 @@ TEST_ENTRY(cli_run_stops_tree)
 TEST_ENTRY(cli_run_forwards_signals)
 HELPER_ENTRY(stubborn)
 HELPER_ENTRY(sleeper)
+TEST_ENTRY(fault_gets_default_action)
+HELPER_ENTRY(fault_child)
 #ifdef _WIN32
 TEST_ENTRY(console_ctrl_c_real)
 TEST_ENTRY(console_events_by_apc)

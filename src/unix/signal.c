@@ -97,11 +97,28 @@ static void unthrottle(void)
   pthread_sigmask(SIG_UNBLOCK, &was, NULL);
 }
 
+/* A fault raised by the CPU on this thread (not sent by anyone). */
+static int is_synchronous_fault(int sig, const siginfo_t *si)
+{
+  return (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) &&
+         si->si_code > 0;
+}
+
 static void trampoline(int sig, siginfo_t *si, void *uc)
 {
   int saved_errno = errno;
   xsig_info_t info;
   struct record r;
+  if (is_synchronous_fault(sig, si)) {
+    /* Returning re-runs the faulting instruction, and a deferred handler
+     * could never fix it: take the default action (the fault recurs and
+     * ends the process with this signal) instead of looping. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, NULL);
+    return;
+  }
   if (sig >= SIGRTMIN && sig <= SIGRTMAX)
     throttle_if_full(uc);
   info_from_siginfo(sig, si, &info);
