@@ -328,7 +328,9 @@ XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
 /* Exit statuses                                                            */
 
 /* The Windows exit code xsig uses for "ended by signal sig": 0xC000013A for
- * INT (STATUS_CONTROL_C_EXIT), else 0xE0580000 | sig. */
+ * INT (STATUS_CONTROL_C_EXIT), else 0xE0580000 | the signal's Windows number
+ * (on POSIX too: ABRT is 22 there). 0 for a signal Windows does not have
+ * (Linux's TTIN, URG, ...). */
 #define XSIG_WIN_EXIT_BASE 0xE0580000u
 XSIG_API uint32_t xsig_win_exit_code(int sig);
 

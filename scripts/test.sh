@@ -31,6 +31,16 @@ run_suite "Linux, AddressSanitizer + UndefinedBehaviorSanitizer" asan
 tsan_wrap=(env)
 setarch "$(uname -m)" -R true 2>/dev/null && tsan_wrap=(setarch "$(uname -m)" -R)
 run_suite "Linux threaded tests, ThreadSanitizer" tsan "${tsan_wrap[@]}"
+# Every parser of untrusted input under libFuzzer, 30 s each, from the
+# committed seeds (a crash fails the run and is saved under fuzz/).
+echo "== fuzzing (libFuzzer + ASan + UBSan, 30 s per target)"
+scripts/fuzz.sh 30 | tee /tmp/xsig-fuzz.log
+line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' /tmp/xsig-fuzz.log | tail -1)
+if [ -z "$line" ]; then failed=$((failed + 1)); status=1; else
+  fp=$(sed -E 's/fuzz: ([0-9]+) passed.*/\1/' <<<"$line"); ff=$(sed -E 's/.*passed, ([0-9]+) failed/\1/' <<<"$line")
+  passed=$((passed + fp)); failed=$((failed + ff)); [ "$ff" -eq 0 ] || status=1
+fi
+
 # One Xvfb display for the whole Wine session: WM_CLOSE needs real windows.
 wineserver -k 2>/dev/null || true
 run_suite "Windows (mingw-w64, -pedantic) under Wine" mingw xvfb-run -a -s "-screen 0 800x600x24"

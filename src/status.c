@@ -23,20 +23,46 @@ static const struct code_map win_codes[] = {
   { 3u, 3u, XSIG_ABRT },                   /* abort() in older CRTs */
 };
 
+/* The 0xE058xxxx codes carry Windows signal numbers, whatever the host:
+ * the CRT's numbers, Linux's for the rest, BREAK 21, ABRT 22. */
+static int is_windows_number(int n)
+{
+  return (n >= 1 && n <= 5) || (n >= 7 && n <= 15) || (n >= 17 && n <= 22) || n == 28 ||
+         (n >= 34 && n <= 64);
+}
+
+static int to_windows_number(int sig)
+{
+  if (sig == XSIG_BREAK)
+    return 21;
+  if (sig == XSIG_ABRT)
+    return 22;
+  return is_windows_number(sig) && sig != 21 && sig != 22 ? sig : 0;
+}
+
+static int from_windows_number(int n)
+{
+  if (n == 21)
+    return XSIG_BREAK;
+  if (n == 22)
+    return XSIG_ABRT;
+  return is_windows_number(n) ? n : 0;
+}
+
 uint32_t xsig_win_exit_code(int sig)
 {
+  int n;
   if (sig == XSIG_INT)
     return XSIG__CONTROL_C_EXIT;
-  return XSIG_WIN_EXIT_BASE | (uint32_t)sig;
+  n = to_windows_number(sig);
+  return n ? XSIG_WIN_EXIT_BASE | (uint32_t)n : 0;
 }
 
 static int own_code_signal(uint32_t code)
 {
-  int sig;
   if ((code & 0xFFFFFF00u) != XSIG_WIN_EXIT_BASE)
     return 0;
-  sig = (int)(code & 0xFFu);
-  return (sig > 0 && sig < XSIG_NSIG) || sig == XSIG_BREAK ? sig : 0;
+  return from_windows_number((int)(code & 0xFFu));
 }
 
 int xsig_status_from_windows(uint32_t code, xsig_status_t *st)

@@ -4,20 +4,7 @@
 #include <string.h>
 #include "tool.h"
 
-#define MAX_TIMEOUTS 8
 #define MAX_TREE 1024
-
-struct follow_up { int64_t ms; int sig; };
-
-struct kill_opts {
-  int sig;
-  int have_value;
-  int64_t value;
-  int tree;
-  int force;
-  struct follow_up follow[MAX_TIMEOUTS];
-  int nfollow;
-};
 
 static const char usage_text[] =
   "Usage:\n"
@@ -165,14 +152,16 @@ static int option_value(int argc, char **argv, int *i, const char *opt, const ch
   return 0;
 }
 
-int tool_kill(int argc, char **argv)
+/* Parses the command line into c without sending anything (the fuzz target
+ * calls this). Returns -1 to go on and send, else the exit code; c->pids is
+ * allocated when it returns -1. */
+int tool_kill_parse(int argc, char **argv, struct kill_cmd *c)
 {
-  struct kill_opts o;
-  int64_t *pids;
-  int i, npids = 0, failed = 0, sig_given = 0, r;
+  struct kill_opts *o = &c->o;
+  int i, sig_given = 0, r;
   const char *val;
-  memset(&o, 0, sizeof o);
-  o.sig = XSIG_TERM;
+  memset(c, 0, sizeof *c);
+  o->sig = XSIG_TERM;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--") == 0) {
@@ -190,16 +179,16 @@ int tool_kill(int argc, char **argv)
     if (strncmp(a, "--list=", 7) == 0)
       return list_one(a + 7);
     if (strcmp(a, "--tree") == 0) {
-      o.tree = 1;
+      o->tree = 1;
       continue;
     }
     if (strcmp(a, "--force") == 0) {
-      o.force = 1;
+      o->force = 1;
       continue;
     }
     if ((r = option_value(argc, argv, &i, "-s", &val)) != 0 ||
         (r = option_value(argc, argv, &i, "--signal", &val)) != 0) {
-      if (r < 0 || parse_sig(val, &o.sig) != 0)
+      if (r < 0 || parse_sig(val, &o->sig) != 0)
         return r < 0 ? usage_error() : 1;
       sig_given = 1;
       continue;
@@ -208,23 +197,23 @@ int tool_kill(int argc, char **argv)
         (r = option_value(argc, argv, &i, "--queue", &val)) != 0) {
       if (r < 0)
         return usage_error();
-      if (tool_parse_int64(val, &o.value) != 0) {
+      if (tool_parse_int64(val, &o->value) != 0) {
         fprintf(stderr, "xsig kill: must be an integer value to be passed with the signal.: '%s'\n", val);
         return 1;
       }
-      o.have_value = 1;
+      o->have_value = 1;
       continue;
     }
     if (strcmp(a, "--timeout") == 0) {
-      if (i + 2 >= argc || o.nfollow == MAX_TIMEOUTS)
+      if (i + 2 >= argc || o->nfollow == MAX_TIMEOUTS)
         return usage_error();
-      if (tool_parse_int64(argv[i + 1], &o.follow[o.nfollow].ms) != 0 || o.follow[o.nfollow].ms < 0) {
+      if (tool_parse_int64(argv[i + 1], &o->follow[o->nfollow].ms) != 0 || o->follow[o->nfollow].ms < 0) {
         fprintf(stderr, "xsig kill: failed to parse argument: '%s'\n", argv[i + 1]);
         return 1;
       }
-      if (parse_sig(argv[i + 2], &o.follow[o.nfollow].sig) != 0)
+      if (parse_sig(argv[i + 2], &o->follow[o->nfollow].sig) != 0)
         return 1;
-      o.nfollow++;
+      o->nfollow++;
       i += 2;
       continue;
     }
@@ -234,7 +223,7 @@ int tool_kill(int argc, char **argv)
         break; /* -PGID after the signal: a process group */
       if (sig_given)
         return bad_signal(a + 1);
-      if (parse_sig(a + 1, &o.sig) != 0)
+      if (parse_sig(a + 1, &o->sig) != 0)
         return 1;
       sig_given = 1;
       continue;
@@ -243,21 +232,31 @@ int tool_kill(int argc, char **argv)
   }
   if (i >= argc)
     return usage_error();
-  pids = calloc((size_t)(argc - i), sizeof *pids);
-  if (pids == NULL)
+  c->pids = calloc((size_t)(argc - i), sizeof *c->pids);
+  if (c->pids == NULL)
     return 1;
   for (; i < argc; i++)
-    if (tool_parse_int64(argv[i], &pids[npids++]) != 0) {
+    if (tool_parse_int64(argv[i], &c->pids[c->npids++]) != 0) {
       fprintf(stderr, "xsig kill: failed to parse argument: '%s'\n", argv[i]);
-      free(pids);
+      free(c->pids);
+      c->pids = NULL;
       return 1;
     }
-  for (i = 0; i < npids; i++) {
-    int f = o.tree ? send_tree(pids[i], &o) : send_one(pids[i], &o);
+  return -1;
+}
+
+int tool_kill(int argc, char **argv)
+{
+  struct kill_cmd c;
+  int i, failed = 0, r = tool_kill_parse(argc, argv, &c);
+  if (r >= 0)
+    return r;
+  for (i = 0; i < c.npids; i++) {
+    int f = c.o.tree ? send_tree(c.pids[i], &c.o) : send_one(c.pids[i], &c.o);
     failed |= f;
-    if (!f && o.nfollow)
-      follow_up(pids[i], &o);
+    if (!f && c.o.nfollow)
+      follow_up(c.pids[i], &c.o);
   }
-  free(pids);
+  free(c.pids);
   return failed ? 1 : 0;
 }

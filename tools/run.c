@@ -8,14 +8,6 @@
 #define EXIT_CANNOT_INVOKE 126
 #define EXIT_ENOENT 127
 
-struct run_opts {
-  int sig;
-  int64_t kill_after_ms; /* -1: none */
-  int preserve;
-  int foreground;
-  int verbose;
-};
-
 static xsig_process_t *child;
 static const char *command_name;
 static struct run_opts opts;
@@ -103,8 +95,9 @@ static int wait_child(int64_t ms)
 }
 
 /* Returns 0 to go on, -1 after --help, or an exit code for a usage error. */
-static int parse_options(int argc, char **argv, int *i)
+static int parse_options(int argc, char **argv, int *i, struct run_opts *opts_out)
 {
+  struct run_opts *o = opts_out;
   for (*i = 1; *i < argc; (*i)++) {
     const char *a = argv[*i], *val = NULL;
     if (strcmp(a, "--") == 0) {
@@ -116,19 +109,19 @@ static int parse_options(int argc, char **argv, int *i)
     if (strcmp(a, "--help") == 0)
       return help() - 1; /* -1: done, exit 0 */
     if (strcmp(a, "--preserve-status") == 0) {
-      opts.preserve = 1;
+      o->preserve = 1;
     } else if (strcmp(a, "--foreground") == 0) {
-      opts.foreground = 1;
+      o->foreground = 1;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-      opts.verbose = 1;
+      o->verbose = 1;
     } else if (strncmp(a, "-s", 2) == 0 || strncmp(a, "--signal", 8) == 0) {
       val = a[1] == 's' ? (a[2] ? a + 2 : argv[++*i]) : a[8] == '=' ? a + 9 : a[8] ? NULL : argv[++*i];
       if (a[1] == '-' && a[8] && a[8] != '=')
         return usage_error("unrecognized option", a);
       if (val == NULL)
         return usage_error("option requires an argument --", "s");
-      opts.sig = xsig_parse(val);
-      if (opts.sig <= 0) {
+      o->sig = xsig_parse(val);
+      if (o->sig <= 0) {
         fprintf(stderr, "xsig run: '%s': invalid signal\n", val);
         return usage_error(NULL, NULL);
       }
@@ -136,7 +129,7 @@ static int parse_options(int argc, char **argv, int *i)
       val = a[1] == 'k' ? (a[2] ? a + 2 : argv[++*i]) : a[12] == '=' ? a + 13 : a[12] ? NULL : argv[++*i];
       if (val == NULL)
         return usage_error("option requires an argument --", "k");
-      if (tool_parse_duration(val, &opts.kill_after_ms) != 0)
+      if (tool_parse_duration(val, &o->kill_after_ms) != 0)
         return usage_error("invalid time interval", val);
     } else {
       return usage_error("unrecognized option", a);
@@ -181,21 +174,33 @@ static int on_timeout(void)
   return !st.exited && st.signo == XSIG_KILL;
 }
 
+int tool_run_parse(int argc, char **argv, struct run_opts *o)
+{
+  int i, r;
+  memset(o, 0, sizeof *o);
+  o->sig = XSIG_TERM;
+  o->kill_after_ms = -1;
+  r = parse_options(argc, argv, &i, o);
+  if (r != 0)
+    return r < 0 ? 0 : r;
+  if (i + 1 >= argc)
+    return usage_error(NULL, NULL); /* as timeout(1): just the hint */
+  if (tool_parse_duration(argv[i], &o->duration_ms) != 0)
+    return usage_error("invalid time interval", argv[i]);
+  o->command = i + 1;
+  return -1;
+}
+
 int tool_run(int argc, char **argv)
 {
   xsig_status_t st;
   int64_t duration;
   int i, r, timed_out = 0, killed = 0;
-  opts.sig = XSIG_TERM;
-  opts.kill_after_ms = -1;
-  r = parse_options(argc, argv, &i);
-  if (r != 0)
-    return r < 0 ? 0 : r;
-  if (i + 1 >= argc)
-    return usage_error(NULL, NULL); /* as timeout(1): just the hint */
-  if (tool_parse_duration(argv[i], &duration) != 0)
-    return usage_error("invalid time interval", argv[i]);
-  i++;
+  r = tool_run_parse(argc, argv, &opts);
+  if (r >= 0)
+    return r;
+  duration = opts.duration_ms;
+  i = opts.command;
   command_name = argv[i];
   install_forwarding();
   r = xsig_spawn(argv[i], argv + i, opts.foreground ? 0 : XSIG_SPAWN_NEW_GROUP, &child);

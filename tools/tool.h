@@ -16,6 +16,41 @@ int tool_parse_int64(const char *s, int64_t *out);
 /* An exit status: decimal, or hex with 0x. */
 int tool_parse_status(const char *s, uint32_t *out);
 
+/* The parsed command line of xsig kill. */
+#define MAX_TIMEOUTS 8
+struct follow_up { int64_t ms; int sig; };
+struct kill_opts {
+  int sig;
+  int have_value;
+  int64_t value;
+  int tree;
+  int force;
+  struct follow_up follow[MAX_TIMEOUTS];
+  int nfollow;
+};
+struct kill_cmd {
+  struct kill_opts o;
+  int64_t *pids;
+  int npids;
+};
+/* kill.c: parses without sending. Returns -1 to go on (c->pids allocated),
+ * else the exit code (after --help, -l, or an error message). */
+int tool_kill_parse(int argc, char **argv, struct kill_cmd *c);
+
+/* The parsed command line of xsig run. */
+struct run_opts {
+  int sig;
+  int64_t kill_after_ms; /* -1: none */
+  int preserve;
+  int foreground;
+  int verbose;
+  int64_t duration_ms;
+  int command;           /* index of COMMAND in argv */
+};
+/* run.c: parses without starting anything. Returns -1 to go on, else the
+ * exit code (0 after --help, 125 for a usage error). */
+int tool_run_parse(int argc, char **argv, struct run_opts *o);
+
 /* Subcommands: each returns the process exit code. */
 int tool_kill(int argc, char **argv);
 int tool_run(int argc, char **argv);
