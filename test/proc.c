@@ -91,6 +91,30 @@ int test_run_tool(char *out, size_t size, const char *arg0, ...)
 #endif
 }
 
+int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c)
+{
+  char exe[1024];
+  char *argv[8];
+#ifdef _WIN32
+  test_self_exe(exe, sizeof exe);
+#else
+  snprintf(exe, sizeof exe, "/proc/self/exe");
+#endif
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)helper;
+  argv[3] = (char *)a;
+  argv[4] = (char *)b;
+  argv[5] = (char *)c;
+  argv[6] = NULL;
+  return test_spawn(p, argv, 0);
+}
+
+int test_read_line_nowait(test_proc_t *p, char *line, size_t size)
+{
+  return test_read_line(p, line, size, 0);
+}
+
 int test_expect_line(test_proc_t *p, const char *prefix, char *line, size_t size, int timeout_ms)
 {
   char scratch[512];
@@ -120,6 +144,7 @@ static int take_line(test_proc_t *p, char *line, size_t size)
 
 #ifdef _WIN32
 #include <windows.h>
+#include <tlhelp32.h>
 
 static HANDLE job;
 
@@ -275,6 +300,34 @@ int test_under_wine(void)
 
 int64_t test_thread_id(void) { return (int64_t)GetCurrentThreadId(); }
 int64_t test_getpid(void) { return (int64_t)GetCurrentProcessId(); }
+
+int64_t test_count_handles(void)
+{
+  DWORD n = 0;
+  GetProcessHandleCount(GetCurrentProcess(), &n);
+  return n;
+}
+
+int64_t test_count_threads(void)
+{
+  THREADENTRY32 te;
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+  int64_t n = 0;
+  te.dwSize = sizeof te;
+  if (Thread32First(snap, &te))
+    do
+      n += te.th32OwnerProcessID == GetCurrentProcessId();
+    while (Thread32Next(snap, &te));
+  CloseHandle(snap);
+  return n;
+}
+int64_t test_now_us(void)
+{
+  LARGE_INTEGER f, c;
+  QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&c);
+  return (int64_t)(c.QuadPart / f.QuadPart * 1000000 + c.QuadPart % f.QuadPart * 1000000 / f.QuadPart);
+}
 void test_setenv(const char *name, const char *value) { _putenv_s(name, value); }
 void test_self_exe(char *buf, size_t size) { GetModuleFileNameA(NULL, buf, (DWORD)size); }
 
@@ -423,6 +476,13 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
   return 0;
 }
 
+static int64_t now_ms_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int64_t now_ms(void)
 {
   struct timespec ts;
@@ -494,6 +554,23 @@ int test_under_wine(void) { return 0; }
 
 int64_t test_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
 int64_t test_getpid(void) { return (int64_t)getpid(); }
+
+#include <dirent.h>
+static int64_t count_entries(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int64_t n = 0;
+  while (d && (e = readdir(d)) != NULL)
+    n += e->d_name[0] != '.';
+  if (d)
+    closedir(d);
+  return n;
+}
+
+int64_t test_count_handles(void) { return count_entries("/proc/self/fd"); }
+int64_t test_count_threads(void) { return count_entries("/proc/self/task"); }
+int64_t test_now_us(void) { return now_ms_us(); }
 void test_setenv(const char *name, const char *value) { setenv(name, value, 1); }
 void test_self_exe(char *buf, size_t size) { snprintf(buf, size, "/proc/self/exe"); }
 

@@ -48,6 +48,15 @@ typedef struct test_proc {
 
 /* Starts a helper with its stdout piped to us. Ends with the test. */
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags);
+/* A helper with three arguments. */
+int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c);
+/* A line if one is there already (0), else -1 at once. */
+int test_read_line_nowait(test_proc_t *p, char *line, size_t size);
+/* Open fds (POSIX) or handles (Windows) of this process, and its threads. */
+int64_t test_count_handles(void);
+int64_t test_count_threads(void);
+/* Microseconds on a clock that all processes of the machine share. */
+int64_t test_now_us(void);
 /* Starts argv[0] (a path) the same way. */
 int test_spawn(test_proc_t *p, char *const argv[], int flags);
 /* The xsig tool next to the test binary's folder. */

@@ -57,6 +57,11 @@ HELPER_ENTRY(stubborn)
 HELPER_ENTRY(sleeper)
 TEST_ENTRY(fault_gets_default_action)
 HELPER_ENTRY(fault_child)
+HELPER_ENTRY(storm_sender)
+TEST_ENTRY(resources_no_leaks)
+TEST_ENTRY(concurrency_churn_while_signals_arrive)
+TEST_ENTRY(receiver_exits_mid_stream)
+HELPER_ENTRY(exit_on_first)
 #ifdef _WIN32
 TEST_ENTRY(console_ctrl_c_real)
 TEST_ENTRY(console_events_by_apc)
@@ -89,4 +94,9 @@ HELPER_ENTRY(raw_kill_parent)
 TEST_ENTRY(posix_other_user_gets_eperm)
 TEST_ENTRY(posix_killpg)
 HELPER_ENTRY(group_member)
+/* Issue 7, open: under Wine the transport stalls for over 5 s under four
+ * senders hammering it (senders see XSIG_ETIMEDOUT), so the storms are not
+ * yet in the Windows list; see the closing note of that session. */
+TEST_ENTRY(storm_realtime_values)
+TEST_ENTRY(storm_standard_signals)
 #endif

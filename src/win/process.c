@@ -135,6 +135,14 @@ static HANDLE connect_transport(DWORD pid, int *err)
   return pipe;
 }
 
+/* The pipe broke before a reply: the receiver is ending or gone, so the
+ * signal was not taken (a receiver whose default action ends it replies
+ * first). */
+static int receiver_gone(HANDLE target)
+{
+  return target && WaitForSingleObject(target, 1000) == WAIT_OBJECT_0 ? XSIG_ESRCH : XSIG_ESYS;
+}
+
 /* One message, one reply, bounded in time. */
 static int transact(HANDLE pipe, HANDLE target, int sig, intptr_t value, int flags)
 {
@@ -150,14 +158,13 @@ static int transact(HANDLE pipe, HANDLE target, int sig, intptr_t value, int fla
     return XSIG_ESYS;
   if (!TransactNamedPipe(pipe, &msg, sizeof msg, &reply, sizeof reply, NULL, &ov) &&
       GetLastError() != ERROR_IO_PENDING) {
-    err = GetLastError() == ERROR_BROKEN_PIPE ? XSIG_ESRCH : XSIG_ESYS;
+    err = receiver_gone(target);
   } else if (WaitForSingleObject(ov.hEvent, SEND_TIMEOUT_MS) != WAIT_OBJECT_0) {
     CancelIo(pipe);
     GetOverlappedResult(pipe, &ov, &got, TRUE);
     err = XSIG_ETIMEDOUT;
   } else if (!GetOverlappedResult(pipe, &ov, &got, FALSE)) {
-    /* The target ended before replying: its default action was to end. */
-    err = target && WaitForSingleObject(target, 1000) == WAIT_OBJECT_0 ? 0 : XSIG_ESYS;
+    err = receiver_gone(target);
   } else {
     err = got == sizeof reply && reply.magic == XSIG__WIRE_MAGIC ? reply.result : XSIG_ESYS;
   }
