@@ -300,6 +300,7 @@ int test_under_wine(void)
 
 int64_t test_thread_id(void) { return (int64_t)GetCurrentThreadId(); }
 int64_t test_getpid(void) { return (int64_t)GetCurrentProcessId(); }
+int test_atomic_add(int *v, int n) { return (int)InterlockedAdd((volatile LONG *)v, n); }
 
 int64_t test_count_handles(void)
 {
@@ -554,6 +555,7 @@ int test_under_wine(void) { return 0; }
 
 int64_t test_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
 int64_t test_getpid(void) { return (int64_t)getpid(); }
+int test_atomic_add(int *v, int n) { return __atomic_add_fetch(v, n, __ATOMIC_SEQ_CST); }
 
 #include <dirent.h>
 static int64_t count_entries(const char *dir)

@@ -52,6 +52,8 @@ int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int f
 int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c);
 /* A line if one is there already (0), else -1 at once. */
 int test_read_line_nowait(test_proc_t *p, char *line, size_t size);
+/* Adds n to *v atomically and returns the new value. */
+int test_atomic_add(int *v, int n);
 /* Open fds (POSIX) or handles (Windows) of this process, and its threads. */
 int64_t test_count_handles(void);
 int64_t test_count_threads(void);

@@ -2,16 +2,16 @@
  * in the middle of a stream of signals. */
 #include "task.h"
 
-static volatile int64_t handled;
+static int handled; /* touched by handlers on several threads: atomics */
 static void on_sig(int sig, const xsig_info_t *info, void *arg)
 {
   (void)sig;
   (void)info;
   (void)arg;
-  handled++;
+  test_atomic_add(&handled, 1);
 }
 
-static volatile int stop_churn;
+static int stop_churn;
 
 /* Installs and removes handlers, changes masks and dispatches, in a loop. */
 static void churn(void *arg)
@@ -21,7 +21,7 @@ static void churn(void *arg)
   (void)arg;
   xsig_sigemptyset(&s);
   xsig_sigaddset(&s, XSIG_USR1);
-  while (!stop_churn) {
+  while (!test_atomic_add(&stop_churn, 0)) {
     xsig_handle(XSIG_USR2, (i & 1) ? on_sig : XSIG_IGN);
     xsig_sigmask((i & 2) ? XSIG_BLOCK : XSIG_UNBLOCK, &s, NULL);
     xsig_dispatch();
@@ -46,11 +46,11 @@ TEST_IMPL(concurrency_churn_while_signals_arrive)
   /* threads come and go while the senders run */
   while (test_now_us() < end) {
     test_thread_t th[2];
-    stop_churn = 0;
+    stop_churn = 0; /* no churn thread runs here */
     ASSERT_OK(test_thread_start(&th[0], churn, NULL));
     ASSERT_OK(test_thread_start(&th[1], churn, NULL));
     xsig_sleep(20);
-    stop_churn = 1;
+    test_atomic_add(&stop_churn, 1);
     test_thread_join(&th[0]);
     test_thread_join(&th[1]);
     round++;
@@ -64,7 +64,7 @@ TEST_IMPL(concurrency_churn_while_signals_arrive)
   ASSERT_OK(xsig_handle(XSIG_USR1, on_sig));
   xsig_dispatch();
   ASSERT(round > 0);
-  ASSERT(handled > 0);
+  ASSERT(test_atomic_add(&handled, 0) > 0);
   ASSERT_OK(xsig_shutdown());
   return 0;
 }
@@ -77,7 +77,7 @@ HELPER_IMPL(exit_on_first)
   xsig_init();
   xsig_handle(XSIG_USR1, on_sig);
   helper_say("ready");
-  while (handled == 0)
+  while (test_atomic_add(&handled, 0) == 0)
     xsig_sleep(1000);
   return 0; /* exits with its transport mid-stream */
 }

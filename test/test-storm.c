@@ -55,20 +55,21 @@ static void on_standard(int sig, const xsig_info_t *info, void *arg)
 HELPER_IMPL(storm_sender)
 {
   xsig_process_t *p;
-  int64_t target = 0, i, eagain = 0;
+  int64_t target = 0, i, eagain = 0, before_last = 0;
   int sig = xsig_parse(argv[2]), queue = strcmp(argv[3], "queue") == 0, r = 0;
   (void)argc;
   sscanf(argv[1], "%lld", (long long *)&target);
   if (xsig_process_open(target, &p) != 0)
     return 2;
   for (i = 0; i < PER_SENDER; i++) {
+    before_last = test_now_us(); /* a handler must start after this, for the last one */
     while ((r = xsig_process_send(p, sig, (intptr_t)i, queue ? XSIG_SEND_VALUE : 0, NULL)) == XSIG_EAGAIN)
       eagain++, test_msleep(1); /* explicit queue-full: counted, sent again */
     if (r != 0)
       break;
   }
   helper_say("sent %lld eagain %lld last_send_us %lld error %d", (long long)i, (long long)eagain,
-             (long long)test_now_us(), r);
+             (long long)before_last, r);
   xsig_process_close(p);
   return r == 0 ? 0 : 3;
 }
