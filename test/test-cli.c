@@ -250,3 +250,60 @@ TEST_IMPL(cli_run_forwards_signals)
   test_proc_close(&p);
   return 0;
 }
+
+/* The README's main job runs to the end on this platform. */
+TEST_IMPL(cli_demo)
+{
+  ASSERT_EQ(test_run_tool(out, sizeof out, "demo", NULL), 0);
+  ASSERT_HAS("1. A catchable TERM, with cleanup");
+  ASSERT_HAS("worker: cleanup done");
+  ASSERT_HAS("with value 42");
+  ASSERT_HAS("KILL ended the rest of the tree");
+  ASSERT_HAS("ended by signal KILL");
+  ASSERT_HAS("All steps done.");
+  return 0;
+}
+
+/* --tree signals the process and every descendant. */
+TEST_IMPL(cli_kill_tree)
+{
+  xsig_process_t *leader;
+  char exe[1024], pid[32], buf[256];
+  char *argv[5];
+  long long a = 0, b = 0;
+  int i;
+  FILE *f;
+  remove("cli-kill-tree.txt");
+  test_setenv("XSIG_TEST_OUT", "cli-kill-tree.txt");
+  test_self_exe(exe, sizeof exe);
+#ifndef _WIN32
+  snprintf(exe, sizeof exe, "/proc/%lld/exe", (long long)test_getpid());
+#endif
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)"tree_leader";
+  argv[3] = (char *)"catch";
+  argv[4] = NULL;
+  ASSERT_OK(xsig_spawn(exe, argv, 0, &leader));
+  for (i = 0; i < 800 && !(a && b); i++) {
+    f = fopen("cli-kill-tree.txt", "r");
+    while (f && fgets(buf, sizeof buf, f))
+      sscanf(buf, "pids %lld %lld", &a, &b);
+    if (f)
+      fclose(f);
+    test_msleep(25);
+  }
+  test_setenv("XSIG_TEST_OUT", "");
+  ASSERT(a > 0 && b > 0);
+  test_msleep(300); /* the members install their handlers */
+  snprintf(pid, sizeof pid, "%lld", (long long)xsig_process_pid(leader));
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", pid, NULL), 0);
+  ASSERT_OK(xsig_process_wait(leader, 20000, NULL));
+  for (i = 0; i < 500 && (xsig_kill(a, 0) != XSIG_ESRCH || xsig_kill(b, 0) != XSIG_ESRCH); i++)
+    test_msleep(10);
+  ASSERT_EQ(xsig_kill(a, 0), XSIG_ESRCH);
+  ASSERT_EQ(xsig_kill(b, 0), XSIG_ESRCH);
+  xsig_process_close(leader);
+  remove("cli-kill-tree.txt");
+  return 0;
+}

@@ -178,3 +178,78 @@ TEST_IMPL(ladder_wm_close)
   return 0;
 }
 #endif
+
+#ifdef _WIN32
+/* A program without xsig that turned Ctrl-C back on, in a process group
+ * that xsig started and that shares our console. */
+static BOOL WINAPI say_ctrl(DWORD ev)
+{
+  helper_say("ctrl %lu", (unsigned long)ev);
+  return TRUE;
+}
+
+HELPER_IMPL(plain_group_child)
+{
+  (void)argc;
+  (void)argv;
+  SetConsoleCtrlHandler(NULL, FALSE);
+  SetConsoleCtrlHandler(say_ctrl, TRUE);
+  helper_say("ready");
+  Sleep(20000);
+  return 0;
+}
+
+static int file_has_line(const char *file, const char *text)
+{
+  char buf[128];
+  int found = 0;
+  FILE *f = fopen(file, "r");
+  while (f && fgets(buf, sizeof buf, f))
+    found |= strncmp(buf, text, strlen(text)) == 0;
+  if (f)
+    fclose(f);
+  return found;
+}
+
+TEST_IMPL(ladder_console_group)
+{
+  xsig_process_t *p;
+  char exe[MAX_PATH], want[32];
+  char *argv[4];
+  int via = -1, i, r;
+  FreeConsole();
+  ASSERT(AllocConsole());
+  remove("ladder-group.txt");
+  test_setenv("XSIG_TEST_OUT", "ladder-group.txt");
+  GetModuleFileNameA(NULL, exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)"plain_group_child";
+  argv[3] = NULL;
+  ASSERT_OK(xsig_spawn(exe, argv, XSIG_SPAWN_NEW_GROUP, &p));
+  for (i = 0; i < 400 && !file_has_line("ladder-group.txt", "ready"); i++)
+    Sleep(25);
+  ASSERT(file_has_line("ladder-group.txt", "ready"));
+  /* INT: GenerateConsoleCtrlEvent to the group xsig started */
+  ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_CONSOLE);
+  snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
+  for (i = 0; i < 400 && !file_has_line("ladder-group.txt", want); i++)
+    Sleep(25);
+  ASSERT(file_has_line("ladder-group.txt", want));
+  /* TERM: CTRL_BREAK_EVENT to its group. Wine 8 cannot send CTRL_BREAK
+   * (GenerateConsoleCtrlEvent fails), so there no graceful path is left. */
+  r = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);
+  if (test_under_wine()) {
+    ASSERT_EQ(r, XSIG_ENOGRACE);
+  } else {
+    ASSERT_OK(r);
+    ASSERT_EQ(via, XSIG_VIA_CONSOLE);
+  }
+  test_setenv("XSIG_TEST_OUT", "");
+  xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
+  xsig_process_close(p);
+  remove("ladder-group.txt");
+  return 0;
+}
+#endif

@@ -136,6 +136,51 @@ TEST_IMPL(posix_killpg)
   return 0;
 }
 
+/* Reports its USR1 disposition and whether USR2 is blocked. */
+HELPER_IMPL(report_signals)
+{
+  struct sigaction sa;
+  sigset_t cur;
+  (void)argc;
+  (void)argv;
+  sigaction(SIGUSR1, NULL, &sa);
+  sigprocmask(SIG_BLOCK, NULL, &cur);
+  helper_say("usr1 %s, usr2 %s", sa.sa_handler == SIG_DFL ? "default" : "not default",
+             sigismember(&cur, SIGUSR2) ? "blocked" : "unblocked");
+  return 0;
+}
+
+/* xsig_spawn resets dispositions and the mask in the child. */
+TEST_IMPL(posix_spawn_resets_signals)
+{
+  xsig_process_t *p;
+  char *argv[4];
+  char buf[128] = "";
+  sigset_t s;
+  FILE *f;
+  signal(SIGUSR1, SIG_IGN);
+  sigemptyset(&s);
+  sigaddset(&s, SIGUSR2);
+  sigprocmask(SIG_BLOCK, &s, NULL);
+  remove("spawn-reset.txt");
+  setenv("XSIG_TEST_OUT", "spawn-reset.txt", 1);
+  argv[0] = (char *)"/proc/self/exe";
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)"report_signals";
+  argv[3] = NULL;
+  ASSERT_OK(xsig_spawn(argv[0], argv, 0, &p));
+  ASSERT_OK(xsig_process_wait(p, 20000, NULL));
+  xsig_process_close(p);
+  setenv("XSIG_TEST_OUT", "", 1);
+  f = fopen("spawn-reset.txt", "r");
+  ASSERT(f != NULL);
+  ASSERT(fgets(buf, sizeof buf, f) != NULL);
+  fclose(f);
+  remove("spawn-reset.txt");
+  ASSERT_STR(buf, "usr1 default, usr2 unblocked\n");
+  return 0;
+}
+
 static volatile sig_atomic_t foreign_calls;
 static void foreign_handler(int sig) { (void)sig; foreign_calls++; }
 

@@ -3,7 +3,9 @@
  * - Only the user, Administrators and SYSTEM may open it (a protected DACL);
  *   remote clients are rejected by the pipe itself.
  * - The sender's pid comes from GetNamedPipeClientProcessId, never the message.
- * - Each connection carries one fixed-size message and gets one reply.
+ * - Each connection carries one fixed-size message and gets one reply; the
+ *   instance is disconnected only once the client has closed its end, since
+ *   DisconnectNamedPipe throws away a reply the client has not read yet.
  *   Malformed messages are counted and dropped; a client that sends nothing
  *   is dropped after IDLE_MS. A new instance is listening whenever all others
  *   are busy, so one client never blocks the rest.
@@ -17,7 +19,7 @@
 #define MAX_INSTANCES 32
 #define IDLE_MS 1000
 
-enum state { LISTENING, READING, REPLYING };
+enum state { LISTENING, READING, REPLYING, DRAINING };
 
 struct instance {
   HANDLE pipe;
@@ -114,7 +116,8 @@ static void restart(struct instance *in)
   /* Let a cancelled operation finish first, or its completion would set the
    * event again after start_listen reset it. */
   if (in->pending && !HasOverlappedIoCompleted(&in->ov) && CancelIo(in->pipe))
-    WaitForSingleObject(in->ov.hEvent, 1000);
+    WaitForSingleObject(in->ov.hEvent, 100);
+  in->pending = 0;
   DisconnectNamedPipe(in->pipe);
   start_listen(in);
 }
@@ -151,14 +154,30 @@ static void start_read(struct instance *in)
   in->deadline = xsig__os_now_ms() + IDLE_MS;
   ResetEvent(in->ov.hEvent);
   if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
-      GetLastError() != ERROR_IO_PENDING && GetLastError() != ERROR_MORE_DATA)
+      GetLastError() != ERROR_IO_PENDING && GetLastError() != ERROR_MORE_DATA) {
+    in->pending = 0; /* failed at once: nothing in flight to wait for */
     restart(in);
+  }
 }
 
 static void reject(struct instance *in)
 {
   xsig__stats_add_rejected();
   restart(in);
+}
+
+/* After the reply: wait (bounded) for the client to close its end. */
+static void start_drain(struct instance *in)
+{
+  in->state = DRAINING;
+  in->pending = 1;
+  in->deadline = xsig__os_now_ms() + IDLE_MS;
+  ResetEvent(in->ov.hEvent);
+  if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
+      GetLastError() != ERROR_IO_PENDING && GetLastError() != ERROR_MORE_DATA) {
+    in->pending = 0; /* closed already */
+    restart(in);
+  }
 }
 
 static void reply(struct instance *in, int result)
@@ -169,8 +188,10 @@ static void reply(struct instance *in, int result)
   in->reply.result = result;
   ResetEvent(in->ov.hEvent);
   if (!WriteFile(in->pipe, &in->reply, sizeof in->reply, NULL, &in->ov) &&
-      GetLastError() != ERROR_IO_PENDING)
+      GetLastError() != ERROR_IO_PENDING) {
+    in->pending = 0; /* the client is gone: nothing in flight */
     restart(in);
+  }
 }
 
 static void on_message(struct instance *in, DWORD got, BOOL ok)
@@ -247,6 +268,12 @@ static void on_event(struct instance *in)
       xsig__os_default_action(in->default_after_reply);
       in->default_after_reply = 0;
     }
+    if (ok)
+      start_drain(in);
+    else
+      restart(in);
+    return;
+  case DRAINING: /* the client closed (or sent more than one message) */
     restart(in);
     return;
   }
@@ -257,7 +284,7 @@ static DWORD next_timeout(void)
   int64_t now = xsig__os_now_ms(), best = -1;
   int i;
   for (i = 0; i < ninst; i++)
-    if (inst[i].state == READING && (best < 0 || inst[i].deadline < best))
+    if ((inst[i].state == READING || inst[i].state == DRAINING) && (best < 0 || inst[i].deadline < best))
       best = inst[i].deadline;
   if (best < 0)
     return INFINITE;
@@ -270,7 +297,9 @@ static void drop_idle_clients(void)
   int i;
   for (i = 0; i < ninst; i++)
     if (inst[i].state == READING && inst[i].deadline <= now)
-      reject(&inst[i]);
+      reject(&inst[i]); /* connected and sent nothing */
+    else if (inst[i].state == DRAINING && inst[i].deadline <= now)
+      restart(&inst[i]); /* got its reply, did not close: not an error */
 }
 
 static DWORD WINAPI serve(LPVOID unused)
