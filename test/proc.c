@@ -91,6 +91,29 @@ int test_run_tool(char *out, size_t size, const char *arg0, ...)
 #endif
 }
 
+int test_file_has(const char *file, const char *prefix)
+{
+  char buf[256];
+  int found = 0;
+  FILE *f = fopen(file, "r");
+  while (f && fgets(buf, sizeof buf, f))
+    found |= strncmp(buf, prefix, strlen(prefix)) == 0;
+  if (f)
+    fclose(f);
+  return found;
+}
+
+int test_wait_file_line(const char *file, const char *prefix, int timeout_ms)
+{
+  int waited;
+  for (waited = 0; waited <= timeout_ms; waited += 25) {
+    if (test_file_has(file, prefix))
+      return 0;
+    test_msleep(25);
+  }
+  return -1;
+}
+
 int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c)
 {
   char exe[1024];
@@ -147,6 +170,7 @@ static int take_line(test_proc_t *p, char *line, size_t size)
 #include <tlhelp32.h>
 
 static HANDLE job;
+static void end_others(void);
 
 static DWORD WINAPI watchdog(LPVOID arg)
 {
@@ -154,7 +178,7 @@ static DWORD WINAPI watchdog(LPVOID arg)
   fprintf(stderr, "watchdog: test timed out\n");
   fflush(stderr);
   if (job)
-    TerminateJobObject(job, 1);
+    end_others();
   TerminateProcess(GetCurrentProcess(), 124);
   return 0;
 }
@@ -169,16 +193,37 @@ void test_platform_init(int is_helper, int timeout_s)
   memset(&lim, 0, sizeof lim);
   lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
   SetInformationJobObject(job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
+  /* The test itself is in the job, so everything it starts (xsig_spawn's
+   * trees included, in nested jobs) ends with it, whatever happens. */
+  AssignProcessToJobObject(job, GetCurrentProcess());
   CloseHandle(CreateThread(NULL, 0, watchdog, (LPVOID)(uintptr_t)timeout_s, 0, NULL));
+}
+
+/* Ends every process of the job but this one. */
+static void end_others(void)
+{
+  union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 512 * sizeof(ULONG_PTR)]; } ids;
+  DWORD i;
+  memset(&ids, 0, sizeof ids);
+  if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
+    return;
+  for (i = 0; i < ids.list.NumberOfProcessIdsInList; i++) {
+    HANDLE h;
+    if (ids.list.ProcessIdList[i] == GetCurrentProcessId())
+      continue;
+    h = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, (DWORD)ids.list.ProcessIdList[i]);
+    if (h) {
+      TerminateProcess(h, 1);
+      WaitForSingleObject(h, 5000);
+      CloseHandle(h);
+    }
+  }
 }
 
 void test_platform_end(void)
 {
-  if (job) {
-    TerminateJobObject(job, 1);
-    CloseHandle(job);
-    job = NULL;
-  }
+  if (job)
+    end_others();
 }
 
 void test_fail(const char *file, int line, const char *what)
@@ -382,6 +427,60 @@ int test_raw_kill(int64_t pid, int sig)
 static pid_t children[MAX_CHILDREN];
 static int nchildren;
 
+#include <dirent.h>
+/* Every process below this one, through the parent links in /proc (a
+ * process whose parent already died has left the chain: the tree tests
+ * stop their trees themselves). */
+static void kill_descendants(void)
+{
+  enum { MAX = 4096 };
+  static pid_t pid[MAX], ppid[MAX];
+  static char mine[MAX];
+  int n = 0, i, changed = 1;
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  while (d && n < MAX && (e = readdir(d)) != NULL) {
+    char path[300], buf[512], *paren;
+    long long pp;
+    FILE *f;
+    if (e->d_name[0] < '1' || e->d_name[0] > '9')
+      continue;
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    if ((f = fopen(path, "r")) == NULL)
+      continue;
+    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
+    fclose(f);
+    paren = strrchr(buf, ')');
+    if (paren && sscanf(paren + 1, " %*c %lld", &pp) == 1) {
+      pid[n] = (pid_t)atoi(e->d_name);
+      ppid[n] = (pid_t)pp;
+      mine[n] = 0;
+      n++;
+    }
+  }
+  if (d)
+    closedir(d);
+  while (changed) {
+    changed = 0;
+    for (i = 0; i < n; i++)
+      if (!mine[i] && ppid[i] == getpid()) {
+        mine[i] = 1;
+        changed = 1;
+      } else if (!mine[i]) {
+        int k;
+        for (k = 0; k < n; k++)
+          if (mine[k] && pid[k] == ppid[i]) {
+            mine[i] = 1;
+            changed = 1;
+            break;
+          }
+      }
+  }
+  for (i = 0; i < n; i++)
+    if (mine[i])
+      kill(pid[i], SIGKILL);
+}
+
 static void kill_children(void)
 {
   int i;
@@ -390,6 +489,7 @@ static void kill_children(void)
       kill(-children[i], SIGKILL); /* its group, if it leads one */
       kill(children[i], SIGKILL);
     }
+  kill_descendants();
 }
 
 static void watchdog(int sig)

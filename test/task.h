@@ -48,6 +48,10 @@ typedef struct test_proc {
 
 /* Starts a helper with its stdout piped to us. Ends with the test. */
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags);
+/* 1 if a line of file starts with prefix. */
+int test_file_has(const char *file, const char *prefix);
+/* Waits up to timeout_ms for such a line; 0 or -1. */
+int test_wait_file_line(const char *file, const char *prefix, int timeout_ms);
 /* A helper with three arguments. */
 int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c);
 /* A line if one is there already (0), else -1 at once. */

@@ -199,24 +199,12 @@ HELPER_IMPL(plain_group_child)
   return 0;
 }
 
-static int file_has_line(const char *file, const char *text)
-{
-  char buf[128];
-  int found = 0;
-  FILE *f = fopen(file, "r");
-  while (f && fgets(buf, sizeof buf, f))
-    found |= strncmp(buf, text, strlen(text)) == 0;
-  if (f)
-    fclose(f);
-  return found;
-}
-
 TEST_IMPL(ladder_console_group)
 {
   xsig_process_t *p;
   char exe[MAX_PATH], want[32];
   char *argv[4];
-  int via = -1, i, r;
+  int via = -1, r;
   FreeConsole();
   ASSERT(AllocConsole());
   remove("ladder-group.txt");
@@ -227,16 +215,12 @@ TEST_IMPL(ladder_console_group)
   argv[2] = (char *)"plain_group_child";
   argv[3] = NULL;
   ASSERT_OK(xsig_spawn(exe, argv, XSIG_SPAWN_NEW_GROUP, &p));
-  for (i = 0; i < 400 && !file_has_line("ladder-group.txt", "ready"); i++)
-    Sleep(25);
-  ASSERT(file_has_line("ladder-group.txt", "ready"));
+  ASSERT_OK(test_wait_file_line("ladder-group.txt", "ready", 20000));
   /* INT: GenerateConsoleCtrlEvent to the group xsig started */
   ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, 0, &via));
   ASSERT_EQ(via, XSIG_VIA_CONSOLE);
   snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
-  for (i = 0; i < 400 && !file_has_line("ladder-group.txt", want); i++)
-    Sleep(25);
-  ASSERT(file_has_line("ladder-group.txt", want));
+  ASSERT_OK(test_wait_file_line("ladder-group.txt", want, 20000));
   /* TERM: CTRL_BREAK_EVENT to its group. Wine 8 cannot send CTRL_BREAK
    * (GenerateConsoleCtrlEvent fails), so there no graceful path is left. */
   r = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);

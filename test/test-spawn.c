@@ -146,18 +146,6 @@ static void start_tree(const char *mode, const char *file, xsig_process_t **lead
   ASSERT(pids[0] > 0 && pids[1] > 0 && members == 2);
 }
 
-static int file_has(const char *file, const char *text)
-{
-  char buf[256];
-  int found = 0;
-  FILE *f = fopen(file, "r");
-  while (f && fgets(buf, sizeof buf, f))
-    found |= strncmp(buf, text, strlen(text)) == 0;
-  if (f)
-    fclose(f);
-  return found;
-}
-
 TEST_IMPL(stop_tree_mixed)
 {
   xsig_process_t *leader;
@@ -169,7 +157,7 @@ TEST_IMPL(stop_tree_mixed)
   ASSERT_EQ(forced, 1);    /* one member ignored TERM: KILL after the grace */
   ASSERT_EQ(st.exited, 1); /* the leader itself stopped cleanly */
   ASSERT_EQ(st.code, 0);
-  ASSERT(file_has("tree-mixed.txt", "leader cleanup"));
+  ASSERT(test_file_has("tree-mixed.txt", "leader cleanup"));
   assert_gone(xsig_process_pid(leader));
   assert_gone(pids[0]);
   assert_gone(pids[1]);
@@ -227,7 +215,7 @@ TEST_IMPL(group_send)
   assert_gone(pids[0]);
   assert_gone(pids[1]);
   ASSERT_OK(xsig_process_wait(leader, 20000, NULL));
-  ASSERT(file_has("tree-group.txt", "leader cleanup"));
+  ASSERT(test_file_has("tree-group.txt", "leader cleanup"));
   xsig_process_close(leader);
   remove("tree-group.txt");
   return 0;
