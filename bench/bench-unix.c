@@ -11,6 +11,7 @@
 #include <uv.h>
 #include "xsig.h"
 #include "bench.h"
+#include "procfs.h"
 
 int64_t bench_now_us(void)
 {
@@ -173,34 +174,6 @@ int bench_baseline_child(const char *mode, int64_t parent)
     kill(wait_usr1(sfd), SIGUSR1);
 }
 
-#include <dirent.h>
-/* Gone means no live member: zombies waiting for init do not count (the
- * same rule as xsig_process_stop_tree). */
-static int group_live(pid_t pg)
-{
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  int live = 0;
-  while (d && !live && (e = readdir(d)) != NULL) {
-    char path[300], buf[512], *paren, state;
-    long long pgrp;
-    FILE *f;
-    if (e->d_name[0] < '1' || e->d_name[0] > '9')
-      continue;
-    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-    if ((f = fopen(path, "r")) == NULL)
-      continue;
-    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
-    fclose(f);
-    paren = strrchr(buf, ')');
-    if (paren && sscanf(paren + 1, " %c %*d %lld", &state, &pgrp) == 2)
-      live = pgrp == pg && state != 'Z';
-  }
-  if (d)
-    closedir(d);
-  return live;
-}
-
 void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms)
 {
   pid_t pg = (pid_t)xsig_process_group(root);
@@ -208,6 +181,6 @@ void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms)
   bench_sleep_ms(grace_ms);
   kill(-pg, SIGKILL);
   waitpid(pg, NULL, 0);
-  while (group_live(pg))
+  while (xsig__proc_group_live(pg) == 1) /* zombies do not count, as in xsig */
     bench_sleep_ms(1);
 }

@@ -46,8 +46,6 @@ int xsig__rt_room(void);
 int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
                       xsig_info_t *info, xsig_action_t *act);
 
-/* Runs a taken signal: its handler under the right mask, or the default. */
-void xsig__deliver(const xsig_info_t *info, const xsig_action_t *act);
 
 /* Copies the action of sig (for platform code on the arrival path). */
 void xsig__action_get(int sig, xsig_action_t *act);

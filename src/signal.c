@@ -240,13 +240,6 @@ static void deliver_with(const xsig_info_t *info, const xsig_action_t *act, cons
   xsig__os_handler_done(info);
 }
 
-void xsig__deliver(const xsig_info_t *info, const xsig_action_t *act)
-{
-  xsig_sigset_t base;
-  xsig__os_mask_get(&base);
-  deliver_with(info, act, &base);
-}
-
 int xsig_dispatch(void)
 {
   xsig_sigset_t mask;

@@ -427,58 +427,39 @@ int test_raw_kill(int64_t pid, int sig)
 static pid_t children[MAX_CHILDREN];
 static int nchildren;
 
-#include <dirent.h>
+#include "procfs.h"
 /* Every process below this one, through the parent links in /proc (a
  * process whose parent already died has left the chain: the tree tests
  * stop their trees themselves). */
+enum { MAX_PROCS = 4096 };
+static struct xsig__proc procs[MAX_PROCS];
+static char mine[MAX_PROCS];
+static int nprocs;
+
+static int remember(const struct xsig__proc *p, void *arg)
+{
+  (void)arg;
+  if (nprocs < MAX_PROCS)
+    procs[nprocs++] = *p;
+  return 0;
+}
+
 static void kill_descendants(void)
 {
-  enum { MAX = 4096 };
-  static pid_t pid[MAX], ppid[MAX];
-  static char mine[MAX];
-  int n = 0, i, changed = 1;
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  while (d && n < MAX && (e = readdir(d)) != NULL) {
-    char path[300], buf[512], *paren;
-    long long pp;
-    FILE *f;
-    if (e->d_name[0] < '1' || e->d_name[0] > '9')
-      continue;
-    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-    if ((f = fopen(path, "r")) == NULL)
-      continue;
-    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
-    fclose(f);
-    paren = strrchr(buf, ')');
-    if (paren && sscanf(paren + 1, " %*c %lld", &pp) == 1) {
-      pid[n] = (pid_t)atoi(e->d_name);
-      ppid[n] = (pid_t)pp;
-      mine[n] = 0;
-      n++;
-    }
-  }
-  if (d)
-    closedir(d);
+  int i, k, changed = 1;
+  nprocs = 0;
+  xsig__proc_each(remember, NULL);
+  memset(mine, 0, sizeof mine);
   while (changed) {
     changed = 0;
-    for (i = 0; i < n; i++)
-      if (!mine[i] && ppid[i] == getpid()) {
-        mine[i] = 1;
-        changed = 1;
-      } else if (!mine[i]) {
-        int k;
-        for (k = 0; k < n; k++)
-          if (mine[k] && pid[k] == ppid[i]) {
-            mine[i] = 1;
-            changed = 1;
-            break;
-          }
-      }
+    for (i = 0; i < nprocs; i++)
+      for (k = -1; !mine[i] && k < nprocs; k++)
+        if (k < 0 ? procs[i].ppid == getpid() : mine[k] && procs[k].pid == procs[i].ppid)
+          mine[i] = changed = 1;
   }
-  for (i = 0; i < n; i++)
+  for (i = 0; i < nprocs; i++)
     if (mine[i])
-      kill(pid[i], SIGKILL);
+      kill((pid_t)procs[i].pid, SIGKILL);
 }
 
 static void kill_children(void)

@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -6,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tool.h"
+#include "procfs.h"
 
 void tool_exe_dir(char *buf, size_t size)
 {
@@ -36,39 +36,39 @@ void tool_exit_like_signal(int sig)
   exit(128 + sig); /* a signal whose default is to ignore */
 }
 
-static long long parent_of(const char *pid)
+struct proc_list { struct xsig__proc *p; int n, max; };
+
+static int collect(const struct xsig__proc *p, void *arg)
 {
-  char path[300], buf[512], *paren;
-  long long ppid = -1;
-  FILE *f;
-  snprintf(path, sizeof path, "/proc/%s/stat", pid);
-  if ((f = fopen(path, "r")) == NULL)
-    return -1;
-  buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
-  fclose(f);
-  paren = strrchr(buf, ')');
-  if (paren == NULL || sscanf(paren + 1, " %*c %lld", &ppid) != 1)
-    return -1;
-  return ppid;
+  struct proc_list *l = arg;
+  if (l->n < l->max)
+    l->p[l->n++] = *p;
+  return 0;
 }
 
+/* One pass over /proc, then breadth first through the parent links. */
 int tool_descendants(int64_t pid, int64_t *out, int max)
 {
-  int n = 0, done = 0;
-  out[0] = pid; /* used as a queue: parents are scanned in turn */
+  struct proc_list l;
+  int n = 0, done, i;
   if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
     return XSIG_ESRCH;
-  for (; done <= n && n < max; done++) {
-    int64_t parent = done == 0 ? pid : out[done - 1];
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    if (d == NULL)
-      return XSIG_ESYS;
-    while ((e = readdir(d)) != NULL && n < max)
-      if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && parent_of(e->d_name) == parent)
-        out[n++] = atoll(e->d_name);
-    closedir(d);
+  l.max = 65536;
+  l.n = 0;
+  l.p = malloc((size_t)l.max * sizeof *l.p);
+  if (l.p == NULL)
+    return XSIG_ENOMEM;
+  if (xsig__proc_each(collect, &l) < 0) {
+    free(l.p);
+    return XSIG_ENOSYS;
   }
+  for (done = -1; done < n && n < max; done++) {
+    int64_t parent = done < 0 ? pid : out[done];
+    for (i = 0; i < l.n && n < max; i++)
+      if (l.p[i].ppid == parent)
+        out[n++] = l.p[i].pid;
+  }
+  free(l.p);
   return n;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "internal.h"
+#include "procfs.h"
 
 struct xsig_process {
   int64_t pid;
@@ -286,44 +287,6 @@ int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
   return st ? xsig_status_from_wait(p->wstatus, st) : 0;
 }
 
-#ifdef __linux__
-#include <dirent.h>
-#include <stdio.h>
-/* A zombie still counts for kill(-pgid, 0) until its new parent reaps it;
- * for "is anything of the tree still running" only live members count. */
-static int group_has_live_member(int64_t pgid)
-{
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  int live = 0;
-  if (d == NULL)
-    return 1;
-  while (!live && (e = readdir(d)) != NULL) {
-    char path[300], buf[512], *close_paren, state;
-    long long pgrp;
-    FILE *f;
-    if (e->d_name[0] < '1' || e->d_name[0] > '9')
-      continue;
-    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-    if ((f = fopen(path, "r")) == NULL)
-      continue;
-    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
-    fclose(f);
-    close_paren = strrchr(buf, ')'); /* the name may hold spaces and ')' */
-    if (close_paren && sscanf(close_paren + 1, " %c %*d %lld", &state, &pgrp) == 2)
-      live = pgrp == pgid && state != 'Z' && state != 'X';
-  }
-  closedir(d);
-  return live;
-}
-#else
-static int group_has_live_member(int64_t pgid)
-{
-  (void)pgid;
-  return 1;
-}
-#endif
-
 /* Gone: the leader reaped and nobody left in its group. */
 static int tree_gone(xsig_process_t *p)
 {
@@ -332,7 +295,8 @@ static int tree_gone(xsig_process_t *p)
     return 0;
   if (p->pgid == 0 || (kill((pid_t)-p->pgid, 0) != 0 && errno == ESRCH))
     return 1;
-  return !group_has_live_member(p->pgid);
+  /* a zombie counts for kill(-pgid, 0) until its new parent reaps it */
+  return xsig__proc_group_live(p->pgid) == 0;
 }
 
 static int wait_tree(xsig_process_t *p, int ms)
