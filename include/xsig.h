@@ -233,7 +233,10 @@ XSIG_API xsig_os_handle_t xsig_waitable(void);
 /* Runs, on the calling thread, the handler of every pending signal that the
  * calling thread does not block, in order: standard signals lowest first, then
  * queued real-time signals lowest first, FIFO within a signal. Returns the
- * number of handlers run (0 if none), or XSIG_ENOTINIT.
+ * number of handlers run (0 if none), or XSIG_ENOTINIT. At most 4096
+ * handlers run per call, so that signals arriving as fast as they are handled
+ * cannot keep the caller inside; if more remain, the waitable stays ready and
+ * the next call (or xsig_sleep round) goes on with them.
  * Not async-signal-safe; thread-safe (concurrent callers split the work). */
 XSIG_API int xsig_dispatch(void);
 

@@ -240,16 +240,24 @@ static void deliver_with(const xsig_info_t *info, const xsig_action_t *act, cons
   xsig__os_handler_done(info);
 }
 
+#define DISPATCH_BUDGET 4096
+
 int xsig_dispatch(void)
 {
   xsig_sigset_t mask;
   xsig_info_t info;
   xsig_action_t act;
-  int n = 0;
+  int n = 0, taken = 0;
   if (!refs)
     return XSIG_ENOTINIT;
   xsig__os_mask_get(&mask); /* each handler gives it back as it found it */
   for (;;) {
+    if (taken++ == DISPATCH_BUDGET) {
+      /* A sender as fast as we are would keep the caller here for ever:
+       * stop, and leave the waitable ready for the rest. */
+      xsig__os_wake();
+      break;
+    }
     xsig__os_collect(); /* handlers may have raised more */
     xsig__lock();
     if (!xsig__take_locked(NULL, &mask, &info, &act)) {

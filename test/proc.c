@@ -414,6 +414,15 @@ int test_raw_kill(int64_t pid, int sig)
   return -1;
 }
 
+void test_kill_hard(test_proc_t *p) { TerminateProcess(p->handle, 9); }
+
+/* Windows picks pids itself; a pid stays taken while a handle is open. */
+int test_next_pid(int64_t pid)
+{
+  (void)pid;
+  return -1;
+}
+
 #else /* POSIX */
 #include <errno.h>
 #include <fcntl.h>
@@ -685,6 +694,17 @@ void test_thread_join(test_thread_t *t)
 }
 
 int test_raw_kill(int64_t pid, int sig) { return kill((pid_t)pid, sig); }
+void test_kill_hard(test_proc_t *p) { kill((pid_t)p->pid, SIGKILL); }
+
+int test_next_pid(int64_t pid)
+{
+  FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "w");
+  int ok;
+  if (f == NULL)
+    return -1;
+  ok = fprintf(f, "%lld", (long long)pid - 1) > 0;
+  return fclose(f) == 0 && ok ? 0 : -1;
+}
 
 int test_wait_handle(xsig_os_handle_t h, int timeout_ms)
 {

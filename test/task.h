@@ -99,6 +99,11 @@ void test_thread_join(test_thread_t *t);
 /* Sends sig to process pid with the platform's own raw call (POSIX kill);
  * used by POSIX tests of asynchronous arrival. */
 int test_raw_kill(int64_t pid, int sig);
+/* Ends a helper at once, wherever it is (SIGKILL / TerminateProcess). */
+void test_kill_hard(test_proc_t *p);
+/* Makes the next process created get this pid (Linux, root: ns_last_pid).
+ * Returns 0, or -1 where that cannot be arranged. */
+int test_next_pid(int64_t pid);
 /* The platform's own wait on an fd/HANDLE: 1 ready, 0 not within timeout. */
 int test_wait_handle(xsig_os_handle_t h, int timeout_ms);
 

@@ -213,3 +213,31 @@ TEST_IMPL(mask_per_thread)
   ASSERT_OK(xsig_shutdown());
   return 0;
 }
+
+/* A full queue plus one more signal: unblocking runs 4096 handlers (its
+ * own dispatch) and leaves the waitable ready; the next dispatch runs the
+ * last one. */
+TEST_IMPL(dispatch_bounded_per_call)
+{
+  xsig_sigset_t s = one(XSIG_RTMIN);
+  int i;
+  reset();
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_RTMIN, record));
+  ASSERT_OK(xsig_handle(XSIG_USR1, record));
+  xsig_sigaddset(&s, XSIG_USR1);
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
+  for (i = 0; i < XSIG_QUEUE_MAX; i++)
+    ASSERT_OK(xsig_raise_value(XSIG_RTMIN, i));
+  ASSERT_OK(xsig_raise(XSIG_USR1));
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &s, NULL));
+  ASSERT_EQ(calls[XSIG_USR1] + calls[XSIG_RTMIN], XSIG_QUEUE_MAX);
+  ASSERT_EQ(test_wait_handle(xsig_waitable(), 0), 1);
+  ASSERT_EQ(xsig_dispatch(), 1);
+  ASSERT_EQ(calls[XSIG_USR1], 1);
+  ASSERT_EQ(calls[XSIG_RTMIN], XSIG_QUEUE_MAX);
+  ASSERT_EQ(values[63], 63);
+  ASSERT_EQ(xsig_dispatch(), 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}

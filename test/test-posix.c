@@ -214,4 +214,41 @@ TEST_IMPL(posix_restores_foreign_handler)
   ASSERT_EQ(foreign_calls, 2);
   return 0;
 }
+/* The pid of an opened process is reused by a new one before the send: the
+ * process object (a pidfd) still names the old process, so the send fails
+ * cleanly and the new owner of the pid gets nothing. */
+TEST_IMPL(posix_pid_reused_after_open)
+{
+  test_proc_t old, fresh;
+  xsig_process_t *proc;
+  char line[160], want[16];
+  int tries;
+  ASSERT(geteuid() == 0); /* ns_last_pid is how the test forces the reuse */
+  ASSERT_OK(test_spawn_helper(&old, "receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&old, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_process_open(old.pid, &proc));
+  test_kill_hard(&old);
+  ASSERT_OK(test_wait(&old, 20000, NULL));
+  memset(&fresh, 0, sizeof fresh);
+  for (tries = 0; tries < 50 && fresh.pid != old.pid; tries++) {
+    if (fresh.pid)
+      test_proc_close(&fresh); /* another process took the pid first */
+    ASSERT_OK(test_next_pid(old.pid));
+    ASSERT_OK(test_spawn_helper(&fresh, "receiver", NULL, 0));
+  }
+  ASSERT_EQ(fresh.pid, old.pid);
+  ASSERT_OK(test_expect_line(&fresh, "ready", NULL, 0, 20000));
+  ASSERT_EQ(xsig_process_alive(proc), 0);
+  ASSERT_EQ(xsig_process_send(proc, XSIG_TERM, 0, 0, NULL), XSIG_ESRCH);
+  ASSERT_EQ(xsig_process_send(proc, XSIG_USR1, 0, XSIG_SEND_FORCE, NULL), XSIG_ESRCH);
+  xsig_process_close(proc);
+  /* the new process got neither: its first line is the HUP we send now */
+  ASSERT_OK(xsig_kill(fresh.pid, XSIG_HUP));
+  ASSERT_OK(test_read_line(&fresh, line, sizeof line, 20000));
+  snprintf(want, sizeof want, "sig=%d ", XSIG_HUP);
+  ASSERT(strncmp(line, want, strlen(want)) == 0);
+  test_proc_close(&old);
+  test_proc_close(&fresh);
+  return 0;
+}
 #endif

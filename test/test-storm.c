@@ -51,17 +51,19 @@ static void on_standard(int sig, const xsig_info_t *info, void *arg)
   in_handler--;
 }
 
-/* argv: target pid, signal name, "queue" or "kill" */
+/* argv: target pid, signal name, "queue", "kill" or "stream" (queued
+ * values until it is killed) */
 HELPER_IMPL(storm_sender)
 {
   xsig_process_t *p;
   int64_t target = 0, i, eagain = 0, before_last = 0;
-  int sig = xsig_parse(argv[2]), queue = strcmp(argv[3], "queue") == 0, r = 0;
+  int stream = strcmp(argv[3], "stream") == 0;
+  int sig = xsig_parse(argv[2]), queue = stream || strcmp(argv[3], "queue") == 0, r = 0;
   (void)argc;
   sscanf(argv[1], "%lld", (long long *)&target);
   if (xsig_process_open(target, &p) != 0)
     return 2;
-  for (i = 0; i < PER_SENDER; i++) {
+  for (i = 0; stream || i < PER_SENDER; i++) {
     before_last = test_now_us(); /* a handler must start after this, for the last one */
     while ((r = xsig_process_send(p, sig, (intptr_t)i, queue ? XSIG_SEND_VALUE : 0, NULL)) == XSIG_EAGAIN)
       eagain++, test_msleep(1); /* explicit queue-full: counted, sent again */
@@ -156,6 +158,48 @@ TEST_IMPL(storm_standard_signals)
   ASSERT(received >= 1);
   ASSERT(last_handler_start >= last_send); /* at least once after the last send */
   ASSERT_EQ(concurrent, 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* A sender killed at a random point of its stream (on Windows: anywhere in
+ * the pipe exchange): what arrived from it is exactly its first k values, in
+ * order, none twice; and the receiver goes on taking signals. */
+TEST_IMPL(sender_dies_mid_stream)
+{
+  test_proc_t p;
+  char args[32], out[256];
+  int64_t deadline, seen;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_RTMIN + 2, on_queued));
+  snprintf(args, sizeof args, "%lld", (long long)test_getpid());
+  ASSERT_OK(test_spawn_helper3(&p, "storm_sender", args, "RTMIN+2", "stream"));
+  sender_pid[0] = p.pid;
+  deadline = test_now_us() + 30000000;
+  while (received < 50 && test_now_us() < deadline)
+    xsig_sleep(5);
+  ASSERT(received >= 50);
+  test_kill_hard(&p);
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  /* whatever it had in flight lands now or never */
+  for (seen = -1; seen != received;) {
+    seen = received;
+    xsig_sleep(300);
+  }
+  printf("sender killed after %lld values arrived\n", (long long)received);
+  ASSERT_EQ(out_of_order, 0);
+  ASSERT_EQ(unknown_sender, 0);
+  ASSERT_EQ(next_value[0], received); /* exactly values 0 .. k-1 */
+  /* the receiver still works: one more signal from another process */
+  ASSERT_OK(xsig_handle(XSIG_USR1, on_standard));
+  snprintf(args, sizeof args, "%lld", (long long)test_getpid());
+  seen = received;
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-s", "USR1", args, NULL), 0);
+  deadline = test_now_us() + 20000000;
+  while (received == seen && test_now_us() < deadline)
+    xsig_sleep(20);
+  ASSERT_EQ(received, seen + 1);
   ASSERT_OK(xsig_shutdown());
   return 0;
 }

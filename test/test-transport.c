@@ -253,4 +253,59 @@ TEST_IMPL(transport_squatted_name)
   test_proc_close(&p);
   return 0;
 }
+/* A sender that dies at a given point of its exchange: "connected" (before
+ * writing) or "written" (its message is in the pipe, the reply unread). */
+HELPER_IMPL(dying_sender)
+{
+  struct xsig__wire_msg m;
+  HANDLE h = raw_connect(_atoi64(argv[1]));
+  DWORD n = 0;
+  (void)argc;
+  if (h == INVALID_HANDLE_VALUE)
+    return 2;
+  if (strcmp(argv[2], "written") == 0) {
+    xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+    if (!WriteFile(h, &m, sizeof m, &n, NULL) || n != sizeof m)
+      return 3;
+  }
+  TerminateProcess(GetCurrentProcess(), 9);
+  return 4;
+}
+
+static void run_dying_sender(test_proc_t *receiver, const char *stage, test_proc_t *d)
+{
+  char arg[32];
+  snprintf(arg, sizeof arg, "%lld", (long long)receiver->pid);
+  ASSERT_OK(test_spawn_helper3(d, "dying_sender", arg, stage, ""));
+  ASSERT_OK(test_wait(d, 20000, NULL));
+}
+
+TEST_IMPL(transport_sender_dies_mid_message)
+{
+  test_proc_t p, d;
+  char line[160], want[160];
+  ASSERT_OK(test_spawn_helper(&p, "counting_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  /* connected, then gone: nothing delivered, nothing counted as malformed */
+  run_dying_sender(&p, "connected", &d);
+  test_proc_close(&d);
+  /* message written, then gone before the reply: delivered once, with the
+   * dead sender's pid (the system recorded it when it connected) */
+  run_dying_sender(&p, "written", &d);
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=1", XSIG_USR1, (long long)d.pid);
+  if (strcmp(line, want) != 0)
+    fprintf(stderr, "got '%s' want '%s'\n", line, want);
+  ASSERT_STR(line, want);
+  test_proc_close(&d);
+  /* and the receiver goes on */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+  snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=2", XSIG_USR1, (long long)test_getpid());
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, want);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
 #endif

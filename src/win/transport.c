@@ -302,6 +302,17 @@ static void drop_idle_clients(void)
       restart(&inst[i]); /* got its reply, did not close: not an error */
 }
 
+/* WaitForMultipleObjects reports only the lowest ready index: two busy
+ * clients on instances 0 and 1 would starve a third for seconds. So every
+ * instance that is ready gets its turn in each round. */
+static void serve_ready(int n)
+{
+  int i;
+  for (i = 0; i < n; i++)
+    if (WaitForSingleObject(inst[i].ov.hEvent, 0) == WAIT_OBJECT_0)
+      on_event(&inst[i]);
+}
+
 static DWORD WINAPI serve(LPVOID unused)
 {
   HANDLE hs[MAX_INSTANCES + 1];
@@ -318,7 +329,7 @@ static DWORD WINAPI serve(LPVOID unused)
     if (r == WAIT_TIMEOUT)
       drop_idle_clients();
     else if (r > WAIT_OBJECT_0 && r <= WAIT_OBJECT_0 + (DWORD)n)
-      on_event(&inst[r - WAIT_OBJECT_0 - 1]);
+      serve_ready(n);
     else
       Sleep(1); /* WAIT_FAILED: should not happen; do not spin hard */
   }
