@@ -3,6 +3,7 @@
 #include "task.h"
 #ifndef _WIN32
 #include <signal.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +80,22 @@ TEST_IMPL(posix_fork_safe)
 
 /* A process of another user (nobody) may not signal ours: EPERM, for every
  * way of sending. Needs root to become nobody, as CI is. */
+/* Tries to open every fd of pid (the waitable pipe among them) through
+ * /proc for writing; returns how many opened. */
+static int open_any_fd_of(pid_t pid)
+{
+  char path[64];
+  int fd, opened = 0, f;
+  for (fd = 0; fd < 256; fd++) {
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
+    if ((f = open(path, O_WRONLY | O_NONBLOCK)) >= 0) {
+      opened++;
+      close(f);
+    }
+  }
+  return opened;
+}
+
 TEST_IMPL(posix_other_user_gets_eperm)
 {
   pid_t parent = getpid(), pid;
@@ -101,6 +118,9 @@ TEST_IMPL(posix_other_user_gets_eperm)
       _exit(13);
     if (xsig_process_open(parent, &p) == 0 && xsig_process_send(p, XSIG_USR1, 0, 0, NULL) != XSIG_EPERM)
       _exit(14);
+    /* xsig's only object is an unnamed pipe; not even /proc reaches it */
+    if (open_any_fd_of(parent) != 0)
+      _exit(15);
     _exit(0);
   }
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
