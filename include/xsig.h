@@ -12,6 +12,7 @@
 #ifndef XSIG_H
 #define XSIG_H
 
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -190,6 +191,7 @@ typedef struct xsig_info {
   int event;        /* XSIG_SI_CONSOLE: the CTRL_*_EVENT number; else 0 */
   int subcode;      /* XSIG_SI_FAULT: the fault kind; else 0 */
   void *addr;       /* XSIG_SI_FAULT: the faulting address; else NULL */
+  uint32_t os_code; /* XSIG_SI_FAULT: Windows exception code / POSIX si_code */
 } xsig_info_t;
 
 /* ------------------------------------------------------------------------ */
@@ -459,6 +461,89 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
  * for 10 s). */
 XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
                                     xsig_status_t *st, int *forced);
+
+/* ------------------------------------------------------------------------ */
+/* Faults: SEGV, BUS, ILL, FPE raised by the CPU, and ABRT from abort()     */
+
+/* xsig_info_t.subcode of a fault, per signal (POSIX si_code numbering). */
+#define XSIG_SEGV_MAPERR 1  /* address not mapped */
+#define XSIG_SEGV_ACCERR 2  /* mapped, access denied (write to read-only, no-execute) */
+#define XSIG_SEGV_STACK  3  /* stack overflow (Windows: 0xC00000FD; Linux: fault
+                               within 64 KiB below the stack pointer) */
+#define XSIG_BUS_ADRALN  1  /* misaligned address */
+#define XSIG_BUS_ADRERR  2  /* no such physical address (file mapping past its end) */
+#define XSIG_BUS_OBJERR  3  /* object error (Windows: 0xC0000006 in-page error) */
+#define XSIG_ILL_ILLOPC  1  /* illegal opcode */
+#define XSIG_ILL_ILLOPN  2  /* illegal operand */
+#define XSIG_ILL_PRVOPC  5  /* privileged instruction */
+#define XSIG_FPE_INTDIV  1  /* integer divide by zero */
+#define XSIG_FPE_INTOVF  2  /* integer overflow */
+#define XSIG_FPE_FLTDIV  3  /* floating-point divide by zero */
+#define XSIG_FPE_FLTOVF  4  /* floating-point overflow */
+#define XSIG_FPE_FLTUND  5  /* floating-point underflow */
+#define XSIG_FPE_FLTRES  6  /* floating-point inexact result */
+#define XSIG_FPE_FLTINV  7  /* invalid floating-point operation */
+#define XSIG_FPE_FLTSUB  8  /* subscript out of range */
+#define XSIG_ABRT_ABORT  1  /* abort() on this thread */
+
+/* Installs handler as the fault handler of sig (XSIG_SEGV, XSIG_BUS,
+ * XSIG_ILL, XSIG_FPE, or XSIG_ABRT for abort()), or removes it (NULL).
+ * A fault handler runs synchronously on the faulting thread, in signal
+ * context (POSIX: sigaction with SA_SIGINFO on an alternate stack; Windows: a
+ * vectored exception handler), with info->code XSIG_SI_FAULT, the subcode,
+ * the address (data address for SEGV/BUS, instruction for ILL/FPE) and
+ * os_code. Only async-signal-safe calls may be made from it. It may recover
+ * with xsig_longjmp; if it returns, the default action follows (crash report
+ * if enabled, then the process ends with the truth: never a loop).
+ * Signals of the same numbers sent by other processes or xsig_raise are not
+ * faults: they go to the xsig_action handler as usual.
+ * Windows: exceptions without the error bit, C++ (0xE06D7363) and CLR
+ * (0xE0434352) exceptions, breakpoints, and faults that a frame-based handler
+ * (__try/__except) on the faulting stack would see first are passed on;
+ * xsig's handler is the last vectored one, so others (CPython's faulthandler)
+ * run before it. Also gives the calling thread a fault stack
+ * (xsig_fault_stack). Needs xsig_init. Returns 0, XSIG_EINVAL (another
+ * signal), XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. Thread-safe. */
+XSIG_API int xsig_on_fault(int sig, xsig_handler_t handler, void *arg);
+
+/* Chooses where the crash report of a fault (or abort()) that ends the
+ * process is written: an fd on POSIX, a HANDLE on Windows; -1 / NULL turns
+ * the report off (the default). The report names the signal, its subcode,
+ * the address, the thread, the exception code (Windows) and a backtrace of
+ * the faulting thread (symbol names where available: dladdr on POSIX, the
+ * module's export table on Windows, else module+offset). It is written with
+ * async-signal-safe calls only. Then the process ends: POSIX re-raises the
+ * signal with its default disposition (so a core flag is truthful), Windows
+ * exits with the original exception code (0xC0000005, ...; abort() with
+ * xsig_win_exit_code(XSIG_ABRT)). Also gives the calling thread a fault
+ * stack. Returns 0, XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. */
+XSIG_API int xsig_crash_report(xsig_os_handle_t out);
+
+/* Prepares the calling thread so that a stack overflow on it can still be
+ * handled and reported: POSIX: an alternate signal stack (freed when the
+ * thread ends); Windows: SetThreadStackGuarantee. Call it in each thread
+ * that should report its own stack overflow (xsig_on_fault and
+ * xsig_crash_report do it for theirs). Returns 0, XSIG_ENOMEM or XSIG_ESYS. */
+XSIG_API int xsig_fault_stack(void);
+
+/* A short English description of a fault subcode ("address not mapped"),
+ * or "unknown". Never NULL. */
+XSIG_API const char *xsig_fault_describe(int sig, int subcode);
+
+/* Recovery from a fault handler: like sigsetjmp/siglongjmp with the signal
+ * mask saved and restored, on both platforms. xsig_setjmp returns 0 when it
+ * saves, then the value passed to xsig_longjmp (1 if that was 0). Use
+ * xsig_setjmp only as a whole expression statement or the whole
+ * controlling expression of if/switch/while, as with setjmp.
+ * xsig_longjmp may be called from a fault handler (Windows: it leaves the
+ * exception handler first, then jumps) or from ordinary code. */
+typedef struct xsig_jmp_buf {
+  jmp_buf jb;
+  xsig_sigset_t mask;
+} xsig_jmp_buf;
+XSIG_API jmp_buf *xsig__jmp_prepare(xsig_jmp_buf *env); /* saves the mask */
+#define xsig_setjmp(env) setjmp(*xsig__jmp_prepare(env))
+XSIG_API void xsig_longjmp(xsig_jmp_buf *env, int val);
 
 /* ------------------------------------------------------------------------ */
 /* Counters                                                                 */

@@ -100,4 +100,26 @@ xsig__mutex_t *xsig__state_mutex(void);
 void xsig__os_extra_stats(xsig_stats_t *stats);
 void xsig__os_pending_extra(xsig_sigset_t *set);
 
+/* --- faults (src/fault.c) ------------------------------------------- */
+
+int xsig__is_fault_signal(int sig);
+xsig_handler_t xsig__fault_handler(int sig, void **arg);
+int xsig__fault_wanted(int sig);
+void xsig__fault_shutdown(void);
+int xsig__report_on(void);
+void xsig__report_header(const xsig_info_t *info, uint64_t tid);
+/* One line of the crash report, built in place. */
+struct xsig__line {
+  char buf[320];
+  size_t len;
+};
+void xsig__line_str(struct xsig__line *l, const char *s);
+void xsig__line_hex(struct xsig__line *l, uint64_t v);
+void xsig__line_dec(struct xsig__line *l, uint64_t v);
+void xsig__line_end(struct xsig__line *l); /* adds the newline, writes it out */
+/* What each platform provides (src/unix/fault.c, src/win/fault.c). */
+int xsig__os_fault_enable(void);
+void xsig__os_fault_disable(void);
+void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len);
+
 #endif

@@ -82,6 +82,8 @@ int xsig_shutdown(void)
   }
   last = --refs == 0;
   if (last)
+    xsig__fault_shutdown();
+  if (last)
     for (sig = 1; sig < XSIG_NSIG; sig++)
       if (installed[sig])
         xsig__os_restore(sig);

@@ -17,6 +17,13 @@ static inline void xsig__mutex_unlock(xsig__mutex_t *m) { pthread_mutex_unlock(m
 static inline void xsig__mutex_reinit(xsig__mutex_t *m) { pthread_mutex_init(m, NULL); }
 
 static inline int64_t xsig__os_getpid(void) { return (int64_t)getpid(); }
+static inline void xsig__barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+#define XSIG__NO_HANDLE (-1)
+
+/* src/unix/fault.c */
+#include <signal.h>
+int xsig__os_fault_active(void);
+void xsig__unix_fault(int sig, siginfo_t *si, void *uc);
 
 static inline int64_t xsig__os_now_ms(void)
 {

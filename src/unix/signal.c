@@ -104,11 +104,22 @@ static int is_synchronous_fault(int sig, const siginfo_t *si)
          si->si_code > 0;
 }
 
+/* abort() and raise(): ABRT by tkill from this process. */
+static int is_abort(int sig, const siginfo_t *si)
+{
+  return sig == SIGABRT && si->si_code == SI_TKILL && si->si_pid == getpid();
+}
+
 static void trampoline(int sig, siginfo_t *si, void *uc)
 {
   int saved_errno = errno;
   xsig_info_t info;
   struct record r;
+  if (xsig__os_fault_active() && (is_synchronous_fault(sig, si) || is_abort(sig, si))) {
+    xsig__unix_fault(sig, si, uc); /* src/unix/fault.c */
+    errno = saved_errno;
+    return;
+  }
   if (is_synchronous_fault(sig, si)) {
     /* Returning re-runs the faulting instruction, and a deferred handler
      * could never fix it: take the default action (the fault recurs and
@@ -190,20 +201,10 @@ void xsig__os_shutdown(void)
   close_pipe();
 }
 
-int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
+static int install(int sig, const struct sigaction *sa, int *foreign)
 {
-  struct sigaction sa, old;
-  memset(&sa, 0, sizeof sa);
-  sigemptyset(&sa.sa_mask);
-  if (act->handler == XSIG_DFL) {
-    sa.sa_handler = SIG_DFL;
-  } else if (act->handler == XSIG_IGN) {
-    sa.sa_handler = SIG_IGN;
-  } else {
-    sa.sa_sigaction = trampoline;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
-  }
-  if (sigaction(sig, &sa, &old) != 0)
+  struct sigaction old;
+  if (sigaction(sig, sa, &old) != 0)
     return XSIG_ESYS;
   if (!saved_valid[sig]) {
     saved[sig] = old;
@@ -213,6 +214,39 @@ int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
     *foreign = (old.sa_flags & SA_SIGINFO) ? old.sa_sigaction != trampoline
                                            : old.sa_handler != SIG_DFL;
   return 0;
+}
+
+/* SA_ONSTACK: a fault from a stack overflow still finds a stack to run on
+ * (xsig_fault_stack); without an alternate stack it changes nothing. */
+static void trampoline_action(struct sigaction *sa)
+{
+  memset(sa, 0, sizeof *sa);
+  sigemptyset(&sa->sa_mask);
+  sa->sa_sigaction = trampoline;
+  sa->sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+}
+
+int xsig__unix_install_trampoline(int sig)
+{
+  struct sigaction sa;
+  trampoline_action(&sa);
+  return install(sig, &sa, NULL);
+}
+
+int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
+{
+  struct sigaction sa;
+  /* while faults are handled, they keep coming here (sent ones still go
+   * to the action) */
+  if ((act->handler != XSIG_DFL && act->handler != XSIG_IGN) ||
+      (xsig__os_fault_active() && xsig__is_fault_signal(sig))) {
+    trampoline_action(&sa);
+  } else {
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = act->handler == XSIG_DFL ? SIG_DFL : SIG_IGN;
+  }
+  return install(sig, &sa, foreign);
 }
 
 void xsig__os_restore(int sig)

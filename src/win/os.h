@@ -22,6 +22,8 @@ static __inline void xsig__mutex_unlock(xsig__mutex_t *m) { ReleaseSRWLockExclus
 static __inline void xsig__mutex_reinit(xsig__mutex_t *m) { InitializeSRWLock(m); }
 
 static __inline int64_t xsig__os_getpid(void) { return (int64_t)GetCurrentProcessId(); }
+static __inline void xsig__barrier(void) { MemoryBarrier(); }
+#define XSIG__NO_HANDLE NULL
 static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64(); }
 
 /* src/win/signal.c: a signal from outside the program's threads (the

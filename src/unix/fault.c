@@ -1,0 +1,254 @@
+/* POSIX faults. The trampoline of src/unix/signal.c hands over every fault
+ * the CPU raised (si_code > 0) and every abort() (ABRT by tkill from this
+ * process); here the fault handler runs at once, in signal context, on the
+ * alternate stack; then the default action: report, SIG_DFL, and the fault
+ * recurs (or ABRT is raised again) and ends the process with the signal. */
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define ALT_STACK_SIZE (64 * 1024)
+#define MAX_FRAMES 64
+
+static int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+static int enabled;
+static pthread_key_t stack_key;
+static pthread_once_t stack_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local int in_fault;
+
+int xsig__unix_install_trampoline(int sig); /* src/unix/signal.c */
+
+static void free_alt_stack(void *mem)
+{
+  stack_t off;
+  memset(&off, 0, sizeof off);
+  off.ss_flags = SS_DISABLE;
+  sigaltstack(&off, NULL);
+  munmap(mem, ALT_STACK_SIZE + (size_t)sysconf(_SC_PAGESIZE));
+}
+
+static void make_stack_key(void)
+{
+  pthread_key_create(&stack_key, free_alt_stack);
+}
+
+int xsig_fault_stack(void)
+{
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  stack_t st, old;
+  char *mem;
+  pthread_once(&stack_key_once, make_stack_key);
+  if (pthread_getspecific(stack_key) != NULL)
+    return 0;
+  if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+    return 0; /* the program gave this thread one already */
+  /* a guard page below: an overflow of the fault stack faults, not corrupts */
+  mem = mmap(NULL, ALT_STACK_SIZE + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED)
+    return XSIG_ENOMEM;
+  mprotect(mem, page, PROT_NONE);
+  st.ss_sp = mem + page;
+  st.ss_size = ALT_STACK_SIZE;
+  st.ss_flags = 0;
+  if (sigaltstack(&st, NULL) != 0) {
+    munmap(mem, ALT_STACK_SIZE + page);
+    return XSIG_ESYS;
+  }
+  pthread_setspecific(stack_key, mem);
+  return 0;
+}
+
+int xsig__os_fault_enable(void)
+{
+  void *warm[2];
+  size_t i;
+  if (enabled)
+    return 0;
+  /* backtrace() loads the unwinder on first use (malloc, dlopen): do it
+   * now, not in a fault */
+  backtrace(warm, 2);
+  for (i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
+    if (xsig__unix_install_trampoline(fault_signals[i]) != 0)
+      return XSIG_ESYS;
+  enabled = 1;
+  return 0;
+}
+
+void xsig__os_fault_disable(void)
+{
+  size_t i;
+  if (!enabled)
+    return;
+  enabled = 0;
+  for (i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
+    xsig__os_restore(fault_signals[i]);
+}
+
+int xsig__os_fault_active(void)
+{
+  return enabled;
+}
+
+void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len)
+{
+  while (len > 0) {
+    ssize_t n = write(out, buf, len);
+    if (n <= 0)
+      return;
+    buf += n, len -= (size_t)n;
+  }
+}
+
+static uintptr_t context_pc(const ucontext_t *uc)
+{
+#if defined(__x86_64__)
+  return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+  return (uintptr_t)uc->uc_mcontext.pc;
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+static uintptr_t context_sp(const ucontext_t *uc)
+{
+#if defined(__x86_64__)
+  return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+  return (uintptr_t)uc->uc_mcontext.sp;
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+/* A general-protection fault from a privileged instruction arrives as SEGV
+ * with si_code SI_KERNEL and no address; Windows says "privileged
+ * instruction" (ILL). Decode the usual ones so both say the same. */
+static int is_privileged_instruction(const unsigned char *pc)
+{
+#if defined(__x86_64__)
+  int i;
+  for (i = 0; i < 4 && ((pc[i] & 0xF0) == 0x40 || pc[i] == 0x66 || pc[i] == 0xF3); i++) {
+  }
+  pc += i;
+  switch (pc[0]) {
+  case 0xF4: case 0xFA: case 0xFB:             /* hlt, cli, sti */
+  case 0xE4: case 0xE5: case 0xE6: case 0xE7:  /* in, out imm8 */
+  case 0xEC: case 0xED: case 0xEE: case 0xEF:  /* in, out dx */
+  case 0x6C: case 0x6D: case 0x6E: case 0x6F:  /* ins, outs */
+    return 1;
+  case 0x0F: /* clts, invd, wbinvd, mov cr/dr, wrmsr, rdmsr */
+    return pc[1] == 0x06 || pc[1] == 0x08 || pc[1] == 0x09 || (pc[1] >= 0x20 && pc[1] <= 0x23) ||
+           pc[1] == 0x30 || pc[1] == 0x32;
+  }
+#endif
+  (void)pc;
+  return 0;
+}
+
+static void info_from_fault(int sig, const siginfo_t *si, const ucontext_t *uc, xsig_info_t *info)
+{
+  uintptr_t sp = context_sp(uc), addr = (uintptr_t)si->si_addr;
+  memset(info, 0, sizeof *info);
+  info->signo = sig;
+  info->code = XSIG_SI_FAULT;
+  info->subcode = si->si_code;
+  info->os_code = (uint32_t)si->si_code;
+  info->addr = si->si_addr;
+  if (sig == SIGABRT) {
+    info->subcode = XSIG_ABRT_ABORT;
+    info->pid = getpid();
+    info->addr = NULL;
+  } else if (sig == SIGSEGV && si->si_code == SI_KERNEL &&
+             is_privileged_instruction((const unsigned char *)context_pc(uc))) {
+    info->signo = XSIG_ILL;
+    info->subcode = XSIG_ILL_PRVOPC;
+    info->addr = (void *)context_pc(uc);
+  } else if (sig == SIGSEGV && addr < sp + 256 && sp - addr < 65536) {
+    info->subcode = XSIG_SEGV_STACK;
+  } else if (sig == SIGILL && si->si_code == ILL_ILLOPN) {
+    info->subcode = XSIG_ILL_ILLOPC; /* x86 Linux says "operand" for every #UD */
+  }
+}
+
+static void report_frame(int n, void *pc)
+{
+  struct xsig__line l;
+  Dl_info dl;
+  l.len = 0;
+  xsig__line_str(&l, "xsig:   #");
+  xsig__line_dec(&l, (uint64_t)n);
+  xsig__line_str(&l, " ");
+  xsig__line_hex(&l, (uint64_t)(uintptr_t)pc);
+  if (dladdr(pc, &dl) && dl.dli_fname) {
+    xsig__line_str(&l, " ");
+    xsig__line_str(&l, dl.dli_sname ? dl.dli_sname : "?");
+    xsig__line_str(&l, "+");
+    xsig__line_hex(&l, (uint64_t)((uintptr_t)pc - (uintptr_t)(dl.dli_sname ? dl.dli_saddr : dl.dli_fbase)));
+    xsig__line_str(&l, " (");
+    xsig__line_str(&l, dl.dli_fname);
+    xsig__line_str(&l, ")");
+  }
+  xsig__line_end(&l);
+}
+
+/* The frames from the faulting instruction outward: backtrace() starts in
+ * this handler and steps through the signal frame. */
+static void report(const xsig_info_t *info, const ucontext_t *uc)
+{
+  void *frames[MAX_FRAMES];
+  uintptr_t pc = context_pc(uc);
+  int n = backtrace(frames, MAX_FRAMES), i, first = 0;
+  xsig__report_header(info, (uint64_t)syscall(SYS_gettid));
+  for (i = 0; i < n; i++)
+    if ((uintptr_t)frames[i] == pc) {
+      first = i;
+      break;
+    }
+  for (i = first; i < n; i++)
+    report_frame(i - first, frames[i]);
+}
+
+static void default_action(int sig)
+{
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(sig, &dfl, NULL);
+  /* A fault recurs when we return; abort() and raise() need it again
+   * (blocked until we return, then the default action). */
+  if (sig == SIGABRT)
+    raise(SIGABRT);
+}
+
+void xsig__unix_fault(int sig, siginfo_t *si, void *uc)
+{
+  xsig_info_t info;
+  xsig_handler_t fn;
+  void *arg;
+  info_from_fault(sig, si, uc, &info);
+  fn = xsig__fault_handler(info.signo, &arg);
+  if (fn && !in_fault) {
+    in_fault = 1;
+    fn(info.signo, &info, arg);
+    in_fault = 0;
+  }
+  if (xsig__report_on())
+    report(&info, uc);
+  default_action(sig);
+}
+
+void xsig_longjmp(xsig_jmp_buf *env, int val)
+{
+  in_fault = 0;
+  xsig__os_mask_set(&env->mask); /* pthread_sigmask: async-signal-safe */
+  longjmp(env->jb, val ? val : 1);
+}
