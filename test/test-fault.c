@@ -474,3 +474,96 @@ TEST_IMPL(fault_gets_default_action)
   ASSERT_OK(xsig_shutdown());
   return 0;
 }
+
+#ifdef _WIN32
+/* --- Windows: what is not ours is passed on ----------------------------- */
+
+static int later_veh_saw, frame_handler_saw;
+
+/* Registered after xsig's vectored handler: sees what xsig passed on. */
+static LONG CALLBACK later_veh(EXCEPTION_POINTERS *ep)
+{
+  DWORD code = ep->ExceptionRecord->ExceptionCode;
+  if (code == 0xE06D7363u || code == 0xE0434352u || code == 0x80000003u || code == 0x40010006u ||
+      code == 0xE0000001u) {
+    later_veh_saw++;
+    return EXCEPTION_CONTINUE_EXECUTION; /* RaiseException returns */
+  }
+  return EXCEPTION_CONTINUE_SEARCH;
+}
+
+/* A frame-based handler, as __except would be: skips the faulting store. */
+static EXCEPTION_DISPOSITION frame_handler(EXCEPTION_RECORD *rec, void *frame, CONTEXT *ctx, void *dc)
+{
+  (void)frame;
+  (void)dc;
+  if (rec->ExceptionFlags & (EXCEPTION_UNWINDING | EXCEPTION_EXIT_UNWIND))
+    return ExceptionContinueSearch;
+  if (rec->ExceptionCode != EXCEPTION_ACCESS_VIOLATION)
+    return ExceptionContinueSearch;
+  frame_handler_saw++;
+  ctx->Rip += 6; /* past "mov dword [rcx], 1" */
+  return ExceptionContinueExecution;
+}
+
+/* Code with unwind information naming frame_handler as its exception
+ * handler, registered with RtlAddFunctionTable: a function with its own
+ * __try/__except, without needing a compiler that has them. */
+static unsigned char *code_with_frame_handler(RUNTIME_FUNCTION *rf)
+{
+  static const unsigned char body[] = { 0xC7, 0x01, 0x01, 0x00, 0x00, 0x00, 0xC3 };
+  unsigned char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_EXECUTE_READWRITE);
+  uint64_t target = (uint64_t)(uintptr_t)frame_handler;
+  DWORD rva = 16;
+  if (p == NULL)
+    return NULL;
+  memcpy(p, body, sizeof body);
+  p[16] = 0x48, p[17] = 0xB8; /* mov rax, frame_handler; jmp rax */
+  memcpy(p + 18, &target, 8);
+  p[26] = 0xFF, p[27] = 0xE0;
+  p[32] = 1 | (UNW_FLAG_EHANDLER << 3); /* version 1, has a handler */
+  p[33] = 0, p[34] = 0, p[35] = 0;      /* no prologue, no unwind codes */
+  memcpy(p + 36, &rva, 4);
+  rf->BeginAddress = 0;
+  rf->EndAddress = sizeof body;
+  rf->UnwindData = 32;
+  return RtlAddFunctionTable(rf, 1, (DWORD64)(uintptr_t)p) ? p : NULL;
+}
+
+TEST_IMPL(fault_passes_on_what_is_not_ours)
+{
+  RUNTIME_FUNCTION rf;
+  unsigned char *code;
+  void (*store)(int *);
+  PVOID later;
+  static const DWORD codes[] = { 0xE06D7363u, 0xE0434352u, 0x80000003u, 0x40010006u, 0xE0000001u };
+  size_t i;
+  ASSERT_OK(xsig_init());
+  for_each_fault_signal(recover);
+  ASSERT_OK(xsig_crash_report(GetStdHandle(STD_ERROR_HANDLE)));
+  later = AddVectoredExceptionHandler(0, later_veh);
+  ASSERT(later != NULL);
+  recoveries = 0;
+  /* C++, CLR, a breakpoint, a code without the error bit, an error code
+   * that is no fault: none is taken, the next handler sees each */
+  for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
+    RaiseException(codes[i], 0, 0, NULL);
+  ASSERT_EQ(later_veh_saw, 5);
+  ASSERT_EQ(recoveries, 0);
+  /* a fault in a function with its own frame handler: that handler takes it */
+  code = code_with_frame_handler(&rf);
+  ASSERT(code != NULL);
+  memcpy(&store, &code, sizeof store);
+  store((int *)(uintptr_t)(16 + zero));
+  ASSERT_EQ(frame_handler_saw, 1);
+  ASSERT_EQ(recoveries, 0);
+  /* and a fault of ours is still ours */
+  ASSERT_EQ(fault_once(crash_segv), 1);
+  ASSERT_EQ(recoveries, 1);
+  RtlDeleteFunctionTable(&rf);
+  VirtualFree(code, 0, MEM_RELEASE);
+  RemoveVectoredExceptionHandler(later);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+#endif

@@ -102,6 +102,7 @@ TEST_ENTRY(ladder_wm_close)
 HELPER_ENTRY(plain_child)
 TEST_ENTRY(ladder_console_group)
 HELPER_ENTRY(plain_group_child)
+TEST_ENTRY(fault_passes_on_what_is_not_ours)
 #else
 TEST_ENTRY(posix_signal_from_other_process)
 TEST_ENTRY(posix_fork_safe)

@@ -17,27 +17,6 @@ static XSIG__TLS xsig_sigset_t thread_mask;
 /* The delivery thread's mask, readable from the arrival threads. */
 static xsig_sigset_t delivery_mask;
 
-static LPTOP_LEVEL_EXCEPTION_FILTER previous_filter;
-
-/* An exception nobody handled ends the process now, with its own code as
- * the exit code (0xC0000005 decodes to SEGV), instead of a debugger or an
- * error-report dialog (Wine starts winedbg). Not for exceptions that are
- * not errors, nor C++ (0xE06D7363) and CLR (0xE0434352) ones: their
- * runtimes decide. A filter installed before xsig is asked first. */
-static LONG WINAPI on_unhandled(EXCEPTION_POINTERS *ep)
-{
-  DWORD code = ep->ExceptionRecord->ExceptionCode;
-  if (previous_filter) {
-    LONG r = previous_filter(ep);
-    if (r != EXCEPTION_CONTINUE_SEARCH)
-      return r;
-  }
-  if ((code & 0xC0000000u) != 0xC0000000u || code == 0xE06D7363u || code == 0xE0434352u)
-    return EXCEPTION_CONTINUE_SEARCH;
-  TerminateProcess(GetCurrentProcess(), code);
-  return EXCEPTION_EXECUTE_HANDLER;
-}
-
 /* Makes the calling thread the delivery thread; the caller holds the lock. */
 static int take_delivery_thread_locked(void)
 {
@@ -65,8 +44,9 @@ int xsig__os_init(void)
     return XSIG_ESYS;
   }
   apc_queued = 0;
-  previous_filter = SetUnhandledExceptionFilter(on_unhandled);
-  err = xsig__console_init();
+  err = xsig__win_fault_init();
+  if (err == 0)
+    err = xsig__console_init();
   if (err == 0)
     err = xsig__transport_start();
   if (err) {
@@ -78,8 +58,7 @@ int xsig__os_init(void)
 
 void xsig__os_shutdown(void)
 {
-  SetUnhandledExceptionFilter(previous_filter);
-  previous_filter = NULL;
+  xsig__win_fault_shutdown();
   xsig__transport_stop();
   xsig__console_shutdown();
   if (delivery_thread)

@@ -1,0 +1,489 @@
+/* Windows faults. A vectored exception handler, registered last, takes the
+ * error exceptions of docs/faults.md; the unhandled-exception filter takes
+ * what frame-based handlers declined. abort() arrives through the C
+ * runtime's SIGABRT. The fault handler runs inside the exception handler on
+ * the faulting thread; xsig_longjmp leaves it by a longjmp (the unwinder
+ * goes through the exception dispatcher's frames, as __except does). */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#if !defined(_M_X64) && !defined(__x86_64__)
+#error "src/win/fault.c reads x64 contexts"
+#endif
+
+#define MAX_FRAMES 64
+#define STACK_GUARANTEE (64 * 1024)
+#define CPP_EXCEPTION 0xE06D7363u
+#define CLR_EXCEPTION 0xE0434352u
+
+static PVOID veh;
+static LPTOP_LEVEL_EXCEPTION_FILTER previous_filter;
+static void (__cdecl *previous_abort)(int);
+static int abort_hooked;
+static XSIG__TLS int in_fault;
+static XSIG__TLS int guaranteed;
+
+/* SSE status flags that are set and not masked: which fault it was. */
+static int fpe_from_mxcsr(DWORD mxcsr)
+{
+  DWORD raised = mxcsr & 0x3F & ~((mxcsr >> 7) & 0x3F);
+  if (raised & 0x04) return XSIG_FPE_FLTDIV;
+  if (raised & 0x01) return XSIG_FPE_FLTINV;
+  if (raised & 0x08) return XSIG_FPE_FLTOVF;
+  if (raised & 0x10) return XSIG_FPE_FLTUND;
+  if (raised & 0x20) return XSIG_FPE_FLTRES;
+  if (raised & 0x02) return XSIG_FPE_FLTUND; /* denormal operand */
+  return XSIG_FPE_FLTINV;
+}
+
+/* A reserved or free page: nothing mapped there. */
+static int is_unmapped(const void *addr)
+{
+  MEMORY_BASIC_INFORMATION mbi;
+  return VirtualQuery(addr, &mbi, sizeof mbi) == 0 || mbi.State != MEM_COMMIT;
+}
+
+/* The signal and subcode of an exception; 0 if it is not a fault of ours. */
+static int map_exception(const EXCEPTION_RECORD *rec, const CONTEXT *ctx, xsig_info_t *info)
+{
+  DWORD code = rec->ExceptionCode;
+  void *pc = rec->ExceptionAddress;
+  memset(info, 0, sizeof *info);
+  info->code = XSIG_SI_FAULT;
+  info->os_code = code;
+  info->addr = pc;
+  switch (code) {
+  case EXCEPTION_ACCESS_VIOLATION:
+    info->signo = XSIG_SEGV;
+    info->addr = rec->NumberParameters >= 2 ? (void *)rec->ExceptionInformation[1] : NULL;
+    info->subcode = is_unmapped(info->addr) ? XSIG_SEGV_MAPERR : XSIG_SEGV_ACCERR;
+    return 1;
+  case EXCEPTION_STACK_OVERFLOW:
+    info->signo = XSIG_SEGV, info->subcode = XSIG_SEGV_STACK;
+    return 1;
+  case EXCEPTION_IN_PAGE_ERROR:
+    info->signo = XSIG_BUS, info->subcode = XSIG_BUS_OBJERR;
+    info->addr = rec->NumberParameters >= 2 ? (void *)rec->ExceptionInformation[1] : NULL;
+    return 1;
+  case EXCEPTION_ILLEGAL_INSTRUCTION:
+    info->signo = XSIG_ILL, info->subcode = XSIG_ILL_ILLOPC;
+    return 1;
+  case EXCEPTION_PRIV_INSTRUCTION:
+    info->signo = XSIG_ILL, info->subcode = XSIG_ILL_PRVOPC;
+    return 1;
+  case EXCEPTION_INT_DIVIDE_BY_ZERO:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_INTDIV;
+    return 1;
+  case EXCEPTION_INT_OVERFLOW:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_INTOVF;
+    return 1;
+  case EXCEPTION_ARRAY_BOUNDS_EXCEEDED:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTSUB;
+    return 1;
+  case EXCEPTION_FLT_DIVIDE_BY_ZERO:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTDIV;
+    return 1;
+  case EXCEPTION_FLT_OVERFLOW:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTOVF;
+    return 1;
+  case EXCEPTION_FLT_UNDERFLOW:
+  case EXCEPTION_FLT_DENORMAL_OPERAND:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTUND;
+    return 1;
+  case EXCEPTION_FLT_INEXACT_RESULT:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTRES;
+    return 1;
+  case EXCEPTION_FLT_INVALID_OPERATION:
+  case EXCEPTION_FLT_STACK_CHECK:
+    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTINV;
+    return 1;
+  case 0xC00002B4u: /* STATUS_FLOAT_MULTIPLE_FAULTS */
+  case 0xC00002B5u: /* STATUS_FLOAT_MULTIPLE_TRAPS: SSE; MXCSR says which */
+    info->signo = XSIG_FPE, info->subcode = fpe_from_mxcsr(ctx->MxCsr);
+    return 1;
+  }
+  return 0;
+}
+
+static int readable(DWORD64 addr)
+{
+  MEMORY_BASIC_INFORMATION mbi;
+  return VirtualQuery((LPCVOID)(ULONG_PTR)addr, &mbi, sizeof mbi) != 0 && mbi.State == MEM_COMMIT &&
+         (mbi.Protect & (PAGE_READONLY | PAGE_READWRITE | PAGE_EXECUTE_READ | PAGE_EXECUTE_READWRITE)) &&
+         !(mbi.Protect & PAGE_GUARD);
+}
+
+/* Read once at init: no loader lock while handling a fault. */
+static ULONG_PTR system_modules[3];
+
+static void find_system_modules(void)
+{
+  static const wchar_t *const names[] = { L"ntdll.dll", L"kernel32.dll", L"kernelbase.dll" };
+  size_t i;
+  for (i = 0; i < 3; i++)
+    system_modules[i] = (ULONG_PTR)GetModuleHandleW(names[i]);
+}
+
+static int is_system_module(ULONG_PTR base)
+{
+  return base && (base == system_modules[0] || base == system_modules[1] || base == system_modules[2]);
+}
+
+/* Would a frame-based handler (__try/__except, a language runtime) on the
+ * faulting stack see this exception? The system's own outermost frames do
+ * not count: they lead to the unhandled-exception filter. */
+static int frame_handler_exists(const CONTEXT *fault)
+{
+  CONTEXT ctx = *fault;
+  int i;
+  for (i = 0; i < MAX_FRAMES && ctx.Rip; i++) {
+    DWORD64 base = 0, frame = 0;
+    PVOID data = NULL;
+    PRUNTIME_FUNCTION fe = RtlLookupFunctionEntry(ctx.Rip, &base, NULL);
+    if (fe == NULL) { /* a leaf: the return address is on top */
+      if (!readable(ctx.Rsp))
+        break;
+      ctx.Rip = *(DWORD64 *)ctx.Rsp;
+      ctx.Rsp += 8;
+      continue;
+    }
+    if (RtlVirtualUnwind(UNW_FLAG_EHANDLER, base, ctx.Rip, fe, &ctx, &data, &frame, NULL) &&
+        !is_system_module((ULONG_PTR)base))
+      return 1;
+  }
+  return 0;
+}
+
+void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len)
+{
+  DWORD n;
+  WriteFile(out, buf, (DWORD)len, &n, NULL);
+}
+
+/* The module's name and the nearest exported name at or below pc, read
+ * from its export directory: no DbgHelp, no loader lock, no allocation. */
+static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
+{
+  PVOID base_ptr = NULL;
+  const unsigned char *base;
+  const IMAGE_NT_HEADERS *nt;
+  const IMAGE_DATA_DIRECTORY *dir;
+  const IMAGE_EXPORT_DIRECTORY *ex;
+  const DWORD *names, *funcs;
+  const WORD *ords;
+  DWORD i, best = 0, rva;
+  const char *best_name = NULL;
+  if (RtlPcToFileHeader((PVOID)pc, &base_ptr) == NULL)
+    return;
+  base = base_ptr;
+  rva = (DWORD)(pc - (ULONG_PTR)base);
+  nt = (const IMAGE_NT_HEADERS *)(base + ((const IMAGE_DOS_HEADER *)base)->e_lfanew);
+  dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
+  xsig__line_str(l, " ");
+  if (dir->VirtualAddress == 0) {
+    xsig__line_str(l, "module ");
+    xsig__line_hex(l, (uint64_t)(ULONG_PTR)base);
+    xsig__line_str(l, "+");
+    xsig__line_hex(l, rva);
+    return;
+  }
+  ex = (const IMAGE_EXPORT_DIRECTORY *)(base + dir->VirtualAddress);
+  names = (const DWORD *)(base + ex->AddressOfNames);
+  funcs = (const DWORD *)(base + ex->AddressOfFunctions);
+  ords = (const WORD *)(base + ex->AddressOfNameOrdinals);
+  for (i = 0; i < ex->NumberOfNames; i++) {
+    DWORD f = funcs[ords[i]];
+    if (f <= rva && f >= best) {
+      best = f;
+      best_name = (const char *)(base + names[i]);
+    }
+  }
+  if (best_name) {
+    xsig__line_str(l, best_name);
+    xsig__line_str(l, "+");
+    xsig__line_hex(l, rva - best);
+    xsig__line_str(l, " (");
+  } else {
+    xsig__line_str(l, "(");
+  }
+  xsig__line_str(l, (const char *)(base + ex->Name));
+  xsig__line_str(l, "+");
+  xsig__line_hex(l, rva);
+  xsig__line_str(l, ")");
+}
+
+/* Walks the faulting thread's frames from the exception's context. */
+static void report(const xsig_info_t *info, const CONTEXT *fault, DWORD tid)
+{
+  CONTEXT ctx = *fault;
+  int i;
+  xsig__report_header(info, tid);
+  for (i = 0; i < MAX_FRAMES && ctx.Rip; i++) {
+    struct xsig__line l;
+    DWORD64 base = 0, frame = 0;
+    PVOID data = NULL;
+    PRUNTIME_FUNCTION fe;
+    l.len = 0;
+    xsig__line_str(&l, "xsig:   #");
+    xsig__line_dec(&l, (uint64_t)i);
+    xsig__line_str(&l, " ");
+    xsig__line_hex(&l, ctx.Rip);
+    describe_pc(&l, (ULONG_PTR)ctx.Rip);
+    xsig__line_end(&l);
+    fe = RtlLookupFunctionEntry(ctx.Rip, &base, NULL);
+    if (fe == NULL) {
+      if (!readable(ctx.Rsp))
+        break;
+      ctx.Rip = *(DWORD64 *)ctx.Rsp;
+      ctx.Rsp += 8;
+    } else {
+      RtlVirtualUnwind(UNW_FLAG_NHANDLER, base, ctx.Rip, fe, &ctx, &data, &frame, NULL);
+    }
+  }
+}
+
+/* A thread of our own answers for a faulting thread: whether a frame
+ * handler would take its exception, and its crash report. A faulting
+ * thread may have no stack left (a stack overflow: Wine does not keep the
+ * SetThreadStackGuarantee space) or a broken one; it only hands over its
+ * context and waits. Made when fault handling is first asked for. */
+enum request { REQ_CHECK = 1, REQ_REPORT, REQ_STOP };
+
+static HANDLE service, service_request, service_done;
+static DWORD service_tid;
+static SRWLOCK service_lock = SRWLOCK_INIT;
+static volatile LONG report_taken;
+static enum request req;
+static const xsig_info_t *req_info;
+static const CONTEXT *req_ctx;
+static DWORD req_tid, req_exit;
+static int req_result;
+
+static DWORD WINAPI service_main(LPVOID unused)
+{
+  (void)unused;
+  for (;;) {
+    WaitForSingleObject(service_request, INFINITE);
+    switch (req) {
+    case REQ_CHECK:
+      req_result = frame_handler_exists(req_ctx);
+      SetEvent(service_done);
+      break;
+    case REQ_REPORT:
+      report(req_info, req_ctx, req_tid);
+      TerminateProcess(GetCurrentProcess(), req_exit);
+      break;
+    case REQ_STOP:
+      return 0;
+    }
+  }
+}
+
+static int start_service(void)
+{
+  if (service)
+    return 0;
+  service_request = CreateEventW(NULL, FALSE, FALSE, NULL);
+  service_done = CreateEventW(NULL, FALSE, FALSE, NULL);
+  if (service_request && service_done)
+    service = CreateThread(NULL, 256 * 1024, service_main, NULL, STACK_SIZE_PARAM_IS_A_RESERVATION,
+                           &service_tid);
+  if (service == NULL) {
+    if (service_request)
+      CloseHandle(service_request);
+    if (service_done)
+      CloseHandle(service_done);
+    service_request = service_done = NULL;
+    return XSIG_ESYS;
+  }
+  return 0;
+}
+
+static void stop_service(void)
+{
+  if (service == NULL)
+    return;
+  AcquireSRWLockExclusive(&service_lock);
+  req = REQ_STOP;
+  SetEvent(service_request);
+  WaitForSingleObject(service, INFINITE);
+  ReleaseSRWLockExclusive(&service_lock);
+  CloseHandle(service);
+  CloseHandle(service_request);
+  CloseHandle(service_done);
+  service = service_request = service_done = NULL;
+}
+
+static int would_frame_handler_take(const CONTEXT *ctx)
+{
+  int r;
+  if (service == NULL || GetCurrentThreadId() == service_tid)
+    return frame_handler_exists(ctx);
+  AcquireSRWLockExclusive(&service_lock);
+  req = REQ_CHECK;
+  req_ctx = ctx;
+  SetEvent(service_request);
+  WaitForSingleObject(service_done, INFINITE);
+  r = req_result;
+  ReleaseSRWLockExclusive(&service_lock);
+  return r;
+}
+
+/* Default action: the report, then the end with the exception's own code.
+ * Only the first faulting thread reports; any other waits for the end. */
+static void die(const xsig_info_t *info, const CONTEXT *ctx, DWORD exit_code)
+{
+  if (xsig__report_on() && InterlockedExchange(&report_taken, 1) == 0) {
+    if (service && GetCurrentThreadId() != service_tid) {
+      AcquireSRWLockExclusive(&service_lock);
+      req = REQ_REPORT;
+      req_info = info;
+      req_ctx = ctx;
+      req_tid = GetCurrentThreadId();
+      req_exit = exit_code;
+      SetEvent(service_request);
+      WaitForSingleObject(service, 10000);
+    } else {
+      report(info, ctx, GetCurrentThreadId());
+    }
+  }
+  TerminateProcess(GetCurrentProcess(), exit_code);
+  ExitProcess(exit_code); /* not reached */
+}
+
+static void run_handler(const xsig_info_t *info)
+{
+  void *arg;
+  xsig_handler_t fn = xsig__fault_handler(info->signo, &arg);
+  xsig_sigset_t mask, during;
+  if (fn == NULL || in_fault)
+    return; /* a fault inside a fault handler: straight to the end */
+  xsig__os_mask_get(&mask);
+  during = mask;
+  xsig__set_add(&during, info->signo);
+  xsig__os_mask_set(&during);
+  in_fault = 1;
+  fn(info->signo, info, arg);
+  in_fault = 0;
+  xsig__os_mask_set(&mask);
+}
+
+static LONG take_fault(EXCEPTION_POINTERS *ep, const xsig_info_t *info)
+{
+  run_handler(info); /* returns only if the handler did not jump */
+  die(info, ep->ContextRecord, ep->ExceptionRecord->ExceptionCode);
+  return EXCEPTION_CONTINUE_SEARCH;
+}
+
+static LONG CALLBACK on_exception(EXCEPTION_POINTERS *ep)
+{
+  xsig_info_t info;
+  if (!map_exception(ep->ExceptionRecord, ep->ContextRecord, &info) ||
+      !xsig__fault_wanted(info.signo))
+    return EXCEPTION_CONTINUE_SEARCH;
+  /* their __except first; if it declines, the filter below takes it */
+  if (would_frame_handler_take(ep->ContextRecord))
+    return EXCEPTION_CONTINUE_SEARCH;
+  return take_fault(ep, &info);
+}
+
+/* An exception nobody handled ends the process now, with its own code as
+ * the exit code (0xC0000005 decodes to SEGV), instead of a debugger or an
+ * error-report dialog (Wine starts winedbg). Not for exceptions that are
+ * not errors, nor C++ and CLR ones: their runtimes decide. A filter
+ * installed before xsig is asked first. */
+static LONG WINAPI on_unhandled(EXCEPTION_POINTERS *ep)
+{
+  DWORD code = ep->ExceptionRecord->ExceptionCode;
+  xsig_info_t info;
+  if (previous_filter) {
+    LONG r = previous_filter(ep);
+    if (r != EXCEPTION_CONTINUE_SEARCH)
+      return r;
+  }
+  if ((code & 0xC0000000u) != 0xC0000000u || code == CPP_EXCEPTION || code == CLR_EXCEPTION)
+    return EXCEPTION_CONTINUE_SEARCH;
+  if (map_exception(ep->ExceptionRecord, ep->ContextRecord, &info) && xsig__fault_wanted(info.signo))
+    return take_fault(ep, &info);
+  TerminateProcess(GetCurrentProcess(), code);
+  return EXCEPTION_EXECUTE_HANDLER;
+}
+
+/* abort(): the C runtime raises SIGABRT first; we never return to it, so
+ * it shows no message and no dialog. */
+static void __cdecl on_crt_abort(int sig)
+{
+  xsig_info_t info;
+  CONTEXT ctx;
+  (void)sig;
+  memset(&info, 0, sizeof info);
+  info.signo = XSIG_ABRT;
+  info.code = XSIG_SI_FAULT;
+  info.subcode = XSIG_ABRT_ABORT;
+  info.pid = (int64_t)GetCurrentProcessId();
+  info.os_code = xsig_win_exit_code(XSIG_ABRT);
+  run_handler(&info);
+  RtlCaptureContext(&ctx);
+  die(&info, &ctx, xsig_win_exit_code(XSIG_ABRT));
+}
+
+int xsig__win_fault_init(void)
+{
+  find_system_modules();
+  previous_filter = SetUnhandledExceptionFilter(on_unhandled);
+  veh = AddVectoredExceptionHandler(0, on_exception); /* last: others first */
+  return veh ? 0 : XSIG_ESYS;
+}
+
+void xsig__win_fault_shutdown(void)
+{
+  if (veh)
+    RemoveVectoredExceptionHandler(veh);
+  veh = NULL;
+  SetUnhandledExceptionFilter(previous_filter);
+  previous_filter = NULL;
+}
+
+int xsig__os_fault_enable(void)
+{
+  if (start_service() != 0)
+    return XSIG_ESYS;
+  if (!abort_hooked) {
+    previous_abort = signal(SIGABRT, on_crt_abort);
+    if (previous_abort == SIG_ERR)
+      return XSIG_ESYS;
+    abort_hooked = 1;
+  }
+#if defined(_MSC_VER)
+  _set_abort_behavior(0, _WRITE_ABORT_MSG | _CALL_REPORTFAULT);
+#endif
+  return 0;
+}
+
+void xsig__os_fault_disable(void)
+{
+  stop_service();
+  if (abort_hooked)
+    signal(SIGABRT, previous_abort);
+  abort_hooked = 0;
+}
+
+int xsig_fault_stack(void)
+{
+  ULONG size = STACK_GUARANTEE;
+  if (guaranteed)
+    return 0;
+  if (!SetThreadStackGuarantee(&size))
+    return XSIG_ESYS;
+  guaranteed = 1;
+  return 0;
+}
+
+void xsig_longjmp(xsig_jmp_buf *env, int val)
+{
+  in_fault = 0;
+  xsig__os_mask_set(&env->mask);
+  longjmp(env->jb, val ? val : 1);
+}
