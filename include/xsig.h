@@ -535,8 +535,9 @@ XSIG_API const char *xsig_fault_describe(int sig, int subcode);
  * saves, then the value passed to xsig_longjmp (1 if that was 0). Use
  * xsig_setjmp only as a whole expression statement or the whole
  * controlling expression of if/switch/while, as with setjmp.
- * xsig_longjmp may be called from a fault handler (Windows: it leaves the
- * exception handler first, then jumps) or from ordinary code. */
+ * xsig_longjmp may be called from a fault handler (Windows: the unwinder
+ * goes through the exception dispatcher's frames, as an __except does) or
+ * from ordinary code; async-signal-safe. docs/faults.md has the details. */
 typedef struct xsig_jmp_buf {
   jmp_buf jb;
   xsig_sigset_t mask;

@@ -305,6 +305,36 @@ TEST_IMPL(fault_recovery_loop)
   return 0;
 }
 
+/* Another thread faults and recovers on its own: its own fault stack, its
+ * own jump, the main thread's state untouched. */
+static int thread_jumped;
+static void fault_in_thread(void *arg)
+{
+  int i;
+  (void)arg;
+  if (xsig_fault_stack() != 0)
+    return;
+  for (i = 0; i < 100; i++)
+    thread_jumped += fault_once(i % 2 ? crash_segv : crash_intdiv);
+}
+
+TEST_IMPL(fault_recovery_in_thread)
+{
+  test_thread_t t;
+  ASSERT_OK(xsig_init());
+  make_pages();
+  for_each_fault_signal(recover);
+  recoveries = 0;
+  ASSERT_OK(test_thread_start(&t, fault_in_thread, NULL));
+  test_thread_join(&t);
+  ASSERT_EQ(thread_jumped, 100);
+  ASSERT_EQ(recoveries, 100);
+  ASSERT_EQ(fault_once(crash_segv), 1); /* and here still */
+  ASSERT_EQ(recoveries, 101);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
 /* --- faults that end the process ---------------------------------------- */
 
 static void say_from_handler(int sig, const xsig_info_t *info, void *arg)

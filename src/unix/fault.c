@@ -189,12 +189,16 @@ static void report_frame(int n, void *pc)
   xsig__line_str(&l, " ");
   xsig__line_hex(&l, (uint64_t)(uintptr_t)pc);
   if (dladdr(pc, &dl) && dl.dli_fname) {
-    xsig__line_str(&l, " ");
-    xsig__line_str(&l, dl.dli_sname ? dl.dli_sname : "?");
-    xsig__line_str(&l, "+");
-    xsig__line_hex(&l, (uint64_t)((uintptr_t)pc - (uintptr_t)(dl.dli_sname ? dl.dli_saddr : dl.dli_fbase)));
+    if (dl.dli_sname) {
+      xsig__line_str(&l, " ");
+      xsig__line_str(&l, dl.dli_sname);
+      xsig__line_str(&l, "+");
+      xsig__line_hex(&l, (uint64_t)((uintptr_t)pc - (uintptr_t)dl.dli_saddr));
+    }
     xsig__line_str(&l, " (");
     xsig__line_str(&l, dl.dli_fname);
+    xsig__line_str(&l, "+");
+    xsig__line_hex(&l, (uint64_t)((uintptr_t)pc - (uintptr_t)dl.dli_fbase));
     xsig__line_str(&l, ")");
   }
   xsig__line_end(&l);

@@ -162,8 +162,9 @@ void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len)
   WriteFile(out, buf, (DWORD)len, &n, NULL);
 }
 
-/* The module's name and the nearest exported name at or below pc, read
- * from its export directory: no DbgHelp, no loader lock, no allocation. */
+/* The module's name, and the exported name of the function pc is in if it
+ * has one, read from the export directory and the function table: no
+ * DbgHelp, no loader lock, no allocation. */
 static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
 {
   PVOID base_ptr = NULL;
@@ -173,42 +174,37 @@ static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
   const IMAGE_EXPORT_DIRECTORY *ex;
   const DWORD *names, *funcs;
   const WORD *ords;
-  DWORD i, best = 0, rva;
-  const char *best_name = NULL;
+  PRUNTIME_FUNCTION fe;
+  DWORD64 image = 0;
+  DWORD i, rva;
   if (RtlPcToFileHeader((PVOID)pc, &base_ptr) == NULL)
     return;
   base = base_ptr;
   rva = (DWORD)(pc - (ULONG_PTR)base);
   nt = (const IMAGE_NT_HEADERS *)(base + ((const IMAGE_DOS_HEADER *)base)->e_lfanew);
   dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
-  xsig__line_str(l, " ");
-  if (dir->VirtualAddress == 0) {
+  ex = dir->VirtualAddress ? (const IMAGE_EXPORT_DIRECTORY *)(base + dir->VirtualAddress) : NULL;
+  fe = RtlLookupFunctionEntry(pc, &image, NULL);
+  if (ex && fe && image == (DWORD64)(ULONG_PTR)base) {
+    names = (const DWORD *)(base + ex->AddressOfNames);
+    funcs = (const DWORD *)(base + ex->AddressOfFunctions);
+    ords = (const WORD *)(base + ex->AddressOfNameOrdinals);
+    for (i = 0; i < ex->NumberOfNames; i++)
+      if (funcs[ords[i]] == fe->BeginAddress) {
+        xsig__line_str(l, " ");
+        xsig__line_str(l, (const char *)(base + names[i]));
+        xsig__line_str(l, "+");
+        xsig__line_hex(l, rva - fe->BeginAddress);
+        break;
+      }
+  }
+  xsig__line_str(l, " (");
+  if (ex) {
+    xsig__line_str(l, (const char *)(base + ex->Name));
+  } else {
     xsig__line_str(l, "module ");
     xsig__line_hex(l, (uint64_t)(ULONG_PTR)base);
-    xsig__line_str(l, "+");
-    xsig__line_hex(l, rva);
-    return;
   }
-  ex = (const IMAGE_EXPORT_DIRECTORY *)(base + dir->VirtualAddress);
-  names = (const DWORD *)(base + ex->AddressOfNames);
-  funcs = (const DWORD *)(base + ex->AddressOfFunctions);
-  ords = (const WORD *)(base + ex->AddressOfNameOrdinals);
-  for (i = 0; i < ex->NumberOfNames; i++) {
-    DWORD f = funcs[ords[i]];
-    if (f <= rva && f >= best) {
-      best = f;
-      best_name = (const char *)(base + names[i]);
-    }
-  }
-  if (best_name) {
-    xsig__line_str(l, best_name);
-    xsig__line_str(l, "+");
-    xsig__line_hex(l, rva - best);
-    xsig__line_str(l, " (");
-  } else {
-    xsig__line_str(l, "(");
-  }
-  xsig__line_str(l, (const char *)(base + ex->Name));
   xsig__line_str(l, "+");
   xsig__line_hex(l, rva);
   xsig__line_str(l, ")");
