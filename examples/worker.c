@@ -3,10 +3,14 @@
  *   xsig-worker serve      handle TERM (clean up, exit 0), INT/BREAK (re-raise:
  *                          end "by signal"), queued RTMIN values (print them)
  *   xsig-worker tree       serve, after starting a grandchild that ignores TERM
- *   xsig-worker stubborn   ignore TERM (only KILL ends it) */
+ *   xsig-worker stubborn   ignore TERM (only KILL ends it)
+ *   xsig-worker crash      recover from a fault once, then crash with a report */
 #include <stdio.h>
 #include <string.h>
 #include "xsig.h"
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 static volatile int stop;
 
@@ -56,6 +60,45 @@ static int serve(void)
   return 0;
 }
 
+static xsig_jmp_buf back;
+static xsig_info_t fault;
+static volatile int zero;
+
+/* Runs on the faulting thread, in signal context: no stdio here. */
+static void on_fault(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig;
+  (void)arg;
+  fault = *info;
+  xsig_longjmp(&back, 1);
+}
+
+static void touch_page_zero(void)
+{
+  *(volatile int *)(size_t)(16 + zero) = 1;
+}
+
+static int crash(void)
+{
+  char name[16];
+  xsig_on_fault(XSIG_SEGV, on_fault, NULL);
+  if (xsig_setjmp(&back) == 0)
+    touch_page_zero();
+  xsig_name(fault.signo, name, sizeof name);
+  printf("  worker: recovered from %s (%s) at %p\n", name, xsig_fault_describe(fault.signo, fault.subcode),
+         fault.addr);
+  printf("  worker: now again, with a crash report and no handler\n");
+  fflush(stdout);
+  xsig_on_fault(XSIG_SEGV, NULL, NULL);
+#ifdef _WIN32
+  xsig_crash_report(GetStdHandle(STD_OUTPUT_HANDLE));
+#else
+  xsig_crash_report(1);
+#endif
+  touch_page_zero();
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   const char *mode = argc > 1 ? argv[1] : "serve";
@@ -68,6 +111,8 @@ int main(int argc, char **argv)
     for (;;)
       xsig_sleep(1000);
   }
+  if (strcmp(mode, "crash") == 0)
+    return crash();
   if (strcmp(mode, "tree") == 0) {
     char *args[3];
     xsig_process_t *g;

@@ -487,7 +487,8 @@ XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
 #define XSIG_ABRT_ABORT  1  /* abort() on this thread */
 
 /* Installs handler as the fault handler of sig (XSIG_SEGV, XSIG_BUS,
- * XSIG_ILL, XSIG_FPE, or XSIG_ABRT for abort()), or removes it (NULL).
+ * XSIG_ILL, XSIG_FPE, or XSIG_ABRT for abort()), or removes it (NULL or
+ * XSIG_DFL; XSIG_IGN is XSIG_EINVAL: a fault cannot be ignored).
  * A fault handler runs synchronously on the faulting thread, in signal
  * context (POSIX: sigaction with SA_SIGINFO on an alternate stack; Windows: a
  * vectored exception handler), with info->code XSIG_SI_FAULT, the subcode,

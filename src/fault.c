@@ -23,8 +23,8 @@ int xsig__is_fault_signal(int sig)
 int xsig_on_fault(int sig, xsig_handler_t handler, void *arg)
 {
   int err;
-  if (!xsig__is_fault_signal(sig) || handler == XSIG_IGN || handler == XSIG_DFL)
-    return XSIG_EINVAL;
+  if (!xsig__is_fault_signal(sig) || handler == XSIG_IGN)
+    return XSIG_EINVAL; /* NULL (XSIG_DFL) removes the handler */
   if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
   xsig__mutex_lock(&fault_lock);

@@ -81,12 +81,12 @@ int xsig_shutdown(void)
     return XSIG_ENOTINIT;
   }
   last = --refs == 0;
-  if (last)
+  if (last) {
     xsig__fault_shutdown();
-  if (last)
     for (sig = 1; sig < XSIG_NSIG; sig++)
       if (installed[sig])
         xsig__os_restore(sig);
+  }
   xsig__unlock();
   if (last) {
     /* Outside the lock: the platform may wait for a thread that takes it. */

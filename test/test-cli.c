@@ -260,6 +260,8 @@ TEST_IMPL(cli_demo)
   ASSERT_HAS("with value 42");
   ASSERT_HAS("KILL ended the rest of the tree");
   ASSERT_HAS("ended by signal KILL");
+  ASSERT_HAS("worker: recovered from SEGV (address not mapped)");
+  ASSERT_HAS("xsig: fatal signal SEGV (address not mapped), address 0x10");
   ASSERT_HAS("All steps done.");
   return 0;
 }

@@ -233,6 +233,7 @@ TEST_IMPL(fault_handler_sees_each_kind)
   ASSERT_OK(xsig_init());
   make_pages();
   ASSERT_EQ(xsig_on_fault(XSIG_USR1, recover, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_on_fault(XSIG_SEGV, XSIG_IGN, NULL), XSIG_EINVAL);
   for_each_fault_signal(recover);
   expect(crash_segv, XSIG_SEGV, XSIG_SEGV_MAPERR, (void *)16, 0xC0000005u);
   expect(crash_accerr, XSIG_SEGV, XSIG_SEGV_ACCERR, ro_page, 0xC0000005u);

@@ -125,6 +125,24 @@ static int step_force(void)
   return err != 0;
 }
 
+static int step_fault(void)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  char text[128];
+  int err;
+  printf("6. A fault: recovered once by its handler, then a crash report\n");
+  if ((p = start("crash")) == NULL)
+    return 1;
+  err = xsig_process_wait(p, 10000, &st);
+  if (err == 0) {
+    xsig_status_format(&st, text, sizeof text);
+    printf("  => worker %s\n", text);
+  }
+  xsig_process_close(p);
+  return err != 0 || st.signo != XSIG_SEGV;
+}
+
 int tool_demo(int argc, char **argv)
 {
   int failed = 0;
@@ -142,6 +160,7 @@ int tool_demo(int argc, char **argv)
   failed |= step_interrupt();
   failed |= step_tree();
   failed |= step_force();
+  failed |= step_fault();
   printf("\n%s\n", failed ? "Some steps failed." : "All steps done.");
   return failed;
 }

@@ -45,66 +45,54 @@ static int is_unmapped(const void *addr)
   return VirtualQuery(addr, &mbi, sizeof mbi) == 0 || mbi.State != MEM_COMMIT;
 }
 
+/* Exceptions that are faults, and what they are (docs/faults.md). An
+ * access violation's subcode and an SSE trap's kind are worked out below. */
+static const struct fault_kind {
+  DWORD code;
+  int signo, subcode;
+  int data_address; /* addr is ExceptionInformation[1], not the instruction */
+} kinds[] = {
+  { EXCEPTION_ACCESS_VIOLATION, XSIG_SEGV, 0, 1 },
+  { EXCEPTION_STACK_OVERFLOW, XSIG_SEGV, XSIG_SEGV_STACK, 0 },
+  { EXCEPTION_IN_PAGE_ERROR, XSIG_BUS, XSIG_BUS_OBJERR, 1 },
+  { EXCEPTION_ILLEGAL_INSTRUCTION, XSIG_ILL, XSIG_ILL_ILLOPC, 0 },
+  { EXCEPTION_PRIV_INSTRUCTION, XSIG_ILL, XSIG_ILL_PRVOPC, 0 },
+  { EXCEPTION_INT_DIVIDE_BY_ZERO, XSIG_FPE, XSIG_FPE_INTDIV, 0 },
+  { EXCEPTION_INT_OVERFLOW, XSIG_FPE, XSIG_FPE_INTOVF, 0 },
+  { EXCEPTION_ARRAY_BOUNDS_EXCEEDED, XSIG_FPE, XSIG_FPE_FLTSUB, 0 },
+  { EXCEPTION_FLT_DIVIDE_BY_ZERO, XSIG_FPE, XSIG_FPE_FLTDIV, 0 },
+  { EXCEPTION_FLT_OVERFLOW, XSIG_FPE, XSIG_FPE_FLTOVF, 0 },
+  { EXCEPTION_FLT_UNDERFLOW, XSIG_FPE, XSIG_FPE_FLTUND, 0 },
+  { EXCEPTION_FLT_DENORMAL_OPERAND, XSIG_FPE, XSIG_FPE_FLTUND, 0 },
+  { EXCEPTION_FLT_INEXACT_RESULT, XSIG_FPE, XSIG_FPE_FLTRES, 0 },
+  { EXCEPTION_FLT_INVALID_OPERATION, XSIG_FPE, XSIG_FPE_FLTINV, 0 },
+  { EXCEPTION_FLT_STACK_CHECK, XSIG_FPE, XSIG_FPE_FLTINV, 0 },
+  { 0xC00002B4u /* STATUS_FLOAT_MULTIPLE_FAULTS */, XSIG_FPE, 0, 0 },
+  { 0xC00002B5u /* STATUS_FLOAT_MULTIPLE_TRAPS */, XSIG_FPE, 0, 0 },
+};
+
 /* The signal and subcode of an exception; 0 if it is not a fault of ours. */
 static int map_exception(const EXCEPTION_RECORD *rec, const CONTEXT *ctx, xsig_info_t *info)
 {
-  DWORD code = rec->ExceptionCode;
-  void *pc = rec->ExceptionAddress;
+  size_t i;
   memset(info, 0, sizeof *info);
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (kinds[i].code == rec->ExceptionCode)
+      break;
+  if (i == sizeof kinds / sizeof kinds[0])
+    return 0;
+  info->signo = kinds[i].signo;
   info->code = XSIG_SI_FAULT;
-  info->os_code = code;
-  info->addr = pc;
-  switch (code) {
-  case EXCEPTION_ACCESS_VIOLATION:
-    info->signo = XSIG_SEGV;
+  info->subcode = kinds[i].subcode;
+  info->os_code = rec->ExceptionCode;
+  info->addr = rec->ExceptionAddress;
+  if (kinds[i].data_address)
     info->addr = rec->NumberParameters >= 2 ? (void *)rec->ExceptionInformation[1] : NULL;
+  if (rec->ExceptionCode == EXCEPTION_ACCESS_VIOLATION)
     info->subcode = is_unmapped(info->addr) ? XSIG_SEGV_MAPERR : XSIG_SEGV_ACCERR;
-    return 1;
-  case EXCEPTION_STACK_OVERFLOW:
-    info->signo = XSIG_SEGV, info->subcode = XSIG_SEGV_STACK;
-    return 1;
-  case EXCEPTION_IN_PAGE_ERROR:
-    info->signo = XSIG_BUS, info->subcode = XSIG_BUS_OBJERR;
-    info->addr = rec->NumberParameters >= 2 ? (void *)rec->ExceptionInformation[1] : NULL;
-    return 1;
-  case EXCEPTION_ILLEGAL_INSTRUCTION:
-    info->signo = XSIG_ILL, info->subcode = XSIG_ILL_ILLOPC;
-    return 1;
-  case EXCEPTION_PRIV_INSTRUCTION:
-    info->signo = XSIG_ILL, info->subcode = XSIG_ILL_PRVOPC;
-    return 1;
-  case EXCEPTION_INT_DIVIDE_BY_ZERO:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_INTDIV;
-    return 1;
-  case EXCEPTION_INT_OVERFLOW:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_INTOVF;
-    return 1;
-  case EXCEPTION_ARRAY_BOUNDS_EXCEEDED:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTSUB;
-    return 1;
-  case EXCEPTION_FLT_DIVIDE_BY_ZERO:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTDIV;
-    return 1;
-  case EXCEPTION_FLT_OVERFLOW:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTOVF;
-    return 1;
-  case EXCEPTION_FLT_UNDERFLOW:
-  case EXCEPTION_FLT_DENORMAL_OPERAND:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTUND;
-    return 1;
-  case EXCEPTION_FLT_INEXACT_RESULT:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTRES;
-    return 1;
-  case EXCEPTION_FLT_INVALID_OPERATION:
-  case EXCEPTION_FLT_STACK_CHECK:
-    info->signo = XSIG_FPE, info->subcode = XSIG_FPE_FLTINV;
-    return 1;
-  case 0xC00002B4u: /* STATUS_FLOAT_MULTIPLE_FAULTS */
-  case 0xC00002B5u: /* STATUS_FLOAT_MULTIPLE_TRAPS: SSE; MXCSR says which */
-    info->signo = XSIG_FPE, info->subcode = fpe_from_mxcsr(ctx->MxCsr);
-    return 1;
-  }
-  return 0;
+  else if (info->subcode == 0) /* SSE: MXCSR says which */
+    info->subcode = fpe_from_mxcsr(ctx->MxCsr);
+  return 1;
 }
 
 static int readable(DWORD64 addr)
