@@ -509,7 +509,15 @@ TEST_IMPL(fault_gets_default_action)
 #ifdef _WIN32
 /* --- Windows: what is not ours is passed on ----------------------------- */
 
-static int later_veh_saw, frame_handler_saw;
+static int later_veh_saw, frame_handler_saw, earlier_veh_saw;
+
+/* Like CPython's faulthandler: first in line, looks, passes on. */
+static LONG CALLBACK earlier_veh(EXCEPTION_POINTERS *ep)
+{
+  if (ep->ExceptionRecord->ExceptionCode == EXCEPTION_ACCESS_VIOLATION)
+    earlier_veh_saw++;
+  return EXCEPTION_CONTINUE_SEARCH;
+}
 
 /* Registered after xsig's vectored handler: sees what xsig passed on. */
 static LONG CALLBACK later_veh(EXCEPTION_POINTERS *ep)
@@ -566,7 +574,7 @@ TEST_IMPL(fault_passes_on_what_is_not_ours)
   RUNTIME_FUNCTION rf;
   unsigned char *code;
   void (*store)(int *);
-  PVOID later;
+  PVOID later, earlier;
   static const DWORD codes[] = { 0xE06D7363u, 0xE0434352u, 0x80000003u, 0x40010006u, 0xE0000001u };
   size_t i;
   ASSERT_OK(xsig_init());
@@ -588,9 +596,14 @@ TEST_IMPL(fault_passes_on_what_is_not_ours)
   store((int *)(uintptr_t)(16 + zero));
   ASSERT_EQ(frame_handler_saw, 1);
   ASSERT_EQ(recoveries, 0);
-  /* and a fault of ours is still ours */
+  /* and a fault of ours is still ours, after a handler that was first */
+  earlier = AddVectoredExceptionHandler(1, earlier_veh);
+  ASSERT(earlier != NULL);
+  earlier_veh_saw = 0;
   ASSERT_EQ(fault_once(crash_segv), 1);
   ASSERT_EQ(recoveries, 1);
+  ASSERT_EQ(earlier_veh_saw, 1);
+  RemoveVectoredExceptionHandler(earlier);
   RtlDeleteFunctionTable(&rf);
   VirtualFree(code, 0, MEM_RELEASE);
   RemoveVectoredExceptionHandler(later);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include "internal.h"
 
 #if !defined(_M_X64) && !defined(__x86_64__)
@@ -106,12 +107,24 @@ static int readable(DWORD64 addr)
 /* Read once at init: no loader lock while handling a fault. */
 static ULONG_PTR system_modules[3];
 
-static void find_system_modules(void)
+/* The program's own name, for a report: an executable seldom has an
+ * export directory to read it from. */
+static ULONG_PTR exe_base;
+static char exe_name[MAX_PATH];
+
+static void find_modules(void)
 {
   static const wchar_t *const names[] = { L"ntdll.dll", L"kernel32.dll", L"kernelbase.dll" };
+  wchar_t path[MAX_PATH], *base;
   size_t i;
   for (i = 0; i < 3; i++)
     system_modules[i] = (ULONG_PTR)GetModuleHandleW(names[i]);
+  exe_base = (ULONG_PTR)GetModuleHandleW(NULL);
+  exe_name[0] = 0;
+  if (GetModuleFileNameW(NULL, path, MAX_PATH) > 0) {
+    base = wcsrchr(path, L'\\');
+    WideCharToMultiByte(CP_UTF8, 0, base ? base + 1 : path, -1, exe_name, MAX_PATH, NULL, NULL);
+  }
 }
 
 static int is_system_module(ULONG_PTR base)
@@ -189,6 +202,8 @@ static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
   xsig__line_str(l, " (");
   if (ex) {
     xsig__line_str(l, (const char *)(base + ex->Name));
+  } else if ((ULONG_PTR)base == exe_base && exe_name[0]) {
+    xsig__line_str(l, exe_name);
   } else {
     xsig__line_str(l, "module ");
     xsig__line_hex(l, (uint64_t)(ULONG_PTR)base);
@@ -415,7 +430,7 @@ static void __cdecl on_crt_abort(int sig)
 
 int xsig__win_fault_init(void)
 {
-  find_system_modules();
+  find_modules();
   previous_filter = SetUnhandledExceptionFilter(on_unhandled);
   veh = AddVectoredExceptionHandler(0, on_exception); /* last: others first */
   return veh ? 0 : XSIG_ESYS;
