@@ -28,6 +28,13 @@ TEST_IMPL(resources_no_leaks)
     ASSERT_OK(xsig_shutdown());
   }
   ASSERT_EQ(calls, 2000);
+  /* fault handling on and off (Windows: its service thread comes and goes) */
+  for (i = 0; i < 200; i++) {
+    ASSERT_OK(xsig_init());
+    ASSERT_OK(xsig_on_fault(XSIG_SEGV, count, NULL));
+    ASSERT_OK(xsig_crash_report(xsig_waitable()));
+    ASSERT_OK(xsig_shutdown());
+  }
   for (i = 0; i < 2000; i++) {
     ASSERT_OK(xsig_process_open(test_getpid(), &p));
     ASSERT_OK(xsig_process_send(p, 0, 0, 0, NULL));
