@@ -1,6 +1,9 @@
 /* Hardening: concurrency while signals arrive, and a receiver that goes away
  * in the middle of a stream of signals. */
 #include "task.h"
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 static int handled; /* touched by handlers on several threads: atomics */
 static void on_sig(int sig, const xsig_info_t *info, void *arg)
@@ -108,3 +111,31 @@ TEST_IMPL(receiver_exits_mid_stream)
   test_proc_close(&p);
   return 0;
 }
+
+#ifdef _WIN32
+/* Closes its transport, then ends a moment later, as an exiting receiver
+ * does. */
+HELPER_IMPL(closing_receiver)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_shutdown();
+  helper_say("closed");
+  Sleep(20);
+  return 0;
+}
+
+/* A send that finds no transport and no graceful way, to a process that is
+ * ending: it is gone (ESRCH), not "no graceful way" (ENOGRACE). */
+TEST_IMPL(send_to_exiting_receiver_is_esrch)
+{
+  test_proc_t p;
+  ASSERT_OK(test_spawn_helper(&p, "closing_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "closed", NULL, 0, 20000));
+  ASSERT_EQ(xsig_kill(p.pid, XSIG_USR1), XSIG_ESRCH);
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+#endif

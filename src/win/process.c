@@ -310,8 +310,14 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
       return err ? err : done(via, XSIG_VIA_XSIG);
   }
   if (flags & XSIG_SEND_VALUE && sig != 0 && sig != XSIG_KILL && sig != XSIG_STOP)
-    return XSIG_ENOGRACE; /* a value needs a receiver that runs xsig */
-  return send_ladder(pid, h, sig, flags, via);
+    err = XSIG_ENOGRACE; /* a value needs a receiver that runs xsig */
+  else
+    err = send_ladder(pid, h, sig, flags, via);
+  /* An xsig receiver that is exiting has closed its transport a moment
+   * before its process ends: that is "gone", not "no graceful way". */
+  if (err == XSIG_ENOGRACE && WaitForSingleObject(h, 200) == WAIT_OBJECT_0)
+    return XSIG_ESRCH;
+  return err;
 }
 
 /* Every process of a job (the whole tree xsig started). */
