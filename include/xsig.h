@@ -469,7 +469,7 @@ XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
 #define XSIG_SEGV_MAPERR 1  /* address not mapped */
 #define XSIG_SEGV_ACCERR 2  /* mapped, access denied (write to read-only, no-execute) */
 #define XSIG_SEGV_STACK  3  /* stack overflow (Windows: 0xC00000FD; Linux: fault
-                               within 64 KiB below the stack pointer) */
+                               from 64 KiB below to 4 KiB above the stack pointer) */
 #define XSIG_BUS_ADRALN  1  /* misaligned address */
 #define XSIG_BUS_ADRERR  2  /* no such physical address (file mapping past its end) */
 #define XSIG_BUS_OBJERR  3  /* object error (Windows: 0xC0000006 in-page error) */

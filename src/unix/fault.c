@@ -172,7 +172,9 @@ static void info_from_fault(int sig, const siginfo_t *si, const ucontext_t *uc, 
     info->signo = XSIG_ILL;
     info->subcode = XSIG_ILL_PRVOPC;
     info->addr = (void *)context_pc(uc);
-  } else if (sig == SIGSEGV && addr < sp + 256 && sp - addr < 65536) {
+  } else if (sig == SIGSEGV && addr + 65536 > sp && addr < sp + 4096) {
+    /* near the stack pointer: a frame that did not fit (the access can be
+     * a little above sp, into a frame just allocated) */
     info->subcode = XSIG_SEGV_STACK;
   } else if (sig == SIGILL && si->si_code == ILL_ILLOPN) {
     info->subcode = XSIG_ILL_ILLOPC; /* x86 Linux says "operand" for every #UD */
