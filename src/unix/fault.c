@@ -172,6 +172,8 @@ static void info_from_fault(int sig, const siginfo_t *si, const ucontext_t *uc, 
     info->signo = XSIG_ILL;
     info->subcode = XSIG_ILL_PRVOPC;
     info->addr = (void *)context_pc(uc);
+  } else if (sig == SIGSEGV && si->si_code == SI_KERNEL) {
+    info->subcode = XSIG_SEGV_MAPERR; /* a non-canonical address: never mapped */
   } else if (sig == SIGSEGV && addr + 65536 > sp && addr < sp + 4096) {
     /* near the stack pointer: a frame that did not fit (the access can be
      * a little above sp, into a frame just allocated) */
