@@ -254,8 +254,10 @@ TEST_IMPL(cli_run_forwards_signals)
 /* The README's main job runs to the end on this platform. */
 TEST_IMPL(cli_demo)
 {
-  ASSERT_EQ(test_run_tool(out, sizeof out, "demo", NULL), 0);
+  int r = test_run_tool(out, sizeof out, "demo", NULL);
   ASSERT_HAS("1. A catchable TERM, with cleanup");
+  ASSERT_HAS("All steps done.");
+  ASSERT_EQ(r, 0);
   ASSERT_HAS("worker: cleanup done");
   ASSERT_HAS("with value 42");
   ASSERT_HAS("KILL ended the rest of the tree");

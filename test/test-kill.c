@@ -184,3 +184,43 @@ TEST_IMPL(kill_errors)
   ASSERT_STR(xsig_via_name(99), "unknown");
   return 0;
 }
+
+/* Ends itself from its handler, the way an interrupted program does. */
+static void reraise(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)info;
+  (void)arg;
+  xsig_handle(sig, XSIG_DFL);
+  xsig_raise(sig);
+}
+
+HELPER_IMPL(reraising_receiver)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_USR1, reraise);
+  helper_say("ready");
+  for (;;)
+    xsig_sleep(1000);
+}
+
+/* The handler ends the process at once; the sender still hears that its
+ * signal was delivered (Windows: the reply is written before the process
+ * ends), and the process ends by that signal. */
+TEST_IMPL(kill_receiver_that_reraises)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  int i;
+  for (i = 0; i < 10; i++) {
+    ASSERT_OK(test_spawn_helper(&p, "reraising_receiver", NULL, 0));
+    ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+    ASSERT_OK(test_wait(&p, 20000, &st));
+    ASSERT_EQ(st.exited, 0);
+    ASSERT_EQ(st.signo, XSIG_USR1);
+    test_proc_close(&p);
+  }
+  return 0;
+}

@@ -145,6 +145,9 @@ static int step_fault(void)
 
 int tool_demo(int argc, char **argv)
 {
+  static int (*const steps[])(void) = { step_term, step_value, step_interrupt, step_tree, step_force,
+                                        step_fault };
+  size_t i;
   int failed = 0;
   (void)argv;
   if (argc > 1) {
@@ -155,12 +158,11 @@ int tool_demo(int argc, char **argv)
   tool_exe_dir(worker, sizeof worker);
   strncat(worker, tool_worker_name(), sizeof worker - strlen(worker) - 1);
   printf("xsig demo: each step starts %s in a new process group.\n\n", tool_worker_name());
-  failed |= step_term();
-  failed |= step_value();
-  failed |= step_interrupt();
-  failed |= step_tree();
-  failed |= step_force();
-  failed |= step_fault();
+  for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    if (steps[i]() != 0) {
+      printf("  (step %u did not go as it should)\n\n", (unsigned)i + 1);
+      failed = 1;
+    }
   printf("\n%s\n", failed ? "Some steps failed." : "All steps done.");
   return failed;
 }

@@ -42,6 +42,8 @@ void xsig__win_fault_shutdown(void);
 int xsig__transport_start(void);
 void xsig__transport_stop(void);
 uint64_t xsig__transport_remote_count(void);
+/* Waits (at most 200 ms) until every accepted signal's reply is written. */
+void xsig__transport_flush_replies(void);
 void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size);
 
 /* src/win/process.c: groups that xsig started, with their job objects */

@@ -160,6 +160,10 @@ void xsig__os_default_action(int sig)
     suspend_self();
     return;
   default:
+    /* A sender whose signal led here (a handler that re-raised with the
+     * default action) must get its reply first, or it would read the
+     * broken pipe as "not delivered". */
+    xsig__transport_flush_replies();
     /* Like a POSIX default action: no atexit handlers, no DLL detach. */
     TerminateProcess(GetCurrentProcess(), xsig_win_exit_code(sig));
   }

@@ -39,6 +39,8 @@ static struct instance inst[MAX_INSTANCES];
 static int ninst;
 static PSECURITY_DESCRIPTOR pipe_sd;
 static volatile LONG64 remote_count;
+static volatile LONG replies_owed; /* accepted, reply not yet written */
+static DWORD serve_tid;
 
 void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size)
 {
@@ -190,6 +192,7 @@ static void reply(struct instance *in, int result)
   if (!WriteFile(in->pipe, &in->reply, sizeof in->reply, NULL, &in->ov) &&
       GetLastError() != ERROR_IO_PENDING) {
     in->pending = 0; /* the client is gone: nothing in flight */
+    InterlockedDecrement(&replies_owed);
     restart(in);
   }
 }
@@ -211,6 +214,7 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
   }
   info.pid = (int64_t)client;
   InterlockedIncrement64(&remote_count);
+  InterlockedIncrement(&replies_owed); /* before a handler can see it */
   r = xsig__win_accept(&info);
   in->default_after_reply = r == XSIG__ARRIVE_DEFAULT ? info.signo : 0;
   reply(in, r == XSIG__ARRIVE_DEFAULT ? 0 : r);
@@ -262,6 +266,7 @@ static void on_event(struct instance *in)
     on_message(in, got, ok);
     return;
   case REPLYING:
+    InterlockedDecrement(&replies_owed);
     if (in->default_after_reply) {
       /* the reply is in the pipe; a sender that finds the pipe broken
        * checks that we are gone */
@@ -317,6 +322,7 @@ static DWORD WINAPI serve(LPVOID unused)
 {
   HANDLE hs[MAX_INSTANCES + 1];
   (void)unused;
+  serve_tid = GetCurrentThreadId();
   for (;;) {
     int i, n = ninst;
     DWORD r;
@@ -333,6 +339,15 @@ static DWORD WINAPI serve(LPVOID unused)
     else
       Sleep(1); /* WAIT_FAILED: should not happen; do not spin hard */
   }
+}
+
+void xsig__transport_flush_replies(void)
+{
+  int i;
+  if (GetCurrentThreadId() == serve_tid)
+    return; /* its own replies cannot move while it waits */
+  for (i = 0; i < 200 && replies_owed > 0; i++)
+    Sleep(1);
 }
 
 uint64_t xsig__transport_remote_count(void)
@@ -355,6 +370,7 @@ void xsig__transport_stop(void)
     CloseHandle(inst[i].ov.hEvent);
   }
   ninst = 0;
+  replies_owed = 0;
   if (stop_event)
     CloseHandle(stop_event);
   stop_event = NULL;
