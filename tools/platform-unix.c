@@ -20,6 +20,7 @@ void tool_exe_dir(char *buf, size_t size)
 }
 
 const char *tool_worker_name(void) { return "xsig-worker"; }
+int tool_handle_valid(xsig_os_handle_t h) { return h >= 0; }
 
 void tool_exit_like_signal(int sig)
 {

@@ -82,14 +82,10 @@ static int wait_child(int64_t ms)
       return 1;
     if (ms >= 0 && waited >= ms)
       return 0;
-#ifdef _WIN32
-    xsig_wait_os(h, step);
-#else
-    if (h >= 0)
+    if (tool_handle_valid(h))
       xsig_wait_os(h, step);
     else
-      xsig_sleep((unsigned)step);
-#endif
+      xsig_sleep((unsigned)step); /* POSIX without pidfd: poll the child */
     waited += step;
   }
 }

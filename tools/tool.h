@@ -72,6 +72,8 @@ void tool_exit_like_child(const xsig_status_t *st);
 /* Stores up to max descendants of pid (children first, then theirs).
  * Returns how many, or an XSIG_E* code. */
 int tool_descendants(int64_t pid, int64_t *out, int max);
+/* Whether h is a real waitable object (POSIX: an fd >= 0; Windows: a HANDLE). */
+int tool_handle_valid(xsig_os_handle_t h);
 /* Text for an XSIG_E* code in the words kill(1) uses. */
 const char *tool_error_text(int err);
 /* status.c: the name of a Windows exit code (NULL if none). */
