@@ -517,18 +517,21 @@ XSIG_API int xsig_on_fault(int sig, xsig_handler_t handler, void *arg);
  * signal with its default disposition (so a core flag is truthful), Windows
  * exits with the original exception code (0xC0000005, ...; abort() with
  * xsig_win_exit_code(XSIG_ABRT)). Also gives the calling thread a fault
- * stack. Returns 0, XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. */
+ * stack. Windows: the first call of this or xsig_on_fault starts one idle
+ * thread that walks a faulting thread's stack for it (see docs/faults.md).
+ * Returns 0, XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. Thread-safe. */
 XSIG_API int xsig_crash_report(xsig_os_handle_t out);
 
 /* Prepares the calling thread so that a stack overflow on it can still be
  * handled and reported: POSIX: an alternate signal stack (freed when the
  * thread ends); Windows: SetThreadStackGuarantee. Call it in each thread
  * that should report its own stack overflow (xsig_on_fault and
- * xsig_crash_report do it for theirs). Returns 0, XSIG_ENOMEM or XSIG_ESYS. */
+ * xsig_crash_report do it for theirs). Returns 0, XSIG_ENOMEM or XSIG_ESYS.
+ * Thread-safe; acts on the calling thread only. */
 XSIG_API int xsig_fault_stack(void);
 
 /* A short English description of a fault subcode ("address not mapped"),
- * or "unknown". Never NULL. */
+ * or "unknown". Never NULL. Thread-safe and async-signal-safe. */
 XSIG_API const char *xsig_fault_describe(int sig, int subcode);
 
 /* Recovery from a fault handler: like sigsetjmp/siglongjmp with the signal
