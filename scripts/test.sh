@@ -42,9 +42,11 @@ if [ -z "$line" ]; then failed=$((failed + 1)); status=1; else
 fi
 
 # One Xvfb display for the whole Wine session: WM_CLOSE needs real windows.
-wineserver -k 2>/dev/null || true
+# The suite's fixture leaves a persistent wineserver for its prefix: end it.
+wine_prefix=$PWD/build-mingw/wineprefix
+WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
 run_suite "Windows (mingw-w64, -pedantic) under Wine" mingw xvfb-run -a -s "-screen 0 800x600x24"
-wineserver -k 2>/dev/null || true
+WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
 
 echo
 echo "summary: $passed passed, $failed failed"
