@@ -114,15 +114,13 @@ int test_wait_file_line(const char *file, const char *prefix, int timeout_ms)
   return -1;
 }
 
-int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c)
+/* This test binary as `--helper NAME A B C` (the list ends at the first NULL). */
+static int spawn_helper(test_proc_t *p, int flags, const char *helper, const char *a, const char *b,
+                        const char *c)
 {
   char exe[1024];
-  char *argv[8];
-#ifdef _WIN32
+  char *argv[7];
   test_self_exe(exe, sizeof exe);
-#else
-  snprintf(exe, sizeof exe, "/proc/self/exe");
-#endif
   argv[0] = exe;
   argv[1] = (char *)"--helper";
   argv[2] = (char *)helper;
@@ -130,7 +128,17 @@ int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const 
   argv[4] = (char *)b;
   argv[5] = (char *)c;
   argv[6] = NULL;
-  return test_spawn(p, argv, 0);
+  return test_spawn(p, argv, flags);
+}
+
+int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)
+{
+  return spawn_helper(p, flags, helper, arg, NULL, NULL);
+}
+
+int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c)
+{
+  return spawn_helper(p, 0, helper, a, b, c);
 }
 
 int test_read_line_nowait(test_proc_t *p, char *line, size_t size)
@@ -234,19 +242,6 @@ void test_fail(const char *file, int line, const char *what)
     test_platform_end();
   }
   TerminateProcess(GetCurrentProcess(), 1);
-}
-
-int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)
-{
-  char exe[MAX_PATH];
-  char *argv[5];
-  GetModuleFileNameA(NULL, exe, sizeof exe);
-  argv[0] = exe;
-  argv[1] = (char *)"--helper";
-  argv[2] = (char *)helper;
-  argv[3] = (char *)arg;
-  argv[4] = NULL;
-  return test_spawn(p, argv, flags);
 }
 
 int test_spawn(test_proc_t *p, char *const argv[], int flags)
@@ -518,17 +513,6 @@ void test_fail(const char *file, int line, const char *what)
   if (!test_failed_once++)
     test_platform_end();
   _exit(1);
-}
-
-int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)
-{
-  char *argv[5];
-  argv[0] = (char *)"/proc/self/exe";
-  argv[1] = (char *)"--helper";
-  argv[2] = (char *)helper;
-  argv[3] = (char *)arg;
-  argv[4] = NULL;
-  return test_spawn(p, argv, flags);
 }
 
 int test_spawn(test_proc_t *p, char *const argv[], int flags)

@@ -92,9 +92,24 @@ static int list_all(int table)
   return 0;
 }
 
+/* An XSIG_E* code in the words kill(1) uses. ENOGRACE happens on Windows
+ * only. */
+static const char *error_text(int err)
+{
+  switch (err) {
+  case XSIG_ESRCH: return "No such process";
+  case XSIG_EPERM: return "Operation not permitted";
+  case XSIG_EINVAL: return "Invalid argument";
+  case XSIG_EAGAIN: return "Resource temporarily unavailable";
+  case XSIG_ENOGRACE: return "no graceful way to signal this process (it does not use xsig, "
+                             "has no window and leads no console group; --force ends it)";
+  default: return xsig_strerror(err);
+  }
+}
+
 static int report(int64_t pid, int err)
 {
-  fprintf(stderr, "xsig kill: (%lld): %s\n", (long long)pid, tool_error_text(err));
+  fprintf(stderr, "xsig kill: (%lld): %s\n", (long long)pid, error_text(err));
   return 1;
 }
 

@@ -73,17 +73,6 @@ int tool_descendants(int64_t pid, int64_t *out, int max)
   return n;
 }
 
-const char *tool_error_text(int err)
-{
-  switch (err) {
-  case XSIG_ESRCH: return "No such process";
-  case XSIG_EPERM: return "Operation not permitted";
-  case XSIG_EINVAL: return "Invalid argument";
-  case XSIG_EAGAIN: return "Resource temporarily unavailable";
-  default: return xsig_strerror(err);
-  }
-}
-
 void tool_exit_like_child(const xsig_status_t *st)
 {
   tool_exit_like_signal(st->signo);

@@ -69,18 +69,6 @@ int tool_descendants(int64_t pid, int64_t *out, int max)
   return n;
 }
 
-const char *tool_error_text(int err)
-{
-  switch (err) {
-  case XSIG_ESRCH: return "No such process";
-  case XSIG_EPERM: return "Operation not permitted";
-  case XSIG_EINVAL: return "Invalid argument";
-  case XSIG_ENOGRACE: return "no graceful way to signal this process (it does not use xsig, "
-                             "has no window and leads no console group; --force ends it)";
-  default: return xsig_strerror(err);
-  }
-}
-
 void tool_exit_like_child(const xsig_status_t *st)
 {
   if ((st->raw & 0xFFFFFF00u) == XSIG_WIN_EXIT_BASE || st->raw == xsig_win_exit_code(XSIG_INT))

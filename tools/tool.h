@@ -74,8 +74,6 @@ void tool_exit_like_child(const xsig_status_t *st);
 int tool_descendants(int64_t pid, int64_t *out, int max);
 /* Whether h is a real waitable object (POSIX: an fd >= 0; Windows: a HANDLE). */
 int tool_handle_valid(xsig_os_handle_t h);
-/* Text for an XSIG_E* code in the words kill(1) uses. */
-const char *tool_error_text(int err);
 /* status.c: the name of a Windows exit code (NULL if none). */
 const char *tool_windows_code_name(uint32_t code);
 

@@ -225,7 +225,8 @@ static void report(const xsig_info_t *info, const ucontext_t *uc)
     report_frame(i - first, frames[i]);
 }
 
-static void default_action(int sig)
+/* The fault's default action, from its handler. */
+void xsig__unix_fault_default(int sig)
 {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
@@ -251,7 +252,7 @@ void xsig__unix_fault(int sig, siginfo_t *si, void *uc)
   }
   if (xsig__report_on())
     report(&info, uc);
-  default_action(sig);
+  xsig__unix_fault_default(sig);
 }
 
 void xsig_longjmp(xsig_jmp_buf *env, int val)

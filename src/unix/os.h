@@ -24,6 +24,7 @@ static inline void xsig__barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #include <signal.h>
 int xsig__os_fault_active(void);
 void xsig__unix_fault(int sig, siginfo_t *si, void *uc);
+void xsig__unix_fault_default(int sig);
 
 static inline int64_t xsig__os_now_ms(void)
 {

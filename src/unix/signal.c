@@ -115,20 +115,19 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
   int saved_errno = errno;
   xsig_info_t info;
   struct record r;
-  if (xsig__os_fault_active() && (is_synchronous_fault(sig, si) || is_abort(sig, si))) {
-    xsig__unix_fault(sig, si, uc); /* src/unix/fault.c */
-    errno = saved_errno;
-    return;
-  }
-  if (is_synchronous_fault(sig, si)) {
-    /* Returning re-runs the faulting instruction, and a deferred handler
-     * could never fix it: take the default action (the fault recurs and
-     * ends the process with this signal) instead of looping. */
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigaction(sig, &dfl, NULL);
-    return;
+  if (is_synchronous_fault(sig, si) || is_abort(sig, si)) {
+    if (xsig__os_fault_active()) {
+      xsig__unix_fault(sig, si, uc); /* src/unix/fault.c */
+      errno = saved_errno;
+      return;
+    }
+    if (sig != SIGABRT) {
+      /* Returning re-runs the faulting instruction, and a deferred handler
+       * could never fix it: take the default action (the fault recurs and
+       * ends the process with this signal) instead of looping. */
+      xsig__unix_fault_default(sig);
+      return;
+    }
   }
   if (sig >= SIGRTMIN && sig <= SIGRTMAX)
     throttle_if_full(uc);

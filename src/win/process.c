@@ -138,9 +138,14 @@ static HANDLE connect_transport(DWORD pid, int *err)
 /* The pipe broke before a reply: the receiver is ending or gone, so the
  * signal was not taken (a receiver whose default action ends it replies
  * first). */
+static int ends_within(HANDLE target, DWORD ms)
+{
+  return target && WaitForSingleObject(target, ms) == WAIT_OBJECT_0;
+}
+
 static int receiver_gone(HANDLE target)
 {
-  return target && WaitForSingleObject(target, 1000) == WAIT_OBJECT_0 ? XSIG_ESRCH : XSIG_ESYS;
+  return ends_within(target, 1000) ? XSIG_ESRCH : XSIG_ESYS;
 }
 
 /* One message, one reply, bounded in time. */
@@ -315,7 +320,7 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
     err = send_ladder(pid, h, sig, flags, via);
   /* An xsig receiver that is exiting has closed its transport a moment
    * before its process ends: that is "gone", not "no graceful way". */
-  if (err == XSIG_ENOGRACE && WaitForSingleObject(h, 200) == WAIT_OBJECT_0)
+  if (err == XSIG_ENOGRACE && ends_within(h, 200))
     return XSIG_ESRCH;
   return err;
 }

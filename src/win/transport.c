@@ -87,7 +87,7 @@ static HANDLE create_instance(int first)
                           sizeof(struct xsig__wire_msg), 0, &sa);
 }
 
-static void start_read(struct instance *in);
+static void start_read(struct instance *in, enum state state);
 
 /* Starts waiting for a client; completes at once if one is already there. */
 static void start_listen(struct instance *in)
@@ -149,15 +149,17 @@ static int listening_count(void)
   return n;
 }
 
-static void start_read(struct instance *in)
+/* Reads with a deadline: the message (READING), or, after the reply, the
+ * client closing its end (DRAINING). */
+static void start_read(struct instance *in, enum state state)
 {
-  in->state = READING;
+  in->state = state;
   in->pending = 1;
   in->deadline = xsig__os_now_ms() + IDLE_MS;
   ResetEvent(in->ov.hEvent);
   if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
       GetLastError() != ERROR_IO_PENDING && GetLastError() != ERROR_MORE_DATA) {
-    in->pending = 0; /* failed at once: nothing in flight to wait for */
+    in->pending = 0; /* failed (or closed) at once: nothing in flight */
     restart(in);
   }
 }
@@ -166,20 +168,6 @@ static void reject(struct instance *in)
 {
   xsig__stats_add_rejected();
   restart(in);
-}
-
-/* After the reply: wait (bounded) for the client to close its end. */
-static void start_drain(struct instance *in)
-{
-  in->state = DRAINING;
-  in->pending = 1;
-  in->deadline = xsig__os_now_ms() + IDLE_MS;
-  ResetEvent(in->ov.hEvent);
-  if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
-      GetLastError() != ERROR_IO_PENDING && GetLastError() != ERROR_MORE_DATA) {
-    in->pending = 0; /* closed already */
-    restart(in);
-  }
 }
 
 static void reply(struct instance *in, int result)
@@ -257,7 +245,7 @@ static void on_event(struct instance *in)
       restart(in);
       return;
     }
-    start_read(in);
+    start_read(in, READING);
     /* keep instances listening so that this client blocks nobody */
     while (listening_count() < 2 && ninst < MAX_INSTANCES && add_instance(0) == 0) {
     }
@@ -274,7 +262,7 @@ static void on_event(struct instance *in)
       in->default_after_reply = 0;
     }
     if (ok)
-      start_drain(in);
+      start_read(in, DRAINING);
     else
       restart(in);
     return;
