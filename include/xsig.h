@@ -349,11 +349,14 @@ typedef struct xsig_status {
 
 /* Decodes a Windows process exit code (works on every platform). Codes that
  * mean a signal (docs/exit-status.md) give exited = 0 and signo; any other
- * value gives exited = 1 and code = the value. Returns 0 or XSIG_EINVAL. */
+ * value gives exited = 1 and code = the value. A small code is always an
+ * exit code: 3 is exit(3), although abort() in older CRTs also gives 3.
+ * Returns 0 or XSIG_EINVAL. */
 XSIG_API int xsig_status_from_windows(uint32_t code, xsig_status_t *st);
 
 /* Writes "exited with code 3", "ended by signal TERM (Terminated)" or
- * "... (core dumped)" into buf. Returns the length or XSIG_EINVAL. */
+ * "ended by signal SEGV (Segmentation fault), core dumped" into buf
+ * (truncated to size). Returns the length it needed, or XSIG_EINVAL. */
 XSIG_API int xsig_status_format(const xsig_status_t *st, char *buf, size_t size);
 
 /* Decodes a POSIX wait() status (works on every platform, Linux encoding).
@@ -391,6 +394,12 @@ XSIG_API const char *xsig_via_name(int via);
  * XSIG_EAGAIN (target's queue full), XSIG_ENOGRACE (Windows: the target does
  * not use xsig and no catchable way exists; see docs/sending.md),
  * XSIG_ENOSYS (a group on Windows that xsig did not start), XSIG_ESYS.
+ * STOP and CONT are states as on POSIX: STOP stops the process (Windows:
+ * every thread suspended) and a second STOP changes nothing; CONT resumes
+ * it and then goes to its CONT handler. A signal sent to a stopped process
+ * returns at once and stays pending until CONT, when its handler runs
+ * (Windows: a stopped xsig receiver holds at least two such signals from
+ * other processes; one more gets XSIG_EAGAIN). KILL ends a stopped process.
  * Race: a plain pid may be reused by a new process between the caller's
  * learning it and the call; use xsig_process_t to rule that out.
  * Thread-safe. Does not need xsig_init(). */
@@ -453,7 +462,9 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
 
 /* Stops a spawned child and everything it started: sends sig (0 means TERM)
  * to the whole tree (its group on POSIX, its job on Windows, catchable where
- * the target allows), waits up to grace_ms for all to end, then KILLs what is
+ * the target allows), then CONT so that stopped members can act on it (as
+ * systemd does; POSIX sends CONT to the group, Windows to the members that
+ * are stopped), waits up to grace_ms for all to end, then KILLs what is
  * left and waits for that too (bounded). Stores the leader's status in st and
  * in *forced whether KILL was needed. Processes that left the group (setsid)
  * on POSIX, or broke away from the job on Windows, are out of reach.

@@ -20,8 +20,9 @@ static const struct code_map win_codes[] = {
   { 0xC0000096u, 0xC0000096u, XSIG_ILL },  /* privileged instruction */
   { 0xC000008Eu, 0xC0000095u, XSIG_FPE },  /* float and integer faults */
   { 0xC0000409u, 0xC0000409u, XSIG_ABRT }, /* fail fast (abort() in the UCRT) */
-  { 3u, 3u, XSIG_ABRT },                   /* abort() in older CRTs */
 };
+/* Not 3, although abort() in older CRTs exits with it: exit(3) is far more
+ * common, and a supervisor must not report it as a signal. */
 
 /* The 0xE058xxxx codes carry Windows signal numbers, whatever the host:
  * the CRT's numbers, Linux's for the rest, BREAK 21, ABRT 22. */

@@ -411,6 +411,14 @@ int test_raw_kill(int64_t pid, int sig)
 
 void test_kill_hard(test_proc_t *p) { TerminateProcess(p->handle, 9); }
 
+/* NtSuspendProcess has stopped every thread when it returns. */
+int test_wait_stopped(int64_t pid, int timeout_ms)
+{
+  (void)pid;
+  (void)timeout_ms;
+  return 0;
+}
+
 /* Windows picks pids itself; a pid stays taken while a handle is open. */
 int test_next_pid(int64_t pid)
 {
@@ -679,6 +687,27 @@ void test_thread_join(test_thread_t *t)
 
 int test_raw_kill(int64_t pid, int sig) { return kill((pid_t)pid, sig); }
 void test_kill_hard(test_proc_t *p) { kill((pid_t)p->pid, SIGKILL); }
+
+/* The kernel stops the process on its way back to user space: wait for
+ * state 'T' in /proc/PID/stat. */
+int test_wait_stopped(int64_t pid, int timeout_ms)
+{
+  char path[64], buf[512], *paren;
+  int waited;
+  snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+  for (waited = 0; waited <= timeout_ms; waited += 5) {
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+      fclose(f);
+    buf[n] = 0;
+    paren = strrchr(buf, ')');
+    if (paren && paren[1] == ' ' && paren[2] == 'T')
+      return 0;
+    test_msleep(5);
+  }
+  return -1;
+}
 
 int test_next_pid(int64_t pid)
 {

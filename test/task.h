@@ -99,6 +99,8 @@ void test_thread_join(test_thread_t *t);
 /* Sends sig to process pid with the platform's own raw call (POSIX kill);
  * used by POSIX tests of asynchronous arrival. */
 int test_raw_kill(int64_t pid, int sig);
+/* Waits until process pid is stopped (STOP has taken effect); 0 or -1. */
+int test_wait_stopped(int64_t pid, int timeout_ms);
 /* Ends a helper at once, wherever it is (SIGKILL / TerminateProcess). */
 void test_kill_hard(test_proc_t *p);
 /* Makes the next process created get this pid (Linux, root: ns_last_pid).

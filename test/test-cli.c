@@ -31,6 +31,20 @@ TEST_IMPL(cli_status)
   ASSERT_HAS("ended by signal SEGV (Segmentation fault), core dumped");
   ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0", NULL), 0);
   ASSERT_HAS("exited with code 0");
+  /* exit(3) is an exit code; old CRTs' abort() is only a note */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "3", NULL), 0);
+  ASSERT_HAS("3: exited with code 3; note: abort()");
+  /* as cmd and PowerShell print them */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "-1073741510", NULL), 0);
+  ASSERT_HAS("0xC000013A: ended by signal INT");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "-1073741515", NULL), 0);
+  ASSERT_HAS("0xC0000135: exited with code -1073741515: STATUS_DLL_NOT_FOUND");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0xC0000142", NULL), 0);
+  ASSERT_HAS("STATUS_DLL_INIT_FAILED");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0xC0000409", NULL), 0);
+  ASSERT_HAS("fail fast");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "-3000000000", NULL), 1);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "-", NULL), 1);
   ASSERT_EQ(test_run_tool(out, sizeof out, "status", "abc", NULL), 1);
   ASSERT_HAS("invalid exit status 'abc'");
   ASSERT_EQ(test_run_tool(out, sizeof out, "status", "0x1FFFFFFFF", NULL), 1);
@@ -47,6 +61,23 @@ TEST_IMPL(cli_kill_list_and_errors)
   ASSERT_HAS("TERM");
   ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "143", NULL), 0); /* an exit status */
   ASSERT_HAS("TERM");
+  /* a Windows exit code, hex or decimal */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "0xC000013A", NULL), 0);
+  ASSERT_STR(out, "INT\n");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "3763863567", NULL), 0); /* 0xE058000F */
+  ASSERT_STR(out, "TERM\n");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "0xC0000135", NULL), 1); /* not a signal */
+  /* --version on the tool and every subcommand */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "--version", NULL), 0);
+  ASSERT_HAS("xsig (xsig) ");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--version", NULL), 0);
+  ASSERT_HAS("xsig kill (xsig) ");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "--version", NULL), 0);
+  ASSERT_HAS("xsig run (xsig) ");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "status", "--version", NULL), 0);
+  ASSERT_HAS("xsig status (xsig) ");
+  ASSERT_EQ(test_run_tool(out, sizeof out, "demo", "--version", NULL), 0);
+  ASSERT_HAS("xsig demo (xsig) ");
   ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-l", "TERM", NULL), 0);
   snprintf(num, sizeof num, "%d\n", XSIG_TERM);
   ASSERT_STR(out, num);

@@ -259,6 +259,52 @@ TEST_IMPL(console_new_group_ctrl_c)
   return 0;
 }
 
+/* A HUP handler (console closing) that turns Ctrl-C off, as a new process
+ * group starts, and installs an INT handler: it asks for Ctrl-C back while
+ * the console thread is inside its event. */
+static void hup_installs_int(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig;
+  (void)info;
+  (void)arg;
+  SetConsoleCtrlHandler(NULL, TRUE);
+  xsig_handle(XSIG_INT, record);
+  helper_say("hup handled");
+}
+
+HELPER_IMPL(enable_during_event_child)
+{
+  HANDLE t;
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_HUP, hup_installs_int);
+  t = start_console_thread(CTRL_CLOSE_EVENT);
+  xsig_sleep(20000);
+  /* Windows ends the process once the CLOSE handlers returned; Wine does not */
+  WaitForSingleObject(t, 20000);
+  calls = 0;
+  GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
+  helper_say(xsig_sleep(5000) == XSIG_EINTR && calls == 1 ? "got INT" : "no INT");
+  return 0;
+}
+
+TEST_IMPL(console_ctrl_c_enable_during_event)
+{
+  test_proc_t p;
+  char line[64];
+  fresh_console();
+  ASSERT_OK(test_spawn_helper(&p, "enable_during_event_child", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "hup handled", NULL, 0, 20000));
+  if (test_read_line(&p, line, sizeof line, 20000) == 0)
+    ASSERT_STR(line, "got INT"); /* the re-enable asked for during the event was done */
+  else
+    ASSERT(!test_under_wine()); /* Windows ended it after CLOSE */
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+  return 0;
+}
+
 /* Child with no handler: Ctrl-C ends it with STATUS_CONTROL_C_EXIT. */
 HELPER_IMPL(ctrl_c_default_child)
 {

@@ -511,6 +511,31 @@ TEST_IMPL(fault_gets_default_action)
 }
 
 #ifdef _WIN32
+/* --- Windows: nothing hooked until asked -------------------------------- */
+
+static LONG WINAPI test_filter(EXCEPTION_POINTERS *ep)
+{
+  (void)ep;
+  return EXCEPTION_CONTINUE_SEARCH;
+}
+
+/* xsig_init alone leaves unhandled exceptions to Windows (Error Reporting,
+ * debuggers); xsig_crash_report or xsig_on_fault hooks them, the last
+ * xsig_shutdown gives them back. */
+TEST_IMPL(fault_hooks_only_when_asked)
+{
+  LPTOP_LEVEL_EXCEPTION_FILTER before = SetUnhandledExceptionFilter(test_filter), cur;
+  ASSERT_OK(xsig_init());
+  ASSERT(SetUnhandledExceptionFilter(test_filter) == test_filter);
+  ASSERT_OK(xsig_crash_report(NULL));
+  cur = SetUnhandledExceptionFilter(test_filter);
+  ASSERT(cur != test_filter); /* xsig's own filter, which asks ours first */
+  SetUnhandledExceptionFilter(cur);
+  ASSERT_OK(xsig_shutdown());
+  ASSERT(SetUnhandledExceptionFilter(before) == test_filter);
+  return 0;
+}
+
 /* --- Windows: what is not ours is passed on ----------------------------- */
 
 static int later_veh_saw, frame_handler_saw, earlier_veh_saw;

@@ -23,6 +23,7 @@ HELPER_IMPL(receiver)
   xsig_handle(XSIG_USR1, print_handler);
   xsig_handle(XSIG_HUP, print_handler);
   xsig_handle(rt, print_handler);
+  xsig_handle(XSIG_CONT, print_handler);
   helper_say("ready");
   while (!receiver_done)
     xsig_sleep(1000);
@@ -157,6 +158,55 @@ TEST_IMPL(kill_signal_zero_and_exited)
   ASSERT_EQ(xsig_process_send(proc, 0, 0, 0, NULL), XSIG_ESRCH);
   xsig_process_close(proc);
   ASSERT_EQ(xsig_process_open(p.pid, &proc), XSIG_ESRCH);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* Reads lines until both prefixes were seen (in either order). */
+static void expect_both(test_proc_t *p, const char *a, const char *b)
+{
+  char line[128];
+  int seen_a = 0, seen_b = 0;
+  while (!(seen_a && seen_b)) {
+    ASSERT_OK(test_read_line(p, line, sizeof line, 20000));
+    seen_a |= strncmp(line, a, strlen(a)) == 0;
+    seen_b |= strncmp(line, b, strlen(b)) == 0;
+  }
+}
+
+/* POSIX semantics on both platforms: a stopped process takes a signal at
+ * once (no time-out) and runs its handler after CONT, once; STOP twice
+ * needs one CONT; KILL ends a stopped process. */
+TEST_IMPL(kill_stop_cont_receiver)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  char line[128], hup[32], cont[32], usr1[32];
+  snprintf(hup, sizeof hup, "sig=%d ", XSIG_HUP);
+  snprintf(cont, sizeof cont, "sig=%d ", XSIG_CONT);
+  snprintf(usr1, sizeof usr1, "sig=%d ", XSIG_USR1);
+  start_receiver(&p);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_STOP));
+  ASSERT_OK(test_wait_stopped(p.pid, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_HUP)); /* not XSIG_ETIMEDOUT */
+  ASSERT_EQ(test_read_line(&p, line, sizeof line, 300), -1); /* pending while stopped */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_CONT));
+  expect_both(&p, hup, cont);
+  ASSERT_EQ(test_read_line(&p, line, sizeof line, 300), -1); /* HUP ran once */
+  /* STOP twice, CONT once: running again */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_STOP));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_STOP));
+  ASSERT_OK(test_wait_stopped(p.pid, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_CONT));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+  expect_both(&p, cont, usr1);
+  /* KILL while stopped */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_STOP));
+  ASSERT_OK(test_wait_stopped(p.pid, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_KILL));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 0);
+  ASSERT_EQ(st.signo, XSIG_KILL);
   test_proc_close(&p);
   return 0;
 }

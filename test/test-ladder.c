@@ -180,8 +180,9 @@ TEST_IMPL(ladder_wm_close)
 #endif
 
 #ifdef _WIN32
-/* A program without xsig that turned Ctrl-C back on, in a process group
- * that xsig started and that shares our console. */
+/* A program without xsig in a process group that xsig started and that
+ * shares our console; "on": it turned Ctrl-C back on, "off": it left it
+ * off, as Windows starts a new group. */
 static BOOL WINAPI say_ctrl(DWORD ev)
 {
   helper_say("ctrl %lu", (unsigned long)ev);
@@ -191,34 +192,82 @@ static BOOL WINAPI say_ctrl(DWORD ev)
 HELPER_IMPL(plain_group_child)
 {
   (void)argc;
-  (void)argv;
-  SetConsoleCtrlHandler(NULL, FALSE);
+  if (strcmp(argv[1], "on") == 0)
+    SetConsoleCtrlHandler(NULL, FALSE);
   SetConsoleCtrlHandler(say_ctrl, TRUE);
   helper_say("ready");
   Sleep(20000);
   return 0;
 }
 
-TEST_IMPL(ladder_console_group)
+static xsig_process_t *start_group_child(const char *mode)
 {
   xsig_process_t *p;
-  char exe[MAX_PATH], want[32];
-  char *argv[4];
-  int via = -1, r;
-  FreeConsole();
-  ASSERT(AllocConsole());
+  char exe[MAX_PATH];
+  char *argv[5];
   remove("ladder-group.txt");
   test_setenv("XSIG_TEST_OUT", "ladder-group.txt");
   GetModuleFileNameA(NULL, exe, sizeof exe);
   argv[0] = exe;
   argv[1] = (char *)"--helper";
   argv[2] = (char *)"plain_group_child";
-  argv[3] = NULL;
+  argv[3] = (char *)mode;
+  argv[4] = NULL;
   ASSERT_OK(xsig_spawn(exe, argv, XSIG_SPAWN_NEW_GROUP, &p));
   ASSERT_OK(test_wait_file_line("ladder-group.txt", "ready", 20000));
-  /* INT: GenerateConsoleCtrlEvent to the group xsig started */
+  return p;
+}
+
+static void end_group_child(xsig_process_t *p)
+{
+  test_setenv("XSIG_TEST_OUT", "");
+  xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
+  xsig_process_close(p);
+  remove("ladder-group.txt");
+}
+
+/* A child of a group xsig started that left Ctrl-C off ignores INT from
+ * every source: no graceful INT exists, and the ladder says so instead of
+ * reporting a console event that never arrives. BREAK cannot be turned off
+ * on Windows; Wine 8 can send it neither to the group nor (with Ctrl-C
+ * off) through CtrlRoutine. */
+TEST_IMPL(ladder_group_ctrl_c_off)
+{
+  xsig_process_t *p;
+  char want[32];
+  int via = -1, r;
+  FreeConsole();
+  ASSERT(AllocConsole());
+  p = start_group_child("off");
+  ASSERT_EQ(xsig_send(xsig_process_pid(p), XSIG_INT, 0, 0, &via), XSIG_ENOGRACE);
+  r = xsig_send(xsig_process_pid(p), XSIG_BREAK, 0, 0, &via);
+  if (test_under_wine()) {
+    ASSERT_EQ(r, XSIG_ENOGRACE);
+  } else {
+    ASSERT_OK(r);
+    ASSERT_EQ(via, XSIG_VIA_CONSOLE);
+    snprintf(want, sizeof want, "ctrl %d", CTRL_BREAK_EVENT);
+    ASSERT_OK(test_wait_file_line("ladder-group.txt", want, 20000));
+  }
+  /* with the force flag it ends, with INT's exit code */
+  ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, XSIG_SEND_FORCE, &via));
+  ASSERT_EQ(via, XSIG_VIA_TERMINATE);
+  end_group_child(p);
+  return 0;
+}
+
+TEST_IMPL(ladder_console_group)
+{
+  xsig_process_t *p;
+  char want[32];
+  int via = -1, r;
+  FreeConsole();
+  ASSERT(AllocConsole());
+  p = start_group_child("on");
+  /* INT: a thread at CtrlRoutine reaches exactly that process (the group's
+   * console event would reach it too, but could not be confirmed) */
   ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, 0, &via));
-  ASSERT_EQ(via, XSIG_VIA_CONSOLE);
+  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
   snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
   ASSERT_OK(test_wait_file_line("ladder-group.txt", want, 20000));
   /* TERM: CTRL_BREAK_EVENT to its group. Wine 8 cannot send CTRL_BREAK
@@ -230,10 +279,7 @@ TEST_IMPL(ladder_console_group)
     ASSERT_OK(r);
     ASSERT_EQ(via, XSIG_VIA_CONSOLE);
   }
-  test_setenv("XSIG_TEST_OUT", "");
-  xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
-  xsig_process_close(p);
-  remove("ladder-group.txt");
+  end_group_child(p);
   return 0;
 }
 #endif

@@ -1,5 +1,9 @@
 /* Children, groups, trees and exit statuses, both platforms. */
 #include "task.h"
+#ifdef _WIN32
+#include <windows.h>
+#include <shellapi.h>
+#endif
 
 
 static int spawn_helper(const char *helper, const char *arg, int flags, xsig_process_t **out)
@@ -62,6 +66,94 @@ TEST_IMPL(spawn_not_executable)
   argv[1] = NULL;
   ASSERT_EQ(xsig_spawn(argv[0], argv, 0, &p), XSIG_ENOEXEC);
   remove("xsig-not-executable.txt");
+  return 0;
+}
+
+static void say_arg_hex(const char *arg)
+{
+  char hex[256] = "arg ";
+  size_t k, n = strlen(hex);
+  for (k = 0; arg[k] && n + 3 < sizeof hex; k++)
+    n += (size_t)snprintf(hex + n, sizeof hex - n, "%02x", (unsigned char)arg[k]);
+  helper_say("%s", hex);
+}
+
+/* Prints each argument after the helper's name as hex (UTF-8), one line
+ * each. Windows: from the UTF-16 command line (the CRT's argv would be in
+ * the ANSI code page). */
+HELPER_IMPL(print_args)
+{
+  int i;
+#ifdef _WIN32
+  wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &argc);
+  (void)argv;
+  for (i = 3; wargv && i < argc; i++) {
+    char utf8[256];
+    if (WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, utf8, sizeof utf8, NULL, NULL) > 0)
+      say_arg_hex(utf8);
+  }
+  LocalFree(wargv);
+#else
+  for (i = 1; i < argc; i++)
+    say_arg_hex(argv[i]);
+#endif
+  helper_say("end");
+  return 0;
+}
+
+static void expect_args(const char *file, char *const argv[])
+{
+  FILE *f;
+  char line[300];
+  int i;
+  for (i = 3; argv[i]; i++) { /* after exe --helper print_args */
+    char want[256] = "arg ";
+    size_t k, n = strlen(want);
+    for (k = 0; argv[i][k]; k++)
+      n += (size_t)snprintf(want + n, sizeof want - n, "%02x", (unsigned char)argv[i][k]);
+    f = fopen(file, "r");
+    ASSERT(f != NULL);
+    n = 0;
+    while (fgets(line, sizeof line, f))
+      if (strncmp(line, want, strlen(want)) == 0 && (line[strlen(want)] == '\n' || line[strlen(want)] == '\r'))
+        n = 1;
+    fclose(f);
+    if (!n)
+      fprintf(stderr, "argument %d (%s) did not arrive as it was\n", i, argv[i]);
+    ASSERT(n);
+  }
+}
+
+/* Every argument reaches the child exactly (quoting on Windows); one that
+ * Windows cannot carry (not UTF-8) is an error there, never dropped. */
+TEST_IMPL(spawn_arguments_exact)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  char exe[1024];
+  char *argv[] = { exe, (char *)"--helper", (char *)"print_args", (char *)"a b", (char *)"",
+                   (char *)"q\"uote", (char *)"back\\\\", (char *)"tab\there", (char *)"\xc3\xa9t\xc3\xa9",
+                   NULL, NULL };
+  test_self_exe(exe, sizeof exe);
+  remove("spawn-args.txt");
+  test_setenv("XSIG_TEST_OUT", "spawn-args.txt");
+  ASSERT_OK(xsig_spawn(exe, argv, 0, &p));
+  ASSERT_OK(xsig_process_wait(p, 20000, &st));
+  xsig_process_close(p);
+  ASSERT(test_file_has("spawn-args.txt", "end"));
+  expect_args("spawn-args.txt", argv);
+  argv[9] = (char *)"bad\xff\xfe";
+#ifdef _WIN32
+  ASSERT_EQ(xsig_spawn(exe, argv, 0, &p), XSIG_EINVAL);
+#else
+  remove("spawn-args.txt");
+  ASSERT_OK(xsig_spawn(exe, argv, 0, &p)); /* POSIX arguments are bytes */
+  ASSERT_OK(xsig_process_wait(p, 20000, &st));
+  xsig_process_close(p);
+  expect_args("spawn-args.txt", argv);
+#endif
+  test_setenv("XSIG_TEST_OUT", "");
+  remove("spawn-args.txt");
   return 0;
 }
 
@@ -181,6 +273,29 @@ TEST_IMPL(stop_tree_graceful)
   assert_gone(pids[1]);
   xsig_process_close(leader);
   remove("tree-catch.txt");
+  return 0;
+}
+
+/* A stopped tree still ends, and gracefully: CONT follows TERM. */
+TEST_IMPL(stop_tree_stopped)
+{
+  xsig_process_t *leader;
+  xsig_status_t st;
+  int forced = -1;
+  int64_t pids[2];
+  start_tree("catch", "tree-stopped.txt", &leader, pids);
+  ASSERT_OK(xsig_send(-xsig_process_group(leader), XSIG_STOP, 0, 0, NULL));
+  ASSERT_OK(test_wait_stopped(xsig_process_pid(leader), 20000));
+  ASSERT_OK(test_wait_stopped(pids[0], 20000));
+  ASSERT_OK(test_wait_stopped(pids[1], 20000));
+  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, &st, &forced));
+  ASSERT_EQ(forced, 0);
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  assert_gone(pids[0]);
+  assert_gone(pids[1]);
+  xsig_process_close(leader);
+  remove("tree-stopped.txt");
   return 0;
 }
 

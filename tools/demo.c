@@ -150,6 +150,8 @@ int tool_demo(int argc, char **argv)
   size_t i;
   int failed = 0;
   (void)argv;
+  if (argc > 1 && strcmp(argv[1], "--version") == 0)
+    return tool_version("demo");
   if (argc > 1) {
     fprintf(stderr, "Usage: xsig demo\nShows what xsig does, with the xsig-worker example.\n");
     return strcmp(argv[1], "--help") == 0 ? 0 : 1;

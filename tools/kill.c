@@ -16,14 +16,16 @@ static const char usage_text[] =
   "                        specify the <signal> to be sent\n"
   " -q, --queue <value>    integer value to be sent with the signal\n"
   " -l, --list=[<signal>]  list all signal names, or convert one to a name\n"
-  "                        (a number above 128 is read as an exit status)\n"
+  "                        (a number above 128 is read as an exit status, and\n"
+  "                        a Windows exit code such as 0xC000013A as its signal)\n"
   " -L, --table            list all signal names in a nice table\n"
   " --timeout <ms> <signal>\n"
   "                        send <signal> too if the process still runs after <ms>\n"
   " --tree                 also signal every descendant of each <pid>\n"
   " --force                Windows: end a process that has no graceful path\n"
   "                        (TerminateProcess with the signal's exit code)\n"
-  " -h, --help             display this help and exit\n";
+  " -h, --help             display this help and exit\n"
+  " -V, --version          output version information and exit\n";
 
 static int usage_error(void)
 {
@@ -52,13 +54,29 @@ static int parse_sig(const char *s, int *sig)
   return 0;
 }
 
+/* A Windows exit code that means a signal (0xC000013A, 0xE058000F, or the
+ * same as a decimal): its signal, else 0. */
+static int signal_of_windows_code(const char *arg)
+{
+  xsig_status_t st;
+  uint32_t code;
+  if (tool_parse_status(arg, &code) != 0 || code <= 255 || xsig_status_from_windows(code, &st) != 0)
+    return 0;
+  return st.exited ? 0 : st.signo;
+}
+
 /* -l ARG: a name gives its number, a number its name; above 128 an exit
- * status (128 + signal) is decoded, as util-linux does. */
+ * status (128 + signal) is decoded, as procps does, and so is a Windows
+ * exit code that means a signal. */
 static int list_one(const char *arg)
 {
   char name[32];
   int64_t n;
-  int sig;
+  int sig = signal_of_windows_code(arg);
+  if (sig > 0 && xsig_name(sig, name, sizeof name) > 0) {
+    printf("%s\n", name);
+    return 0;
+  }
   if (tool_parse_int64(arg, &n) == 0) {
     if (n > 128 && n < 128 + XSIG_NSIG)
       n -= 128;
@@ -187,6 +205,8 @@ int tool_kill_parse(int argc, char **argv, struct kill_cmd *c)
       fputs(usage_text, stdout);
       return 0;
     }
+    if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0)
+      return tool_version("kill");
     if (strcmp(a, "-L") == 0 || strcmp(a, "--table") == 0)
       return list_all(1);
     if (strcmp(a, "-l") == 0 || strcmp(a, "--list") == 0)

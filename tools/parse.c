@@ -22,12 +22,25 @@ int tool_parse_int64(const char *s, int64_t *out)
   return 0;
 }
 
+/* cmd and PowerShell print exit codes as signed 32-bit decimals:
+ * -1073741510 is 0xC000013A. */
+static int parse_negative_status(const char *s, uint32_t *out)
+{
+  int64_t v;
+  if (tool_parse_int64(s, &v) != 0 || v >= 0 || v < INT32_MIN)
+    return -1;
+  *out = (uint32_t)(v + 0x100000000LL);
+  return 0;
+}
+
 int tool_parse_status(const char *s, uint32_t *out)
 {
   uint64_t v = 0;
   int n = 0, hex = 0;
   if (s == NULL)
     return -1;
+  if (s[0] == '-')
+    return parse_negative_status(s, out);
   if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
     hex = 1, s += 2;
   for (; *s; s++, n++) {

@@ -34,6 +34,7 @@ static int help(void)
         "  -s, --signal=SIGNAL  the signal to send on time-out (default TERM)\n"
         "  -v, --verbose      say on standard error which signal is sent on time-out\n"
         "  --help             display this help and exit\n"
+        "  --version          output version information and exit\n"
         "\n"
         "DURATION is a number with an optional suffix: s seconds (default), m minutes,\n"
         "h hours, d days; fractions are allowed; 0 disables the time-out.\n"
@@ -104,6 +105,8 @@ static int parse_options(int argc, char **argv, int *i, struct run_opts *opts_ou
       break;
     if (strcmp(a, "--help") == 0)
       return help() - 1; /* -1: done, exit 0 */
+    if (strcmp(a, "--version") == 0)
+      return tool_version("run") - 1;
     if (strcmp(a, "--preserve-status") == 0) {
       o->preserve = 1;
     } else if (strcmp(a, "--foreground") == 0) {

@@ -20,6 +20,16 @@ static const struct code_name windows_codes[] = {
   { 0xC0000094u, "STATUS_INTEGER_DIVIDE_BY_ZERO" },
   { 0xC0000095u, "STATUS_INTEGER_OVERFLOW" },
   { 0xC0000409u, "STATUS_STACK_BUFFER_OVERRUN, fail fast (abort() in the UCRT)" },
+  { 0xC0000135u, "STATUS_DLL_NOT_FOUND, a DLL it needs is missing (check PATH)" },
+  { 0xC0000139u, "STATUS_ENTRYPOINT_NOT_FOUND, a DLL lacks a function it needs" },
+  { 0xC0000142u, "STATUS_DLL_INIT_FAILED, a DLL failed to initialise" },
+  { 0xC000007Bu, "STATUS_INVALID_IMAGE_FORMAT, a 32/64-bit mix-up or a damaged file" },
+  { 0xC0000017u, "STATUS_NO_MEMORY" },
+  { 0xC0000374u, "STATUS_HEAP_CORRUPTION" },
+  { 0xC0000417u, "STATUS_INVALID_CRUNTIME_PARAMETER, the C runtime's invalid-parameter handler" },
+  { 0xC0000420u, "STATUS_ASSERTION_FAILURE" },
+  { 0xC0000602u, "STATUS_FAIL_FAST_EXCEPTION" },
+  { 0x40010004u, "DBG_TERMINATE_PROCESS, ended by a debugger" },
 };
 
 const char *tool_windows_code_name(uint32_t code)
@@ -36,7 +46,8 @@ const char *tool_windows_code_name(uint32_t code)
 static int usage(FILE *f, int code)
 {
   fputs("Usage: xsig status [--wait] CODE\n"
-        "Explain an exit status: a Windows exit code (0xC000013A, 3221225786), a\n"
+        "Explain an exit status: a Windows exit code (0xC000013A, 3221225786, or\n"
+        "-1073741510 as cmd and PowerShell print it), a\n"
         "shell's $? (143 = 128 + TERM), or with --wait a raw POSIX wait() status.\n",
         f);
   return code;
@@ -50,7 +61,7 @@ static void explain_shell_code(uint32_t code)
   if (code > 128 && code < 128 + XSIG_NSIG && xsig_valid(sig) && xsig_name(sig, name, sizeof name) > 0)
     printf("; a shell shows a command ended by signal %s (%s) as 128+%d", name, xsig_describe(sig), sig);
   else if (code == 3)
-    printf("; on Windows, abort() in older C runtimes (SIGABRT)");
+    printf("; note: abort() in older Windows C runtimes also exits with 3");
   else if (code == 124)
     printf("; from timeout(1) or xsig run: the command timed out");
   else if (code == 125 || code == 126 || code == 127)
@@ -67,6 +78,8 @@ int tool_status(int argc, char **argv)
   int as_wait = 0, i = 1;
   if (i < argc && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0))
     return usage(stdout, 0);
+  if (i < argc && strcmp(argv[i], "--version") == 0)
+    return tool_version("status");
   if (i < argc && strcmp(argv[i], "--wait") == 0)
     as_wait = 1, i++;
   if (i + 1 != argc)

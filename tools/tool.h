@@ -51,6 +51,9 @@ struct run_opts {
  * exit code (0 after --help, 125 for a usage error). */
 int tool_run_parse(int argc, char **argv, struct run_opts *o);
 
+/* xsig.c: prints "xsig CMD (xsig) 0.1.0" for --version; returns 0. */
+int tool_version(const char *cmd);
+
 /* Subcommands: each returns the process exit code. */
 int tool_kill(int argc, char **argv);
 int tool_run(int argc, char **argv);

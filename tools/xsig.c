@@ -11,7 +11,15 @@ static const char usage_text[] =
   "  status  explain an exit status (xsig status 0xC000013A)\n"
   "  demo    show what xsig does\n"
   "\n"
-  "'xsig COMMAND --help' describes each one.\n";
+  "'xsig COMMAND --help' describes each one; --version (also after a COMMAND)\n"
+  "prints the version.\n";
+
+int tool_version(const char *cmd)
+{
+  printf("xsig%s%s (xsig) %d.%d.%d\n", cmd ? " " : "", cmd ? cmd : "", XSIG_VERSION_MAJOR,
+         XSIG_VERSION_MINOR, XSIG_VERSION_PATCH);
+  return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -28,6 +36,8 @@ int main(int argc, char **argv)
     fputs(usage_text, stdout);
     return 0;
   }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+    return tool_version(NULL);
   for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(argv[1], commands[i].name) == 0) {
       err = xsig_init();

@@ -11,9 +11,11 @@
 
 static HANDLE close_done;
 /* Set while the console thread is inside on_console_event: SetConsoleCtrlHandler
- * must not be called then (it waits for the console's lock: deadlock). */
+ * must not be called then from a thread the console thread waits for (it
+ * takes the lock the console thread holds: deadlock). */
 static volatile LONG in_console_event;
-static volatile LONG ctrl_c_enable_wanted;
+/* A thread that turns Ctrl-C back on once the console thread lets go. */
+static HANDLE enabler;
 static int registered;
 
 static int signal_of_event(DWORD ev)
@@ -65,16 +67,36 @@ void xsig__console_handler_done(const xsig_info_t *info)
     SetEvent(close_done);
 }
 
+static DWORD WINAPI enable_ctrl_c(LPVOID unused)
+{
+  (void)unused;
+  SetConsoleCtrlHandler(NULL, FALSE); /* waits until the console thread is done */
+  return 0;
+}
+
+/* Returns 1 if an enabler is still on its way (it will do the job). */
+static int enabler_running(DWORD wait_ms)
+{
+  if (enabler && WaitForSingleObject(enabler, wait_ms) == WAIT_TIMEOUT)
+    return 1;
+  if (enabler)
+    CloseHandle(enabler);
+  enabler = NULL;
+  return 0;
+}
+
 /* A process started with CREATE_NEW_PROCESS_GROUP has Ctrl-C turned off;
- * a program that handles INT wants it on. */
+ * a program that handles INT wants it on. During a console event (a
+ * handler that installs INT's) another thread does it, so that neither
+ * waits for the other. Called under the state lock. */
 void xsig__console_enable_ctrl_c(void)
 {
-  if (in_console_event) {
-    InterlockedExchange(&ctrl_c_enable_wanted, 1);
+  if (!in_console_event) {
+    SetConsoleCtrlHandler(NULL, FALSE);
     return;
   }
-  InterlockedExchange(&ctrl_c_enable_wanted, 0);
-  SetConsoleCtrlHandler(NULL, FALSE);
+  if (!enabler_running(0))
+    enabler = CreateThread(NULL, 64 * 1024, enable_ctrl_c, NULL, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
 }
 
 int xsig__console_init(void)
@@ -96,4 +118,5 @@ void xsig__console_shutdown(void)
 {
   if (close_done)
     SetEvent(close_done); /* release a console thread that is waiting */
+  enabler_running(CONSOLE_GRACE_MS + 1000);
 }

@@ -428,18 +428,26 @@ static void __cdecl on_crt_abort(int sig)
   die(&info, &ctx, xsig_win_exit_code(XSIG_ABRT));
 }
 
-int xsig__win_fault_init(void)
-{
-  find_modules();
-  previous_filter = SetUnhandledExceptionFilter(on_unhandled);
-  veh = AddVectoredExceptionHandler(0, on_exception); /* last: others first */
-  return veh ? 0 : XSIG_ESYS;
-}
-
-void xsig__win_fault_shutdown(void)
+/* Only once the program asked for fault handling: until then an unhandled
+ * exception goes where Windows sends it (Windows Error Reporting, a
+ * debugger), as if xsig were not there. */
+static int hook_exceptions(void)
 {
   if (veh)
-    RemoveVectoredExceptionHandler(veh);
+    return 0;
+  find_modules();
+  veh = AddVectoredExceptionHandler(0, on_exception); /* last: others first */
+  if (veh == NULL)
+    return XSIG_ESYS;
+  previous_filter = SetUnhandledExceptionFilter(on_unhandled);
+  return 0;
+}
+
+static void unhook_exceptions(void)
+{
+  if (veh == NULL)
+    return;
+  RemoveVectoredExceptionHandler(veh);
   veh = NULL;
   SetUnhandledExceptionFilter(previous_filter);
   previous_filter = NULL;
@@ -447,7 +455,7 @@ void xsig__win_fault_shutdown(void)
 
 int xsig__os_fault_enable(void)
 {
-  if (start_service() != 0)
+  if (hook_exceptions() != 0 || start_service() != 0)
     return XSIG_ESYS;
   if (!abort_hooked) {
     previous_abort = signal(SIGABRT, on_crt_abort);
@@ -463,6 +471,7 @@ int xsig__os_fault_enable(void)
 
 void xsig__os_fault_disable(void)
 {
+  unhook_exceptions();
   stop_service();
   if (abort_hooked)
     signal(SIGABRT, previous_abort);

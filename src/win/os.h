@@ -34,10 +34,6 @@ static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64()
 struct xsig_info;
 int xsig__win_accept(const struct xsig_info *info);
 
-/* src/win/fault.c */
-int xsig__win_fault_init(void);
-void xsig__win_fault_shutdown(void);
-
 /* src/win/transport.c */
 int xsig__transport_start(void);
 void xsig__transport_stop(void);

@@ -5,13 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include <tlhelp32.h> /* needs windows.h first (internal.h) */
+#include <winternl.h>
 #include "wire.h"
 
 #define SEND_TIMEOUT_MS 5000
-#define MAX_GROUPS 64
+/* How long a receiver may take to answer before we look whether it is
+ * stopped (then it cannot answer until CONT), and how often after that. */
+#define STOPPED_CHECK_MS 50
+#define STOPPED_RECHECK_MS 500
 #define NO_TRANSPORT 1
 
 typedef LONG (NTAPI *nt_process_fn)(HANDLE);
+typedef LONG (NTAPI *nt_query_process_fn)(HANDLE, PROCESSINFOCLASS, void *, ULONG, ULONG *);
 
 struct xsig_process {
   int64_t pid;
@@ -25,8 +31,10 @@ struct group {
   HANDLE job;
 };
 
+/* groups_lock guards groups, ngroups and cap. */
 static SRWLOCK groups_lock = SRWLOCK_INIT;
-static struct group groups[MAX_GROUPS];
+static struct group *groups;
+static size_t ngroups, cap;
 
 /* Process groups xsig started (CREATE_NEW_PROCESS_GROUP), with the job that
  * holds the whole tree. Only these ids are ever given to
@@ -34,26 +42,34 @@ static struct group groups[MAX_GROUPS];
  * were meant. */
 int xsig__win_group_add(DWORD pgid, HANDLE job)
 {
-  int i, err = XSIG_ENOMEM;
+  int err = 0;
   AcquireSRWLockExclusive(&groups_lock);
-  for (i = 0; i < MAX_GROUPS; i++)
-    if (groups[i].pgid == 0) {
-      groups[i].pgid = pgid;
-      groups[i].job = job;
-      err = 0;
-      break;
-    }
+  if (ngroups == cap) {
+    size_t more = cap ? cap * 2 : 16;
+    struct group *g = realloc(groups, more * sizeof *g);
+    if (g == NULL)
+      err = XSIG_ENOMEM;
+    else
+      groups = g, cap = more;
+  }
+  if (err == 0) {
+    groups[ngroups].pgid = pgid;
+    groups[ngroups].job = job;
+    ngroups++;
+  }
   ReleaseSRWLockExclusive(&groups_lock);
   return err;
 }
 
 void xsig__win_group_remove(DWORD pgid)
 {
-  int i;
+  size_t i;
   AcquireSRWLockExclusive(&groups_lock);
-  for (i = 0; i < MAX_GROUPS; i++)
-    if (groups[i].pgid == pgid)
-      groups[i].pgid = 0, groups[i].job = NULL;
+  for (i = 0; i < ngroups; i++)
+    if (groups[i].pgid == pgid) {
+      groups[i] = groups[--ngroups];
+      break;
+    }
   ReleaseSRWLockExclusive(&groups_lock);
 }
 
@@ -61,9 +77,9 @@ void xsig__win_group_remove(DWORD pgid)
 static HANDLE group_job(DWORD pgid)
 {
   HANDLE job = NULL;
-  int i;
+  size_t i;
   AcquireSRWLockShared(&groups_lock);
-  for (i = 0; i < MAX_GROUPS; i++)
+  for (i = 0; i < ngroups && job == NULL; i++)
     if (groups[i].pgid == pgid && pgid != 0)
       DuplicateHandle(GetCurrentProcess(), groups[i].job, GetCurrentProcess(), &job, 0, FALSE,
                       DUPLICATE_SAME_ACCESS);
@@ -99,6 +115,40 @@ static int has_exited(HANDLE h)
   return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
 }
 
+/* Whether a thread is suspended: SuspendThread returns the count before. */
+static int thread_suspended(DWORD tid, int *seen)
+{
+  HANDLE t = OpenThread(THREAD_SUSPEND_RESUME, FALSE, tid);
+  DWORD before;
+  if (t == NULL)
+    return 1; /* cannot tell: does not count against "stopped" */
+  before = SuspendThread(t);
+  if (before != (DWORD)-1) {
+    ResumeThread(t);
+    *seen = 1;
+  }
+  CloseHandle(t);
+  return before == (DWORD)-1 || before > 0;
+}
+
+/* STOP suspends every thread of a process, so it is stopped when each
+ * thread we can look at is suspended. */
+static int is_stopped(DWORD pid)
+{
+  THREADENTRY32 te;
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+  int seen = 0, all = 1;
+  BOOL more;
+  if (snap == INVALID_HANDLE_VALUE)
+    return 0;
+  te.dwSize = sizeof te;
+  for (more = Thread32First(snap, &te); more && all; more = Thread32Next(snap, &te))
+    if (te.th32OwnerProcessID == pid)
+      all = thread_suspended(te.th32ThreadID, &seen);
+  CloseHandle(snap);
+  return seen && all;
+}
+
 static HANDLE connect_transport(DWORD pid, int *err)
 {
   wchar_t name[64];
@@ -116,9 +166,14 @@ static HANDLE connect_transport(DWORD pid, int *err)
       *err = NO_TRANSPORT;
       return NULL;
     }
-    /* Every instance busy: the receiver adds one; wait for it, bounded. */
+    /* Every instance busy: the receiver adds one; wait for it, bounded. A
+     * stopped receiver adds none: each instance holds a pending signal. */
     if (GetLastError() != ERROR_PIPE_BUSY || GetTickCount64() >= deadline) {
       *err = GetLastError() == ERROR_PIPE_BUSY ? XSIG_ETIMEDOUT : error_from_win(GetLastError());
+      return NULL;
+    }
+    if (is_stopped(pid)) {
+      *err = XSIG_EAGAIN;
       return NULL;
     }
     if (!WaitNamedPipeW(name, 100))
@@ -148,42 +203,61 @@ static int receiver_gone(HANDLE target)
   return ends_within(target, 1000) ? XSIG_ESRCH : XSIG_ESYS;
 }
 
-/* One message, one reply, bounded in time. */
-static int transact(HANDLE pipe, HANDLE target, int sig, intptr_t value, int flags)
+/* The reply to a message already in the pipe (the transceive writes it
+ * before it waits). A stopped receiver cannot answer until CONT: then the
+ * message is left in the pipe, where it stays pending, and the send
+ * returns at once, as kill(2) to a stopped process does (*left = 1). */
+static int await_reply(HANDLE pipe, HANDLE target, DWORD pid, OVERLAPPED *ov,
+                       const struct xsig__wire_reply *reply, int *left)
 {
-  struct xsig__wire_msg msg;
+  ULONGLONG deadline = GetTickCount64() + SEND_TIMEOUT_MS;
+  DWORD got = 0, step = STOPPED_CHECK_MS;
+  while (WaitForSingleObject(ov->hEvent, step) != WAIT_OBJECT_0) {
+    *left = is_stopped(pid);
+    if (*left || GetTickCount64() >= deadline) {
+      CancelIo(pipe);
+      break;
+    }
+    step = STOPPED_RECHECK_MS;
+  }
+  if (GetOverlappedResult(pipe, ov, &got, TRUE)) {
+    *left = 0; /* it answered after all */
+    return got == sizeof *reply && reply->magic == XSIG__WIRE_MAGIC ? reply->result : XSIG_ESYS;
+  }
+  if (*left)
+    return 0;
+  return GetLastError() == ERROR_OPERATION_ABORTED ? XSIG_ETIMEDOUT : receiver_gone(target);
+}
+
+/* One message, one reply, bounded in time. */
+static int transact(HANDLE pipe, HANDLE target, DWORD pid, const struct xsig__wire_msg *msg, int *left)
+{
   struct xsig__wire_reply reply;
   OVERLAPPED ov;
-  DWORD got = 0;
   int err;
-  xsig__wire_encode(&msg, sig, value, (flags & XSIG_SEND_VALUE) != 0);
   memset(&ov, 0, sizeof ov);
   ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (ov.hEvent == NULL)
     return XSIG_ESYS;
-  if (!TransactNamedPipe(pipe, &msg, sizeof msg, &reply, sizeof reply, NULL, &ov) &&
-      GetLastError() != ERROR_IO_PENDING) {
+  if (!TransactNamedPipe(pipe, (void *)msg, sizeof *msg, &reply, sizeof reply, NULL, &ov) &&
+      GetLastError() != ERROR_IO_PENDING)
     err = receiver_gone(target);
-  } else if (WaitForSingleObject(ov.hEvent, SEND_TIMEOUT_MS) != WAIT_OBJECT_0) {
-    CancelIo(pipe);
-    GetOverlappedResult(pipe, &ov, &got, TRUE);
-    err = XSIG_ETIMEDOUT;
-  } else if (!GetOverlappedResult(pipe, &ov, &got, FALSE)) {
-    err = receiver_gone(target);
-  } else {
-    err = got == sizeof reply && reply.magic == XSIG__WIRE_MAGIC ? reply.result : XSIG_ESYS;
-  }
+  else
+    err = await_reply(pipe, target, pid, &ov, &reply, left);
   CloseHandle(ov.hEvent);
   return err;
 }
 
-static int send_transport(DWORD pid, HANDLE target, int sig, intptr_t value, int flags)
+static int send_transport(DWORD pid, HANDLE target, int sig, intptr_t value, int flags, int *left)
 {
+  struct xsig__wire_msg msg;
   int err;
   HANDLE pipe = connect_transport(pid, &err);
+  *left = 0;
   if (pipe == NULL)
     return err;
-  err = transact(pipe, target, sig, value, flags);
+  xsig__wire_encode(&msg, sig, value, (flags & XSIG_SEND_VALUE) != 0);
+  err = transact(pipe, target, pid, &msg, left);
   CloseHandle(pipe);
   return err;
 }
@@ -206,6 +280,8 @@ static int shares_console(DWORD pid)
   return 0;
 }
 
+/* Reaches every process of a group xsig started that shares our console;
+ * whether the target took the event cannot be seen. */
 static int console_event_to_group(DWORD pid, DWORD ev)
 {
   HANDLE job = group_job(pid);
@@ -215,6 +291,36 @@ static int console_event_to_group(DWORD pid, DWORD ev)
   CloseHandle(job);
   ok = shares_console(pid) && GenerateConsoleCtrlEvent(ev, pid);
   return ok;
+}
+
+static int same_bitness(HANDLE h)
+{
+  BOOL wow = FALSE, self = FALSE;
+  return IsWow64Process(h, &wow) && IsWow64Process(GetCurrentProcess(), &self) && wow == self;
+}
+
+/* Whether the target has Ctrl-C turned off (CREATE_NEW_PROCESS_GROUP, or
+ * SetConsoleCtrlHandler(NULL, TRUE)): bit 0 of ConsoleFlags in its process
+ * parameters, the bit CtrlRoutine reads (the field after four ULONGs and
+ * the console handle, on Windows and in Wine). Then it ignores CTRL_C from
+ * any source, and under Wine CTRL_BREAK through CtrlRoutine too. Returns
+ * 1, 0, or -1 when it cannot be read. */
+static int ignores_ctrl_c(HANDLE h)
+{
+  nt_query_process_fn query = (nt_query_process_fn)(void (*)(void))GetProcAddress(
+      GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
+  PROCESS_BASIC_INFORMATION pbi;
+  char *params = NULL;
+  ULONG flags = 0;
+  SIZE_T got;
+  if (query == NULL || !same_bitness(h) ||
+      query(h, ProcessBasicInformation, &pbi, sizeof pbi, NULL) < 0 || pbi.PebBaseAddress == NULL)
+    return -1;
+  if (!ReadProcessMemory(h, (char *)pbi.PebBaseAddress + offsetof(PEB, ProcessParameters), &params,
+                         sizeof params, &got) || params == NULL ||
+      !ReadProcessMemory(h, params + 4 * sizeof(ULONG) + sizeof(HANDLE), &flags, sizeof flags, &got))
+    return -1;
+  return (flags & 1) != 0;
 }
 
 /* Starts a thread in the target at kernelbase!CtrlRoutine, as the console
@@ -272,6 +378,41 @@ static int terminate(HANDLE h, int sig, int *via)
   return done(via, XSIG_VIA_TERMINATE);
 }
 
+/* STOP and CONT are states, as on POSIX: a second STOP needs no second
+ * CONT, and CONT resumes only a stopped process (not threads the program
+ * itself left suspended). */
+static int stop_process(HANDLE h, DWORD pid, int *via)
+{
+  int err = is_stopped(pid) ? 0 : call_nt(h, "NtSuspendProcess");
+  return err ? err : done(via, XSIG_VIA_SUSPEND);
+}
+
+static int resume_process(HANDLE h, DWORD pid)
+{
+  return is_stopped(pid) ? call_nt(h, "NtResumeProcess") : 0;
+}
+
+/* INT and BREAK to a program without xsig. A thread at CtrlRoutine reaches
+ * exactly that process, so it comes first; the console event to its group
+ * only where that thread cannot be made, since its effect cannot be seen.
+ * A process with Ctrl-C off ignores INT either way: no graceful path. */
+static int console_ladder(DWORD pid, HANDLE h, DWORD ev, int *via)
+{
+  int off = ignores_ctrl_c(h);
+  if (off == 1 && ev == CTRL_C_EVENT)
+    return XSIG_ENOGRACE;
+  /* BREAK cannot be turned off on Windows, but Wine's CtrlRoutine drops
+   * it too when Ctrl-C is off: the group's console event says whether it
+   * was sent (Wine cannot send BREAK at all, so it fails there). */
+  if (off == 1 && console_event_to_group(pid, ev))
+    return done(via, XSIG_VIA_CONSOLE);
+  if (off != 1 && ctrl_routine_thread(h, ev) == 0)
+    return done(via, XSIG_VIA_CTRLROUTINE);
+  if (off == -1 && console_event_to_group(pid, ev))
+    return done(via, XSIG_VIA_CONSOLE);
+  return XSIG_ENOGRACE;
+}
+
 /* The ladder, for a target that does not run xsig. */
 static int send_ladder(DWORD pid, HANDLE h, int sig, int flags, int *via)
 {
@@ -280,17 +421,14 @@ static int send_ladder(DWORD pid, HANDLE h, int sig, int flags, int *via)
     return done(via, XSIG_VIA_NONE);
   if (sig == XSIG_KILL)
     return terminate(h, sig, via);
-  if (sig == XSIG_STOP || sig == XSIG_CONT) {
-    err = call_nt(h, sig == XSIG_STOP ? "NtSuspendProcess" : "NtResumeProcess");
-    return err ? err : done(via, sig == XSIG_STOP ? XSIG_VIA_SUSPEND : XSIG_VIA_RESUME);
-  }
+  if (sig == XSIG_STOP)
+    return stop_process(h, pid, via);
+  if (sig == XSIG_CONT)
+    return done(via, XSIG_VIA_RESUME); /* send_to resumed it */
   if (sig == XSIG_INT || sig == XSIG_BREAK) {
-    DWORD ev = sig == XSIG_INT ? CTRL_C_EVENT : CTRL_BREAK_EVENT;
-    if (console_event_to_group(pid, ev))
-      return done(via, XSIG_VIA_CONSOLE);
-    err = ctrl_routine_thread(h, ev);
-    if (err == 0)
-      return done(via, XSIG_VIA_CTRLROUTINE);
+    err = console_ladder(pid, h, sig == XSIG_INT ? CTRL_C_EVENT : CTRL_BREAK_EVENT, via);
+    if (err != XSIG_ENOGRACE)
+      return err;
   } else if (sig == XSIG_TERM) {
     if (wm_close(pid))
       return done(via, XSIG_VIA_WM_CLOSE);
@@ -304,13 +442,18 @@ static int send_ladder(DWORD pid, HANDLE h, int sig, int flags, int *via)
   return XSIG_ENOGRACE;
 }
 
-static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int *via)
+/* *left: the target is stopped and holds the signal until CONT. */
+static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int *via, int *left)
 {
   int err;
+  *left = 0;
   if (has_exited(h))
     return XSIG_ESRCH;
+  /* first, or a stopped xsig receiver could not take CONT */
+  if (sig == XSIG_CONT && (err = resume_process(h, pid)) != 0)
+    return err;
   if (sig != 0 && sig != XSIG_KILL && sig != XSIG_STOP) {
-    err = send_transport(pid, h, sig, value, flags);
+    err = send_transport(pid, h, sig, value, flags, left);
     if (err != NO_TRANSPORT)
       return err ? err : done(via, XSIG_VIA_XSIG);
   }
@@ -325,8 +468,9 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
   return err;
 }
 
-/* Every process of a job (the whole tree xsig started). */
-static int send_job(HANDLE job, int sig, int flags, int *via)
+/* Every process of a job (the whole tree xsig started). With cont_after,
+ * a member that is stopped gets CONT after sig, so that it can act on it. */
+static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
 {
   union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
   DWORD i;
@@ -336,11 +480,13 @@ static int send_job(HANDLE job, int sig, int flags, int *via)
     return XSIG_ESYS;
   for (i = 0; i < ids.list.NumberOfProcessIdsInList; i++) {
     DWORD pid = (DWORD)ids.list.ProcessIdList[i];
-    int e, v = XSIG_VIA_NONE;
+    int e, v = XSIG_VIA_NONE, left;
     HANDLE h = open_target(pid, &e);
     if (h == NULL)
       continue;
-    e = send_to(pid, h, sig, 0, flags, &v);
+    e = send_to(pid, h, sig, 0, flags, &v, &left);
+    if (cont_after && (left || (e == 0 && v != XSIG_VIA_XSIG && is_stopped(pid))))
+      send_to(pid, h, XSIG_CONT, 0, 0, NULL, &left);
     CloseHandle(h);
     if (e == 0)
       sent++, last_via = v;
@@ -358,7 +504,7 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
   int err;
   if (job == NULL)
     return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
-  err = send_job(job, sig, flags, via);
+  err = send_job(job, sig, flags, via, 0);
   CloseHandle(job);
   return err;
 }
@@ -366,7 +512,7 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
 int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
 {
   HANDLE h;
-  int err = xsig__check_send(pid, sig, flags);
+  int left, err = xsig__check_send(pid, sig, flags);
   if (err)
     return err;
   if (pid < -1)
@@ -376,7 +522,7 @@ int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
   h = open_target((DWORD)pid, &err);
   if (h == NULL)
     return err;
-  err = send_to((DWORD)pid, h, sig, value, flags, via);
+  err = send_to((DWORD)pid, h, sig, value, flags, via, &left);
   CloseHandle(h);
   return err;
 }
@@ -408,11 +554,11 @@ int xsig_process_open(int64_t pid, xsig_process_t **out)
 /* While we hold the handle, Windows does not reuse the pid. */
 int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via)
 {
-  int err;
+  int left, err;
   if (p == NULL)
     return XSIG_EINVAL;
   err = xsig__check_send(p->pid, sig, flags);
-  return err ? err : send_to((DWORD)p->pid, p->h, sig, value, flags, via);
+  return err ? err : send_to((DWORD)p->pid, p->h, sig, value, flags, via, &left);
 }
 
 int64_t xsig_process_pid(const xsig_process_t *p)
@@ -439,12 +585,22 @@ void xsig_process_close(xsig_process_t *p)
 
 /* --- spawning ----------------------------------------------------------- */
 
-static wchar_t *utf16(const char *s)
+/* NULL with *err XSIG_EINVAL for text that is not UTF-8 (never dropped or
+ * replaced: the child would get other arguments than the caller's). */
+static wchar_t *utf16(const char *s, int *err)
 {
-  int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-  wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-  if (w)
-    MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
+  int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+  wchar_t *w;
+  if (n <= 0) {
+    *err = XSIG_EINVAL;
+    return NULL;
+  }
+  w = malloc((size_t)n * sizeof *w);
+  if (w == NULL) {
+    *err = XSIG_ENOMEM;
+    return NULL;
+  }
+  MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n);
   return w;
 }
 
@@ -481,31 +637,44 @@ static size_t quote_arg(const wchar_t *arg, wchar_t *out)
   return n + 1;
 }
 
-static wchar_t *command_line(char *const argv[])
+static void free_args(wchar_t **args, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    free(args[i]);
+  free(args);
+}
+
+/* Every argument converted and quoted, or NULL with *err set. */
+static wchar_t *command_line(char *const argv[], int *err)
 {
   wchar_t *line, **args;
   size_t len = 0, i, n;
   for (n = 0; argv[n]; n++) {
   }
   args = calloc(n, sizeof *args);
-  if (args == NULL)
+  if (args == NULL) {
+    *err = XSIG_ENOMEM;
     return NULL;
-  for (i = 0; i < n; i++)
-    if ((args[i] = utf16(argv[i])) != NULL)
-      len += quote_arg(args[i], NULL) + 1;
+  }
+  for (i = 0; i < n; i++) {
+    if ((args[i] = utf16(argv[i], err)) == NULL) {
+      free_args(args, n);
+      return NULL;
+    }
+    len += quote_arg(args[i], NULL) + 1;
+  }
   line = malloc((len + 1) * sizeof *line);
+  if (line == NULL)
+    *err = XSIG_ENOMEM;
   for (i = 0, len = 0; line && i < n; i++) {
-    if (args[i] == NULL)
-      continue;
     if (len)
       line[len++] = L' ';
     len += quote_arg(args[i], line + len);
   }
   if (line)
     line[len] = 0;
-  for (i = 0; i < n; i++)
-    free(args[i]);
-  free(args);
+  free_args(args, n);
   return line;
 }
 
@@ -532,14 +701,14 @@ static int spawn_error(DWORD e)
 static int start_suspended(const char *file, char *const argv[], int flags, PROCESS_INFORMATION *pi)
 {
   STARTUPINFOW si;
-  wchar_t *app = NULL, *line = command_line(argv);
+  wchar_t *app = NULL, *line;
   DWORD cf = CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT;
   int err = 0;
-  if (line == NULL)
-    return XSIG_ENOMEM;
-  if (strpbrk(file, "/\\:") != NULL && (app = utf16(file)) == NULL) {
+  if ((line = command_line(argv, &err)) == NULL)
+    return err;
+  if (strpbrk(file, "/\\:") != NULL && (app = utf16(file, &err)) == NULL) {
     free(line);
-    return XSIG_ENOMEM;
+    return err;
   }
   if (flags & XSIG_SPAWN_NEW_GROUP)
     cf |= CREATE_NEW_PROCESS_GROUP;
@@ -549,6 +718,31 @@ static int start_suspended(const char *file, char *const argv[], int flags, PROC
     err = spawn_error(GetLastError());
   free(app);
   free(line);
+  return err;
+}
+
+/* In the job and its group before it runs a single instruction (its
+ * children follow it into the job); a child that cannot be put there never
+ * runs: it is ended, still suspended. */
+static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int flags)
+{
+  int err = 0;
+  if (!AssignProcessToJobObject(p->job, pi->hProcess))
+    err = error_from_win(GetLastError()) == XSIG_ENOMEM ? XSIG_ENOMEM : XSIG_ESYS;
+  if (err == 0 && (flags & XSIG_SPAWN_NEW_GROUP)) {
+    err = xsig__win_group_add((DWORD)p->pid, p->job);
+    if (err == 0)
+      p->pgid = p->pid;
+  }
+  if (err == 0 && ResumeThread(pi->hThread) == (DWORD)-1)
+    err = XSIG_ESYS;
+  if (err) {
+    if (p->pgid)
+      xsig__win_group_remove((DWORD)p->pgid);
+    p->pgid = 0;
+    TerminateProcess(pi->hProcess, xsig_win_exit_code(XSIG_KILL));
+    WaitForSingleObject(pi->hProcess, 1000);
+  }
   return err;
 }
 
@@ -571,15 +765,15 @@ int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t *
     free(p);
     return err;
   }
-  /* In the job before it runs a single instruction: its children follow. */
-  AssignProcessToJobObject(p->job, pi.hProcess);
-  ResumeThread(pi.hThread);
-  CloseHandle(pi.hThread);
   p->pid = pi.dwProcessId;
   p->h = pi.hProcess;
-  if (flags & XSIG_SPAWN_NEW_GROUP) {
-    p->pgid = p->pid;
-    xsig__win_group_add((DWORD)p->pid, p->job);
+  err = start_in_job(p, &pi, flags);
+  CloseHandle(pi.hThread);
+  if (err) {
+    CloseHandle(p->h);
+    CloseHandle(p->job);
+    free(p);
+    return err;
   }
   *out = p;
   return 0;
@@ -638,7 +832,8 @@ int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status
     return XSIG_ECHILD;
   if (forced)
     *forced = 0;
-  send_job(p->job, sig ? sig : XSIG_TERM, 0, NULL);
+  sig = sig ? sig : XSIG_TERM;
+  send_job(p->job, sig, 0, NULL, xsig__dfl_kind(sig) != XSIG__DFL_STOP);
   if (!wait_job_empty(p, grace_ms)) {
     if (forced)
       *forced = 1;

@@ -44,9 +44,7 @@ int xsig__os_init(void)
     return XSIG_ESYS;
   }
   apc_queued = 0;
-  err = xsig__win_fault_init();
-  if (err == 0)
-    err = xsig__console_init();
+  err = xsig__console_init();
   if (err == 0)
     err = xsig__transport_start();
   if (err) {
@@ -58,7 +56,6 @@ int xsig__os_init(void)
 
 void xsig__os_shutdown(void)
 {
-  xsig__win_fault_shutdown();
   xsig__transport_stop();
   xsig__console_shutdown();
   if (delivery_thread)
