@@ -83,6 +83,29 @@ compare "missing operand" timeout --- "$XSIG" run
 compare "verbose" timeout -v 0.2 sleep 5 --- "$XSIG" run -v 0.2 sleep 5
 compare "verbose with KILL" timeout -v -k 0.2 0.2 sh -c 'trap "" TERM; sleep 5' --- "$XSIG" run -v -k 0.2 0.2 sh -c 'trap "" TERM; sleep 5'
 compare "--foreground" timeout --foreground 0.2 sleep 5 --- "$XSIG" run --foreground 0.2 sleep 5
+# coreutils' own tests/timeout/timeout-parameters.sh, and more values timeout takes
+compare "invalid timeout" timeout invalid sleep 0 --- "$XSIG" run invalid sleep 0
+compare "invalid kill delay" timeout --kill-after=invalid 1 sleep 0 --- "$XSIG" run --kill-after=invalid 1 sleep 0
+compare "invalid suffix 42D" timeout 42D sleep 0 --- "$XSIG" run 42D sleep 0
+compare "floating point" timeout 10.34 sleep 0 --- "$XSIG" run 10.34 sleep 0
+compare "nanoseconds" timeout 9.999999999 sleep 0 --- "$XSIG" run 9.999999999 sleep 0
+compare "invalid signal spec" timeout --signal=invalid 1 sleep 0 --- "$XSIG" run --signal=invalid 1 sleep 0
+compare "command is a directory" timeout 10 . --- "$XSIG" run 10 .
+compare "no such command" timeout 10 no_such --- "$XSIG" run 10 no_such
+compare "huge duration" timeout 4294967296 sleep 0 --- "$XSIG" run 4294967296 sleep 0
+compare "huge days" timeout 999999999999999999999999999999999999999999999999999999999999d sleep 0 --- "$XSIG" run 999999999999999999999999999999999999999999999999999999999999d sleep 0
+compare "exponent with days" timeout 2.34e+5d sleep 0 --- "$XSIG" run 2.34e+5d sleep 0
+compare "signal by number" timeout -s 9 0.2 sleep 5 --- "$XSIG" run -s 9 0.2 sleep 5
+compare "signal with SIG prefix" timeout -s SIGINT 0.2 sleep 5 --- "$XSIG" run -s SIGINT 0.2 sleep 5
+compare "-sNAME glued" timeout -sKILL 0.2 sleep 5 --- "$XSIG" run -sKILL 0.2 sleep 5
+compare "-kDURATION glued" timeout -k0.1 0.2 sh -c 'trap "" TERM; sleep 5' --- "$XSIG" run -k0.1 0.2 sh -c 'trap "" TERM; sleep 5'
+compare "--kill-after DURATION" timeout --kill-after 0.1 0.2 sh -c 'trap "" TERM; sleep 5' --- "$XSIG" run --kill-after 0.1 0.2 sh -c 'trap "" TERM; sleep 5'
+compare "unknown option" timeout --bogus 1 true --- "$XSIG" run --bogus 1 true
+compare "options after the command are its own" timeout 5 sh -c 'echo "$@"' sh -v --help --- "$XSIG" run 5 sh -c 'echo "$@"' sh -v --help
+compare "infinity" timeout inf true --- "$XSIG" run inf true
+compare "hex duration" timeout 0x10 true --- "$XSIG" run 0x10 true
+compare "empty duration" timeout '' true --- "$XSIG" run '' true
+compare "signal 0" timeout -s 0 0.2 sleep 5 --- "$XSIG" run -s 0 0.2 sleep 5
 
 rm -f /tmp/xsig-cmp-a.* /tmp/xsig-cmp-b.*
 echo "cli-compare: $pass passed, $fail failed"

@@ -300,10 +300,12 @@ TEST_IMPL(cli_demo)
 }
 
 /* --tree signals the process and every descendant. */
-TEST_IMPL(cli_kill_tree)
+/* A tree_leader (mode "catch" or "mixed") and its two members, started
+ * without a group of their own: only --tree reaches the members. */
+static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long *pb)
 {
   xsig_process_t *leader;
-  char exe[1024], pid[32], buf[256];
+  char exe[1024], buf[256];
   char *argv[5];
   long long a = 0, b = 0;
   int i;
@@ -317,7 +319,7 @@ TEST_IMPL(cli_kill_tree)
   argv[0] = exe;
   argv[1] = (char *)"--helper";
   argv[2] = (char *)"tree_leader";
-  argv[3] = (char *)"catch";
+  argv[3] = (char *)mode;
   argv[4] = NULL;
   ASSERT_OK(xsig_spawn(exe, argv, 0, &leader));
   for (i = 0; i < 800 && !(a && b); i++) {
@@ -330,7 +332,53 @@ TEST_IMPL(cli_kill_tree)
   }
   test_setenv("XSIG_TEST_OUT", "");
   ASSERT(a > 0 && b > 0);
-  test_msleep(300); /* the members install their handlers */
+  for (i = 0; i < 800 && !(test_file_has("cli-kill-tree.txt", "member catch ready") &&
+                           test_file_has("cli-kill-tree.txt", strcmp(mode, "mixed") == 0 ? "member ignore ready" : "member catch ready")); i++)
+    test_msleep(25);
+  *pa = a;
+  *pb = b;
+  return leader;
+}
+
+static void assert_ends(long long pid)
+{
+  int i;
+  for (i = 0; i < 1000 && xsig_kill(pid, 0) != XSIG_ESRCH; i++)
+    test_msleep(10);
+  ASSERT_EQ(xsig_kill(pid, 0), XSIG_ESRCH);
+}
+
+/* --timeout with --tree: the follow-up reaches the whole tree, also after
+ * its root has ended (a member that ignores TERM gets KILL). */
+TEST_IMPL(cli_kill_tree_timeout)
+{
+  xsig_process_t *leader;
+  xsig_status_t st;
+  char pid[32];
+  long long a, b;
+  leader = start_cli_tree("mixed", &a, &b);
+  snprintf(pid, sizeof pid, "%lld", (long long)xsig_process_pid(leader));
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", "--timeout", "300", "KILL", "-TERM", pid, NULL), 0);
+  ASSERT_OK(xsig_process_wait(leader, 20000, &st));
+  ASSERT_EQ(st.exited, 1); /* the root took TERM */
+  assert_ends(a);
+  assert_ends(b); /* ignored TERM: KILLed */
+  xsig_process_close(leader);
+  remove("cli-kill-tree.txt");
+  /* a pid that is not there: one message, and a failure */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", "2147483000", NULL), 1);
+  ASSERT(strstr(out, "No such process") != NULL);
+  ASSERT(strstr(strstr(out, "No such process") + 1, "No such process") == NULL);
+  return 0;
+}
+
+TEST_IMPL(cli_kill_tree)
+{
+  xsig_process_t *leader;
+  char pid[32];
+  long long a, b;
+  int i;
+  leader = start_cli_tree("catch", &a, &b);
   snprintf(pid, sizeof pid, "%lld", (long long)xsig_process_pid(leader));
   ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", pid, NULL), 0);
   ASSERT_OK(xsig_process_wait(leader, 20000, NULL));

@@ -183,18 +183,26 @@ TEST_IMPL(ladder_wm_close)
 /* A program without xsig in a process group that xsig started and that
  * shares our console; "on": it turned Ctrl-C back on, "off": it left it
  * off, as Windows starts a new group. */
+static volatile LONG ctrl_seen;
 static BOOL WINAPI say_ctrl(DWORD ev)
 {
   helper_say("ctrl %lu", (unsigned long)ev);
+  InterlockedExchange(&ctrl_seen, 1);
   return TRUE;
 }
 
 HELPER_IMPL(plain_group_child)
 {
+  int i;
   (void)argc;
-  if (strcmp(argv[1], "on") == 0)
+  if (strcmp(argv[1], "on") == 0 || strcmp(argv[1], "exit-on-ctrl") == 0)
     SetConsoleCtrlHandler(NULL, FALSE);
   SetConsoleCtrlHandler(say_ctrl, TRUE);
+  if (strcmp(argv[1], "exit-on-ctrl") == 0) {
+    for (i = 0; i < 2000 && !ctrl_seen; i++)
+      Sleep(10);
+    return 0;
+  }
   helper_say("ready");
   Sleep(20000);
   return 0;
@@ -224,6 +232,32 @@ static void end_group_child(xsig_process_t *p)
   xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
   xsig_process_close(p);
   remove("ladder-group.txt");
+}
+
+/* `xsig run -s INT` to a program without xsig, in the group xsig run
+ * starts (Ctrl-C off): the tool says at once that INT cannot reach it,
+ * and -k ends it with KILL; never "delivered" for what never arrives. */
+TEST_IMPL(ladder_run_warns_without_graceful_step)
+{
+  char tool[1024], self[1024], out[4096];
+  FreeConsole();
+  ASSERT(AllocConsole());
+  test_tool_path(tool, sizeof tool);
+  test_self_exe(self, sizeof self);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-s", "INT", "-k", "0.5", "0.5", self, "--helper",
+                          "plain_group_child", "off", NULL), 128 + XSIG_KILL);
+  if (strstr(out, "no graceful way to send INT to command") == NULL)
+    fprintf(stderr, "output was:\n%s\n", out);
+  ASSERT(strstr(out, "no graceful way to send INT to command") != NULL);
+  ASSERT(strstr(out, "sending signal KILL") != NULL);
+  /* a program that has Ctrl-C on gets it; -v names the ladder step */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-s", "INT", "0.5", self, "--helper",
+                          "plain_group_child", "exit-on-ctrl", NULL), 124);
+  if (strstr(out, "INT reached command") == NULL)
+    fprintf(stderr, "output was:\n%s\n", out);
+  ASSERT(strstr(out, "INT reached command") != NULL);
+  ASSERT(strstr(out, "CtrlRoutine thread") != NULL);
+  return 0;
 }
 
 /* A child of a group xsig started that left Ctrl-C off ignores INT from

@@ -22,6 +22,8 @@ static const char usage_text[] =
   " --timeout <ms> <signal>\n"
   "                        send <signal> too if the process still runs after <ms>\n"
   " --tree                 also signal every descendant of each <pid>\n"
+  " --verbose              say what was sent to which process, and how\n"
+  "                        (on Windows: which step of the ladder reached it)\n"
   " --force                Windows: end a process that has no graceful path\n"
   "                        (TerminateProcess with the signal's exit code)\n"
   " -h, --help             display this help and exit\n"
@@ -110,8 +112,7 @@ static int list_all(int table)
   return 0;
 }
 
-/* An XSIG_E* code in the words kill(1) uses. ENOGRACE happens on Windows
- * only. */
+/* An XSIG_E* code in the words kill(1) uses. */
 static const char *error_text(int err)
 {
   switch (err) {
@@ -119,54 +120,160 @@ static const char *error_text(int err)
   case XSIG_EPERM: return "Operation not permitted";
   case XSIG_EINVAL: return "Invalid argument";
   case XSIG_EAGAIN: return "Resource temporarily unavailable";
-  case XSIG_ENOGRACE: return "no graceful way to signal this process (it does not use xsig, "
-                             "has no window and leads no console group; --force ends it)";
+  case XSIG_ENOSYS: return "Windows has no call that lists the members of a process group: only "
+                           "groups that the sending process started with xsig can be signalled "
+                           "as a group (use --tree PID for a process and all it started)";
   default: return xsig_strerror(err);
   }
 }
 
-static int report(int64_t pid, int err)
+static int report(int64_t pid, int sig, int err)
 {
-  fprintf(stderr, "xsig kill: (%lld): %s\n", (long long)pid, error_text(err));
+  char name[16];
+  if (err != XSIG_ENOGRACE) {
+    fprintf(stderr, "xsig kill: (%lld): %s\n", (long long)pid, error_text(err));
+    return 1;
+  }
+  /* Windows only: say what could have reached it. */
+  xsig_name(sig, name, sizeof name);
+  fprintf(stderr, "xsig kill: (%lld): no graceful way to send %s to this process: it does not "
+                  "use xsig, and without xsig a program can only get TERM (WM_CLOSE to its "
+                  "windows, or CTRL_BREAK to a console group that xsig started), INT and BREAK "
+                  "(console control events, unless it turned Ctrl-C off), STOP, CONT and KILL; "
+                  "--force ends it\n", (long long)pid, name);
   return 1;
 }
 
+static void say_sent(int64_t pid, int sig, int via)
+{
+  char name[16];
+  xsig_name(sig, name, sizeof name);
+  fprintf(stderr, "xsig kill: sent %s to %lld (%s)\n", name, (long long)pid, xsig_via_name(via));
+}
+
+static int send_flags(const struct kill_opts *o, int with_value)
+{
+  return (with_value && o->have_value ? XSIG_SEND_VALUE : 0) | (o->force ? XSIG_SEND_FORCE : 0);
+}
+
+/* A pid, or -pgid for a group, as kill(2) takes it. */
 static int send_one(int64_t pid, const struct kill_opts *o)
 {
-  int err = xsig_send(pid, o->sig, (intptr_t)o->value,
-                      (o->have_value ? XSIG_SEND_VALUE : 0) | (o->force ? XSIG_SEND_FORCE : 0), NULL);
-  return err ? report(pid, err) : 0;
+  int via = XSIG_VIA_NONE, err = xsig_send(pid, o->sig, (intptr_t)o->value, send_flags(o, 1), &via);
+  if (err)
+    return report(pid, o->sig, err);
+  if (o->verbose)
+    say_sent(pid, o->sig, via);
+  return 0;
 }
 
-static int send_tree(int64_t pid, const struct kill_opts *o)
+/* What one PID names: itself, and with --tree its descendants, each held
+ * open so that a pid reused by an unrelated process is never signalled. */
+struct members {
+  xsig_process_t *p[MAX_TREE];
+  int n;
+};
+
+static int is_member(const struct members *m, int64_t pid)
+{
+  int i;
+  for (i = 0; i < m->n; i++)
+    if (xsig_process_pid(m->p[i]) == pid)
+      return 1;
+  return 0;
+}
+
+static void add_descendants(struct members *m, int64_t pid)
 {
   int64_t kids[MAX_TREE];
-  int i, n = tool_descendants(pid, kids, MAX_TREE), failed = send_one(pid, o);
-  if (n < 0)
-    return report(pid, n);
-  for (i = 0; i < n; i++)
-    if (xsig_send(kids[i], o->sig, 0, o->force ? XSIG_SEND_FORCE : 0, NULL) != 0)
-      failed = 1; /* a descendant may be gone already */
-  return failed && n == 0;
+  int i, n = tool_descendants(pid, kids, MAX_TREE);
+  for (i = 0; i < n && m->n < MAX_TREE; i++)
+    if (!is_member(m, kids[i]) && xsig_process_open(kids[i], &m->p[m->n]) == 0)
+      m->n++;
 }
 
-/* util-linux --timeout: follow-up signals while the process still runs. */
-static void follow_up(int64_t pid, const struct kill_opts *o)
+/* Processes that joined since: children of members that still run (on
+ * Linux, those whose parent died were handed to another and are missed). */
+static void add_newcomers(struct members *m)
 {
-  xsig_process_t *p;
+  int i, n = m->n;
+  for (i = 0; i < n; i++)
+    if (xsig_process_alive(m->p[i]) == 1)
+      add_descendants(m, xsig_process_pid(m->p[i]));
+}
+
+static int alive_count(struct members *m)
+{
+  int i, n = 0;
+  for (i = 0; i < m->n; i++)
+    n += xsig_process_alive(m->p[i]) == 1;
+  return n;
+}
+
+/* The first signal went to m->p[0] already; this one goes to every member
+ * that still runs. Descendants that are gone do not count as failures. */
+static int send_members(struct members *m, int sig, const struct kill_opts *o, int from)
+{
+  int i, failed = 0;
+  for (i = from; i < m->n; i++) {
+    int via = XSIG_VIA_NONE, err;
+    if (xsig_process_alive(m->p[i]) != 1)
+      continue;
+    err = xsig_process_send(m->p[i], sig, 0, send_flags(o, 0), &via);
+    if (err && err != XSIG_ESRCH)
+      failed = report(xsig_process_pid(m->p[i]), sig, err);
+    else if (err == 0 && o->verbose)
+      say_sent(xsig_process_pid(m->p[i]), sig, via);
+  }
+  return failed;
+}
+
+/* util-linux --timeout: each follow-up signal goes, after its delay, to
+ * whatever of the target (with --tree: the tree as it was at the start,
+ * and what joined it since) still runs. */
+static void follow_up(struct members *m, const struct kill_opts *o)
+{
   int i;
-  if (pid <= 0 || xsig_process_open(pid, &p) != 0)
-    return;
-  for (i = 0; i < o->nfollow && xsig_process_alive(p) == 1; i++) {
+  for (i = 0; i < o->nfollow && alive_count(m) > 0; i++) {
     int64_t waited = 0;
-    while (waited < o->follow[i].ms && xsig_process_alive(p) == 1) {
+    while (waited < o->follow[i].ms && alive_count(m) > 0) {
       xsig_sleep(10);
       waited += 10;
     }
-    if (xsig_process_alive(p) == 1)
-      xsig_process_send(p, o->follow[i].sig, 0, o->force ? XSIG_SEND_FORCE : 0, NULL);
+    if (o->tree)
+      add_newcomers(m);
+    send_members(m, o->follow[i].sig, o, 0);
   }
-  xsig_process_close(p);
+}
+
+static void close_members(struct members *m)
+{
+  int i;
+  for (i = 0; i < m->n; i++)
+    xsig_process_close(m->p[i]);
+  m->n = 0;
+}
+
+/* One PID of the command line: the signal, then any follow-ups. A group
+ * (-PGID) gets the first signal only. */
+static int kill_target(int64_t pid, const struct kill_opts *o)
+{
+  struct members m;
+  int failed;
+  m.n = 0;
+  if (pid > 0 && (o->tree || o->nfollow) && xsig_process_open(pid, &m.p[0]) == 0)
+    m.n = 1;
+  if (m.n && o->tree)
+    add_descendants(&m, pid); /* before the signal: the tree as it is now */
+  failed = send_one(pid, o);
+  /* a root that could not take it does not spare the rest: its tree, and
+   * the follow-ups meant for whatever does not stop */
+  if (m.n) {
+    failed |= send_members(&m, o->sig, o, 1);
+    follow_up(&m, o);
+  }
+  close_members(&m);
+  return failed;
 }
 
 static int option_value(int argc, char **argv, int *i, const char *opt, const char **val)
@@ -219,6 +326,10 @@ int tool_kill_parse(int argc, char **argv, struct kill_cmd *c)
     }
     if (strcmp(a, "--force") == 0) {
       o->force = 1;
+      continue;
+    }
+    if (strcmp(a, "--verbose") == 0) {
+      o->verbose = 1;
       continue;
     }
     if ((r = option_value(argc, argv, &i, "-s", &val)) != 0 ||
@@ -286,12 +397,8 @@ int tool_kill(int argc, char **argv)
   int i, failed = 0, r = tool_kill_parse(argc, argv, &c);
   if (r >= 0)
     return r;
-  for (i = 0; i < c.npids; i++) {
-    int f = c.o.tree ? send_tree(c.pids[i], &c.o) : send_one(c.pids[i], &c.o);
-    failed |= f;
-    if (!f && c.o.nfollow)
-      follow_up(c.pids[i], &c.o);
-  }
+  for (i = 0; i < c.npids; i++)
+    failed |= kill_target(c.pids[i], &c.o);
   free(c.pids);
   return failed ? 1 : 0;
 }

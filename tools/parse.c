@@ -63,32 +63,96 @@ int tool_parse_status(const char *s, uint32_t *out)
   return 0;
 }
 
-/* Parsed by hand, without strtod: no locale, no hex floats, no inf/nan. */
-int tool_parse_duration(const char *s, int64_t *ms)
+static int hex_digit(char c)
 {
-  double v = 0, scale = 1000, frac = 0.1;
-  int n = 0, exp = 0, exp_sign = 1, exp_digits = 0;
-  if (s == NULL)
-    return -1;
-  for (; digit(*s); s++, n++)
-    v = v * 10 + (*s - '0');
-  if (*s == '.')
-    for (s++; digit(*s); s++, n++, frac /= 10)
-      v += (*s - '0') * frac;
+  if (digit(c))
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static int lower(char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+/* Case-insensitive prefix match; returns its length, or 0. */
+static size_t match_word(const char *s, const char *word)
+{
+  size_t i;
+  for (i = 0; word[i]; i++)
+    if (lower(s[i]) != word[i])
+      return 0;
+  return i;
+}
+
+/* An exponent's digits (base 10), capped; -1 if there are none. */
+static int parse_exponent(const char **s)
+{
+  int e = 0, sign = 1, n = 0;
+  if (**s == '+' || **s == '-')
+    sign = *(*s)++ == '-' ? -1 : 1;
+  for (; digit(**s); (*s)++, n++)
+    if (e < 100000)
+      e = e * 10 + (**s - '0');
+  return n ? sign * e : INT_MIN;
+}
+
+static double scale_by(double v, int base, int e)
+{
+  for (; e > 0; e--)
+    v *= base;
+  for (; e < 0 && v != 0; e++)
+    v /= base;
+  return v;
+}
+
+/* What strtod reads in the C locale: digits with a fraction and an e
+ * exponent, hex digits with a fraction and a p exponent (0x1.8p3), inf,
+ * infinity. Returns -1 for anything else (nan too: no duration). */
+static int parse_number(const char **s, double *out)
+{
+  const char *p = *s;
+  double v = 0, frac = 1;
+  int base = 10, n = 0, d, e;
+  size_t w;
+  if ((w = match_word(p, "infinity")) != 0 || (w = match_word(p, "inf")) != 0) {
+    *s = p + w;
+    *out = 1e300;
+    return 0;
+  }
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && (hex_digit(p[2]) >= 0 || (p[2] == '.' && hex_digit(p[3]) >= 0)))
+    base = 16, p += 2;
+  for (; (d = hex_digit(*p)) >= 0 && d < base; p++, n++)
+    v = v * base + d;
+  if (*p == '.')
+    for (p++; (d = hex_digit(*p)) >= 0 && d < base; p++, n++)
+      v += d * (frac /= base);
   if (n == 0)
     return -1;
-  if (*s == 'e' || *s == 'E') {
-    s++;
-    if (*s == '+' || *s == '-')
-      exp_sign = *s++ == '-' ? -1 : 1;
-    for (; digit(*s); s++, exp_digits++)
-      if (exp < 1000)
-        exp = exp * 10 + (*s - '0');
-    if (exp_digits == 0)
-      return -1;
-    for (; exp > 0; exp--)
-      v = exp_sign > 0 ? v * 10 : v / 10;
+  if ((base == 10 && (*p == 'e' || *p == 'E')) || (base == 16 && (*p == 'p' || *p == 'P'))) {
+    const char *q = p + 1;
+    if ((e = parse_exponent(&q)) != INT_MIN) /* else the letter is not an exponent */
+      v = scale_by(v, base == 10 ? 10 : 2, e), p = q;
   }
+  *s = p;
+  *out = v;
+  return 0;
+}
+
+/* GNU timeout's DURATION, parsed by hand so that no locale applies. */
+int tool_parse_duration(const char *s, int64_t *ms)
+{
+  double v, scale = 1000;
+  int negative = 0;
+  if (s == NULL)
+    return -1;
+  while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+    s++; /* as strtod */
+  if (*s == '+' || *s == '-')
+    negative = *s++ == '-';
+  if (parse_number(&s, &v) != 0 || (negative && v != 0))
+    return -1;
   switch (*s) {
   case 0: case 's': break;
   case 'm': scale *= 60; break;
@@ -99,7 +163,7 @@ int tool_parse_duration(const char *s, int64_t *ms)
   if (*s && s[1])
     return -1;
   v *= scale;
-  if (v > (double)INT32_MAX)
+  if (!(v < (double)INT32_MAX)) /* also inf */
     v = (double)INT32_MAX;
   *ms = (int64_t)v;
   if ((double)*ms < v)

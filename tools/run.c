@@ -47,13 +47,25 @@ static int help(void)
   return 0;
 }
 
+/* With -v, a step that is not the kernel's (a Windows ladder step) is
+ * named; a signal that has no graceful way to the command is always
+ * reported, since the command then goes on running. */
 static void send_to_command(int sig)
 {
   int64_t group = xsig_process_group(child);
+  int via = XSIG_VIA_NONE, err;
+  char name[16];
   if (group)
-    xsig_send(-group, sig, 0, 0, NULL);
+    err = xsig_send(-group, sig, 0, 0, &via);
   else
-    xsig_process_send(child, sig, 0, 0, NULL);
+    err = xsig_process_send(child, sig, 0, 0, &via);
+  xsig_name(sig, name, sizeof name);
+  if (err == XSIG_ENOGRACE)
+    fprintf(stderr, "xsig run: warning: no graceful way to send %s to command '%s': it does not use "
+                    "xsig and cannot get %s from Windows (see 'xsig kill --help'); it goes on running%s\n",
+            name, command_name, name, opts.kill_after_ms >= 0 ? " until KILL" : "");
+  else if (err == 0 && opts.verbose && via != XSIG_VIA_KERNEL && via != XSIG_VIA_NONE)
+    fprintf(stderr, "xsig run: %s reached command '%s' through %s\n", name, command_name, xsig_via_name(via));
 }
 
 static void forward(int sig, const xsig_info_t *info, void *arg)
@@ -120,7 +132,7 @@ static int parse_options(int argc, char **argv, int *i, struct run_opts *opts_ou
       if (val == NULL)
         return usage_error("option requires an argument --", "s");
       o->sig = xsig_parse(val);
-      if (o->sig <= 0) {
+      if (o->sig < 0) { /* 0 is allowed, as timeout allows it */
         fprintf(stderr, "xsig run: '%s': invalid signal\n", val);
         return usage_error(NULL, NULL);
       }
@@ -162,11 +174,12 @@ static int on_timeout(void)
   xsig_status_t st;
   int forced = 0;
   say_sending(opts.sig);
-  if (opts.kill_after_ms < 0) {
-    send_to_command(opts.sig);
+  send_to_command(opts.sig);
+  if (opts.kill_after_ms < 0)
     return opts.sig == XSIG_KILL;
-  }
-  if (xsig_process_stop_tree(child, opts.sig, (int)opts.kill_after_ms, &st, &forced) != 0)
+  /* CONT, as GNU timeout sends after the signal, then the grace for the
+   * whole tree, then KILL for what is left */
+  if (xsig_process_stop_tree(child, XSIG_CONT, (int)opts.kill_after_ms, &st, &forced) != 0)
     return 0;
   if (forced)
     say_sending(XSIG_KILL);
@@ -205,7 +218,8 @@ int tool_run(int argc, char **argv)
   r = xsig_spawn(argv[i], argv + i, opts.foreground ? 0 : XSIG_SPAWN_NEW_GROUP, &child);
   if (r != 0)
     return spawn_error(r, argv[i]);
-  if (!wait_child(duration > 0 ? duration : -1)) {
+  /* 0 disables the time-out; so does the cap (inf, or about 24.8 days) */
+  if (!wait_child(duration > 0 && duration < INT32_MAX ? duration : -1)) {
     timed_out = 1;
     killed = on_timeout();
     wait_child(-1);

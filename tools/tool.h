@@ -7,9 +7,10 @@
 #include "xsig.h"
 
 /* parse.c: parsers of untrusted text, no side effects. */
-/* GNU timeout's DURATION: a non-negative number with an optional fraction or
- * exponent and one suffix s, m, h or d. Returns 0 and the milliseconds
- * (rounded up, capped at INT32_MAX), or -1. */
+/* GNU timeout's DURATION: a non-negative number as strtod reads it in the C
+ * locale (fraction, exponent, hex 0x1.8p3, inf) and one suffix s, m, h or d.
+ * Returns 0 and the milliseconds (rounded up, capped at INT32_MAX, which
+ * xsig run takes as "never"), or -1. */
 int tool_parse_duration(const char *s, int64_t *ms);
 /* A whole decimal number with optional sign, nothing after it. */
 int tool_parse_int64(const char *s, int64_t *out);
@@ -25,6 +26,7 @@ struct kill_opts {
   int64_t value;
   int tree;
   int force;
+  int verbose;
   struct follow_up follow[MAX_TIMEOUTS];
   int nfollow;
 };

@@ -330,7 +330,7 @@ int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status
   sig = sig ? sig : SIGTERM;
   send_tree(p, sig);
   /* as systemd does: a stopped member can act on sig only once continued */
-  if (sig != SIGKILL && xsig__dfl_kind(sig) != XSIG__DFL_STOP)
+  if (sig != SIGKILL && sig != SIGCONT && xsig__dfl_kind(sig) != XSIG__DFL_STOP)
     send_tree(p, SIGCONT);
   if (grace_ms == 0 || !wait_tree(p, grace_ms)) { /* no grace: no need to look */
     if (forced)

@@ -833,7 +833,7 @@ int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status
   if (forced)
     *forced = 0;
   sig = sig ? sig : XSIG_TERM;
-  send_job(p->job, sig, 0, NULL, xsig__dfl_kind(sig) != XSIG__DFL_STOP);
+  send_job(p->job, sig, 0, NULL, sig != XSIG_CONT && xsig__dfl_kind(sig) != XSIG__DFL_STOP);
   if (!wait_job_empty(p, grace_ms)) {
     if (forced)
       *forced = 1;
