@@ -321,7 +321,9 @@ XSIG_API int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t 
 XSIG_API int xsig_sigsuspend(const xsig_sigset_t *mask);
 
 /* Interruptible sleep: returns 0 after ms milliseconds, or XSIG_EINTR as soon
- * as signal handlers have run on this thread (the EINTR analog). */
+ * as signal handlers have run on this thread (the EINTR analog).
+ * XSIG_ERANGE for ms above INT32_MAX, XSIG_ENOTINIT before xsig_init,
+ * XSIG_ESYS if the wait itself failed. */
 XSIG_API int xsig_sleep(unsigned ms);
 
 /* Interruptible wait for an fd to become readable (POSIX) or a HANDLE to be
@@ -439,10 +441,14 @@ XSIG_API void xsig_process_close(xsig_process_t *p);
 /* Starts file (searched in PATH when it has no slash) with argv (argv[0]
  * first, NULL-terminated), stdio and environment inherited. The child's
  * signal dispositions are reset to the default and its mask emptied, as
- * posix_spawn with SETSIGDEF/SETSIGMASK does. On Windows the child and
- * everything it starts are put in a job object, so that the tree stays
+ * posix_spawn with SETSIGDEF/SETSIGMASK does (POSIX: it is posix_spawnp,
+ * safe in a threaded program). On Windows the child and everything it
+ * starts are put in a job object before it runs, so that the tree stays
  * reachable; with XSIG_SPAWN_NEW_GROUP its pid names that group for
  * xsig_send(-pid, ...). On *out the child is held open until closed.
+ * Windows: every argument must be UTF-8 (XSIG_EINVAL otherwise: none is
+ * dropped or altered); a child that cannot be put in its job or group is
+ * ended before it runs, and the error returned.
  * Errors: XSIG_EINVAL, XSIG_ENOENT, XSIG_ENOEXEC, XSIG_ENOMEM, XSIG_ESYS.
  * Thread-safe. Does not need xsig_init(). */
 XSIG_API int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out);

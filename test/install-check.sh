@@ -12,4 +12,9 @@ LD_LIBRARY_PATH="$tmp/prefix/lib:$tmp/prefix/lib64" "$tmp/cm/consumer"
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig:$tmp/prefix/lib64/pkgconfig"
 cc -o "$tmp/pc-consumer" "$src/test/consumer/main.c" $(pkg-config --cflags --libs --static xsig) -static-libgcc
 LD_LIBRARY_PATH="$tmp/prefix/lib:$tmp/prefix/lib64" "$tmp/pc-consumer"
-echo "install-check: find_package and pkg-config both work"
+# the man page is installed and man(1) can read it
+test -f "$tmp/prefix/share/man/man1/xsig.1"
+if command -v groff >/dev/null; then
+  groff -man -Tutf8 -ww -z "$tmp/prefix/share/man/man1/xsig.1"
+fi
+echo "install-check: find_package and pkg-config both work, the man page is installed"

@@ -4,12 +4,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
+#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "internal.h"
 #include "procfs.h"
+
+extern char **environ;
 
 struct xsig_process {
   int64_t pid;
@@ -149,26 +151,28 @@ void xsig_process_close(xsig_process_t *p)
   free(p);
 }
 
-/* In the child between fork and exec: async-signal-safe calls only. */
-static void exec_child(const char *file, char *const argv[], int flags, int err_fd)
+/* Every signal at its default, an empty mask, and a new group if asked,
+ * all applied in the child before exec. (posix_spawnp rather than fork and
+ * execvp: execvp is not async-signal-safe, so a threaded parent's child
+ * could deadlock in it.) */
+static int spawn_attributes(posix_spawnattr_t *a, int flags)
 {
-  struct sigaction dfl;
-  sigset_t none;
-  int sig, e;
-  if (flags & XSIG_SPAWN_NEW_GROUP)
-    setpgid(0, 0);
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  for (sig = 1; sig < XSIG_NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP)
-      sigaction(sig, &dfl, NULL);
+  sigset_t all, none;
+  short how = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+  int e = posix_spawnattr_init(a);
+  if (e)
+    return e;
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
   sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  execvp(file, argv);
-  e = errno;
-  if (write(err_fd, &e, sizeof e) < 0) {
-  }
-  _exit(127);
+  if (flags & XSIG_SPAWN_NEW_GROUP)
+    how |= POSIX_SPAWN_SETPGROUP; /* pgroup 0: the child's own pid */
+  if ((e = posix_spawnattr_setsigdefault(a, &all)) == 0 && (e = posix_spawnattr_setsigmask(a, &none)) == 0)
+    e = posix_spawnattr_setflags(a, how);
+  if (e)
+    posix_spawnattr_destroy(a);
+  return e;
 }
 
 static int spawn_error(int e)
@@ -192,8 +196,8 @@ static int spawn_error(int e)
 int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
 {
   xsig_process_t *p;
-  int fds[2], e = 0;
-  ssize_t n;
+  posix_spawnattr_t attr;
+  int e;
   pid_t pid;
   if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL ||
       (flags & ~XSIG_SPAWN_NEW_GROUP))
@@ -201,30 +205,17 @@ int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t *
   p = calloc(1, sizeof *p);
   if (p == NULL)
     return XSIG_ENOMEM;
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    free(p);
-    return XSIG_ESYS;
+  e = spawn_attributes(&attr, flags);
+  if (e == 0) {
+    e = posix_spawnp(&pid, file, NULL, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
   }
-  pid = fork();
-  if (pid == 0)
-    exec_child(file, argv, flags, fds[1]);
-  close(fds[1]);
-  if (pid < 0) {
-    close(fds[0]);
-    free(p);
-    return spawn_error(errno);
-  }
-  if (flags & XSIG_SPAWN_NEW_GROUP)
-    setpgid(pid, pid); /* also here: no window in which the group is missing */
-  do
-    n = read(fds[0], &e, sizeof e);
-  while (n < 0 && errno == EINTR);
-  close(fds[0]);
-  if (n == (ssize_t)sizeof e) { /* exec failed */
-    waitpid(pid, NULL, 0);
+  if (e) {
     free(p);
     return spawn_error(e);
   }
+  if (flags & XSIG_SPAWN_NEW_GROUP)
+    setpgid(pid, pid); /* where posix_spawnp returns before the child's exec */
   p->pid = pid;
   p->child = 1;
   p->pgid = (flags & XSIG_SPAWN_NEW_GROUP) ? pid : 0;
