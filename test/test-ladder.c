@@ -147,6 +147,20 @@ TEST_IMPL(ladder_no_graceful_path)
   ASSERT_EQ(via, XSIG_VIA_NONE);
   ASSERT_OK(xsig_send(p.pid, 0, 0, 0, NULL)); /* still alive */
   ASSERT_OK(test_expect_line(&p, "tick", NULL, 0, 20000));
+  {
+    /* the tool says which signals could reach it, and why a group it did
+     * not start cannot be named */
+    char out[4096], pid[32], neg[32];
+    snprintf(pid, sizeof pid, "%lld", (long long)p.pid);
+    snprintf(neg, sizeof neg, "-%lld", (long long)p.pid);
+    ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-HUP", pid, NULL), 1);
+    ASSERT(strstr(out, "no graceful way to send HUP to this process") != NULL);
+    ASSERT(strstr(out, "TERM (WM_CLOSE to its windows") != NULL);
+    ASSERT(strstr(out, "has no window") == NULL);
+    ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-TERM", neg, NULL), 1);
+    ASSERT(strstr(out, "no call that lists the members of a process group") != NULL);
+    ASSERT(strstr(out, "--tree") != NULL);
+  }
   /* only when asked: TerminateProcess with the code of TERM */
   ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_FORCE, &via));
   ASSERT_EQ(via, XSIG_VIA_TERMINATE);
