@@ -222,8 +222,10 @@ XSIG_API int xsig_set_delivery_thread(void);
 
 #ifdef _WIN32
 typedef void *xsig_os_handle_t;   /* a HANDLE */
+# define XSIG_NO_HANDLE ((xsig_os_handle_t)0)
 #else
 typedef int xsig_os_handle_t;     /* a file descriptor */
+# define XSIG_NO_HANDLE (-1)
 #endif
 
 /* Returns the waitable object that becomes ready when a signal arrives: a
@@ -529,7 +531,12 @@ XSIG_API int xsig_on_fault(int sig, xsig_handler_t handler, void *arg);
  * the report off (the default). The report names the signal, its subcode,
  * the address, the thread, the exception code (Windows) and a backtrace of
  * the faulting thread (symbol names where available: dladdr on POSIX, the
- * module's export table on Windows, else module+offset). It is written with
+ * module's export table on Windows, else module+offset). XSIG_NO_HANDLE
+ * turns the report off but still takes over faults: on Windows an
+ * unhandled exception then ends the process with its code (0xC0000005)
+ * instead of going to Windows Error Reporting or a debugger, which is
+ * where it goes (as if xsig were not there) until this or xsig_on_fault
+ * is called. It is written with
  * async-signal-safe calls only. Then the process ends: POSIX re-raises the
  * signal with its default disposition (so a core flag is truthful), Windows
  * exits with the original exception code (0xC0000005, ...; abort() with

@@ -98,9 +98,10 @@ static int parse_exponent(const char **s)
   return n ? sign * e : INT_MIN;
 }
 
+/* Stops once the value is beyond any duration, or zero. */
 static double scale_by(double v, int base, int e)
 {
-  for (; e > 0; e--)
+  for (; e > 0 && v < 1e300; e--)
     v *= base;
   for (; e < 0 && v != 0; e++)
     v /= base;

@@ -14,13 +14,6 @@ static const char usage_text[] =
   "'xsig COMMAND --help' describes each one; --version (also after a COMMAND)\n"
   "prints the version.\n";
 
-int tool_version(const char *cmd)
-{
-  printf("xsig%s%s (xsig) %d.%d.%d\n", cmd ? " " : "", cmd ? cmd : "", XSIG_VERSION_MAJOR,
-         XSIG_VERSION_MINOR, XSIG_VERSION_PATCH);
-  return 0;
-}
-
 int main(int argc, char **argv)
 {
   static const struct { const char *name; int (*run)(int, char **); } commands[] = {
