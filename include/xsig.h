@@ -426,6 +426,7 @@ XSIG_API int xsig_process_open(int64_t pid, xsig_process_t **out);
 /* Like xsig_send, to the process itself. XSIG_ESRCH once it has exited, even
  * if its pid now belongs to another process. */
 XSIG_API int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via);
+/* The pid, or 0 for NULL. */
 XSIG_API int64_t xsig_process_pid(const xsig_process_t *p);
 /* Returns 1 while the process runs, 0 after it exited, or an XSIG_E* code. */
 XSIG_API int xsig_process_alive(xsig_process_t *p);
@@ -465,7 +466,7 @@ XSIG_API int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t 
 
 /* An fd (POSIX pidfd; -1 on kernels without pidfds) or HANDLE (Windows)
  * that becomes ready when the process ends: for xsig_wait_os or an event
- * loop. Owned by p. */
+ * loop. Owned by p. XSIG_NO_HANDLE for NULL. */
 XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
 
 /* Stops a spawned child and everything it started: sends sig (0 means TERM)
@@ -480,6 +481,14 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
  * for 10 s). */
 XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
                                     xsig_status_t *st, int *forced);
+
+/* Stores in out up to max descendants of process pid: its children, then
+ * theirs, and so on. Windows keeps a parent's pid after the parent ended
+ * and can reuse it, so a process older than its supposed parent is left
+ * out. Returns how many were stored, XSIG_ESRCH (no such process),
+ * XSIG_EINVAL, XSIG_ENOMEM, XSIG_ENOSYS (POSIX without Linux's /proc) or
+ * XSIG_ESYS. A snapshot: processes come and go meanwhile. Thread-safe. */
+XSIG_API int xsig_process_descendants(int64_t pid, int64_t *out, int max);
 
 /* ------------------------------------------------------------------------ */
 /* Faults: SEGV, BUS, ILL, FPE raised by the CPU, and ABRT from abort()     */

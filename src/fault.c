@@ -1,18 +1,38 @@
 /* Faults: who handles them, where the crash report goes, and the report's
  * text. Everything read here from a fault handler is read without locks:
  * a fault can come while another thread holds any lock. */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
-struct fault_slot {
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A fault handler with its argument, or a report's destination. Never
+ * changed once published (a fault may read it at any moment): a new
+ * setting is a new record. */
+struct record {
   xsig_handler_t fn;
   void *arg;
+  xsig_os_handle_t out;
+  struct record *next; /* every record made */
 };
 
-static struct fault_slot slots[XSIG_NSIG];
+/* fault_lock guards the making and freeing of records (made); the fault
+ * path reads slots and report through atomics only. */
 static xsig__mutex_t fault_lock = XSIG__MUTEX_INIT;
-static volatile int report_on;
-static xsig_os_handle_t report_out;
+static struct record *made;
+static xsig__atomic_ptr slots[XSIG_NSIG]; /* struct record *, NULL: none */
+static xsig__atomic_ptr report;           /* struct record *, NULL: off */
+
+static struct record *new_record_locked(void)
+{
+  struct record *r = calloc(1, sizeof *r);
+  if (r) {
+    r->next = made;
+    made = r;
+  }
+  return r;
+}
 
 int xsig__is_fault_signal(int sig)
 {
@@ -22,6 +42,7 @@ int xsig__is_fault_signal(int sig)
 
 int xsig_on_fault(int sig, xsig_handler_t handler, void *arg)
 {
+  struct record *r = NULL;
   int err;
   if (!xsig__is_fault_signal(sig) || handler == XSIG_IGN)
     return XSIG_EINVAL; /* NULL (XSIG_DFL) removes the handler */
@@ -29,13 +50,12 @@ int xsig_on_fault(int sig, xsig_handler_t handler, void *arg)
     return XSIG_ENOTINIT;
   xsig__mutex_lock(&fault_lock);
   err = xsig__os_fault_enable();
+  if (err == 0 && handler != XSIG_DFL && (r = new_record_locked()) == NULL)
+    err = XSIG_ENOMEM;
   if (err == 0) {
-    /* the argument first: a handler is never seen with another's argument */
-    slots[sig].fn = NULL;
-    xsig__barrier();
-    slots[sig].arg = arg;
-    xsig__barrier();
-    slots[sig].fn = handler;
+    if (r)
+      r->fn = handler, r->arg = arg;
+    xsig__atomic_store_ptr(&slots[sig], r);
   }
   xsig__mutex_unlock(&fault_lock);
   return err ? err : xsig_fault_stack();
@@ -43,17 +63,18 @@ int xsig_on_fault(int sig, xsig_handler_t handler, void *arg)
 
 int xsig_crash_report(xsig_os_handle_t out)
 {
+  struct record *r = NULL;
   int err;
   if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
   xsig__mutex_lock(&fault_lock);
   err = xsig__os_fault_enable();
+  if (err == 0 && out != XSIG__NO_HANDLE && (r = new_record_locked()) == NULL)
+    err = XSIG_ENOMEM;
   if (err == 0) {
-    report_on = 0;
-    xsig__barrier();
-    report_out = out;
-    xsig__barrier();
-    report_on = out != XSIG__NO_HANDLE;
+    if (r)
+      r->out = out;
+    xsig__atomic_store_ptr(&report, r);
   }
   xsig__mutex_unlock(&fault_lock);
   return err ? err : xsig_fault_stack();
@@ -61,24 +82,30 @@ int xsig_crash_report(xsig_os_handle_t out)
 
 xsig_handler_t xsig__fault_handler(int sig, void **arg)
 {
-  xsig_handler_t fn = slots[sig].fn;
-  xsig__barrier();
-  *arg = slots[sig].arg;
-  return fn;
+  struct record *r = xsig__atomic_load_ptr(&slots[sig]);
+  *arg = r ? r->arg : NULL;
+  return r ? r->fn : NULL;
 }
 
 /* Whether xsig takes faults of sig at all (a handler or a report). */
 int xsig__fault_wanted(int sig)
 {
-  return slots[sig].fn != NULL || report_on;
+  return xsig__atomic_load_ptr(&slots[sig]) != NULL || xsig__report_on();
 }
 
-/* Called by the last xsig_shutdown. */
+/* Called by the last xsig_shutdown: no fault path may run any more. */
 void xsig__fault_shutdown(void)
 {
+  int sig;
   xsig__mutex_lock(&fault_lock);
-  report_on = 0;
-  memset(slots, 0, sizeof slots);
+  xsig__atomic_store_ptr(&report, NULL);
+  for (sig = 0; sig < XSIG_NSIG; sig++)
+    xsig__atomic_store_ptr(&slots[sig], NULL);
+  while (made) {
+    struct record *r = made;
+    made = r->next;
+    free(r);
+  }
   xsig__os_fault_disable();
   xsig__mutex_unlock(&fault_lock);
 }
@@ -93,18 +120,18 @@ const char *xsig_fault_describe(int sig, int subcode)
                                      "floating-point underflow", "floating-point inexact result",
                                      "invalid floating-point operation", "subscript out of range" };
   const char *const *t = NULL;
-  int n = 0;
+  size_t n = 0;
   if (sig == XSIG_SEGV)
-    t = segv, n = 4;
+    t = segv, n = COUNT(segv);
   else if (sig == XSIG_BUS)
-    t = bus, n = 4;
+    t = bus, n = COUNT(bus);
   else if (sig == XSIG_ILL)
-    t = ill, n = 6;
+    t = ill, n = COUNT(ill);
   else if (sig == XSIG_FPE)
-    t = fpe, n = 9;
+    t = fpe, n = COUNT(fpe);
   else if (sig == XSIG_ABRT && subcode == XSIG_ABRT_ABORT)
     return "abort()";
-  if (t && subcode > 0 && subcode < n && t[subcode])
+  if (t && subcode > 0 && (size_t)subcode < n && t[subcode])
     return t[subcode];
   return "unknown";
 }
@@ -149,14 +176,16 @@ void xsig__line_dec(struct xsig__line *l, uint64_t v)
 
 void xsig__line_end(struct xsig__line *l)
 {
+  struct record *r = xsig__atomic_load_ptr(&report);
   l->buf[l->len < sizeof l->buf ? l->len : sizeof l->buf - 1] = '\n';
-  xsig__os_report_write(report_out, l->buf, l->len + 1);
+  if (r)
+    xsig__os_report_write(r->out, l->buf, l->len + 1);
   l->len = 0;
 }
 
 int xsig__report_on(void)
 {
-  return report_on;
+  return xsig__atomic_load_ptr(&report) != NULL;
 }
 
 /* "xsig: fatal signal SEGV (address not mapped), address 0x10" and the

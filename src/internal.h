@@ -31,6 +31,16 @@ int xsig__check(int sig);
 /* Checks the arguments of xsig_send: 0 or an XSIG_E* code. */
 int xsig__check_send(int64_t pid, int sig, int flags);
 
+/* A process held open (src/process.c); os is the platform's part. */
+struct xsig_process {
+  int64_t pid;
+  int64_t pgid;           /* the group it leads (XSIG_SPAWN_NEW_GROUP), else 0 */
+  int child;              /* started by xsig_spawn: may be waited for */
+  int reaped;             /* it ended and status holds how */
+  xsig_status_t status;
+  struct xsig__os_process os;
+};
+
 /* --- the process-wide state, src/signal.c; all under xsig__lock --------- */
 
 /* Accepts one signal. Applies IGN (discard), coalesces standard signals,
@@ -99,6 +109,34 @@ unsigned long xsig__handlers_done(void);
 xsig__mutex_t *xsig__state_mutex(void);
 void xsig__os_extra_stats(xsig_stats_t *stats);
 void xsig__os_pending_extra(xsig_sigset_t *set);
+
+/* --- processes: what each platform provides (src/unix/process.c and
+ * tree.c, src/win/process.c and tree.c); arguments are checked already -- */
+
+/* pid > 0 a process, pid < -1 the group -pid, pid 0 the caller's group. */
+int xsig__os_send(int64_t pid, int sig, intptr_t value, int flags, int *via);
+/* Holds p->pid open (p->os): 0, XSIG_ESRCH, XSIG_EPERM, XSIG_ENOMEM. */
+int xsig__os_process_open(xsig_process_t *p);
+int xsig__os_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via);
+/* 1 while it runs, 0 once it ended. */
+int xsig__os_process_alive(xsig_process_t *p);
+void xsig__os_process_close(xsig_process_t *p);
+/* Starts the child and fills p->pid, p->pgid and p->os. */
+int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p);
+xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p);
+/* Waits up to timeout_ms (< 0: forever) for a child to end; then sets
+ * p->status and p->reaped and returns 1, else 0. */
+int xsig__os_process_reap(xsig_process_t *p, int timeout_ms);
+/* sig to the child's whole tree (its group or job), then CONT to what is
+ * stopped if cont_after. */
+void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after);
+/* KILL to the whole tree. */
+void xsig__os_tree_kill(xsig_process_t *p);
+/* 1 once the child is reaped and nothing of its tree runs. */
+int xsig__os_tree_gone(xsig_process_t *p);
+/* Descendants of pid, children first, none older than its parent. */
+int xsig__os_descendants(int64_t pid, int64_t *out, int max);
+void xsig__os_nap(int ms);
 
 /* --- faults (src/fault.c) ------------------------------------------- */
 

@@ -1,5 +1,11 @@
-/* Sending: argument checks and the wrappers shared by both platforms. */
+/* Other processes, children and trees: every public function's checks and
+ * flow, once. The platforms provide the xsig__os_send / xsig__os_process_*
+ * / xsig__os_tree_* primitives (src/internal.h has the list). */
+#include <stdlib.h>
 #include "internal.h"
+
+/* How long KILL may take to empty a tree, and the leader to be reaped. */
+#define KILL_WAIT_MS 10000
 
 int xsig__check_send(int64_t pid, int sig, int flags)
 {
@@ -13,6 +19,12 @@ int xsig__check_send(int64_t pid, int sig, int flags)
   if ((flags & XSIG_SEND_VALUE) && pid <= 0)
     return XSIG_EINVAL; /* sigqueue takes one process */
   return 0;
+}
+
+int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
+{
+  int err = xsig__check_send(pid, sig, flags);
+  return err ? err : xsig__os_send(pid, sig, value, flags, via);
 }
 
 int xsig_kill(int64_t pid, int sig)
@@ -42,4 +54,160 @@ const char *xsig_via_name(int via)
   if (via < 0 || via >= (int)(sizeof names / sizeof names[0]))
     return "unknown";
   return names[via];
+}
+
+/* --- a process held open ------------------------------------------------ */
+
+int xsig_process_open(int64_t pid, xsig_process_t **out)
+{
+  xsig_process_t *p;
+  int err;
+  if (out == NULL || pid <= 0 || pid > 0x7fffffff)
+    return XSIG_EINVAL;
+  p = calloc(1, sizeof *p);
+  if (p == NULL)
+    return XSIG_ENOMEM;
+  p->pid = pid;
+  err = xsig__os_process_open(p);
+  if (err == 0 && !xsig__os_process_alive(p)) {
+    xsig__os_process_close(p);
+    err = XSIG_ESRCH;
+  }
+  if (err) {
+    free(p);
+    return err;
+  }
+  *out = p;
+  return 0;
+}
+
+/* Once its status is taken the pid may belong to another process. */
+int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via)
+{
+  int err;
+  if (p == NULL)
+    return XSIG_EINVAL;
+  err = xsig__check_send(p->pid, sig, flags);
+  if (err)
+    return err;
+  if (p->reaped)
+    return XSIG_ESRCH;
+  return xsig__os_process_send(p, sig, value, flags, via);
+}
+
+int64_t xsig_process_pid(const xsig_process_t *p)
+{
+  return p ? p->pid : 0;
+}
+
+int xsig_process_alive(xsig_process_t *p)
+{
+  if (p == NULL)
+    return XSIG_EINVAL;
+  return p->reaped ? 0 : xsig__os_process_alive(p);
+}
+
+void xsig_process_close(xsig_process_t *p)
+{
+  if (p == NULL)
+    return;
+  xsig__os_process_close(p);
+  free(p);
+}
+
+/* --- children ----------------------------------------------------------- */
+
+int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
+{
+  xsig_process_t *p;
+  int err;
+  if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL ||
+      (flags & ~XSIG_SPAWN_NEW_GROUP))
+    return XSIG_EINVAL;
+  p = calloc(1, sizeof *p);
+  if (p == NULL)
+    return XSIG_ENOMEM;
+  err = xsig__os_spawn(file, argv, flags, p);
+  if (err) {
+    free(p);
+    return err;
+  }
+  p->child = 1;
+  *out = p;
+  return 0;
+}
+
+int64_t xsig_process_group(const xsig_process_t *p)
+{
+  return p ? p->pgid : 0;
+}
+
+xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p)
+{
+  return p ? xsig__os_process_waitable(p) : XSIG_NO_HANDLE;
+}
+
+int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
+{
+  if (p == NULL)
+    return XSIG_EINVAL;
+  if (!p->child)
+    return XSIG_ECHILD;
+  if (!p->reaped && !xsig__os_process_reap(p, timeout_ms))
+    return XSIG_ETIMEDOUT;
+  if (st)
+    *st = p->status;
+  return 0;
+}
+
+/* --- trees -------------------------------------------------------------- */
+
+/* Waits until the leader is reaped and nothing of its tree runs. */
+static int wait_tree_gone(xsig_process_t *p, int ms)
+{
+  int64_t deadline = xsig__os_now_ms() + ms;
+  while (!xsig__os_tree_gone(p)) {
+    int64_t left = deadline - xsig__os_now_ms();
+    if (left <= 0)
+      return 0;
+    /* on the leader while it runs, then a short nap for the rest */
+    if (p->reaped || xsig__os_process_reap(p, left < 2 ? (int)left : 2))
+      xsig__os_nap(1);
+  }
+  return 1;
+}
+
+/* Stopped members can act on sig only once continued (systemd does the
+ * same); not for KILL, CONT itself, or a signal that stops. */
+static int needs_cont(int sig)
+{
+  return sig != XSIG_KILL && sig != XSIG_CONT && xsig__dfl_kind(sig) != XSIG__DFL_STOP;
+}
+
+int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status_t *st, int *forced)
+{
+  int err = sig == 0 ? 0 : xsig__check(sig);
+  if (p == NULL || err || grace_ms < 0)
+    return p == NULL ? XSIG_EINVAL : err ? err : XSIG_EINVAL;
+  if (!p->child)
+    return XSIG_ECHILD;
+  if (forced)
+    *forced = 0;
+  sig = sig ? sig : XSIG_TERM;
+  xsig__os_tree_send(p, sig, needs_cont(sig));
+  if (grace_ms == 0 || !wait_tree_gone(p, grace_ms)) { /* no grace: no need to look */
+    if (forced)
+      *forced = 1;
+    xsig__os_tree_kill(p);
+    if (!wait_tree_gone(p, KILL_WAIT_MS))
+      return XSIG_ETIMEDOUT;
+  }
+  return xsig_process_wait(p, KILL_WAIT_MS, st);
+}
+
+int xsig_process_descendants(int64_t pid, int64_t *out, int max)
+{
+  if (pid <= 0 || pid > 0x7fffffff || max < 0 || (out == NULL && max > 0))
+    return XSIG_EINVAL;
+  return xsig__os_descendants(pid, out, max);
 }

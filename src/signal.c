@@ -8,9 +8,12 @@ struct rt_node {
   int next;
 };
 
+/* state_lock guards everything below but refs and handlers_done. life_lock
+ * makes init and shutdown one at a time; refs changes under it (and under
+ * state_lock), and is read anywhere through an atomic load. */
 static xsig__mutex_t state_lock = XSIG__MUTEX_INIT;
-static xsig__mutex_t life_lock = XSIG__MUTEX_INIT; /* init/shutdown one at a time */
-static int refs;
+static xsig__mutex_t life_lock = XSIG__MUTEX_INIT;
+static xsig__atomic_long refs;
 static xsig_action_t actions[XSIG_NSIG];
 static int foreign[XSIG_NSIG];     /* a non-xsig handler was replaced */
 static int installed[XSIG_NSIG];   /* xsig changed the native disposition */
@@ -52,19 +55,19 @@ static void reset_state_locked(void)
   reset_pending_locked();
 }
 
-int xsig__is_initialised(void) { return refs > 0; }
+int xsig__is_initialised(void) { return xsig__atomic_load(&refs) > 0; }
 
 int xsig_init(void)
 {
   int err = 0;
   xsig__mutex_lock(&life_lock);
   xsig__lock();
-  if (refs == 0) {
+  if (xsig__atomic_load(&refs) == 0) {
     reset_state_locked();
     err = xsig__os_init();
   }
   if (err == 0)
-    refs++;
+    xsig__atomic_add(&refs, 1);
   xsig__unlock();
   xsig__mutex_unlock(&life_lock);
   return err;
@@ -75,12 +78,12 @@ int xsig_shutdown(void)
   int sig, last;
   xsig__mutex_lock(&life_lock);
   xsig__lock();
-  if (refs == 0) {
+  if (xsig__atomic_load(&refs) == 0) {
     xsig__unlock();
     xsig__mutex_unlock(&life_lock);
     return XSIG_ENOTINIT;
   }
-  last = --refs == 0;
+  last = xsig__atomic_add(&refs, -1) == 0;
   if (last) {
     xsig__fault_shutdown();
     for (sig = 1; sig < XSIG_NSIG; sig++)
@@ -250,7 +253,7 @@ int xsig_dispatch(void)
   xsig_info_t info;
   xsig_action_t act;
   int n = 0, taken = 0;
-  if (!refs)
+  if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
   xsig__os_mask_get(&mask); /* each handler gives it back as it found it */
   for (;;) {
@@ -302,7 +305,7 @@ int xsig_action(int sig, const xsig_action_t *act, xsig_action_t *old)
   int err = check_action(sig, act), was_foreign = 0;
   if (err)
     return err;
-  if (!refs)
+  if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
   xsig__lock();
   prev = actions[sig];
@@ -342,7 +345,7 @@ int xsig_sigpending(xsig_sigset_t *set)
 {
   if (set == NULL)
     return XSIG_EINVAL;
-  if (!refs)
+  if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
   xsig__os_collect();
   xsig__lock();
@@ -359,7 +362,7 @@ static int raise_info(const xsig_info_t *info)
   int err = xsig__check(info->signo);
   if (err)
     return err;
-  if (!refs)
+  if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
   xsig__action_get(info->signo, &act);
   if (act.handler == XSIG_IGN)

@@ -444,11 +444,11 @@ static int nchildren;
  * process whose parent already died has left the chain: the tree tests
  * stop their trees themselves). */
 enum { MAX_PROCS = 4096 };
-static struct xsig__proc procs[MAX_PROCS];
+static struct xsig__linux_proc procs[MAX_PROCS];
 static char mine[MAX_PROCS];
 static int nprocs;
 
-static int remember(const struct xsig__proc *p, void *arg)
+static int remember(const struct xsig__linux_proc *p, void *arg)
 {
   (void)arg;
   if (nprocs < MAX_PROCS)
@@ -460,7 +460,7 @@ static void kill_descendants(void)
 {
   int i, k, changed = 1;
   nprocs = 0;
-  xsig__proc_each(remember, NULL);
+  xsig__linux_proc_each(remember, NULL);
   memset(mine, 0, sizeof mine);
   while (changed) {
     changed = 0;

@@ -3,6 +3,19 @@
  * the test started. */
 #include "task.h"
 
+/* One line of test-list.h names its platform in its macro. */
+#ifdef _WIN32
+# define ON_WINDOWS(x) x
+# define ON_POSIX(x)
+#else
+# define ON_WINDOWS(x)
+# define ON_POSIX(x) x
+#endif
+#define TEST_WINDOWS(name) ON_WINDOWS(TEST_ENTRY(name))
+#define TEST_POSIX(name) ON_POSIX(TEST_ENTRY(name))
+#define HELPER_WINDOWS(name) ON_WINDOWS(HELPER_ENTRY(name))
+#define HELPER_POSIX(name) ON_POSIX(HELPER_ENTRY(name))
+
 #define TEST_ENTRY(name) TEST_IMPL(name);
 #define HELPER_ENTRY(name) HELPER_IMPL(name);
 #include "test-list.h"

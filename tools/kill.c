@@ -186,7 +186,7 @@ static int is_member(const struct members *m, int64_t pid)
 static void add_descendants(struct members *m, int64_t pid)
 {
   int64_t kids[MAX_TREE];
-  int i, n = tool_descendants(pid, kids, MAX_TREE);
+  int i, n = xsig_process_descendants(pid, kids, MAX_TREE);
   for (i = 0; i < n && m->n < MAX_TREE; i++)
     if (!is_member(m, kids[i]) && xsig_process_open(kids[i], &m->p[m->n]) == 0)
       m->n++;

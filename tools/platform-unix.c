@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "tool.h"
-#include "procfs.h"
 
 void tool_exe_dir(char *buf, size_t size)
 {
@@ -35,42 +34,6 @@ void tool_exit_like_signal(int sig)
   fflush(NULL);
   raise(sig);
   exit(128 + sig); /* a signal whose default is to ignore */
-}
-
-struct proc_list { struct xsig__proc *p; int n, max; };
-
-static int collect(const struct xsig__proc *p, void *arg)
-{
-  struct proc_list *l = arg;
-  if (l->n < l->max)
-    l->p[l->n++] = *p;
-  return 0;
-}
-
-/* One pass over /proc, then breadth first through the parent links. */
-int tool_descendants(int64_t pid, int64_t *out, int max)
-{
-  struct proc_list l;
-  int n = 0, done, i;
-  if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-    return XSIG_ESRCH;
-  l.max = 65536;
-  l.n = 0;
-  l.p = malloc((size_t)l.max * sizeof *l.p);
-  if (l.p == NULL)
-    return XSIG_ENOMEM;
-  if (xsig__proc_each(collect, &l) < 0) {
-    free(l.p);
-    return XSIG_ENOSYS;
-  }
-  for (done = -1; done < n && n < max; done++) {
-    int64_t parent = done < 0 ? pid : out[done];
-    for (i = 0; i < l.n && n < max; i++)
-      if (l.p[i].ppid == parent)
-        out[n++] = l.p[i].pid;
-  }
-  free(l.p);
-  return n;
 }
 
 void tool_exit_like_child(const xsig_status_t *st)

@@ -74,9 +74,6 @@ void tool_exit_like_signal(int sig);
  * Windows: a code that only decodes to a signal (0xC0000005, 3 from abort)
  * is passed on as it is; xsig's own codes and Ctrl-C become 128 + sig. */
 void tool_exit_like_child(const xsig_status_t *st);
-/* Stores up to max descendants of pid (children first, then theirs).
- * Returns how many, or an XSIG_E* code. */
-int tool_descendants(int64_t pid, int64_t *out, int max);
 /* Whether h is a real waitable object (POSIX: an fd >= 0; Windows: a HANDLE). */
 int tool_handle_valid(xsig_os_handle_t h);
 /* status.c: the name of a Windows exit code (NULL if none). */

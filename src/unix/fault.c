@@ -20,7 +20,7 @@ static int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 static int enabled;
 static pthread_key_t stack_key;
 static pthread_once_t stack_key_once = PTHREAD_ONCE_INIT;
-static _Thread_local int in_fault;
+static XSIG__TLS int in_fault;
 
 int xsig__unix_install_trampoline(int sig); /* src/unix/signal.c */
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <unistd.h>
+#include "atomic.h"
 
 #define XSIG__TLS _Thread_local
 
@@ -17,8 +18,12 @@ static inline void xsig__mutex_unlock(xsig__mutex_t *m) { pthread_mutex_unlock(m
 static inline void xsig__mutex_reinit(xsig__mutex_t *m) { pthread_mutex_init(m, NULL); }
 
 static inline int64_t xsig__os_getpid(void) { return (int64_t)getpid(); }
-static inline void xsig__barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 #define XSIG__NO_HANDLE (-1)
+
+/* The platform's part of xsig_process_t (src/internal.h). */
+struct xsig__os_process {
+  int pidfd; /* -1: no pidfd on this kernel; the plain pid is used */
+};
 
 /* src/unix/fault.c */
 #include <signal.h>

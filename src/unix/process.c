@@ -1,26 +1,18 @@
-/* Sending on POSIX: kill, sigqueue, and pidfds where Linux has them. */
+/* Processes on POSIX: kill, sigqueue, posix_spawnp, waitpid, and pidfds
+ * where Linux has them. The primitives of src/internal.h. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "internal.h"
 #include "procfs.h"
 
 extern char **environ;
-
-struct xsig_process {
-  int64_t pid;
-  int pidfd;   /* -1: no pidfd on this kernel; the plain pid is used */
-  int child;   /* spawned by xsig_spawn: we may wait for it */
-  int64_t pgid;
-  int reaped;
-  int wstatus;
-};
 
 static int error_from_errno(int e)
 {
@@ -41,11 +33,9 @@ static int set_via(int *via, int sig)
   return 0;
 }
 
-int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
+int xsig__os_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
 {
-  int err = xsig__check_send(pid, sig, flags), r;
-  if (err)
-    return err;
+  int r;
   if (flags & XSIG_SEND_VALUE) {
     union sigval v;
     v.sival_ptr = (void *)value;
@@ -67,41 +57,20 @@ static int pidfd_open_(int64_t pid)
 #endif
 }
 
-int xsig_process_open(int64_t pid, xsig_process_t **out)
+/* A pidfd where the kernel has them (close-on-exec already), else -1 and
+ * the plain pid, with the race the header describes. */
+int xsig__os_process_open(xsig_process_t *p)
 {
-  xsig_process_t *p;
-  if (out == NULL || pid <= 0 || pid > 0x7fffffff)
-    return XSIG_EINVAL;
-  p = calloc(1, sizeof *p);
-  if (p == NULL)
-    return XSIG_ENOMEM;
-  p->pid = pid;
-  p->pidfd = pidfd_open_(pid);
-  if (p->pidfd < 0 && errno != ENOSYS) {
-    int err = error_from_errno(errno);
-    free(p);
-    return err;
-  }
-  if (p->pidfd < 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
-    free(p);
-    return XSIG_ESRCH;
-  }
-  *out = p; /* a pidfd is close-on-exec already */
+  p->os.pidfd = pidfd_open_(p->pid);
+  if (p->os.pidfd < 0 && errno != ENOSYS)
+    return error_from_errno(errno);
   return 0;
 }
 
-int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via)
+int xsig__os_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via)
 {
-  int err;
-  if (p == NULL)
-    return XSIG_EINVAL;
-  err = xsig__check_send(p->pid, sig, flags);
-  if (err)
-    return err;
-  if (p->reaped)
-    return XSIG_ESRCH; /* its pid may belong to another process by now */
-  if (p->pidfd < 0)
-    return xsig_send(p->pid, sig, value, flags, via);
+  if (p->os.pidfd < 0)
+    return xsig__os_send(p->pid, sig, value, flags, via);
 #ifdef SYS_pidfd_send_signal
   {
     siginfo_t si, *sip = NULL;
@@ -114,42 +83,32 @@ int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int
       si.si_value.sival_ptr = (void *)value;
       sip = &si;
     }
-    if (syscall(SYS_pidfd_send_signal, p->pidfd, sig, sip, 0) != 0)
+    if (syscall(SYS_pidfd_send_signal, p->os.pidfd, sig, sip, 0) != 0)
       return error_from_errno(errno);
     return set_via(via, sig);
   }
 #else
-  return xsig_send(p->pid, sig, value, flags, via);
+  return xsig__os_send(p->pid, sig, value, flags, via);
 #endif
 }
 
-int64_t xsig_process_pid(const xsig_process_t *p)
-{
-  return p ? p->pid : XSIG_EINVAL;
-}
-
-int xsig_process_alive(xsig_process_t *p)
+int xsig__os_process_alive(xsig_process_t *p)
 {
   struct pollfd pf;
-  if (p == NULL)
-    return XSIG_EINVAL;
-  if (p->reaped)
-    return 0;
-  if (p->pidfd < 0)
+  if (p->os.pidfd < 0)
     return kill((pid_t)p->pid, 0) == 0 || errno == EPERM;
-  pf.fd = p->pidfd;
+  pf.fd = p->os.pidfd;
   pf.events = POLLIN; /* readable once the process has exited */
   return poll(&pf, 1, 0) == 0;
 }
 
-void xsig_process_close(xsig_process_t *p)
+void xsig__os_process_close(xsig_process_t *p)
 {
-  if (p == NULL)
-    return;
-  if (p->pidfd >= 0)
-    close(p->pidfd);
-  free(p);
+  if (p->os.pidfd >= 0)
+    close(p->os.pidfd);
 }
+
+/* --- children ----------------------------------------------------------- */
 
 /* Every signal at its default, an empty mask, and a new group if asked,
  * all applied in the child before exec. (posix_spawnp rather than fork and
@@ -193,113 +152,81 @@ static int spawn_error(int e)
   }
 }
 
-int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
+int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p)
 {
-  xsig_process_t *p;
   posix_spawnattr_t attr;
-  int e;
   pid_t pid;
-  if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL ||
-      (flags & ~XSIG_SPAWN_NEW_GROUP))
-    return XSIG_EINVAL;
-  p = calloc(1, sizeof *p);
-  if (p == NULL)
-    return XSIG_ENOMEM;
-  e = spawn_attributes(&attr, flags);
+  int e = spawn_attributes(&attr, flags);
   if (e == 0) {
     e = posix_spawnp(&pid, file, NULL, &attr, argv, environ);
     posix_spawnattr_destroy(&attr);
   }
-  if (e) {
-    free(p);
+  if (e)
     return spawn_error(e);
-  }
   if (flags & XSIG_SPAWN_NEW_GROUP)
     setpgid(pid, pid); /* where posix_spawnp returns before the child's exec */
   p->pid = pid;
-  p->child = 1;
   p->pgid = (flags & XSIG_SPAWN_NEW_GROUP) ? pid : 0;
-  p->pidfd = pidfd_open_(pid);
-  *out = p;
+  p->os.pidfd = pidfd_open_(pid);
   return 0;
 }
 
-int64_t xsig_process_group(const xsig_process_t *p)
+xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p)
 {
-  return p ? p->pgid : 0;
+  return p->os.pidfd;
 }
 
-xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p)
+static int reap_now(xsig_process_t *p, int options)
 {
-  return p ? p->pidfd : -1;
-}
-
-static int reap(xsig_process_t *p, int options)
-{
+  int wstatus = 0;
   pid_t r;
-  if (p->reaped)
-    return 1;
   do
-    r = waitpid((pid_t)p->pid, &p->wstatus, options);
+    r = waitpid((pid_t)p->pid, &wstatus, options);
   while (r < 0 && errno == EINTR);
-  if (r == (pid_t)p->pid)
-    p->reaped = 1;
-  return p->reaped;
+  if (r != (pid_t)p->pid)
+    return 0;
+  xsig_status_from_wait(wstatus, &p->status);
+  p->reaped = 1;
+  return 1;
 }
 
+/* On the pidfd where there is one (it is readable once the child ended),
+ * else a nap. */
 static void nap_or_poll(xsig_process_t *p, int ms)
 {
   struct pollfd pf;
-  if (p->pidfd >= 0 && !p->reaped) {
-    pf.fd = p->pidfd;
+  if (p->os.pidfd >= 0) {
+    pf.fd = p->os.pidfd;
     pf.events = POLLIN;
     poll(&pf, 1, ms);
   } else {
-    struct timespec ts = { 0, (long)ms * 1000000 };
-    nanosleep(&ts, NULL);
+    xsig__os_nap(ms);
   }
 }
 
-int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
+int xsig__os_process_reap(xsig_process_t *p, int timeout_ms)
 {
   int64_t deadline = xsig__os_now_ms() + timeout_ms;
-  if (p == NULL)
-    return XSIG_EINVAL;
-  if (!p->child)
-    return XSIG_ECHILD;
   if (timeout_ms < 0)
-    reap(p, 0);
-  while (!reap(p, WNOHANG)) {
+    return reap_now(p, 0);
+  while (!reap_now(p, WNOHANG)) {
     int64_t left = deadline - xsig__os_now_ms();
     if (left <= 0)
-      return XSIG_ETIMEDOUT;
-    nap_or_poll(p, left < 10 ? (int)left : 10);
-  }
-  return st ? xsig_status_from_wait(p->wstatus, st) : 0;
-}
-
-/* Gone: the leader reaped and nobody left in its group. */
-static int tree_gone(xsig_process_t *p)
-{
-  reap(p, WNOHANG);
-  if (!p->reaped)
-    return 0;
-  if (p->pgid == 0 || (kill((pid_t)-p->pgid, 0) != 0 && errno == ESRCH))
-    return 1;
-  /* a zombie counts for kill(-pgid, 0) until its new parent reaps it */
-  return xsig__proc_group_live(p->pgid) == 0;
-}
-
-static int wait_tree(xsig_process_t *p, int ms)
-{
-  int64_t deadline = xsig__os_now_ms() + ms;
-  while (!tree_gone(p)) {
-    if (xsig__os_now_ms() >= deadline)
       return 0;
-    nap_or_poll(p, 2);
+    nap_or_poll(p, left < 10 ? (int)left : 10);
   }
   return 1;
 }
+
+void xsig__os_nap(int ms)
+{
+  struct timespec ts;
+  ts.tv_sec = ms / 1000;
+  ts.tv_nsec = (long)(ms % 1000) * 1000000;
+  nanosleep(&ts, NULL);
+}
+
+/* --- trees: the child's process group ----------------------------------- */
 
 static void send_tree(xsig_process_t *p, int sig)
 {
@@ -309,26 +236,26 @@ static void send_tree(xsig_process_t *p, int sig)
     kill((pid_t)p->pid, sig);
 }
 
-int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status_t *st, int *forced)
+/* POSIX cannot tell which members are stopped: CONT to the whole group,
+ * which is harmless to the others. */
+void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after)
 {
-  int err = sig == 0 ? 0 : xsig__check(sig);
-  if (p == NULL || err || grace_ms < 0)
-    return p == NULL ? XSIG_EINVAL : err ? err : XSIG_EINVAL;
-  if (!p->child)
-    return XSIG_ECHILD;
-  if (forced)
-    *forced = 0;
-  sig = sig ? sig : SIGTERM;
   send_tree(p, sig);
-  /* as systemd does: a stopped member can act on sig only once continued */
-  if (sig != SIGKILL && sig != SIGCONT && xsig__dfl_kind(sig) != XSIG__DFL_STOP)
+  if (cont_after)
     send_tree(p, SIGCONT);
-  if (grace_ms == 0 || !wait_tree(p, grace_ms)) { /* no grace: no need to look */
-    if (forced)
-      *forced = 1;
-    send_tree(p, SIGKILL);
-    if (!wait_tree(p, 10000))
-      return XSIG_ETIMEDOUT;
-  }
-  return xsig_process_wait(p, 0, st);
+}
+
+void xsig__os_tree_kill(xsig_process_t *p)
+{
+  send_tree(p, SIGKILL);
+}
+
+int xsig__os_tree_gone(xsig_process_t *p)
+{
+  if (!p->reaped && !reap_now(p, WNOHANG))
+    return 0;
+  if (p->pgid == 0 || (kill((pid_t)-p->pgid, 0) != 0 && errno == ESRCH))
+    return 1;
+  /* a zombie counts for kill(-pgid, 0) until its new parent reaps it */
+  return xsig__linux_proc_group_live(p->pgid) == 0;
 }

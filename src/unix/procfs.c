@@ -6,7 +6,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 
-static int read_stat(const char *pid, struct xsig__proc *p)
+static int read_stat(const char *pid, struct xsig__linux_proc *p)
 {
   char path[300], buf[512], *paren;
   long long ppid, pgrp;
@@ -27,11 +27,11 @@ static int read_stat(const char *pid, struct xsig__proc *p)
   return 0;
 }
 
-int xsig__proc_each(int (*fn)(const struct xsig__proc *p, void *arg), void *arg)
+int xsig__linux_proc_each(int (*fn)(const struct xsig__linux_proc *p, void *arg), void *arg)
 {
   DIR *d = opendir("/proc");
   struct dirent *e;
-  struct xsig__proc p;
+  struct xsig__linux_proc p;
   int r = 0;
   if (d == NULL)
     return -1;
@@ -42,7 +42,7 @@ int xsig__proc_each(int (*fn)(const struct xsig__proc *p, void *arg), void *arg)
   return r;
 }
 #else
-int xsig__proc_each(int (*fn)(const struct xsig__proc *p, void *arg), void *arg)
+int xsig__linux_proc_each(int (*fn)(const struct xsig__linux_proc *p, void *arg), void *arg)
 {
   (void)fn;
   (void)arg;
@@ -50,12 +50,12 @@ int xsig__proc_each(int (*fn)(const struct xsig__proc *p, void *arg), void *arg)
 }
 #endif
 
-static int is_live_member(const struct xsig__proc *p, void *arg)
+static int is_live_member(const struct xsig__linux_proc *p, void *arg)
 {
   return p->pgrp == *(const int64_t *)arg && p->state != 'Z' && p->state != 'X';
 }
 
-int xsig__proc_group_live(int64_t pgid)
+int xsig__linux_proc_group_live(int64_t pgid)
 {
-  return xsig__proc_each(is_live_member, &pgid);
+  return xsig__linux_proc_each(is_live_member, &pgid);
 }

@@ -6,17 +6,17 @@
 
 #include <stdint.h>
 
-struct xsig__proc {
+struct xsig__linux_proc {
   int64_t pid, ppid, pgrp;
   char state; /* 'R', 'S', ..., 'Z' for a zombie */
 };
 
 /* Calls fn for every process until it returns nonzero; returns that value,
  * 0 when all were seen, or -1 without /proc (not Linux, or not mounted). */
-int xsig__proc_each(int (*fn)(const struct xsig__proc *p, void *arg), void *arg);
+int xsig__linux_proc_each(int (*fn)(const struct xsig__linux_proc *p, void *arg), void *arg);
 
 /* 1 if a process of group pgid is alive (zombies do not count), 0 if none,
  * -1 without /proc. */
-int xsig__proc_group_live(int64_t pgid);
+int xsig__linux_proc_group_live(int64_t pgid);
 
 #endif

@@ -23,17 +23,17 @@ static int pipe_fds[2] = { -1, -1 };
 static struct sigaction saved[XSIG_NSIG];
 static int saved_valid[XSIG_NSIG];
 /* Standard signals whose record did not fit in the pipe: never lost. */
-static uint64_t overflow_std[2];
-static uint64_t overflow_dropped;
+static xsig__atomic_u64 overflow_std[2];
+static xsig__atomic_u64 overflow_dropped;
 /* Set by the trampoline after it wrote: collect reads only then. */
-static int records_waiting;
+static xsig__atomic_long records_waiting;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int pipe_capacity;
 /* Real-time signals this thread's trampoline blocked because the pipe was
  * nearly full: the kernel keeps them queued (and tells senders EAGAIN when
  * its own limit is reached) until this thread drains the pipe. */
-static _Thread_local sigset_t throttled;
-static _Thread_local int is_throttled;
+static XSIG__TLS sigset_t throttled;
+static XSIG__TLS int is_throttled;
 
 #define HEADROOM (64 * 1024) /* bytes kept free for trampolines already running */
 
@@ -138,12 +138,12 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
   r.value = info.value;
   if (write(pipe_fds[1], &r, sizeof r) != (ssize_t)sizeof r) {
     if (xsig_is_realtime(sig))
-      __atomic_fetch_add(&overflow_dropped, 1, __ATOMIC_RELAXED);
+      xsig__atomic_add64(&overflow_dropped, 1);
     else
-      __atomic_fetch_or(&overflow_std[sig >> 6], 1ull << (sig & 63), __ATOMIC_RELAXED);
+      xsig__atomic_or64(&overflow_std[sig >> 6], 1ull << (sig & 63));
   }
   /* after the write: a collector that saw the flag finds the record */
-  __atomic_store_n(&records_waiting, 1, __ATOMIC_RELEASE);
+  xsig__atomic_store(&records_waiting, 1);
   errno = saved_errno;
 }
 
@@ -170,14 +170,20 @@ static void close_pipe(void)
 }
 
 /* The child must not share the parent's pipe, nor inherit its pending set. */
+static void clear_overflow(void)
+{
+  xsig__atomic_exchange64(&overflow_std[0], 0);
+  xsig__atomic_exchange64(&overflow_std[1], 0);
+  xsig__atomic_store(&records_waiting, 0);
+}
+
 static void after_fork_in_child(void)
 {
   if (!xsig__is_initialised())
     return;
   xsig__reset_after_fork();
   close_pipe();
-  memset(overflow_std, 0, sizeof overflow_std);
-  records_waiting = 0;
+  clear_overflow();
   make_pipe();
 }
 
@@ -189,9 +195,8 @@ static void register_atfork(void)
 int xsig__os_init(void)
 {
   pthread_once(&atfork_once, register_atfork);
-  memset(overflow_std, 0, sizeof overflow_std);
-  overflow_dropped = 0;
-  records_waiting = 0;
+  clear_overflow();
+  xsig__atomic_exchange64(&overflow_dropped, 0);
   return make_pipe();
 }
 
@@ -270,7 +275,7 @@ static void collect_overflow(void)
 {
   int w, sig;
   for (w = 0; w < 2; w++) {
-    uint64_t bits = __atomic_exchange_n(&overflow_std[w], 0, __ATOMIC_RELAXED);
+    uint64_t bits = xsig__atomic_exchange64(&overflow_std[w], 0);
     for (sig = w * 64; bits; sig++, bits >>= 1) {
       struct record r = { 0, XSIG_SI_KERNEL, 0, 0 };
       r.signo = sig;
@@ -287,7 +292,7 @@ void xsig__os_collect(void)
   struct record buf[64];
   ssize_t n, i;
   int room;
-  if (pipe_fds[0] < 0 || !__atomic_exchange_n(&records_waiting, 0, __ATOMIC_ACQUIRE))
+  if (pipe_fds[0] < 0 || !xsig__atomic_exchange(&records_waiting, 0))
     goto done;
   while ((room = xsig__rt_room()) > 0) {
     size_t want = (size_t)(room < 64 ? room : 64) * sizeof buf[0];
@@ -300,7 +305,7 @@ void xsig__os_collect(void)
       break; /* drained */
   }
   if (room == 0)
-    __atomic_store_n(&records_waiting, 1, __ATOMIC_RELAXED); /* more in the pipe */
+    xsig__atomic_store(&records_waiting, 1); /* more in the pipe */
 done:
   collect_overflow();
   unthrottle();
@@ -317,7 +322,7 @@ void xsig__os_wake(void)
   if (write(pipe_fds[1], &r, sizeof r) < 0) {
     /* pipe full: it is readable already */
   }
-  __atomic_store_n(&records_waiting, 1, __ATOMIC_RELEASE);
+  xsig__atomic_store(&records_waiting, 1);
 }
 
 void xsig__os_handler_done(const xsig_info_t *info)
@@ -404,7 +409,7 @@ int xsig__os_raise_default(int sig)
 
 void xsig__os_extra_stats(xsig_stats_t *stats)
 {
-  stats->dropped += __atomic_load_n(&overflow_dropped, __ATOMIC_RELAXED);
+  stats->dropped += xsig__atomic_load64(&overflow_dropped);
 }
 
 void xsig__os_pending_extra(xsig_sigset_t *set)

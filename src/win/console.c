@@ -13,7 +13,7 @@ static HANDLE close_done;
 /* Set while the console thread is inside on_console_event: SetConsoleCtrlHandler
  * must not be called then from a thread the console thread waits for (it
  * takes the lock the console thread holds: deadlock). */
-static volatile LONG in_console_event;
+static xsig__atomic_long in_console_event;
 /* A thread that turns Ctrl-C back on once the console thread lets go. */
 static HANDLE enabler;
 static int registered;
@@ -41,7 +41,7 @@ static BOOL WINAPI on_console_event(DWORD ev)
   int sig = signal_of_event(ev);
   if (sig == 0 || !xsig__is_initialised())
     return FALSE;
-  InterlockedIncrement(&in_console_event);
+  xsig__atomic_add(&in_console_event, 1);
   memset(&info, 0, sizeof info);
   info.signo = sig;
   info.code = XSIG_SI_CONSOLE;
@@ -57,7 +57,7 @@ static BOOL WINAPI on_console_event(DWORD ev)
       WaitForSingleObject(close_done, CONSOLE_GRACE_MS);
     break;
   }
-  InterlockedDecrement(&in_console_event);
+  xsig__atomic_add(&in_console_event, -1);
   return TRUE;
 }
 
@@ -91,7 +91,7 @@ static int enabler_running(DWORD wait_ms)
  * waits for the other. Called under the state lock. */
 void xsig__console_enable_ctrl_c(void)
 {
-  if (!in_console_event) {
+  if (xsig__atomic_load(&in_console_event) == 0) {
     SetConsoleCtrlHandler(NULL, FALSE);
     return;
   }

@@ -253,7 +253,7 @@ enum request { REQ_CHECK = 1, REQ_REPORT, REQ_STOP };
 static HANDLE service, service_request, service_done;
 static DWORD service_tid;
 static SRWLOCK service_lock = SRWLOCK_INIT;
-static volatile LONG report_taken;
+static xsig__atomic_long report_taken;
 static enum request req;
 static const xsig_info_t *req_info;
 static const CONTEXT *req_ctx;
@@ -334,7 +334,7 @@ static int would_frame_handler_take(const CONTEXT *ctx)
  * Only the first faulting thread reports; any other waits for the end. */
 static void die(const xsig_info_t *info, const CONTEXT *ctx, DWORD exit_code)
 {
-  if (xsig__report_on() && InterlockedExchange(&report_taken, 1) == 0) {
+  if (xsig__report_on() && xsig__atomic_exchange(&report_taken, 1) == 0) {
     if (service && GetCurrentThreadId() != service_tid) {
       AcquireSRWLockExclusive(&service_lock);
       req = REQ_REPORT;

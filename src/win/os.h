@@ -7,6 +7,7 @@
 #endif
 #include <windows.h>
 #include <stdint.h>
+#include "atomic.h"
 
 #ifdef _MSC_VER
 # define XSIG__TLS __declspec(thread)
@@ -22,9 +23,14 @@ static __inline void xsig__mutex_unlock(xsig__mutex_t *m) { ReleaseSRWLockExclus
 static __inline void xsig__mutex_reinit(xsig__mutex_t *m) { InitializeSRWLock(m); }
 
 static __inline int64_t xsig__os_getpid(void) { return (int64_t)GetCurrentProcessId(); }
-static __inline void xsig__barrier(void) { MemoryBarrier(); }
 #define XSIG__NO_HANDLE NULL
 static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64(); }
+
+/* The platform's part of xsig_process_t (src/internal.h). */
+struct xsig__os_process {
+  HANDLE h;   /* the process: while we hold it, its pid is not reused */
+  HANDLE job; /* spawned by xsig: the job that holds its tree */
+};
 
 /* src/win/signal.c: a signal from outside the program's threads (the
  * console, another process). Queues it and alerts the delivery thread, or

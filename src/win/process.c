@@ -19,12 +19,6 @@
 typedef LONG (NTAPI *nt_process_fn)(HANDLE);
 typedef LONG (NTAPI *nt_query_process_fn)(HANDLE, PROCESSINFOCLASS, void *, ULONG, ULONG *);
 
-struct xsig_process {
-  int64_t pid;
-  HANDLE h;
-  HANDLE job;  /* spawned by xsig: the job that holds its tree */
-  int64_t pgid;
-};
 
 struct group {
   DWORD pgid;
@@ -509,12 +503,10 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
   return err;
 }
 
-int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
+int xsig__os_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
 {
   HANDLE h;
-  int left, err = xsig__check_send(pid, sig, flags);
-  if (err)
-    return err;
+  int left, err;
   if (pid < -1)
     return send_group((DWORD)-pid, sig, flags, via);
   if (pid == 0)
@@ -527,60 +519,32 @@ int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
   return err;
 }
 
-int xsig_process_open(int64_t pid, xsig_process_t **out)
-{
-  xsig_process_t *p;
-  int err;
-  if (out == NULL || pid <= 0 || pid > 0x7fffffff)
-    return XSIG_EINVAL;
-  p = calloc(1, sizeof *p);
-  if (p == NULL)
-    return XSIG_ENOMEM;
-  p->pid = pid;
-  p->h = open_target((DWORD)pid, &err);
-  if (p->h == NULL) {
-    free(p);
-    return err;
-  }
-  if (has_exited(p->h)) {
-    CloseHandle(p->h);
-    free(p);
-    return XSIG_ESRCH;
-  }
-  *out = p;
-  return 0;
-}
-
 /* While we hold the handle, Windows does not reuse the pid. */
-int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via)
+int xsig__os_process_open(xsig_process_t *p)
 {
-  int left, err;
-  if (p == NULL)
-    return XSIG_EINVAL;
-  err = xsig__check_send(p->pid, sig, flags);
-  return err ? err : send_to((DWORD)p->pid, p->h, sig, value, flags, via, &left);
+  int err;
+  p->os.h = open_target((DWORD)p->pid, &err);
+  return err;
 }
 
-int64_t xsig_process_pid(const xsig_process_t *p)
+int xsig__os_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via)
 {
-  return p ? p->pid : XSIG_EINVAL;
+  int left;
+  return send_to((DWORD)p->pid, p->os.h, sig, value, flags, via, &left);
 }
 
-int xsig_process_alive(xsig_process_t *p)
+int xsig__os_process_alive(xsig_process_t *p)
 {
-  return p ? !has_exited(p->h) : XSIG_EINVAL;
+  return !has_exited(p->os.h);
 }
 
-void xsig_process_close(xsig_process_t *p)
+void xsig__os_process_close(xsig_process_t *p)
 {
-  if (p == NULL)
-    return;
   if (p->pgid)
     xsig__win_group_remove((DWORD)p->pgid);
-  if (p->job)
-    CloseHandle(p->job);
-  CloseHandle(p->h);
-  free(p);
+  if (p->os.job)
+    CloseHandle(p->os.job);
+  CloseHandle(p->os.h);
 }
 
 /* --- spawning ----------------------------------------------------------- */
@@ -727,10 +691,10 @@ static int start_suspended(const char *file, char *const argv[], int flags, PROC
 static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int flags)
 {
   int err = 0;
-  if (!AssignProcessToJobObject(p->job, pi->hProcess))
+  if (!AssignProcessToJobObject(p->os.job, pi->hProcess))
     err = error_from_win(GetLastError()) == XSIG_ENOMEM ? XSIG_ENOMEM : XSIG_ESYS;
   if (err == 0 && (flags & XSIG_SPAWN_NEW_GROUP)) {
-    err = xsig__win_group_add((DWORD)p->pid, p->job);
+    err = xsig__win_group_add((DWORD)p->pid, p->os.job);
     if (err == 0)
       p->pgid = p->pid;
   }
@@ -746,60 +710,60 @@ static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int fl
   return err;
 }
 
-int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
+int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p)
 {
   PROCESS_INFORMATION pi;
-  xsig_process_t *p;
   int err;
-  if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL ||
-      (flags & ~XSIG_SPAWN_NEW_GROUP))
-    return XSIG_EINVAL;
-  p = calloc(1, sizeof *p);
-  if (p == NULL)
-    return XSIG_ENOMEM;
-  p->job = CreateJobObjectW(NULL, NULL);
-  err = p->job ? start_suspended(file, argv, flags, &pi) : XSIG_ESYS;
+  p->os.job = CreateJobObjectW(NULL, NULL);
+  if (p->os.job == NULL)
+    return XSIG_ESYS;
+  err = start_suspended(file, argv, flags, &pi);
   if (err) {
-    if (p->job)
-      CloseHandle(p->job);
-    free(p);
+    CloseHandle(p->os.job);
     return err;
   }
   p->pid = pi.dwProcessId;
-  p->h = pi.hProcess;
+  p->os.h = pi.hProcess;
   err = start_in_job(p, &pi, flags);
   CloseHandle(pi.hThread);
   if (err) {
-    CloseHandle(p->h);
-    CloseHandle(p->job);
-    free(p);
-    return err;
+    CloseHandle(p->os.h);
+    CloseHandle(p->os.job);
   }
-  *out = p;
-  return 0;
+  return err;
 }
 
-int64_t xsig_process_group(const xsig_process_t *p)
+xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p)
 {
-  return p ? p->pgid : 0;
+  return p->os.h;
 }
 
-xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p)
+int xsig__os_process_reap(xsig_process_t *p, int timeout_ms)
 {
-  return p ? p->h : NULL;
+  DWORD code = 0;
+  if (WaitForSingleObject(p->os.h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms) != WAIT_OBJECT_0)
+    return 0;
+  GetExitCodeProcess(p->os.h, &code);
+  xsig_status_from_windows(code, &p->status);
+  p->reaped = 1;
+  return 1;
 }
 
-int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
+void xsig__os_nap(int ms)
 {
-  DWORD code;
-  if (p == NULL)
-    return XSIG_EINVAL;
-  if (p->job == NULL)
-    return XSIG_ECHILD;
-  if (WaitForSingleObject(p->h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms) != WAIT_OBJECT_0)
-    return XSIG_ETIMEDOUT;
-  GetExitCodeProcess(p->h, &code);
-  return st ? xsig_status_from_windows(code, st) : 0;
+  Sleep((DWORD)ms);
+}
+
+/* --- trees: the child's job --------------------------------------------- */
+
+void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after)
+{
+  send_job(p->os.job, sig, 0, NULL, cont_after);
+}
+
+void xsig__os_tree_kill(xsig_process_t *p)
+{
+  TerminateJobObject(p->os.job, xsig_win_exit_code(XSIG_KILL));
 }
 
 static DWORD active_in_job(HANDLE job)
@@ -810,36 +774,7 @@ static DWORD active_in_job(HANDLE job)
   return acct.ActiveProcesses;
 }
 
-static int wait_job_empty(xsig_process_t *p, int ms)
+int xsig__os_tree_gone(xsig_process_t *p)
 {
-  ULONGLONG deadline = GetTickCount64() + (ULONGLONG)ms;
-  while (active_in_job(p->job) > 0) {
-    if (GetTickCount64() >= deadline)
-      return 0;
-    WaitForSingleObject(p->h, 2); /* returns at once once the leader is gone */
-    if (WaitForSingleObject(p->h, 0) == WAIT_OBJECT_0)
-      Sleep(1);
-  }
-  return 1;
-}
-
-int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status_t *st, int *forced)
-{
-  int err = sig == 0 ? 0 : xsig__check(sig);
-  if (p == NULL || err || grace_ms < 0)
-    return p == NULL ? XSIG_EINVAL : err ? err : XSIG_EINVAL;
-  if (p->job == NULL)
-    return XSIG_ECHILD;
-  if (forced)
-    *forced = 0;
-  sig = sig ? sig : XSIG_TERM;
-  send_job(p->job, sig, 0, NULL, sig != XSIG_CONT && xsig__dfl_kind(sig) != XSIG__DFL_STOP);
-  if (!wait_job_empty(p, grace_ms)) {
-    if (forced)
-      *forced = 1;
-    TerminateJobObject(p->job, xsig_win_exit_code(XSIG_KILL));
-    if (!wait_job_empty(p, 10000))
-      return XSIG_ETIMEDOUT;
-  }
-  return xsig_process_wait(p, 10000, st);
+  return (p->reaped || xsig__os_process_reap(p, 0)) && active_in_job(p->os.job) == 0;
 }

@@ -8,14 +8,24 @@
 
 typedef LONG (NTAPI *nt_suspend_process_fn)(HANDLE);
 
+/* ready_event is made and closed while no other thread of ours runs;
+ * delivery_thread and delivery_mask are guarded by the state lock;
+ * delivery_tid changes under it too but is read through an atomic load (a
+ * fault handler asks it, and must not take the lock); apc_queued is
+ * atomic. */
 static HANDLE ready_event;
 static HANDLE delivery_thread;
-static DWORD delivery_tid;
-static volatile LONG apc_queued;
+static xsig__atomic_long delivery_tid;
+static xsig__atomic_long apc_queued;
 static CONDITION_VARIABLE arrived = CONDITION_VARIABLE_INIT;
 static XSIG__TLS xsig_sigset_t thread_mask;
 /* The delivery thread's mask, readable from the arrival threads. */
 static xsig_sigset_t delivery_mask;
+
+static int is_delivery_thread(void)
+{
+  return (DWORD)xsig__atomic_load(&delivery_tid) == GetCurrentThreadId();
+}
 
 /* Makes the calling thread the delivery thread; the caller holds the lock. */
 static int take_delivery_thread_locked(void)
@@ -27,7 +37,7 @@ static int take_delivery_thread_locked(void)
   if (delivery_thread)
     CloseHandle(delivery_thread);
   delivery_thread = self;
-  delivery_tid = GetCurrentThreadId();
+  xsig__atomic_store(&delivery_tid, (long)GetCurrentThreadId());
   delivery_mask = thread_mask;
   return 0;
 }
@@ -43,7 +53,7 @@ int xsig__os_init(void)
     ready_event = NULL;
     return XSIG_ESYS;
   }
-  apc_queued = 0;
+  xsig__atomic_store(&apc_queued, 0);
   err = xsig__console_init();
   if (err == 0)
     err = xsig__transport_start();
@@ -63,7 +73,7 @@ void xsig__os_shutdown(void)
   if (ready_event)
     CloseHandle(ready_event);
   delivery_thread = ready_event = NULL;
-  delivery_tid = 0;
+  xsig__atomic_store(&delivery_tid, 0);
 }
 
 int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
@@ -95,17 +105,21 @@ void xsig__os_posted_locked(const xsig_info_t *info)
 static void CALLBACK apc_dispatch(ULONG_PTR unused)
 {
   (void)unused;
-  InterlockedExchange(&apc_queued, 0);
+  xsig__atomic_store(&apc_queued, 0);
   if (xsig__is_initialised())
     xsig_dispatch();
 }
 
+/* Called without the state lock; takes it to read the delivery thread,
+ * which xsig_set_delivery_thread may change (and close) meanwhile. */
 void xsig__os_wake(void)
 {
   SetEvent(ready_event);
-  if (GetCurrentThreadId() != delivery_tid && InterlockedExchange(&apc_queued, 1) == 0)
+  xsig__lock();
+  if (!is_delivery_thread() && xsig__atomic_exchange(&apc_queued, 1) == 0)
     if (!QueueUserAPC(apc_dispatch, delivery_thread, 0))
-      InterlockedExchange(&apc_queued, 0); /* the thread is gone: the event remains */
+      xsig__atomic_store(&apc_queued, 0); /* the thread is gone: the event remains */
+  xsig__unlock();
 }
 
 void xsig__os_handler_done(const xsig_info_t *info)
@@ -123,7 +137,7 @@ void xsig__os_mask_set(const xsig_sigset_t *mask)
   thread_mask = *mask;
   xsig__set_del(&thread_mask, XSIG_KILL);
   xsig__set_del(&thread_mask, XSIG_STOP);
-  if (GetCurrentThreadId() == delivery_tid) {
+  if (is_delivery_thread()) {
     xsig__lock();
     delivery_mask = thread_mask;
     xsig__unlock();

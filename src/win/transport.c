@@ -38,8 +38,8 @@ static HANDLE stop_event;
 static struct instance inst[MAX_INSTANCES];
 static int ninst;
 static PSECURITY_DESCRIPTOR pipe_sd;
-static volatile LONG64 remote_count;
-static volatile LONG replies_owed; /* accepted, reply not yet written */
+static xsig__atomic_u64 remote_count;
+static xsig__atomic_long replies_owed; /* accepted, reply not yet written */
 static DWORD serve_tid;
 
 void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size)
@@ -180,7 +180,7 @@ static void reply(struct instance *in, int result)
   if (!WriteFile(in->pipe, &in->reply, sizeof in->reply, NULL, &in->ov) &&
       GetLastError() != ERROR_IO_PENDING) {
     in->pending = 0; /* the client is gone: nothing in flight */
-    InterlockedDecrement(&replies_owed);
+    xsig__atomic_add(&replies_owed, -1);
     restart(in);
   }
 }
@@ -201,8 +201,8 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
     return;
   }
   info.pid = (int64_t)client;
-  InterlockedIncrement64(&remote_count);
-  InterlockedIncrement(&replies_owed); /* before a handler can see it */
+  xsig__atomic_add64(&remote_count, 1);
+  xsig__atomic_add(&replies_owed, 1); /* before a handler can see it */
   r = xsig__win_accept(&info);
   in->default_after_reply = r == XSIG__ARRIVE_DEFAULT ? info.signo : 0;
   reply(in, r == XSIG__ARRIVE_DEFAULT ? 0 : r);
@@ -254,7 +254,7 @@ static void on_event(struct instance *in)
     on_message(in, got, ok);
     return;
   case REPLYING:
-    InterlockedDecrement(&replies_owed);
+    xsig__atomic_add(&replies_owed, -1);
     if (in->default_after_reply) {
       /* the reply is in the pipe; a sender that finds the pipe broken
        * checks that we are gone */
@@ -334,13 +334,13 @@ void xsig__transport_flush_replies(void)
   int i;
   if (GetCurrentThreadId() == serve_tid)
     return; /* its own replies cannot move while it waits */
-  for (i = 0; i < 200 && replies_owed > 0; i++)
+  for (i = 0; i < 200 && xsig__atomic_load(&replies_owed) > 0; i++)
     Sleep(1);
 }
 
 uint64_t xsig__transport_remote_count(void)
 {
-  return (uint64_t)remote_count;
+  return xsig__atomic_load64(&remote_count);
 }
 
 void xsig__transport_stop(void)
@@ -358,7 +358,7 @@ void xsig__transport_stop(void)
     CloseHandle(inst[i].ov.hEvent);
   }
   ninst = 0;
-  replies_owed = 0;
+  xsig__atomic_store(&replies_owed, 0);
   if (stop_event)
     CloseHandle(stop_event);
   stop_event = NULL;
