@@ -136,6 +136,19 @@ const char *xsig_fault_describe(int sig, int subcode)
   return "unknown";
 }
 
+int xsig_fault_stack(void)
+{
+  return xsig__os_fault_stack();
+}
+
+/* Async-signal-safe: the mask goes back with pthread_sigmask on POSIX. */
+void xsig_longjmp(xsig_jmp_buf *env, int val)
+{
+  xsig__os_fault_leave();
+  xsig__os_mask_set(&env->mask);
+  longjmp(env->jb, val ? val : 1);
+}
+
 jmp_buf *xsig__jmp_prepare(xsig_jmp_buf *env)
 {
   xsig__os_mask_get(&env->mask);

@@ -104,6 +104,13 @@ void xsig__os_wake(void);
 /* Waits for h (if has_h), for the waitable object, or (Windows) an APC.
  * Returns 1 if h is ready, 0 on a wake-up, XSIG_ETIMEDOUT or XSIG_ESYS. */
 int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms);
+/* The fd / event that becomes ready when a signal arrives. */
+xsig_os_handle_t xsig__os_waitable(void);
+/* Makes the calling thread the one that asynchronous signals are steered to. */
+int xsig__os_set_delivery_thread(void);
+/* Takes one pending signal of set (non-empty), waiting up to timeout_ms
+ * (< 0: forever): the signal, XSIG_ETIMEDOUT or XSIG_ESYS. */
+int xsig__os_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info);
 /* Handlers run so far on the calling thread (src/signal.c). */
 unsigned long xsig__handlers_done(void);
 xsig__mutex_t *xsig__state_mutex(void);
@@ -159,5 +166,9 @@ void xsig__line_end(struct xsig__line *l); /* adds the newline, writes it out */
 int xsig__os_fault_enable(void);
 void xsig__os_fault_disable(void);
 void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len);
+/* Gives the calling thread a stack to handle its own overflow on. */
+int xsig__os_fault_stack(void);
+/* The calling thread leaves its fault handler (xsig_longjmp). */
+void xsig__os_fault_leave(void);
 
 #endif

@@ -341,6 +341,57 @@ void xsig__pending_locked(xsig_sigset_t *set)
   xsig_sigorset(set, &std_pending, &rt_nonempty);
 }
 
+xsig_os_handle_t xsig_waitable(void)
+{
+  return xsig__is_initialised() ? xsig__os_waitable() : XSIG_NO_HANDLE;
+}
+
+int xsig_set_delivery_thread(void)
+{
+  return xsig__is_initialised() ? xsig__os_set_delivery_thread() : XSIG_ENOTINIT;
+}
+
+static void combine_mask(int how, const xsig_sigset_t *set, xsig_sigset_t *mask)
+{
+  int i;
+  for (i = 0; i < 2; i++)
+    if (how == XSIG_BLOCK)
+      mask->bits[i] |= set->bits[i];
+    else if (how == XSIG_UNBLOCK)
+      mask->bits[i] &= ~set->bits[i];
+    else
+      mask->bits[i] = set->bits[i];
+}
+
+int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)
+{
+  xsig_sigset_t mask;
+  if (how < XSIG_BLOCK || how > XSIG_SETMASK)
+    return XSIG_EINVAL;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  xsig__os_mask_get(&mask);
+  if (old)
+    *old = mask;
+  if (set == NULL)
+    return 0;
+  combine_mask(how, set, &mask);
+  xsig__os_mask_set(&mask); /* KILL and STOP are left out */
+  if (how != XSIG_BLOCK)
+    xsig_dispatch(); /* what it unblocked runs before we return */
+  return 0;
+}
+
+int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
+{
+  xsig_info_t scratch;
+  if (set == NULL || xsig_sigisempty(set))
+    return XSIG_EINVAL;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  return xsig__os_sigwait(set, timeout_ms, info ? info : &scratch);
+}
+
 int xsig_sigpending(xsig_sigset_t *set)
 {
   if (set == NULL)

@@ -38,7 +38,7 @@ static void make_stack_key(void)
   pthread_key_create(&stack_key, free_alt_stack);
 }
 
-int xsig_fault_stack(void)
+int xsig__os_fault_stack(void)
 {
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   stack_t st, old;
@@ -255,9 +255,7 @@ void xsig__unix_fault(int sig, siginfo_t *si, void *uc)
   xsig__unix_fault_default(sig);
 }
 
-void xsig_longjmp(xsig_jmp_buf *env, int val)
+void xsig__os_fault_leave(void)
 {
   in_fault = 0;
-  xsig__os_mask_set(&env->mask); /* pthread_sigmask: async-signal-safe */
-  longjmp(env->jb, val ? val : 1);
 }

@@ -440,34 +440,14 @@ int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms)
   return 0;
 }
 
-xsig_os_handle_t xsig_waitable(void)
+xsig_os_handle_t xsig__os_waitable(void)
 {
   return pipe_fds[0];
 }
 
-int xsig_set_delivery_thread(void)
+/* Handlers run wherever the program dispatches: nothing to steer. */
+int xsig__os_set_delivery_thread(void)
 {
-  return xsig__is_initialised() ? 0 : XSIG_ENOTINIT;
-}
-
-int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)
-{
-  sigset_t ns, os;
-  int err;
-  if (how < XSIG_BLOCK || how > XSIG_SETMASK)
-    return XSIG_EINVAL;
-  if (!xsig__is_initialised())
-    return XSIG_ENOTINIT;
-  if (set)
-    to_native(set, &ns);
-  err = pthread_sigmask(how == XSIG_BLOCK ? SIG_BLOCK : how == XSIG_UNBLOCK ? SIG_UNBLOCK : SIG_SETMASK,
-                        set ? &ns : NULL, &os);
-  if (err)
-    return XSIG_EINVAL;
-  if (old)
-    user_mask(&os, old);
-  if (set && how != XSIG_BLOCK)
-    xsig_dispatch();
   return 0;
 }
 
@@ -482,19 +462,13 @@ static int take_collected(const xsig_sigset_t *set, xsig_info_t *info)
   return sig;
 }
 
-int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
+/* What xsig collected first, then the kernel's own queue. */
+int xsig__os_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
 {
-  xsig_info_t scratch;
   sigset_t ks;
   siginfo_t si;
   int64_t deadline = xsig__os_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
   int sig;
-  if (set == NULL || xsig_sigisempty(set))
-    return XSIG_EINVAL;
-  if (!xsig__is_initialised())
-    return XSIG_ENOTINIT;
-  if (info == NULL)
-    info = &scratch;
   to_native(set, &ks);
   for (;;) {
     struct timespec ts = { 0, 0 };

@@ -478,7 +478,7 @@ void xsig__os_fault_disable(void)
   abort_hooked = 0;
 }
 
-int xsig_fault_stack(void)
+int xsig__os_fault_stack(void)
 {
   ULONG size = STACK_GUARANTEE;
   if (guaranteed)
@@ -489,9 +489,7 @@ int xsig_fault_stack(void)
   return 0;
 }
 
-void xsig_longjmp(xsig_jmp_buf *env, int val)
+void xsig__os_fault_leave(void)
 {
   in_fault = 0;
-  xsig__os_mask_set(&env->mask);
-  longjmp(env->jb, val ? val : 1);
 }

@@ -241,60 +241,26 @@ int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms)
   return XSIG_ESYS;
 }
 
-xsig_os_handle_t xsig_waitable(void)
+xsig_os_handle_t xsig__os_waitable(void)
 {
   return ready_event;
 }
 
-int xsig_set_delivery_thread(void)
+int xsig__os_set_delivery_thread(void)
 {
   int err;
-  if (!xsig__is_initialised())
-    return XSIG_ENOTINIT;
   xsig__lock();
   err = take_delivery_thread_locked();
   xsig__unlock();
   return err;
 }
 
-int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)
+/* Everything arrives in the shared state: wait on its condition. */
+int xsig__os_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
 {
-  xsig_sigset_t next = thread_mask;
-  int i;
-  if (how < XSIG_BLOCK || how > XSIG_SETMASK)
-    return XSIG_EINVAL;
-  if (!xsig__is_initialised())
-    return XSIG_ENOTINIT;
-  if (old)
-    *old = thread_mask;
-  if (set == NULL)
-    return 0;
-  for (i = 0; i < 2; i++) {
-    if (how == XSIG_BLOCK)
-      next.bits[i] |= set->bits[i];
-    else if (how == XSIG_UNBLOCK)
-      next.bits[i] &= ~set->bits[i];
-    else
-      next.bits[i] = set->bits[i];
-  }
-  xsig__os_mask_set(&next);
-  if (how != XSIG_BLOCK)
-    xsig_dispatch();
-  return 0;
-}
-
-int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
-{
-  xsig_info_t scratch;
   xsig_action_t act;
   int64_t deadline = xsig__os_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
   int sig;
-  if (set == NULL || xsig_sigisempty(set))
-    return XSIG_EINVAL;
-  if (!xsig__is_initialised())
-    return XSIG_ENOTINIT;
-  if (info == NULL)
-    info = &scratch;
   xsig__lock();
   for (;;) {
     int64_t left = deadline - xsig__os_now_ms();
