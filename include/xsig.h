@@ -311,8 +311,9 @@ XSIG_API int xsig_raise_value(int sig, intptr_t value);
 
 /* Like sigtimedwait(): takes one pending signal of set (without running its
  * handler) and stores its info. timeout_ms < 0 waits forever, 0 polls.
- * Returns the signal number, XSIG_ETIMEDOUT, XSIG_EINVAL (empty set) or
- * XSIG_ENOTINIT. As with sigwait(), block the set in every thread first, or
+ * Returns the signal number, XSIG_ETIMEDOUT, XSIG_EINVAL (empty set),
+ * XSIG_ENOTINIT, or XSIG_ESYS if the wait itself failed (POSIX
+ * sigtimedwait). As with sigwait(), block the set in every thread first, or
  * a signal may be delivered to a handler instead.
  * Thread-safe; not async-signal-safe. */
 XSIG_API int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info);

@@ -41,7 +41,13 @@ struct xsig_process {
   struct xsig__os_process os;
 };
 
-/* --- the process-wide state, src/signal.c; all under xsig__lock --------- */
+/* --- the process-wide state, src/signal.c ------------------------------
+ * The state lock (xsig__lock) guards it. Functions named *_locked expect
+ * the caller to hold it; the others take it themselves. */
+
+/* The lock around the state. */
+void xsig__lock(void);
+void xsig__unlock(void);
 
 /* Accepts one signal. Applies IGN (discard), coalesces standard signals,
  * queues real-time ones. Returns 0 or XSIG_EAGAIN (queue full, counted). */
@@ -52,22 +58,19 @@ int xsig__rt_room(void);
 
 /* Removes the first pending signal that is in set (or, with set NULL, the
  * first not in mask) and stores its info and current action. Returns the
- * signal, or 0 if none. Applies XSIG_RESETHAND. Caller holds the lock. */
+ * signal, or 0 if none. Applies XSIG_RESETHAND. */
 int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
                       xsig_info_t *info, xsig_action_t *act);
-
+void xsig__pending_locked(xsig_sigset_t *set);
 
 /* Copies the action of sig (for platform code on the arrival path). */
 void xsig__action_get(int sig, xsig_action_t *act);
-
-int xsig__is_initialised(void);
-void xsig__pending_locked(xsig_sigset_t *set);
 void xsig__stats_add_rejected(void);
+/* In the child after fork: new locks, nothing pending (no lock taken). */
 void xsig__reset_after_fork(void);
 
-/* The lock around the state. */
-void xsig__lock(void);
-void xsig__unlock(void);
+/* An atomic read: true between the first xsig_init and the last shutdown. */
+int xsig__is_initialised(void);
 
 /* Set helpers that skip the checks (sig known valid). */
 void xsig__set_add(xsig_sigset_t *set, int sig);

@@ -26,6 +26,7 @@ fi
 out=$(WINEPATH="$(winepath -w "$tmp/prefix/bin")" wine "$tmp/cm/consumer.exe" </dev/null 2>&1)
 echo "$out"
 grep -q "consumer: got" <<<"$out"
+x86_64-w64-mingw32-objdump -p "$tmp/prefix/bin/xsig.exe" | grep -qi 'DLL Name: libxsig.dll'
 ver=$(wine "$tmp/prefix/bin/xsig.exe" --version </dev/null 2>&1)
 echo "$ver"
 grep -q "^xsig " <<<"$ver"

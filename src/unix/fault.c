@@ -22,7 +22,6 @@ static pthread_key_t stack_key;
 static pthread_once_t stack_key_once = PTHREAD_ONCE_INIT;
 static XSIG__TLS int in_fault;
 
-int xsig__unix_install_trampoline(int sig); /* src/unix/signal.c */
 
 static void free_alt_stack(void *mem)
 {
@@ -90,7 +89,7 @@ void xsig__os_fault_disable(void)
     xsig__os_restore(fault_signals[i]);
 }
 
-int xsig__os_fault_active(void)
+int xsig__unix_fault_active(void)
 {
   return enabled;
 }

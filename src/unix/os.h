@@ -25,9 +25,12 @@ struct xsig__os_process {
   int pidfd; /* -1: no pidfd on this kernel; the plain pid is used */
 };
 
+/* src/unix/signal.c: puts xsig's trampoline in place for sig. */
+int xsig__unix_install_trampoline(int sig);
+
 /* src/unix/fault.c */
 #include <signal.h>
-int xsig__os_fault_active(void);
+int xsig__unix_fault_active(void);
 void xsig__unix_fault(int sig, siginfo_t *si, void *uc);
 void xsig__unix_fault_default(int sig);
 

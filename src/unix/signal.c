@@ -116,7 +116,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
   xsig_info_t info;
   struct record r;
   if (is_synchronous_fault(sig, si) || is_abort(sig, si)) {
-    if (xsig__os_fault_active()) {
+    if (xsig__unix_fault_active()) {
       xsig__unix_fault(sig, si, uc); /* src/unix/fault.c */
       errno = saved_errno;
       return;
@@ -243,7 +243,7 @@ int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
   /* while faults are handled, they keep coming here (sent ones still go
    * to the action) */
   if ((act->handler != XSIG_DFL && act->handler != XSIG_IGN) ||
-      (xsig__os_fault_active() && xsig__is_fault_signal(sig))) {
+      (xsig__unix_fault_active() && xsig__is_fault_signal(sig))) {
     trampoline_action(&sa);
   } else {
     memset(&sa, 0, sizeof sa);

@@ -61,7 +61,7 @@ static BOOL WINAPI on_console_event(DWORD ev)
   return TRUE;
 }
 
-void xsig__console_handler_done(const xsig_info_t *info)
+void xsig__win_console_handler_done(const xsig_info_t *info)
 {
   if (info->code == XSIG_SI_CONSOLE && is_closing((DWORD)info->event))
     SetEvent(close_done);
@@ -89,7 +89,7 @@ static int enabler_running(DWORD wait_ms)
  * a program that handles INT wants it on. During a console event (a
  * handler that installs INT's) another thread does it, so that neither
  * waits for the other. Called under the state lock. */
-void xsig__console_enable_ctrl_c(void)
+void xsig__win_console_enable_ctrl_c(void)
 {
   if (xsig__atomic_load(&in_console_event) == 0) {
     SetConsoleCtrlHandler(NULL, FALSE);
@@ -99,7 +99,7 @@ void xsig__console_enable_ctrl_c(void)
     enabler = CreateThread(NULL, 64 * 1024, enable_ctrl_c, NULL, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
 }
 
-int xsig__console_init(void)
+int xsig__win_console_init(void)
 {
   if (close_done == NULL)
     close_done = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -114,7 +114,7 @@ int xsig__console_init(void)
   return 0;
 }
 
-void xsig__console_shutdown(void)
+void xsig__win_console_shutdown(void)
 {
   if (close_done)
     SetEvent(close_done); /* release a console thread that is waiting */

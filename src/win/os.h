@@ -41,11 +41,11 @@ struct xsig_info;
 int xsig__win_accept(const struct xsig_info *info);
 
 /* src/win/transport.c */
-int xsig__transport_start(void);
-void xsig__transport_stop(void);
-uint64_t xsig__transport_remote_count(void);
+int xsig__win_transport_start(void);
+void xsig__win_transport_stop(void);
+uint64_t xsig__win_transport_remote_count(void);
 /* Waits (at most 200 ms) until every accepted signal's reply is written. */
-void xsig__transport_flush_replies(void);
+void xsig__win_transport_flush_replies(void);
 void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size);
 
 /* src/win/process.c: groups that xsig started, with their job objects */
@@ -53,9 +53,9 @@ int xsig__win_group_add(DWORD pgid, HANDLE job);
 void xsig__win_group_remove(DWORD pgid);
 
 /* src/win/console.c */
-int xsig__console_init(void);
-void xsig__console_shutdown(void);
-void xsig__console_handler_done(const struct xsig_info *info);
-void xsig__console_enable_ctrl_c(void);
+int xsig__win_console_init(void);
+void xsig__win_console_shutdown(void);
+void xsig__win_console_handler_done(const struct xsig_info *info);
+void xsig__win_console_enable_ctrl_c(void);
 
 #endif

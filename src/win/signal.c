@@ -54,9 +54,9 @@ int xsig__os_init(void)
     return XSIG_ESYS;
   }
   xsig__atomic_store(&apc_queued, 0);
-  err = xsig__console_init();
+  err = xsig__win_console_init();
   if (err == 0)
-    err = xsig__transport_start();
+    err = xsig__win_transport_start();
   if (err) {
     xsig__os_shutdown();
     return err;
@@ -66,8 +66,8 @@ int xsig__os_init(void)
 
 void xsig__os_shutdown(void)
 {
-  xsig__transport_stop();
-  xsig__console_shutdown();
+  xsig__win_transport_stop();
+  xsig__win_console_shutdown();
   if (delivery_thread)
     CloseHandle(delivery_thread);
   if (ready_event)
@@ -81,7 +81,7 @@ int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
   if (foreign)
     *foreign = 0;
   if (sig == XSIG_INT && act->handler != XSIG_DFL && act->handler != XSIG_IGN)
-    xsig__console_enable_ctrl_c();
+    xsig__win_console_enable_ctrl_c();
   return 0;
 }
 
@@ -124,7 +124,7 @@ void xsig__os_wake(void)
 
 void xsig__os_handler_done(const xsig_info_t *info)
 {
-  xsig__console_handler_done(info);
+  xsig__win_console_handler_done(info);
 }
 
 void xsig__os_mask_get(xsig_sigset_t *mask)
@@ -174,7 +174,7 @@ void xsig__os_default_action(int sig)
     /* A sender whose signal led here (a handler that re-raised with the
      * default action) must get its reply first, or it would read the
      * broken pipe as "not delivered". */
-    xsig__transport_flush_replies();
+    xsig__win_transport_flush_replies();
     /* Like a POSIX default action: no atexit handlers, no DLL detach. */
     TerminateProcess(GetCurrentProcess(), xsig_win_exit_code(sig));
   }
@@ -216,7 +216,7 @@ int xsig__win_accept(const xsig_info_t *info)
 
 void xsig__os_extra_stats(xsig_stats_t *stats)
 {
-  stats->remote = xsig__transport_remote_count();
+  stats->remote = xsig__win_transport_remote_count();
 }
 
 void xsig__os_pending_extra(xsig_sigset_t *set)

@@ -329,7 +329,7 @@ static DWORD WINAPI serve(LPVOID unused)
   }
 }
 
-void xsig__transport_flush_replies(void)
+void xsig__win_transport_flush_replies(void)
 {
   int i;
   if (GetCurrentThreadId() == serve_tid)
@@ -338,12 +338,12 @@ void xsig__transport_flush_replies(void)
     Sleep(1);
 }
 
-uint64_t xsig__transport_remote_count(void)
+uint64_t xsig__win_transport_remote_count(void)
 {
   return xsig__atomic_load64(&remote_count);
 }
 
-void xsig__transport_stop(void)
+void xsig__win_transport_stop(void)
 {
   int i;
   if (thread) {
@@ -367,7 +367,7 @@ void xsig__transport_stop(void)
   pipe_sd = NULL;
 }
 
-int xsig__transport_start(void)
+int xsig__win_transport_start(void)
 {
   int err = make_security_descriptor();
   if (err == 0)
@@ -378,6 +378,6 @@ int xsig__transport_start(void)
                                          STACK_SIZE_PARAM_IS_A_RESERVATION, NULL)) == NULL)
     err = XSIG_ESYS;
   if (err)
-    xsig__transport_stop();
+    xsig__win_transport_stop();
   return err;
 }
