@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages xsig needs for a job, only those missing.
 #   deps.sh demo   build tools for the native demo
+#   deps.sh demo-windows  + mingw-w64 and Wine, for the demo's Windows half
 #   deps.sh test   + clang (sanitizers), mingw-w64 and Wine (Windows tests), procps/util-linux
 #   deps.sh bench  + libuv1-dev (the side-by-side baseline)
 set -euo pipefail
@@ -8,9 +9,11 @@ job=${1:-test}
 pkgs=(cmake gcc make)
 case "$job" in
   demo) ;;
-  test) pkgs+=(clang libclang-rt-14-dev mingw-w64 wine wine64 xvfb xauth procps util-linux coreutils pkg-config) ;;
+  demo-windows) pkgs+=(mingw-w64 wine wine64) ;;
+  test) pkgs+=(clang libclang-rt-14-dev mingw-w64 wine wine64 xvfb xauth procps util-linux coreutils pkg-config
+               debhelper lintian dpkg-dev man-db groff-base zip unzip) ;;
   bench) pkgs+=(mingw-w64 wine wine64 libuv1-dev pkg-config procps util-linux) ;;
-  *) echo "deps.sh: unknown job '$job' (demo, test or bench)" >&2; exit 2 ;;
+  *) echo "deps.sh: unknown job '$job' (demo, demo-windows, test or bench)" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

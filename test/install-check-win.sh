@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Windows build into a scratch prefix, checks that the DLL and
-# the tools import system DLLs only, builds a consumer of the DLL with
-# find_package(xsig), and runs it under Wine with the DLL found in the
-# install prefix alone (WINEPATH), as a user's program would.
+# Installs the Windows build into a scratch prefix (or, with "archive",
+# unpacks the release zip that cpack makes), checks that the DLL and the
+# tools import system DLLs only, builds a consumer of the DLL with
+# find_package(xsig) on Linux, and runs it and xsig.exe under Wine with the
+# DLL found in that tree alone (WINEPATH), as a user's program would.
 set -euo pipefail
-build=$1 src=$2
+build=$1 src=$2 mode=${3:-install}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+if [ "$mode" = archive ]; then
+  (cd "$build" && cpack -G ZIP -B "$tmp/cpack" >/dev/null)
+  zip=$(ls "$tmp"/cpack/xsig-*-windows-x86_64.zip)
+  mkdir "$tmp/prefix"
+  unzip -q "$zip" -d "$tmp/prefix"
+  for f in README.txt bin/xsig.exe bin/xsig-worker.exe bin/libxsig.dll lib/libxsig.dll.a lib/libxsig.a \
+           include/xsig.h lib/pkgconfig/xsig.pc lib/cmake/xsig/xsigConfig.cmake share/man/man1/xsig.1 \
+           share/man/man1/xsig.txt; do
+    [ -f "$tmp/prefix/$f" ] || { echo "archive-check: $f is missing from $(basename "$zip")" >&2; exit 1; }
+  done
+  grep -q "NAME" "$tmp/prefix/share/man/man1/xsig.txt"
+else
+  cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+fi
 system='^(kernel32|user32|advapi32|msvcrt|ntdll|ws2_32|ucrtbase|api-ms-win-.*)\.dll$'
 for f in "$tmp"/prefix/bin/*.dll "$tmp"/prefix/bin/*.exe; do
   while read -r dll; do
@@ -30,4 +44,4 @@ x86_64-w64-mingw32-objdump -p "$tmp/prefix/bin/xsig.exe" | grep -qi 'DLL Name: l
 ver=$(wine "$tmp/prefix/bin/xsig.exe" --version </dev/null 2>&1)
 echo "$ver"
 grep -q "^xsig " <<<"$ver"
-echo "install-check-win: the installed DLL and tool run under Wine"
+echo "install-check-win ($mode): the DLL and the tool run under Wine from that tree alone"

@@ -5,6 +5,19 @@
 
 static char worker[1024];
 
+/* What each step showed, and what carried it on this platform. */
+struct step_summary {
+  const char *what;
+  char how[96];
+};
+static struct step_summary summary[6];
+static int current;
+
+static void carried_by(const char *how, const char *more)
+{
+  snprintf(summary[current].how, sizeof summary[current].how, "%s%s", how, more ? more : "");
+}
+
 static xsig_process_t *start(const char *mode)
 {
   xsig_process_t *p = NULL;
@@ -41,6 +54,7 @@ static void say_via(int err, int via)
     printf("  send failed: %s\n", xsig_strerror(err));
   else
     printf("  (delivered by: %s)\n", xsig_via_name(via));
+  carried_by(err ? "failed" : xsig_via_name(via), NULL);
 }
 
 static int step_term(void)
@@ -100,6 +114,7 @@ static int step_tree(void)
     xsig_status_format(&st, text, sizeof text);
     printf("  => worker %s; %s\n\n", text,
            forced ? "KILL ended the rest of the tree" : "the whole tree stopped by itself");
+    carried_by(tool_tree_carrier(), forced ? ", then KILL" : "");
   } else {
     printf("  stop failed: %s\n\n", xsig_strerror(err));
   }
@@ -120,6 +135,7 @@ static int step_force(void)
   if (err == 0) {
     xsig_status_format(&st, text, sizeof text);
     printf("  => worker %s%s\n", text, forced ? " (KILL after the grace period)" : "");
+    carried_by(tool_tree_carrier(), forced ? ", then KILL" : "");
   }
   xsig_process_close(p);
   return err != 0;
@@ -138,6 +154,7 @@ static int step_fault(void)
   if (err == 0) {
     xsig_status_format(&st, text, sizeof text);
     printf("  => worker %s\n", text);
+    carried_by(tool_fault_carrier(), NULL);
   }
   xsig_process_close(p);
   return err != 0 || st.signo != XSIG_SEGV;
@@ -147,6 +164,9 @@ int tool_demo(int argc, char **argv)
 {
   static int (*const steps[])(void) = { step_term, step_value, step_interrupt, step_tree, step_force,
                                         step_fault };
+  static const char *const what[] = { "TERM, caught, with the sender's pid", "a queued value",
+                                      "Ctrl-C/Ctrl-Break to a group", "a tree: TERM, grace, KILL",
+                                      "a worker that ignores TERM", "a fault recovered, then a crash report" };
   size_t i;
   int failed = 0;
   (void)argv;
@@ -160,11 +180,19 @@ int tool_demo(int argc, char **argv)
   tool_exe_dir(worker, sizeof worker);
   strncat(worker, tool_worker_name(), sizeof worker - strlen(worker) - 1);
   printf("xsig demo: each step starts %s in a new process group.\n\n", tool_worker_name());
-  for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+  for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    current = (int)i;
+    summary[i].what = what[i];
+    carried_by("failed", NULL);
     if (steps[i]() != 0) {
       printf("  (step %u did not go as it should)\n\n", (unsigned)i + 1);
+      carried_by("failed", NULL);
       failed = 1;
     }
-  printf("\n%s\n", failed ? "Some steps failed." : "All steps done.");
+  }
+  printf("\n%s\n\nWhat carried each step on %s:\n", failed ? "Some steps failed." : "All steps done.",
+         tool_platform_name());
+  for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    printf("summary|%u|%s|%s\n", (unsigned)i + 1, summary[i].what, summary[i].how);
   return failed;
 }

@@ -19,6 +19,9 @@ void tool_exe_dir(char *buf, size_t size)
 }
 
 const char *tool_worker_name(void) { return "xsig-worker"; }
+const char *tool_platform_name(void) { return "POSIX"; }
+const char *tool_tree_carrier(void) { return "kernel: the process group"; }
+const char *tool_fault_carrier(void) { return "kernel: SIGSEGV on an alternate stack"; }
 int tool_handle_valid(xsig_os_handle_t h) { return h >= 0; }
 
 void tool_exit_like_signal(int sig)

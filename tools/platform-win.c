@@ -17,6 +17,9 @@ void tool_exe_dir(char *buf, size_t size)
 }
 
 const char *tool_worker_name(void) { return "xsig-worker.exe"; }
+const char *tool_platform_name(void) { return "Windows"; }
+const char *tool_tree_carrier(void) { return "job object + xsig transport"; }
+const char *tool_fault_carrier(void) { return "vectored exception handler"; }
 int tool_handle_valid(xsig_os_handle_t h) { return h != NULL && h != INVALID_HANDLE_VALUE; }
 
 void tool_exit_like_signal(int sig)

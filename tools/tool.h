@@ -74,6 +74,11 @@ void tool_exit_like_signal(int sig);
  * Windows: a code that only decodes to a signal (0xC0000005, 3 from abort)
  * is passed on as it is; xsig's own codes and Ctrl-C become 128 + sig. */
 void tool_exit_like_child(const xsig_status_t *st);
+/* For the demo's summary: the platform's name, what holds a tree, and
+ * what takes a fault. */
+const char *tool_platform_name(void);
+const char *tool_tree_carrier(void);
+const char *tool_fault_carrier(void);
 /* Whether h is a real waitable object (POSIX: an fd >= 0; Windows: a HANDLE). */
 int tool_handle_valid(xsig_os_handle_t h);
 /* status.c: the name of a Windows exit code (NULL if none). */
