@@ -31,12 +31,12 @@ lintian --fail-on error --suppress-tags-from-file /dev/null "$tmp"/*.changes
 
 dpkg -i "$tmp"/libxsig0_*.deb "$tmp"/libxsig-dev_*.deb "$tmp"/xsig_*.deb >/dev/null
 installed=1
-xsig --version | grep -q "^xsig (xsig) $hv\$"
+grep -q "^xsig (xsig) $hv\$" <<<"$(xsig --version)"
 man -w xsig >/dev/null
 cc -o "$tmp/pc-consumer" "$src/test/consumer/main.c" $(pkg-config --cflags --libs xsig)
 "$tmp/pc-consumer"
 cmake -S "$src/test/consumer" -B "$tmp/cm" >/dev/null
 cmake --build "$tmp/cm" >/dev/null
 "$tmp/cm/consumer"
-ldd "$tmp/cm/consumer" | grep -q "libxsig.so.0 => /usr/lib/"
+grep -qE "libxsig.so.0 => /(usr/)?lib/" <<<"$(ldd "$tmp/cm/consumer")"
 echo "debian-check: packages built, lintian clean, consumer works from the installed files"

@@ -34,13 +34,13 @@ done
 cmake -S "$src/test/consumer" -B "$tmp/cm" -DCMAKE_TOOLCHAIN_FILE="$src/cmake/mingw-w64.cmake" \
   -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_EXE_LINKER_FLAGS="-static-libgcc" >/dev/null
 cmake --build "$tmp/cm" >/dev/null
-if x86_64-w64-mingw32-objdump -p "$tmp/cm/consumer.exe" | grep -qi 'DLL Name: libxsig.dll'; then :; else
+if grep -qi 'DLL Name: libxsig.dll' <<<"$(x86_64-w64-mingw32-objdump -p "$tmp/cm/consumer.exe")"; then :; else
   echo "install-check-win: the consumer does not use the DLL" >&2; exit 1
 fi
 out=$(WINEPATH="$(winepath -w "$tmp/prefix/bin")" wine "$tmp/cm/consumer.exe" </dev/null 2>&1)
 echo "$out"
 grep -q "consumer: got" <<<"$out"
-x86_64-w64-mingw32-objdump -p "$tmp/prefix/bin/xsig.exe" | grep -qi 'DLL Name: libxsig.dll'
+grep -qi 'DLL Name: libxsig.dll' <<<"$(x86_64-w64-mingw32-objdump -p "$tmp/prefix/bin/xsig.exe")"
 ver=$(wine "$tmp/prefix/bin/xsig.exe" --version </dev/null 2>&1)
 echo "$ver"
 grep -q "^xsig " <<<"$ver"
