@@ -37,8 +37,9 @@ fi
 
 echo
 echo "=== Side by side: what carried each step ==="
-awk -F'|' -v win="$out/windows.txt" '
-  BEGIN { while ((getline line < win) > 0) if (split(line, f, "|") == 4 && f[1] == "summary") w[f[2]] = f[4] }
-  $1 == "summary" {
-    printf "%s. %s\n     Linux:   %s\n     Windows: %s\n", $2, $3, $4, ($2 in w) ? w[$2] : "(did not run)"
+# the demo ends with "  N | what | what carried it" lines
+awk -F' [|] ' -v win="$out/windows.txt" '
+  BEGIN { while ((getline line < win) > 0) if (split(line, f, / [|] /) == 3 && f[1] ~ /^  [0-9]+$/) w[f[1] + 0] = f[3] }
+  NF == 3 && $1 ~ /^  [0-9]+$/ {
+    printf "%d. %s\n     Linux:   %s\n     Windows: %s\n", $1, $2, $3, (($1 + 0) in w) ? w[$1 + 0] : "(did not run)"
   }' "$out/posix.txt"

@@ -48,6 +48,15 @@ WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
 run_suite "Windows (mingw-w64, -pedantic) under Wine" mingw xvfb-run -a -s "-screen 0 800x600x24"
 WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
 
+# The newcomer's first command shows both platforms, each step carried.
+echo "== the demo (scripts/demo.sh), both platforms"
+scripts/demo.sh >/tmp/xsig-demo.log 2>&1
+if grep -q "^     Windows: " /tmp/xsig-demo.log && ! grep -qE "did not run|failed" /tmp/xsig-demo.log; then
+  passed=$((passed + 1)); echo "demo: both platforms, every step done"
+else
+  failed=$((failed + 1)); status=1; tail -40 /tmp/xsig-demo.log; echo "demo: FAILED"
+fi
+
 echo
 echo "summary: $passed passed, $failed failed"
 exit $status

@@ -22,7 +22,7 @@ if [ "$mode" = archive ]; then
 else
   cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 fi
-system='^(kernel32|user32|advapi32|msvcrt|ntdll|ws2_32|ucrtbase|api-ms-win-.*)\.dll$'
+system='^(kernel32|user32|advapi32|msvcrt|ntdll|ws2_32|ucrtbase|api-ms-win-.*|libxsig)\.dll$' # libxsig.dll: ours, beside it
 for f in "$tmp"/prefix/bin/*.dll "$tmp"/prefix/bin/*.exe; do
   while read -r dll; do
     if ! grep -qiE "$system" <<<"$dll"; then

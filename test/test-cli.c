@@ -296,6 +296,18 @@ TEST_IMPL(cli_demo)
   ASSERT_HAS("worker: recovered from SEGV (address not mapped)");
   ASSERT_HAS("xsig: fatal signal SEGV (address not mapped), address 0x10");
   ASSERT_HAS("All steps done.");
+  /* the summary says what carried each step on this platform */
+  ASSERT_HAS("What carried each step on ");
+#ifdef _WIN32
+  ASSERT_HAS("  1 | TERM, caught, with the sender's pid | xsig transport");
+  ASSERT_HAS("  4 | a tree: TERM, grace, KILL | job object + xsig transport, then KILL");
+  ASSERT_HAS("  6 | a fault recovered, then a crash report | vectored exception handler");
+#else
+  ASSERT_HAS("  1 | TERM, caught, with the sender's pid | kernel");
+  ASSERT_HAS("  4 | a tree: TERM, grace, KILL | kernel: the process group, then KILL");
+  ASSERT_HAS("  6 | a fault recovered, then a crash report | kernel: SIGSEGV on an alternate stack");
+#endif
+  ASSERT(!has("failed"));
   return 0;
 }
 

@@ -193,6 +193,6 @@ int tool_demo(int argc, char **argv)
   printf("\n%s\n\nWhat carried each step on %s:\n", failed ? "Some steps failed." : "All steps done.",
          tool_platform_name());
   for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
-    printf("summary|%u|%s|%s\n", (unsigned)i + 1, summary[i].what, summary[i].how);
+    printf("  %u | %s | %s\n", (unsigned)i + 1, summary[i].what, summary[i].how);
   return failed;
 }
