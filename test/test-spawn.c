@@ -276,6 +276,37 @@ TEST_IMPL(stop_tree_graceful)
   return 0;
 }
 
+/* NULL gets the same answer on both platforms (one front end), and the
+ * descendants of a tree are its members. */
+TEST_IMPL(process_null_and_descendants)
+{
+  xsig_process_t *leader;
+  int64_t pids[2], out[16];
+  int n, i, found = 0;
+  ASSERT_EQ(xsig_process_pid(NULL), 0);
+  ASSERT_EQ(xsig_process_group(NULL), 0);
+  ASSERT(xsig_process_waitable(NULL) == XSIG_NO_HANDLE);
+  ASSERT_EQ(xsig_process_alive(NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_wait(NULL, 0, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_send(NULL, XSIG_TERM, 0, 0, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_tree(NULL, 0, 0, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_descendants(0, out, 16), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_descendants(1, NULL, 16), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_descendants(1, out, -1), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_descendants(2147483000, out, 16), XSIG_ESRCH);
+  start_tree("catch", "tree-desc.txt", &leader, pids);
+  n = xsig_process_descendants(xsig_process_pid(leader), out, 16);
+  ASSERT(n >= 2);
+  for (i = 0; i < n; i++)
+    found += out[i] == pids[0] || out[i] == pids[1];
+  ASSERT_EQ(found, 2);
+  ASSERT_EQ(xsig_process_descendants(xsig_process_pid(leader), out, 1), 1); /* max is kept */
+  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, NULL, NULL));
+  xsig_process_close(leader);
+  remove("tree-desc.txt");
+  return 0;
+}
+
 /* A stopped tree still ends, and gracefully: CONT follows TERM. */
 TEST_IMPL(stop_tree_stopped)
 {
