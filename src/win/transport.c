@@ -33,6 +33,9 @@ struct instance {
   int sync_ok;             /* else: how the last step ended, synchronously */
 };
 
+/* The instances, pipe_sd and ninst belong to the serving thread once it
+ * runs (start and stop set them while it does not); the counters and its
+ * id are read by other threads through atomics. */
 static HANDLE thread;
 static HANDLE stop_event;
 static struct instance inst[MAX_INSTANCES];
@@ -40,7 +43,7 @@ static int ninst;
 static PSECURITY_DESCRIPTOR pipe_sd;
 static xsig__atomic_u64 remote_count;
 static xsig__atomic_long replies_owed; /* accepted, reply not yet written */
-static DWORD serve_tid;
+static xsig__atomic_long serve_tid; /* the serving thread's id, read by others */
 
 void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size)
 {
@@ -310,7 +313,7 @@ static DWORD WINAPI serve(LPVOID unused)
 {
   HANDLE hs[MAX_INSTANCES + 1];
   (void)unused;
-  serve_tid = GetCurrentThreadId();
+  xsig__atomic_store(&serve_tid, (long)GetCurrentThreadId());
   for (;;) {
     int i, n = ninst;
     DWORD r;
@@ -332,7 +335,7 @@ static DWORD WINAPI serve(LPVOID unused)
 void xsig__win_transport_flush_replies(void)
 {
   int i;
-  if (GetCurrentThreadId() == serve_tid)
+  if (GetCurrentThreadId() == (DWORD)xsig__atomic_load(&serve_tid))
     return; /* its own replies cannot move while it waits */
   for (i = 0; i < 200 && xsig__atomic_load(&replies_owed) > 0; i++)
     Sleep(1);
