@@ -12,7 +12,7 @@
 #define SEND_TIMEOUT_MS 5000
 /* How long a receiver may take to answer before we look whether it is
  * stopped (then it cannot answer until CONT), and how often after that. */
-#define STOPPED_CHECK_MS 50
+#define STOPPED_CHECK_MS 100
 #define STOPPED_RECHECK_MS 500
 #define NO_TRANSPORT 1
 
