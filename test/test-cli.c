@@ -198,11 +198,13 @@ TEST_IMPL(cli_run_exit_codes)
 {
   ASSERT_EQ(run_helper_with(NULL, NULL, "10", "exit_with", "3"), 3);
   ASSERT_EQ(run_helper_with(NULL, NULL, "0", "exit_with", "0"), 0); /* 0: no limit */
-  ASSERT_EQ(run_helper_with(NULL, NULL, "0.3", "sleeper", NULL), 124);
+  /* TERM must find the sleeper's handler in place: under Wine on a loaded
+   * machine a process can take more than a second to start */
+  ASSERT_EQ(run_helper_with(NULL, NULL, "2", "sleeper", NULL), 124);
   ASSERT_EQ(run_helper_with("-s", "KILL", "0.3", "sleeper", NULL), 137);
-  ASSERT_EQ(run_helper_with("--preserve-status", NULL, "0.3", "sleeper", NULL), 128 + XSIG_TERM);
+  ASSERT_EQ(run_helper_with("--preserve-status", NULL, "2", "sleeper", NULL), 128 + XSIG_TERM);
   ASSERT_EQ(run_helper_with("-k", "0.2", "0.2", "stubborn", NULL), 137);
-  ASSERT_EQ(run_helper_with("-v", NULL, "0.2", "sleeper", NULL), 124);
+  ASSERT_EQ(run_helper_with("-v", NULL, "2", "sleeper", NULL), 124);
   ASSERT_HAS("sending signal TERM to command");
   ASSERT_EQ(test_run_tool(out, sizeof out, "run", "5", "no-such-program-xsig", NULL), 127);
   ASSERT_HAS("failed to run command 'no-such-program-xsig': No such file or directory");
@@ -312,6 +314,14 @@ TEST_IMPL(cli_demo)
 }
 
 /* --tree signals the process and every descendant. */
+/* One file per test process: tests run side by side in one folder. */
+static const char *tree_file(void)
+{
+  static char name[64];
+  snprintf(name, sizeof name, "cli-kill-tree-%lld.txt", (long long)test_getpid());
+  return name;
+}
+
 /* A tree_leader (mode "catch" or "mixed") and its two members, started
  * without a group of their own: only --tree reaches the members. */
 static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long *pb)
@@ -322,8 +332,8 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   long long a = 0, b = 0;
   int i;
   FILE *f;
-  remove("cli-kill-tree.txt");
-  test_setenv("XSIG_TEST_OUT", "cli-kill-tree.txt");
+  remove(tree_file());
+  test_setenv("XSIG_TEST_OUT", tree_file());
   test_self_exe(exe, sizeof exe);
 #ifndef _WIN32
   snprintf(exe, sizeof exe, "/proc/%lld/exe", (long long)test_getpid());
@@ -335,7 +345,7 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   argv[4] = NULL;
   ASSERT_OK(xsig_spawn(exe, argv, 0, &leader));
   for (i = 0; i < 800 && !(a && b); i++) {
-    f = fopen("cli-kill-tree.txt", "r");
+    f = fopen(tree_file(), "r");
     while (f && fgets(buf, sizeof buf, f))
       sscanf(buf, "pids %lld %lld", &a, &b);
     if (f)
@@ -344,8 +354,8 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   }
   test_setenv("XSIG_TEST_OUT", "");
   ASSERT(a > 0 && b > 0);
-  for (i = 0; i < 800 && !(test_file_has("cli-kill-tree.txt", "member catch ready") &&
-                           test_file_has("cli-kill-tree.txt", strcmp(mode, "mixed") == 0 ? "member ignore ready" : "member catch ready")); i++)
+  for (i = 0; i < 800 && !(test_file_has(tree_file(), "member catch ready") &&
+                           test_file_has(tree_file(), strcmp(mode, "mixed") == 0 ? "member ignore ready" : "member catch ready")); i++)
     test_msleep(25);
   *pa = a;
   *pb = b;
@@ -376,7 +386,7 @@ TEST_IMPL(cli_kill_tree_timeout)
   assert_ends(a);
   assert_ends(b); /* ignored TERM: KILLed */
   xsig_process_close(leader);
-  remove("cli-kill-tree.txt");
+  remove(tree_file());
   /* a pid that is not there: one message, and a failure */
   ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", "2147483000", NULL), 1);
   ASSERT(strstr(out, "No such process") != NULL);
@@ -399,6 +409,6 @@ TEST_IMPL(cli_kill_tree)
   ASSERT_EQ(xsig_kill(a, 0), XSIG_ESRCH);
   ASSERT_EQ(xsig_kill(b, 0), XSIG_ESRCH);
   xsig_process_close(leader);
-  remove("cli-kill-tree.txt");
+  remove(tree_file());
   return 0;
 }

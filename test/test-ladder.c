@@ -246,13 +246,21 @@ HELPER_IMPL(plain_group_child)
   return 0;
 }
 
+/* One file per test process: tests run side by side in one folder. */
+static const char *group_file(void)
+{
+  static char name[64];
+  snprintf(name, sizeof name, "ladder-group-%lld.txt", (long long)test_getpid());
+  return name;
+}
+
 static xsig_process_t *start_group_child(const char *mode)
 {
   xsig_process_t *p;
   char exe[MAX_PATH];
   char *argv[5];
-  remove("ladder-group.txt");
-  test_setenv("XSIG_TEST_OUT", "ladder-group.txt");
+  remove(group_file());
+  test_setenv("XSIG_TEST_OUT", group_file());
   GetModuleFileNameA(NULL, exe, sizeof exe);
   argv[0] = exe;
   argv[1] = (char *)"--helper";
@@ -260,7 +268,7 @@ static xsig_process_t *start_group_child(const char *mode)
   argv[3] = (char *)mode;
   argv[4] = NULL;
   ASSERT_OK(xsig_spawn(exe, argv, XSIG_SPAWN_NEW_GROUP, &p));
-  ASSERT_OK(test_wait_file_line("ladder-group.txt", "ready", 20000));
+  ASSERT_OK(test_wait_file_line(group_file(), "ready", 20000));
   return p;
 }
 
@@ -269,7 +277,7 @@ static void end_group_child(xsig_process_t *p)
   test_setenv("XSIG_TEST_OUT", "");
   xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
   xsig_process_close(p);
-  remove("ladder-group.txt");
+  remove(group_file());
 }
 
 /* `xsig run -s INT` to a program without xsig, in the group xsig run
@@ -288,8 +296,9 @@ TEST_IMPL(ladder_run_warns_without_graceful_step)
     fprintf(stderr, "output was:\n%s\n", out);
   ASSERT(strstr(out, "no graceful way to send INT to command") != NULL);
   ASSERT(strstr(out, "sending signal KILL") != NULL);
-  /* a program that has Ctrl-C on gets it; -v names the ladder step */
-  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-s", "INT", "0.5", self, "--helper",
+  /* a program that has Ctrl-C on gets it; -v names the ladder step (2 s:
+   * it turns Ctrl-C on as it starts, which can take a while under load) */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-s", "INT", "2", self, "--helper",
                           "plain_group_child", "exit-on-ctrl", NULL), 124);
   if (strstr(out, "INT reached command") == NULL)
     fprintf(stderr, "output was:\n%s\n", out);
@@ -319,7 +328,7 @@ TEST_IMPL(ladder_group_ctrl_c_off)
     ASSERT_OK(r);
     ASSERT_EQ(via, XSIG_VIA_CONSOLE);
     snprintf(want, sizeof want, "ctrl %d", CTRL_BREAK_EVENT);
-    ASSERT_OK(test_wait_file_line("ladder-group.txt", want, 20000));
+    ASSERT_OK(test_wait_file_line(group_file(), want, 20000));
   }
   /* with the force flag it ends, with INT's exit code */
   ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, XSIG_SEND_FORCE, &via));
@@ -341,7 +350,7 @@ TEST_IMPL(ladder_console_group)
   ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, 0, &via));
   ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
   snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
-  ASSERT_OK(test_wait_file_line("ladder-group.txt", want, 20000));
+  ASSERT_OK(test_wait_file_line(group_file(), want, 20000));
   /* TERM: CTRL_BREAK_EVENT to its group. Wine 8 cannot send CTRL_BREAK
    * (GenerateConsoleCtrlEvent fails), so there no graceful path is left. */
   r = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);
