@@ -11,7 +11,7 @@ case "$job" in
   demo) ;;
   demo-windows) pkgs+=(mingw-w64 wine wine64) ;;
   test) pkgs+=(clang libclang-rt-14-dev mingw-w64 wine wine64 xvfb xauth procps util-linux coreutils pkg-config
-               debhelper lintian dpkg-dev man-db groff-base zip unzip) ;;
+               build-essential debhelper lintian dpkg-dev man-db groff-base zip unzip) ;;
   bench) pkgs+=(mingw-w64 wine wine64 libuv1-dev pkg-config procps util-linux) ;;
   *) echo "deps.sh: unknown job '$job' (demo, demo-windows, test or bench)" >&2; exit 2 ;;
 esac
