@@ -483,6 +483,17 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
 XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
                                     xsig_status_t *st, int *forced);
 
+/* The calling process's pid, as getpid(). Async-signal-safe. */
+XSIG_API int64_t xsig_getpid(void);
+
+/* The calling process's parent. POSIX: getppid(), so after the parent
+ * ended it is the process that adopted this one (1 or a subreaper).
+ * Windows: the parent recorded when this process was created, while it
+ * still runs; 0 once it has ended, or when that pid now belongs to a
+ * process created after this one (Windows reuses pids). Never fails.
+ * Thread-safe. */
+XSIG_API int64_t xsig_getppid(void);
+
 /* Stores in out up to max descendants of process pid: its children, then
  * theirs, and so on. Windows keeps a parent's pid after the parent ended
  * and can reuse it, so a process older than its supposed parent is left

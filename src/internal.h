@@ -146,6 +146,8 @@ void xsig__os_tree_kill(xsig_process_t *p);
 int xsig__os_tree_gone(xsig_process_t *p);
 /* Descendants of pid, children first, none older than its parent. */
 int xsig__os_descendants(int64_t pid, int64_t *out, int max);
+/* Our parent's pid, or 0 when it cannot be named (Windows: it ended). */
+int64_t xsig__os_getppid(void);
 void xsig__os_nap(int ms);
 
 /* --- faults (src/fault.c) ------------------------------------------- */

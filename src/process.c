@@ -205,6 +205,16 @@ int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status
   return xsig_process_wait(p, KILL_WAIT_MS, st);
 }
 
+int64_t xsig_getpid(void)
+{
+  return xsig__os_getpid();
+}
+
+int64_t xsig_getppid(void)
+{
+  return xsig__os_getppid();
+}
+
 int xsig_process_descendants(int64_t pid, int64_t *out, int max)
 {
   if (pid <= 0 || pid > 0x7fffffff || max < 0 || (out == NULL && max > 0))

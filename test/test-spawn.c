@@ -307,6 +307,94 @@ TEST_IMPL(process_null_and_descendants)
   return 0;
 }
 
+/* Its own pid and its parent's, as the library sees them. */
+HELPER_IMPL(print_ppid)
+{
+  (void)argc;
+  (void)argv;
+  helper_say("pid %lld ppid %lld", (long long)xsig_getpid(), (long long)xsig_getppid());
+  return 0;
+}
+
+/* Reports its parent, then waits until that parent is gone and reports
+ * who its parent is then. */
+HELPER_IMPL(orphan)
+{
+  int64_t first = xsig_getppid(), now = first;
+  int i;
+  (void)argc;
+  (void)argv;
+  helper_say("orphan ready, parent %lld", (long long)first);
+  for (i = 0; i < 2000 && now == first; i++) {
+    test_msleep(10);
+    now = xsig_getppid();
+  }
+  helper_say("parent was %lld, then %lld", (long long)first, (long long)now);
+  return 0;
+}
+
+/* Starts an orphan-to-be, waits until it runs, and ends. */
+HELPER_IMPL(orphan_maker)
+{
+  xsig_process_t *p;
+  (void)argc;
+  if (spawn_helper("orphan", NULL, 0, &p) != 0)
+    return 3;
+  xsig_process_close(p);
+  return test_wait_file_line(argv[1], "orphan ready", 20000) == 0 ? 0 : 4;
+}
+
+static const char *pid_file(void)
+{
+  static char name[64];
+  snprintf(name, sizeof name, "pid-helpers-%lld.txt", (long long)test_getpid());
+  return name;
+}
+
+/* getpid/getppid analogs; an orphan's parent: POSIX the process that
+ * adopted it, Windows 0 (its recorded parent has ended). */
+TEST_IMPL(pid_helpers)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  char line[128];
+  long long pid = 0, ppid = 0, was = -1, then = -1;
+  int i;
+  ASSERT_EQ(xsig_getpid(), test_getpid());
+  ASSERT_OK(test_spawn_helper(&p, "print_ppid", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "pid ", line, sizeof line, 20000));
+  ASSERT_EQ(sscanf(line, "pid %lld ppid %lld", &pid, &ppid), 2);
+  ASSERT_EQ(pid, p.pid);
+  ASSERT_EQ(ppid, test_getpid());
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+
+  remove(pid_file());
+  test_setenv("XSIG_TEST_OUT", pid_file());
+  ASSERT_OK(test_spawn_helper(&p, "orphan_maker", pid_file(), 0));
+  ASSERT_OK(test_wait(&p, 30000, &st));
+  ASSERT_EQ(st.code, 0);
+  ASSERT_OK(test_wait_file_line(pid_file(), "parent was", 30000));
+  test_setenv("XSIG_TEST_OUT", "");
+  {
+    FILE *f = fopen(pid_file(), "r");
+    ASSERT(f != NULL);
+    while (fgets(line, sizeof line, f))
+      sscanf(line, "parent was %lld, then %lld", &was, &then);
+    fclose(f);
+  }
+  ASSERT_EQ(was, p.pid);
+#ifdef _WIN32
+  ASSERT_EQ(then, 0);
+#else
+  ASSERT(then > 0 && then != was);
+#endif
+  test_proc_close(&p);
+  for (i = 0; i < 100 && remove(pid_file()) != 0; i++)
+    test_msleep(10);
+  return 0;
+}
+
 /* A stopped tree still ends, and gracefully: CONT follows TERM. */
 TEST_IMPL(stop_tree_stopped)
 {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "internal.h"
 #include "procfs.h"
 
@@ -18,6 +19,13 @@ static int collect(const struct xsig__linux_proc *p, void *arg)
   if (l->n < l->max)
     l->p[l->n++] = *p;
   return 0;
+}
+
+/* After the parent ended, the process that adopted us (1 or a subreaper),
+ * as the kernel says. */
+int64_t xsig__os_getppid(void)
+{
+  return (int64_t)getppid();
 }
 
 int xsig__os_descendants(int64_t pid, int64_t *out, int max)

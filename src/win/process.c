@@ -17,7 +17,6 @@
 #define NO_TRANSPORT 1
 
 typedef LONG (NTAPI *nt_process_fn)(HANDLE);
-typedef LONG (NTAPI *nt_query_process_fn)(HANDLE, PROCESSINFOCLASS, void *, ULONG, ULONG *);
 
 
 struct group {
@@ -301,16 +300,13 @@ static int same_bitness(HANDLE h)
  * 1, 0, or -1 when it cannot be read. */
 static int ignores_ctrl_c(HANDLE h)
 {
-  nt_query_process_fn query = (nt_query_process_fn)(void (*)(void))GetProcAddress(
-      GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
-  PROCESS_BASIC_INFORMATION pbi;
+  void *peb = NULL;
   char *params = NULL;
   ULONG flags = 0;
   SIZE_T got;
-  if (query == NULL || !same_bitness(h) ||
-      query(h, ProcessBasicInformation, &pbi, sizeof pbi, NULL) < 0 || pbi.PebBaseAddress == NULL)
+  if (!same_bitness(h) || xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL)
     return -1;
-  if (!ReadProcessMemory(h, (char *)pbi.PebBaseAddress + offsetof(PEB, ProcessParameters), &params,
+  if (!ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params,
                          sizeof params, &got) || params == NULL ||
       !ReadProcessMemory(h, params + 4 * sizeof(ULONG) + sizeof(HANDLE), &flags, sizeof flags, &got))
     return -1;

@@ -4,6 +4,32 @@
 #include "internal.h"
 #include <tlhelp32.h> /* needs windows.h first (internal.h) */
 
+/* PROCESS_BASIC_INFORMATION as ntdll fills it; spelled out because the
+ * SDKs name its fields differently (MSVC hides the parent as Reserved3). */
+struct basic_info {
+  LONG exit_status;
+  void *peb;
+  ULONG_PTR affinity;
+  LONG base_priority;
+  ULONG_PTR pid;
+  ULONG_PTR parent;
+};
+typedef LONG (NTAPI *query_process_fn)(HANDLE, int, void *, ULONG, ULONG *);
+
+int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent)
+{
+  query_process_fn query = (query_process_fn)(void (*)(void))GetProcAddress(
+      GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
+  struct basic_info bi;
+  if (query == NULL || query(h, 0 /* ProcessBasicInformation */, &bi, sizeof bi, NULL) < 0)
+    return XSIG_ESYS;
+  if (peb)
+    *peb = bi.peb;
+  if (parent)
+    *parent = (DWORD)bi.parent;
+  return 0;
+}
+
 /* When the process was created; 0 if it cannot be told. */
 static uint64_t created_at(int64_t pid)
 {
@@ -43,6 +69,28 @@ static int exists(int64_t pid)
   if (h)
     CloseHandle(h);
   return alive || (h == NULL && GetLastError() == ERROR_ACCESS_DENIED);
+}
+
+/* The parent recorded at our creation, if it still runs and is older than
+ * us (else its pid may be reused by an unrelated process): 0 otherwise. */
+int64_t xsig__os_getppid(void)
+{
+  DWORD parent = 0;
+  HANDLE h;
+  uint64_t born, self;
+  if (xsig__win_process_basics(GetCurrentProcess(), NULL, &parent) != 0 || parent == 0)
+    return 0;
+  h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, parent);
+  if (h == NULL)
+    return 0;
+  if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) {
+    CloseHandle(h);
+    return 0; /* ended: kept alive by a handle someone holds */
+  }
+  CloseHandle(h);
+  born = created_at(parent);
+  self = created_at((int64_t)GetCurrentProcessId());
+  return born != 0 && born <= self ? (int64_t)parent : 0;
 }
 
 int xsig__os_descendants(int64_t pid, int64_t *out, int max)
