@@ -157,6 +157,13 @@ int test_expect_line(test_proc_t *p, const char *prefix, char *line, size_t size
   return -1;
 }
 
+const char *test_own_file(const char *stem)
+{
+  static char name[96];
+  snprintf(name, sizeof name, "%s-%lld.txt", stem, (long long)test_getpid());
+  return name;
+}
+
 /* Takes one line out of p->buf if there is one. */
 static int take_line(test_proc_t *p, char *line, size_t size)
 {
@@ -692,17 +699,10 @@ void test_kill_hard(test_proc_t *p) { kill((pid_t)p->pid, SIGKILL); }
  * state 'T' in /proc/PID/stat. */
 int test_wait_stopped(int64_t pid, int timeout_ms)
 {
-  char path[64], buf[512], *paren;
+  struct xsig__linux_proc p;
   int waited;
-  snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
   for (waited = 0; waited <= timeout_ms; waited += 5) {
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-    if (f)
-      fclose(f);
-    buf[n] = 0;
-    paren = strrchr(buf, ')');
-    if (paren && paren[1] == ' ' && paren[2] == 'T')
+    if (xsig__linux_proc_get(pid, &p) == 0 && p.state == 'T')
       return 0;
     test_msleep(5);
   }

@@ -48,6 +48,9 @@ typedef struct test_proc {
 
 /* Starts a helper with its stdout piped to us. Ends with the test. */
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags);
+/* "STEM-PID.txt": a file of this test process alone (tests run side by
+ * side in one folder). One static buffer: one name at a time. */
+const char *test_own_file(const char *stem);
 /* 1 if a line of file starts with prefix. */
 int test_file_has(const char *file, const char *prefix);
 /* Waits up to timeout_ms for such a line; 0 or -1. */

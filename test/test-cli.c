@@ -314,14 +314,6 @@ TEST_IMPL(cli_demo)
 }
 
 /* --tree signals the process and every descendant. */
-/* One file per test process: tests run side by side in one folder. */
-static const char *tree_file(void)
-{
-  static char name[64];
-  snprintf(name, sizeof name, "cli-kill-tree-%lld.txt", (long long)test_getpid());
-  return name;
-}
-
 /* A tree_leader (mode "catch" or "mixed") and its two members, started
  * without a group of their own: only --tree reaches the members. */
 static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long *pb)
@@ -332,8 +324,8 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   long long a = 0, b = 0;
   int i;
   FILE *f;
-  remove(tree_file());
-  test_setenv("XSIG_TEST_OUT", tree_file());
+  remove(test_own_file("cli-kill-tree"));
+  test_setenv("XSIG_TEST_OUT", test_own_file("cli-kill-tree"));
   test_self_exe(exe, sizeof exe);
 #ifndef _WIN32
   snprintf(exe, sizeof exe, "/proc/%lld/exe", (long long)test_getpid());
@@ -345,7 +337,7 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   argv[4] = NULL;
   ASSERT_OK(xsig_spawn(exe, argv, 0, &leader));
   for (i = 0; i < 800 && !(a && b); i++) {
-    f = fopen(tree_file(), "r");
+    f = fopen(test_own_file("cli-kill-tree"), "r");
     while (f && fgets(buf, sizeof buf, f))
       sscanf(buf, "pids %lld %lld", &a, &b);
     if (f)
@@ -354,8 +346,8 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   }
   test_setenv("XSIG_TEST_OUT", "");
   ASSERT(a > 0 && b > 0);
-  for (i = 0; i < 800 && !(test_file_has(tree_file(), "member catch ready") &&
-                           test_file_has(tree_file(), strcmp(mode, "mixed") == 0 ? "member ignore ready" : "member catch ready")); i++)
+  for (i = 0; i < 800 && !(test_file_has(test_own_file("cli-kill-tree"), "member catch ready") &&
+                           test_file_has(test_own_file("cli-kill-tree"), strcmp(mode, "mixed") == 0 ? "member ignore ready" : "member catch ready")); i++)
     test_msleep(25);
   *pa = a;
   *pb = b;
@@ -386,7 +378,7 @@ TEST_IMPL(cli_kill_tree_timeout)
   assert_ends(a);
   assert_ends(b); /* ignored TERM: KILLed */
   xsig_process_close(leader);
-  remove(tree_file());
+  remove(test_own_file("cli-kill-tree"));
   /* a pid that is not there: one message, and a failure */
   ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", "2147483000", NULL), 1);
   ASSERT(strstr(out, "No such process") != NULL);
@@ -409,6 +401,6 @@ TEST_IMPL(cli_kill_tree)
   ASSERT_EQ(xsig_kill(a, 0), XSIG_ESRCH);
   ASSERT_EQ(xsig_kill(b, 0), XSIG_ESRCH);
   xsig_process_close(leader);
-  remove(tree_file());
+  remove(test_own_file("cli-kill-tree"));
   return 0;
 }

@@ -246,21 +246,13 @@ HELPER_IMPL(plain_group_child)
   return 0;
 }
 
-/* One file per test process: tests run side by side in one folder. */
-static const char *group_file(void)
-{
-  static char name[64];
-  snprintf(name, sizeof name, "ladder-group-%lld.txt", (long long)test_getpid());
-  return name;
-}
-
 static xsig_process_t *start_group_child(const char *mode)
 {
   xsig_process_t *p;
   char exe[MAX_PATH];
   char *argv[5];
-  remove(group_file());
-  test_setenv("XSIG_TEST_OUT", group_file());
+  remove(test_own_file("ladder-group"));
+  test_setenv("XSIG_TEST_OUT", test_own_file("ladder-group"));
   GetModuleFileNameA(NULL, exe, sizeof exe);
   argv[0] = exe;
   argv[1] = (char *)"--helper";
@@ -268,7 +260,7 @@ static xsig_process_t *start_group_child(const char *mode)
   argv[3] = (char *)mode;
   argv[4] = NULL;
   ASSERT_OK(xsig_spawn(exe, argv, XSIG_SPAWN_NEW_GROUP, &p));
-  ASSERT_OK(test_wait_file_line(group_file(), "ready", 20000));
+  ASSERT_OK(test_wait_file_line(test_own_file("ladder-group"), "ready", 20000));
   return p;
 }
 
@@ -277,7 +269,7 @@ static void end_group_child(xsig_process_t *p)
   test_setenv("XSIG_TEST_OUT", "");
   xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
   xsig_process_close(p);
-  remove(group_file());
+  remove(test_own_file("ladder-group"));
 }
 
 /* `xsig run -s INT` to a program without xsig, in the group xsig run
@@ -328,7 +320,7 @@ TEST_IMPL(ladder_group_ctrl_c_off)
     ASSERT_OK(r);
     ASSERT_EQ(via, XSIG_VIA_CONSOLE);
     snprintf(want, sizeof want, "ctrl %d", CTRL_BREAK_EVENT);
-    ASSERT_OK(test_wait_file_line(group_file(), want, 20000));
+    ASSERT_OK(test_wait_file_line(test_own_file("ladder-group"), want, 20000));
   }
   /* with the force flag it ends, with INT's exit code */
   ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, XSIG_SEND_FORCE, &via));
@@ -350,7 +342,7 @@ TEST_IMPL(ladder_console_group)
   ASSERT_OK(xsig_send(xsig_process_pid(p), XSIG_INT, 0, 0, &via));
   ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
   snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
-  ASSERT_OK(test_wait_file_line(group_file(), want, 20000));
+  ASSERT_OK(test_wait_file_line(test_own_file("ladder-group"), want, 20000));
   /* TERM: CTRL_BREAK_EVENT to its group. Wine 8 cannot send CTRL_BREAK
    * (GenerateConsoleCtrlEvent fails), so there no graceful path is left. */
   r = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);

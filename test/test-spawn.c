@@ -344,13 +344,6 @@ HELPER_IMPL(orphan_maker)
   return test_wait_file_line(argv[1], "orphan ready", 20000) == 0 ? 0 : 4;
 }
 
-static const char *pid_file(void)
-{
-  static char name[64];
-  snprintf(name, sizeof name, "pid-helpers-%lld.txt", (long long)test_getpid());
-  return name;
-}
-
 /* getpid/getppid analogs; an orphan's parent: POSIX the process that
  * adopted it, Windows 0 (its recorded parent has ended). */
 TEST_IMPL(pid_helpers)
@@ -369,15 +362,15 @@ TEST_IMPL(pid_helpers)
   test_wait(&p, 20000, NULL);
   test_proc_close(&p);
 
-  remove(pid_file());
-  test_setenv("XSIG_TEST_OUT", pid_file());
-  ASSERT_OK(test_spawn_helper(&p, "orphan_maker", pid_file(), 0));
+  remove(test_own_file("pid-helpers"));
+  test_setenv("XSIG_TEST_OUT", test_own_file("pid-helpers"));
+  ASSERT_OK(test_spawn_helper(&p, "orphan_maker", test_own_file("pid-helpers"), 0));
   ASSERT_OK(test_wait(&p, 30000, &st));
   ASSERT_EQ(st.code, 0);
-  ASSERT_OK(test_wait_file_line(pid_file(), "parent was", 30000));
+  ASSERT_OK(test_wait_file_line(test_own_file("pid-helpers"), "parent was", 30000));
   test_setenv("XSIG_TEST_OUT", "");
   {
-    FILE *f = fopen(pid_file(), "r");
+    FILE *f = fopen(test_own_file("pid-helpers"), "r");
     ASSERT(f != NULL);
     while (fgets(line, sizeof line, f))
       sscanf(line, "parent was %lld, then %lld", &was, &then);
@@ -390,7 +383,7 @@ TEST_IMPL(pid_helpers)
   ASSERT(then > 0 && then != was);
 #endif
   test_proc_close(&p);
-  for (i = 0; i < 100 && remove(pid_file()) != 0; i++)
+  for (i = 0; i < 100 && remove(test_own_file("pid-helpers")) != 0; i++)
     test_msleep(10);
   return 0;
 }

@@ -3,6 +3,17 @@
 
 static int digit(char c) { return c >= '0' && c <= '9'; }
 
+static int hex_digit(char c)
+{
+  if (digit(c))
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
 int tool_parse_int64(const char *s, int64_t *out)
 {
   uint64_t v = 0;
@@ -36,24 +47,18 @@ static int parse_negative_status(const char *s, uint32_t *out)
 int tool_parse_status(const char *s, uint32_t *out)
 {
   uint64_t v = 0;
-  int n = 0, hex = 0;
+  int n = 0, base = 10;
   if (s == NULL)
     return -1;
   if (s[0] == '-')
     return parse_negative_status(s, out);
   if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-    hex = 1, s += 2;
+    base = 16, s += 2;
   for (; *s; s++, n++) {
-    int d;
-    if (digit(*s))
-      d = *s - '0';
-    else if (hex && *s >= 'a' && *s <= 'f')
-      d = *s - 'a' + 10;
-    else if (hex && *s >= 'A' && *s <= 'F')
-      d = *s - 'A' + 10;
-    else
+    int d = hex_digit(*s);
+    if (d < 0 || d >= base)
       return -1;
-    v = v * (hex ? 16 : 10) + (uint64_t)d;
+    v = v * (uint64_t)base + (uint64_t)d;
     if (v > 0xFFFFFFFFu)
       return -1;
   }
@@ -61,17 +66,6 @@ int tool_parse_status(const char *s, uint32_t *out)
     return -1;
   *out = (uint32_t)v;
   return 0;
-}
-
-static int hex_digit(char c)
-{
-  if (digit(c))
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 static int lower(char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }

@@ -41,11 +41,25 @@ int xsig__linux_proc_each(int (*fn)(const struct xsig__linux_proc *p, void *arg)
   closedir(d);
   return r;
 }
+
+int xsig__linux_proc_get(int64_t pid, struct xsig__linux_proc *p)
+{
+  char name[24];
+  snprintf(name, sizeof name, "%lld", (long long)pid);
+  return read_stat(name, p);
+}
 #else
 int xsig__linux_proc_each(int (*fn)(const struct xsig__linux_proc *p, void *arg), void *arg)
 {
   (void)fn;
   (void)arg;
+  return -1;
+}
+
+int xsig__linux_proc_get(int64_t pid, struct xsig__linux_proc *p)
+{
+  (void)pid;
+  (void)p;
   return -1;
 }
 #endif

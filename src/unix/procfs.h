@@ -15,6 +15,9 @@ struct xsig__linux_proc {
  * 0 when all were seen, or -1 without /proc (not Linux, or not mounted). */
 int xsig__linux_proc_each(int (*fn)(const struct xsig__linux_proc *p, void *arg), void *arg);
 
+/* One process's entry: 0, or -1 if it is not there (or no /proc). */
+int xsig__linux_proc_get(int64_t pid, struct xsig__linux_proc *p);
+
 /* 1 if a process of group pgid is alive (zombies do not count), 0 if none,
  * -1 without /proc. */
 int xsig__linux_proc_group_live(int64_t pgid);

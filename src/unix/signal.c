@@ -169,7 +169,6 @@ static void close_pipe(void)
   pipe_fds[0] = pipe_fds[1] = -1;
 }
 
-/* The child must not share the parent's pipe, nor inherit its pending set. */
 static void clear_overflow(void)
 {
   xsig__atomic_exchange64(&overflow_std[0], 0);
@@ -177,6 +176,7 @@ static void clear_overflow(void)
   xsig__atomic_store(&records_waiting, 0);
 }
 
+/* The child must not share the parent's pipe, nor inherit its pending set. */
 static void after_fork_in_child(void)
 {
   if (!xsig__is_initialised())

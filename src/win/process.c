@@ -688,7 +688,7 @@ static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int fl
 {
   int err = 0;
   if (!AssignProcessToJobObject(p->os.job, pi->hProcess))
-    err = error_from_win(GetLastError()) == XSIG_ENOMEM ? XSIG_ENOMEM : XSIG_ESYS;
+    err = GetLastError() == ERROR_NOT_ENOUGH_MEMORY ? XSIG_ENOMEM : XSIG_ESYS;
   if (err == 0 && (flags & XSIG_SPAWN_NEW_GROUP)) {
     err = xsig__win_group_add((DWORD)p->pid, p->os.job);
     if (err == 0)
