@@ -54,7 +54,8 @@ extern "C" {
 #define XSIG_ECHILD    (-13) /* not a child of this process */
 #define XSIG_ENOENT    (-14) /* program not found */
 #define XSIG_ENOEXEC   (-15) /* program found but cannot be run */
-#define XSIG_ERR_MAX_  (-15)
+#define XSIG_EBADF     (-16) /* not an open fd / HANDLE (closed, or never was) */
+#define XSIG_ERR_MAX_  (-16)
 
 /* Returns a static, never-NULL English description of an XSIG_E* code
  * ("unknown error -99" style text for codes it does not know, from a static
@@ -191,8 +192,21 @@ typedef struct xsig_info {
   int event;        /* XSIG_SI_CONSOLE: the CTRL_*_EVENT number; else 0 */
   int subcode;      /* XSIG_SI_FAULT: the fault kind; else 0 */
   void *addr;       /* XSIG_SI_FAULT: the faulting address; else NULL */
-  uint32_t os_code; /* XSIG_SI_FAULT: Windows exception code / POSIX si_code */
+  uint32_t os_code; /* XSIG_SI_FAULT: Windows exception code / POSIX si_code;
+                       XSIG_CHLD: the raw status (Windows exit code, POSIX
+                       wait status) */
+  int status;       /* XSIG_CHLD: the exit code (XSIG_CLD_EXITED) or the
+                       signal (the others); else 0 */
 } xsig_info_t;
+
+/* xsig_info_t.subcode of XSIG_CHLD: how the child changed (POSIX si_code
+ * of SIGCHLD). Windows reports EXITED, KILLED and DUMPED only (a child's
+ * stop is not visible to its parent there). */
+#define XSIG_CLD_EXITED    1 /* exited; status is its exit code */
+#define XSIG_CLD_KILLED    2 /* ended by signal status */
+#define XSIG_CLD_DUMPED    3 /* ended by signal status, core dumped */
+#define XSIG_CLD_STOPPED   5 /* stopped by signal status (POSIX) */
+#define XSIG_CLD_CONTINUED 6 /* continued (POSIX) */
 
 /* ------------------------------------------------------------------------ */
 /* Library lifetime and delivery                                            */
@@ -255,13 +269,16 @@ typedef void (*xsig_handler_t)(int sig, const xsig_info_t *info, void *arg);
 /* Flags for xsig_action_t.flags */
 #define XSIG_RESETHAND 0x1  /* reset to XSIG_DFL when the handler is entered */
 #define XSIG_NODEFER   0x2  /* do not block the signal while its handler runs */
+#define XSIG_NOCLDSTOP 0x4  /* CHLD only: not when a child stops or continues
+                               (POSIX SA_NOCLDSTOP; Windows never reports
+                               those) */
 #define XSIG_FOREIGN   0x100 /* (output only) a non-xsig handler was installed */
 
 typedef struct xsig_action {
   xsig_handler_t handler;  /* a function, XSIG_DFL or XSIG_IGN */
   void *arg;               /* passed to handler */
   xsig_sigset_t mask;      /* also blocked while the handler runs */
-  int flags;               /* XSIG_RESETHAND | XSIG_NODEFER */
+  int flags;               /* XSIG_RESETHAND | XSIG_NODEFER | XSIG_NOCLDSTOP */
 } xsig_action_t;
 
 /* Like sigaction(): if act is not NULL, installs it for sig; if old is not
@@ -331,8 +348,30 @@ XSIG_API int xsig_sleep(unsigned ms);
 
 /* Interruptible wait for an fd to become readable (POSIX) or a HANDLE to be
  * signalled (Windows). timeout_ms < 0 waits forever. Returns 1 when h is
- * ready, XSIG_EINTR if handlers ran first, XSIG_ETIMEDOUT, or XSIG_ESYS. */
+ * ready, XSIG_EINTR if handlers ran first, XSIG_ETIMEDOUT, XSIG_EBADF (h
+ * is not open), XSIG_EINVAL (XSIG_NO_HANDLE) or XSIG_ESYS. */
 XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
+
+/* Most handles xsig_wait_many takes (Windows' limit of 64, less the two
+ * that xsig adds: the signal waitable and the children's). */
+#define XSIG_WAIT_MAX 62
+/* Flags for xsig_wait_many */
+#define XSIG_WAIT_CHILDREN 0x1 /* also return when a child of xsig_spawn has
+                                  ended and not been reported yet */
+
+/* Waits until one of n handles (fds readable on POSIX, HANDLEs signalled
+ * on Windows) is ready, a signal handler has run on this thread (the
+ * EINTR analog: pending signals are dispatched here, as by xsig_sleep),
+ * or, with XSIG_WAIT_CHILDREN, a child has ended. The one call an event
+ * loop or supervisor needs on both platforms. h may be NULL when n is 0.
+ * timeout_ms < 0 waits forever, 0 polls. Returns the index of the first
+ * ready handle (0..n-1), n when a child ended (take it with
+ * xsig_wait_child(0, ...)), XSIG_EINTR, XSIG_ETIMEDOUT, XSIG_ERANGE (n
+ * above XSIG_WAIT_MAX or below 0), XSIG_EINVAL (h NULL with n > 0, an
+ * XSIG_NO_HANDLE, unknown flags), XSIG_EBADF (a handle is not open: the
+ * first such is not named, check them), XSIG_ENOTINIT or XSIG_ESYS.
+ * Handles are only waited on, never read or reset. Thread-safe. */
+XSIG_API int xsig_wait_many(const xsig_os_handle_t *h, int n, int flags, int timeout_ms);
 
 /* ------------------------------------------------------------------------ */
 /* Exit statuses                                                            */
@@ -431,7 +470,9 @@ XSIG_API int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int f
 XSIG_API int64_t xsig_process_pid(const xsig_process_t *p);
 /* Returns 1 while the process runs, 0 after it exited, or an XSIG_E* code. */
 XSIG_API int xsig_process_alive(xsig_process_t *p);
-/* Frees p (does not signal or wait for the process). NULL is ignored. */
+/* Frees p (does not signal or wait for the process). A child of
+ * xsig_spawn that has not been reported stays known to xsig_wait_child
+ * until it is (POSIX: it would be a zombie until then). NULL is ignored. */
 XSIG_API void xsig_process_close(xsig_process_t *p);
 
 /* ------------------------------------------------------------------------ */
@@ -453,6 +494,10 @@ XSIG_API void xsig_process_close(xsig_process_t *p);
  * Windows: every argument must be UTF-8 (XSIG_EINVAL otherwise: none is
  * dropped or altered); a child that cannot be put in its job or group is
  * ended before it runs, and the error returned.
+ * When the child ends, CHLD comes to this process with its pid and status
+ * in the info record (pid, subcode XSIG_CLD_*, status, os_code): on POSIX
+ * from the kernel, on Windows from a thread-pool wait on its handle (no
+ * thread of its own, no wake-up while it runs).
  * Errors: XSIG_EINVAL, XSIG_ENOENT, XSIG_ENOEXEC, XSIG_ENOMEM, XSIG_ESYS.
  * Thread-safe. Does not need xsig_init(). */
 XSIG_API int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out);
@@ -461,8 +506,11 @@ XSIG_API int xsig_spawn(const char *file, char *const argv[], int flags, xsig_pr
 XSIG_API int64_t xsig_process_group(const xsig_process_t *p);
 
 /* Waits up to timeout_ms (< 0: forever) for a child of xsig_spawn to end and
- * decodes its status (a second call returns the same status). Errors:
- * XSIG_ETIMEDOUT, XSIG_ECHILD (not spawned by xsig), XSIG_EINVAL. */
+ * decodes its status (a second call returns the same status, as does a
+ * call after xsig_wait_child reported it; once this call has reported it,
+ * xsig_wait_child does not). Errors: XSIG_ETIMEDOUT, XSIG_EINVAL,
+ * XSIG_ECHILD (not spawned by xsig, or it ended while CHLD was XSIG_IGN:
+ * its status was discarded). */
 XSIG_API int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st);
 
 /* An fd (POSIX pidfd; -1 on kernels without pidfds) or HANDLE (Windows)
@@ -482,6 +530,36 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
  * for 10 s). */
 XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
                                     xsig_status_t *st, int *forced);
+
+/* Like waitpid(-1, ...) over the children of xsig_spawn: takes one child
+ * that has ended and not been reported yet, stores its pid and its status
+ * (either may be NULL) and returns 0. Each child is reported once, by this
+ * or by xsig_process_wait on it, whichever comes first, however many end
+ * at once and whether or not CHLD handlers ran (CHLD coalesces: one
+ * handler call may stand for several children, so a handler should loop
+ * on xsig_wait_child(0, ...)). timeout_ms < 0 waits forever, 0 polls. It
+ * does not run signal handlers; to wait for children and signals together
+ * use xsig_wait_many with XSIG_WAIT_CHILDREN. Children whose
+ * xsig_process_t was closed are still reported (and then freed); while
+ * CHLD is XSIG_IGN, ended children are discarded instead, as POSIX's
+ * SA_NOCLDWAIT does. Returns 0, XSIG_ETIMEDOUT, or XSIG_ECHILD (no child
+ * of xsig_spawn is running or waiting to be reported). Does not need
+ * xsig_init. Thread-safe. */
+XSIG_API int xsig_wait_child(int timeout_ms, int64_t *pid, xsig_status_t *st);
+
+/* The waitable that is ready while a child of xsig_spawn has ended and not
+ * been reported (an fd on POSIX: an epoll set of pidfds on Linux; an event
+ * HANDLE on Windows), for an event loop; owned by xsig, do not read, reset
+ * or close it. XSIG_NO_HANDLE where the platform cannot make one (a kernel
+ * without pidfds): poll xsig_wait_child(0, ...) then, or use
+ * xsig_wait_many, which falls back to short naps. Thread-safe. */
+XSIG_API xsig_os_handle_t xsig_children_waitable(void);
+
+/* Decodes the child status of a XSIG_CHLD info record as
+ * xsig_process_wait reports it. Returns 0, or XSIG_EINVAL for NULL, an
+ * info that is not CHLD's, or a stop or continue (XSIG_CLD_STOPPED,
+ * XSIG_CLD_CONTINUED). */
+XSIG_API int xsig_status_from_info(const xsig_info_t *info, xsig_status_t *st);
 
 /* The calling process's pid, as getpid(). Async-signal-safe. */
 XSIG_API int64_t xsig_getpid(void);

@@ -21,9 +21,10 @@ static const struct err_desc errors[] = {
   { "ESYS", "operating-system call failed" },
   { "ERANGE", "number out of range" },
   { "ENOGRACE", "no graceful way to signal that process" },
-  { "ECHILD", "not a child of this process" },
+  { "ECHILD", "no such child of this process" },
   { "ENOENT", "no such file or directory" },
   { "ENOEXEC", "permission denied or not an executable" },
+  { "EBADF", "not an open file descriptor or handle" },
 };
 
 static const struct err_desc *find(int err)

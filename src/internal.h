@@ -31,15 +31,44 @@ int xsig__check(int sig);
 /* Checks the arguments of xsig_send: 0 or an XSIG_E* code. */
 int xsig__check_send(int64_t pid, int sig, int flags);
 
-/* A process held open (src/process.c); os is the platform's part. */
+/* A process held open (src/process.c); os is the platform's part. pid,
+ * pgid, child and os are set before it is shared and never change; the
+ * rest of a child's fields are guarded by the children lock (src/child.c). */
 struct xsig_process {
   int64_t pid;
   int64_t pgid;           /* the group it leads (XSIG_SPAWN_NEW_GROUP), else 0 */
   int child;              /* started by xsig_spawn: may be waited for */
-  int reaped;             /* it ended and status holds how */
+  int reaped;             /* it ended and status holds how (or discarded) */
   xsig_status_t status;
+  int listed;             /* in the children list: not reported yet */
+  int detached;           /* its owner closed it: freed once reported */
+  int discarded;          /* ended while CHLD was ignored: no status */
+  int unwatched;          /* the children waitable does not cover it */
+  struct xsig_process *next_child;
   struct xsig__os_process os;
 };
+
+/* --- children, src/child.c (the children lock; see there) -------------- */
+
+/* Puts a new child in the list and has the platform watch it. */
+void xsig__child_list(xsig_process_t *p);
+/* 1 once the child's status is known (or discarded), waiting up to
+ * timeout_ms (< 0: forever). */
+int xsig__child_reap(xsig_process_t *p, int timeout_ms);
+/* Reads p->reaped under the lock (0 for a process that is no child). */
+int xsig__child_reaped(xsig_process_t *p);
+/* A reaped child is reported: out of the list; its status into st.
+ * 0, or XSIG_ECHILD if it was discarded. */
+int xsig__child_take(xsig_process_t *p, xsig_status_t *st);
+/* Its owner closes it: 1 if it stays listed (freed once reported). */
+int xsig__child_detach(xsig_process_t *p);
+/* 1 if a listed child has ended (looks at each). */
+int xsig__children_ended(void);
+/* -1 when the children waitable covers every child, else how long a wait
+ * may last before they must be looked at again. */
+int xsig__children_nap_ms(void);
+/* The CHLD record of a child that ended with st. */
+void xsig__chld_info(int64_t pid, const xsig_status_t *st, xsig_info_t *info);
 
 /* --- the process-wide state, src/signal.c ------------------------------
  * The state lock (xsig__lock) guards it. Functions named *_locked expect
@@ -104,9 +133,12 @@ void xsig__os_mask_set(const xsig_sigset_t *mask);
 void xsig__os_handler_done(const xsig_info_t *info);
 /* Makes the waitable object ready and, on Windows, alerts the delivery thread. */
 void xsig__os_wake(void);
-/* Waits for h (if has_h), for the waitable object, or (Windows) an APC.
- * Returns 1 if h is ready, 0 on a wake-up, XSIG_ETIMEDOUT or XSIG_ESYS. */
-int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms);
+/* Waits for one of the n handles h, for the waitable object, or (Windows)
+ * an APC. Returns i + 1 if h[i] is the first ready one, 0 on a wake-up,
+ * XSIG_ETIMEDOUT, XSIG_EBADF (a handle is not open) or XSIG_ESYS. */
+int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms);
+/* A plain wait for one handle: 1 ready, 0 timed out, or an XSIG_E* code. */
+int xsig__os_wait_handle(xsig_os_handle_t h, int timeout_ms);
 /* The fd / event that becomes ready when a signal arrives. */
 xsig_os_handle_t xsig__os_waitable(void);
 /* Makes the calling thread the one that asynchronous signals are steered to. */
@@ -134,15 +166,32 @@ void xsig__os_process_close(xsig_process_t *p);
 /* Starts the child and fills p->pid, p->pgid and p->os. */
 int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p);
 xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p);
-/* Waits up to timeout_ms (< 0: forever) for a child to end; then sets
- * p->status and p->reaped and returns 1, else 0. */
-int xsig__os_process_reap(xsig_process_t *p, int timeout_ms);
+/* Under the children lock: if the child has ended, stores its status in
+ * p->status and returns 1; 0 while it runs; -1 if it is gone without a
+ * status (POSIX: the kernel reaped it, SIGCHLD being ignored). */
+int xsig__os_child_reap(xsig_process_t *p);
+/* Waits up to timeout_ms (< 0: forever) until the child has ended, without
+ * reaping it. Without the lock. */
+void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms);
+/* Under the children lock, once it is listed: has the children waitable
+ * cover p (and, Windows, CHLD sent when it ends). 1 if covered, 0 if not
+ * (POSIX without pidfds). */
+int xsig__os_child_watch(xsig_process_t *p);
+/* Under the children lock: undoes xsig__os_child_watch (Windows: waits for
+ * a notification in flight; it never takes the children lock). */
+void xsig__os_child_unwatch(xsig_process_t *p);
+/* Under the children lock: the children waitable, made at the first call;
+ * XSIG_NO_HANDLE if the platform cannot make one. */
+xsig_os_handle_t xsig__os_children_waitable_locked(void);
+/* Under the children lock: ready 0 before the children are looked at
+ * (Windows resets its event), 1 if one that ended is still listed. */
+void xsig__os_children_rearm_locked(int ready);
 /* sig to the child's whole tree (its group or job), then CONT to what is
  * stopped if cont_after. */
 void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after);
 /* KILL to the whole tree. */
 void xsig__os_tree_kill(xsig_process_t *p);
-/* 1 once the child is reaped and nothing of its tree runs. */
+/* 1 once nothing of a reaped child's tree runs. */
 int xsig__os_tree_gone(xsig_process_t *p);
 /* Descendants of pid, children first, none older than its parent. */
 int xsig__os_descendants(int64_t pid, int64_t *out, int max);

@@ -90,7 +90,7 @@ int xsig_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int
   err = xsig__check_send(p->pid, sig, flags);
   if (err)
     return err;
-  if (p->reaped)
+  if (xsig__child_reaped(p))
     return XSIG_ESRCH;
   return xsig__os_process_send(p, sig, value, flags, via);
 }
@@ -104,12 +104,12 @@ int xsig_process_alive(xsig_process_t *p)
 {
   if (p == NULL)
     return XSIG_EINVAL;
-  return p->reaped ? 0 : xsig__os_process_alive(p);
+  return xsig__child_reaped(p) ? 0 : xsig__os_process_alive(p);
 }
 
 void xsig_process_close(xsig_process_t *p)
 {
-  if (p == NULL)
+  if (p == NULL || (p->child && xsig__child_detach(p)))
     return;
   xsig__os_process_close(p);
   free(p);
@@ -133,6 +133,7 @@ int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t *
     return err;
   }
   p->child = 1;
+  xsig__child_list(p);
   *out = p;
   return 0;
 }
@@ -153,11 +154,9 @@ int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
     return XSIG_EINVAL;
   if (!p->child)
     return XSIG_ECHILD;
-  if (!p->reaped && !xsig__os_process_reap(p, timeout_ms))
+  if (!xsig__child_reap(p, timeout_ms))
     return XSIG_ETIMEDOUT;
-  if (st)
-    *st = p->status;
-  return 0;
+  return xsig__child_take(p, st);
 }
 
 /* --- trees -------------------------------------------------------------- */
@@ -166,12 +165,12 @@ int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
 static int wait_tree_gone(xsig_process_t *p, int ms)
 {
   int64_t deadline = xsig__os_now_ms() + ms;
-  while (!xsig__os_tree_gone(p)) {
+  while (!xsig__child_reap(p, 0) || !xsig__os_tree_gone(p)) {
     int64_t left = deadline - xsig__os_now_ms();
     if (left <= 0)
       return 0;
     /* on the leader while it runs, then a short nap for the rest */
-    if (p->reaped || xsig__os_process_reap(p, left < 2 ? (int)left : 2))
+    if (xsig__child_reap(p, left < 2 ? (int)left : 2))
       xsig__os_nap(1);
   }
   return 1;

@@ -292,7 +292,7 @@ static int check_action(int sig, const xsig_action_t *act)
     return err;
   if (act == NULL)
     return 0;
-  if (act->flags & ~(XSIG_RESETHAND | XSIG_NODEFER))
+  if (act->flags & ~(XSIG_RESETHAND | XSIG_NODEFER | XSIG_NOCLDSTOP))
     return XSIG_EINVAL;
   if ((sig == XSIG_KILL || sig == XSIG_STOP) && act->handler != XSIG_DFL)
     return XSIG_EINVAL;

@@ -176,48 +176,6 @@ xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p)
   return p->os.pidfd;
 }
 
-static int reap_now(xsig_process_t *p, int options)
-{
-  int wstatus = 0;
-  pid_t r;
-  do
-    r = waitpid((pid_t)p->pid, &wstatus, options);
-  while (r < 0 && errno == EINTR);
-  if (r != (pid_t)p->pid)
-    return 0;
-  xsig_status_from_wait(wstatus, &p->status);
-  p->reaped = 1;
-  return 1;
-}
-
-/* On the pidfd where there is one (it is readable once the child ended),
- * else a nap. */
-static void nap_or_poll(xsig_process_t *p, int ms)
-{
-  struct pollfd pf;
-  if (p->os.pidfd >= 0) {
-    pf.fd = p->os.pidfd;
-    pf.events = POLLIN;
-    poll(&pf, 1, ms);
-  } else {
-    xsig__os_nap(ms);
-  }
-}
-
-int xsig__os_process_reap(xsig_process_t *p, int timeout_ms)
-{
-  int64_t deadline = xsig__os_now_ms() + timeout_ms;
-  if (timeout_ms < 0)
-    return reap_now(p, 0);
-  while (!reap_now(p, WNOHANG)) {
-    int64_t left = deadline - xsig__os_now_ms();
-    if (left <= 0)
-      return 0;
-    nap_or_poll(p, left < 10 ? (int)left : 10);
-  }
-  return 1;
-}
-
 void xsig__os_nap(int ms)
 {
   struct timespec ts;
@@ -232,7 +190,7 @@ static void send_tree(xsig_process_t *p, int sig)
 {
   if (p->pgid)
     kill((pid_t)-p->pgid, sig);
-  else if (!p->reaped)
+  else if (!xsig__child_reaped(p))
     kill((pid_t)p->pid, sig);
 }
 
@@ -252,8 +210,6 @@ void xsig__os_tree_kill(xsig_process_t *p)
 
 int xsig__os_tree_gone(xsig_process_t *p)
 {
-  if (!p->reaped && !reap_now(p, WNOHANG))
-    return 0;
   if (p->pgid == 0 || (kill((pid_t)-p->pgid, 0) != 0 && errno == ESRCH))
     return 1;
   /* a zombie counts for kill(-pgid, 0) until its new parent reaps it */

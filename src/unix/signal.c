@@ -17,6 +17,8 @@ struct record {
   int32_t code;
   int64_t pid;
   int64_t value;
+  int32_t subcode; /* CHLD: XSIG_CLD_* */
+  int32_t status;  /* CHLD: exit code or signal */
 };
 
 static int pipe_fds[2] = { -1, -1 };
@@ -39,6 +41,30 @@ static XSIG__TLS int is_throttled;
 
 /* The value that marks a sigqueue() to self made by xsig_raise. */
 static const char raise_marker;
+
+static int cld_code(int si_code)
+{
+  switch (si_code) {
+  case CLD_EXITED: return XSIG_CLD_EXITED;
+  case CLD_KILLED: return XSIG_CLD_KILLED;
+  case CLD_DUMPED: return XSIG_CLD_DUMPED;
+  case CLD_STOPPED: return XSIG_CLD_STOPPED;
+  case CLD_CONTINUED: return XSIG_CLD_CONTINUED;
+  default: return 0; /* CLD_TRAPPED: a tracer's business */
+  }
+}
+
+/* The raw wait status a CHLD stands for, as waitpid would give it. */
+static uint32_t cld_wait_status(int cld, int status)
+{
+  switch (cld) {
+  case XSIG_CLD_EXITED: return (uint32_t)(status & 0xff) << 8;
+  case XSIG_CLD_KILLED: return (uint32_t)status & 0x7f;
+  case XSIG_CLD_DUMPED: return ((uint32_t)status & 0x7f) | 0x80;
+  case XSIG_CLD_STOPPED: return ((uint32_t)(status & 0xff) << 8) | 0x7f;
+  default: return 0xffff; /* continued */
+  }
+}
 
 static int code_from_siginfo(const siginfo_t *si)
 {
@@ -65,6 +91,11 @@ static void info_from_siginfo(int sig, const siginfo_t *si, xsig_info_t *info)
     info->pid = si->si_pid;
   if (info->code == XSIG_SI_QUEUE)
     info->value = (intptr_t)si->si_value.sival_ptr;
+  if (sig == SIGCHLD && info->code == XSIG_SI_KERNEL && (info->subcode = cld_code(si->si_code))) {
+    info->pid = si->si_pid;
+    info->status = si->si_status;
+    info->os_code = cld_wait_status(info->subcode, si->si_status);
+  }
 }
 
 /* Back-pressure: stop taking real-time signals from the kernel on this
@@ -136,6 +167,8 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
   r.code = info.code;
   r.pid = info.pid;
   r.value = info.value;
+  r.subcode = info.subcode;
+  r.status = info.status;
   if (write(pipe_fds[1], &r, sizeof r) != (ssize_t)sizeof r) {
     if (xsig_is_realtime(sig))
       xsig__atomic_add64(&overflow_dropped, 1);
@@ -230,6 +263,11 @@ static void trampoline_action(struct sigaction *sa)
   sa->sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
 }
 
+static int native_flags(int sig, const xsig_action_t *act)
+{
+  return sig == SIGCHLD && (act->flags & XSIG_NOCLDSTOP) ? SA_NOCLDSTOP : 0;
+}
+
 int xsig__unix_install_trampoline(int sig)
 {
   struct sigaction sa;
@@ -250,6 +288,7 @@ int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = act->handler == XSIG_DFL ? SIG_DFL : SIG_IGN;
   }
+  sa.sa_flags |= native_flags(sig, act);
   return install(sig, &sa, foreign);
 }
 
@@ -268,6 +307,10 @@ static void post_record(const struct record *r)
   info.code = r->code;
   info.pid = r->pid;
   info.value = (intptr_t)r->value;
+  info.subcode = r->subcode;
+  info.status = r->status;
+  if (r->subcode)
+    info.os_code = cld_wait_status(r->subcode, r->status);
   xsig__post(&info);
 }
 
@@ -277,7 +320,7 @@ static void collect_overflow(void)
   for (w = 0; w < 2; w++) {
     uint64_t bits = xsig__atomic_exchange64(&overflow_std[w], 0);
     for (sig = w * 64; bits; sig++, bits >>= 1) {
-      struct record r = { 0, XSIG_SI_KERNEL, 0, 0 };
+      struct record r = { 0, XSIG_SI_KERNEL, 0, 0, 0, 0 };
       r.signo = sig;
       if (bits & 1)
         post_record(&r);
@@ -318,7 +361,7 @@ void xsig__os_posted_locked(const xsig_info_t *info)
 
 void xsig__os_wake(void)
 {
-  struct record r = { 0, 0, 0, 0 };
+  struct record r = { 0, 0, 0, 0, 0, 0 };
   if (write(pipe_fds[1], &r, sizeof r) < 0) {
     /* pipe full: it is readable already */
   }
@@ -422,22 +465,44 @@ void xsig__os_pending_extra(xsig_sigset_t *set)
   xsig_sigorset(set, set, &ks);
 }
 
-int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms)
+int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms)
 {
-  struct pollfd p[2];
-  int n;
+  struct pollfd p[XSIG_WAIT_MAX + 2];
+  int i, r;
   p[0].fd = pipe_fds[0];
   p[0].events = POLLIN;
-  p[1].fd = h;
-  p[1].events = POLLIN;
-  n = poll(p, has_h ? 2 : 1, timeout_ms);
-  if (n < 0)
+  for (i = 0; i < n; i++) {
+    p[i + 1].fd = h[i];
+    p[i + 1].events = POLLIN;
+  }
+  r = poll(p, (nfds_t)n + 1, timeout_ms);
+  if (r < 0)
     return errno == EINTR ? 0 : XSIG_ESYS;
-  if (n == 0)
+  if (r == 0)
     return XSIG_ETIMEDOUT;
-  if (has_h && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-    return 1;
+  for (i = 1; i <= n; i++)
+    if (p[i].revents & POLLNVAL)
+      return XSIG_EBADF;
+  for (i = 1; i <= n; i++)
+    if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
+      return i;
   return 0;
+}
+
+int xsig__os_wait_handle(xsig_os_handle_t h, int timeout_ms)
+{
+  struct pollfd p;
+  int r;
+  p.fd = h;
+  p.events = POLLIN;
+  do
+    r = poll(&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return XSIG_ESYS;
+  if (r > 0 && (p.revents & POLLNVAL))
+    return XSIG_EBADF;
+  return r > 0;
 }
 
 xsig_os_handle_t xsig__os_waitable(void)

@@ -30,6 +30,7 @@ static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64()
 struct xsig__os_process {
   HANDLE h;   /* the process: while we hold it, its pid is not reused */
   HANDLE job; /* spawned by xsig: the job that holds its tree */
+  HANDLE wait; /* spawned: the thread-pool wait that sends CHLD (src/win/child.c) */
 };
 
 /* src/win/signal.c: a signal from outside the program's threads (the

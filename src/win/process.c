@@ -734,17 +734,6 @@ xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p)
   return p->os.h;
 }
 
-int xsig__os_process_reap(xsig_process_t *p, int timeout_ms)
-{
-  DWORD code = 0;
-  if (WaitForSingleObject(p->os.h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms) != WAIT_OBJECT_0)
-    return 0;
-  GetExitCodeProcess(p->os.h, &code);
-  xsig_status_from_windows(code, &p->status);
-  p->reaped = 1;
-  return 1;
-}
-
 void xsig__os_nap(int ms)
 {
   Sleep((DWORD)ms);
@@ -772,5 +761,5 @@ static DWORD active_in_job(HANDLE job)
 
 int xsig__os_tree_gone(xsig_process_t *p)
 {
-  return (p->reaped || xsig__os_process_reap(p, 0)) && active_in_job(p->os.job) == 0;
+  return active_in_job(p->os.job) == 0;
 }

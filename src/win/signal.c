@@ -224,21 +224,34 @@ void xsig__os_pending_extra(xsig_sigset_t *set)
   (void)set;
 }
 
-int xsig__os_wait(xsig_os_handle_t h, int has_h, int timeout_ms)
+int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms)
 {
-  HANDLE hs[2];
+  HANDLE hs[XSIG_WAIT_MAX + 2];
   DWORD r;
+  int i;
   hs[0] = ready_event;
-  hs[1] = h;
-  r = WaitForMultipleObjectsEx(has_h ? 2 : 1, hs, FALSE,
-                               timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms, TRUE);
+  for (i = 0; i < n; i++)
+    hs[i + 1] = h[i];
+  r = WaitForMultipleObjectsEx((DWORD)n + 1, hs, FALSE, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms, TRUE);
   if (r == WAIT_OBJECT_0 || r == WAIT_IO_COMPLETION)
     return 0;
-  if (r == WAIT_OBJECT_0 + 1)
-    return 1;
+  if (r > WAIT_OBJECT_0 && r <= WAIT_OBJECT_0 + (DWORD)n)
+    return (int)(r - WAIT_OBJECT_0);
+  if (r >= WAIT_ABANDONED_0 + 1 && r <= WAIT_ABANDONED_0 + (DWORD)n)
+    return (int)(r - WAIT_ABANDONED_0); /* a mutex whose owner died: ready too */
   if (r == WAIT_TIMEOUT)
     return XSIG_ETIMEDOUT;
-  return XSIG_ESYS;
+  return GetLastError() == ERROR_INVALID_HANDLE ? XSIG_EBADF : XSIG_ESYS;
+}
+
+int xsig__os_wait_handle(xsig_os_handle_t h, int timeout_ms)
+{
+  DWORD r = WaitForSingleObject(h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+  if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED_0)
+    return 1;
+  if (r == WAIT_TIMEOUT)
+    return 0;
+  return GetLastError() == ERROR_INVALID_HANDLE ? XSIG_EBADF : XSIG_ESYS;
 }
 
 xsig_os_handle_t xsig__os_waitable(void)

@@ -1,0 +1,109 @@
+/* Children on POSIX: reaping with waitpid, and the children waitable, an
+ * epoll set of their pidfds on Linux. The primitives of src/internal.h. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
+#include "internal.h"
+
+/* Linux's epoll for the children waitable: a set of pidfds, pollable
+ * itself. Elsewhere none: xsig_wait_child naps. */
+#ifdef __linux__
+static int epoll_create_(void)
+{
+  return epoll_create1(EPOLL_CLOEXEC);
+}
+
+static int epoll_add_(int ep, int fd)
+{
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void epoll_del_(int ep, int fd)
+{
+  struct epoll_event ev; /* kernels before 2.6.9 want one */
+  epoll_ctl(ep, EPOLL_CTL_DEL, fd, &ev);
+}
+#else
+static int epoll_create_(void) { return -1; }
+static int epoll_add_(int ep, int fd) { (void)ep, (void)fd; return -1; }
+static void epoll_del_(int ep, int fd) { (void)ep, (void)fd; }
+#endif
+
+int xsig__os_child_reap(xsig_process_t *p)
+{
+  int wstatus = 0;
+  pid_t r;
+  do
+    r = waitpid((pid_t)p->pid, &wstatus, WNOHANG);
+  while (r < 0 && errno == EINTR);
+  if (r < 0 && errno == ECHILD)
+    return -1;
+  if (r != (pid_t)p->pid)
+    return 0;
+  xsig_status_from_wait(wstatus, &p->status);
+  return 1;
+}
+
+/* On the pidfd where there is one (readable once the child ended), else
+ * a look that leaves it a zombie (WNOWAIT) every 10 ms. */
+void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms)
+{
+  int64_t deadline = xsig__os_now_ms() + timeout_ms;
+  struct pollfd pf;
+  if (p->os.pidfd >= 0) {
+    pf.fd = p->os.pidfd;
+    pf.events = POLLIN;
+    poll(&pf, 1, timeout_ms);
+    return;
+  }
+  for (;;) {
+    siginfo_t si;
+    int64_t left = deadline - xsig__os_now_ms();
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid != 0)
+      return; /* ended (or not ours any more) */
+    if (timeout_ms >= 0 && left <= 0)
+      return;
+    xsig__os_nap(timeout_ms < 0 || left > 10 ? 10 : (int)left);
+  }
+}
+
+/* --- the children waitable: an epoll set of the children's pidfds ------- */
+
+static int children_epoll = -1; /* guarded by the children lock */
+
+xsig_os_handle_t xsig__os_children_waitable_locked(void)
+{
+  if (children_epoll < 0)
+    children_epoll = epoll_create_();
+  return children_epoll;
+}
+
+int xsig__os_child_watch(xsig_process_t *p)
+{
+  if (p->os.pidfd < 0 || xsig__os_children_waitable_locked() < 0)
+    return 0;
+  return epoll_add_(children_epoll, p->os.pidfd) == 0;
+}
+
+void xsig__os_child_unwatch(xsig_process_t *p)
+{
+  if (p->os.pidfd >= 0 && children_epoll >= 0)
+    epoll_del_(children_epoll, p->os.pidfd);
+}
+
+/* The epoll set is level-triggered: ready exactly while a pidfd in it is. */
+void xsig__os_children_rearm_locked(int ready)
+{
+  (void)ready;
+}
+

@@ -1,0 +1,74 @@
+/* Children on Windows: each spawned child is watched by a thread-pool wait
+ * on its process handle (one pool thread waits for up to 63 of them; no
+ * thread of its own, no wake-up while it runs). When it ends, the wait's
+ * callback sends CHLD with its status and sets the children event. The
+ * status itself is read by whoever reports the child (src/child.c), not
+ * by the callback. Job messages on a completion port were the other way:
+ * Windows documents them as not guaranteed, a process handle is. */
+#include "internal.h"
+
+/* Made once, under the children lock; never closed (children outlive
+ * xsig_shutdown). */
+static HANDLE children_event;
+
+int xsig__os_child_reap(xsig_process_t *p)
+{
+  DWORD code = 0;
+  if (WaitForSingleObject(p->os.h, 0) != WAIT_OBJECT_0)
+    return 0;
+  GetExitCodeProcess(p->os.h, &code);
+  xsig_status_from_windows(code, &p->status);
+  return 1;
+}
+
+void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms)
+{
+  WaitForSingleObject(p->os.h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+}
+
+/* On a pool thread. p stays valid until xsig__os_child_unwatch, which
+ * waits for this to return; pid and handle never change. */
+static void CALLBACK child_ended(PVOID arg, BOOLEAN timed_out)
+{
+  xsig_process_t *p = arg;
+  xsig_status_t st;
+  xsig_info_t info;
+  DWORD code = 0;
+  (void)timed_out;
+  if (xsig__is_initialised() && GetExitCodeProcess(p->os.h, &code)) {
+    xsig_status_from_windows(code, &st);
+    xsig__chld_info(p->pid, &st, &info);
+    xsig__win_accept(&info); /* its default action is to ignore it */
+  }
+  SetEvent(children_event);
+}
+
+xsig_os_handle_t xsig__os_children_waitable_locked(void)
+{
+  if (children_event == NULL)
+    children_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+  return children_event;
+}
+
+int xsig__os_child_watch(xsig_process_t *p)
+{
+  if (xsig__os_children_waitable_locked() == NULL)
+    return 0;
+  return RegisterWaitForSingleObject(&p->os.wait, p->os.h, child_ended, p, INFINITE,
+                                     WT_EXECUTEONLYONCE) != 0;
+}
+
+void xsig__os_child_unwatch(xsig_process_t *p)
+{
+  if (p->os.wait)
+    UnregisterWaitEx(p->os.wait, INVALID_HANDLE_VALUE); /* waits for child_ended */
+  p->os.wait = NULL;
+}
+
+void xsig__os_children_rearm_locked(int ready)
+{
+  if (children_event && ready)
+    SetEvent(children_event);
+  else if (children_event)
+    ResetEvent(children_event);
+}
