@@ -1,0 +1,418 @@
+/* Children: CHLD with pid and status, xsig_wait_child, the children
+ * waitable and xsig_wait_many, on both platforms. */
+#include "task.h"
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#endif
+
+static int spawn_child(const char *helper, const char *a, const char *b, xsig_process_t **out)
+{
+  char exe[1024];
+  char *argv[6];
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)helper;
+  argv[3] = (char *)a;
+  argv[4] = (char *)b;
+  argv[5] = NULL;
+  return xsig_spawn(exe, argv, 0, out);
+}
+
+/* Exits with CODE, or ends by signal -CODE (its default action). */
+static int end_as(int code)
+{
+  if (code >= 0)
+    return code;
+  xsig_init();
+  xsig_raise(-code);
+  return 99;
+}
+
+HELPER_IMPL(child_end_as)
+{
+  (void)argc;
+  test_msleep(atoi(argv[2]));
+  return end_as(atoi(argv[1]));
+}
+
+#define MAX_SEEN 256
+static xsig_info_t seen[MAX_SEEN];
+static int nseen;
+
+static void on_chld(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)arg;
+  if (nseen < MAX_SEEN)
+    seen[nseen] = *info;
+  nseen++;
+}
+
+/* Runs handlers until n CHLD handlers ran in all, within 20 s. */
+static void wait_for_chld(int n)
+{
+  int i;
+  for (i = 0; i < 2000 && nseen < n; i++)
+    xsig_sleep(10);
+  ASSERT(nseen >= n);
+}
+
+TEST_IMPL(chld_info_pid_and_status)
+{
+  xsig_process_t *a, *b;
+  xsig_status_t st;
+  char sig[8];
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_CHLD, on_chld));
+  ASSERT_OK(spawn_child("child_end_as", "7", "0", &a));
+  wait_for_chld(1);
+  ASSERT_EQ(seen[0].signo, XSIG_CHLD);
+  ASSERT_EQ(seen[0].code, XSIG_SI_KERNEL);
+  ASSERT_EQ(seen[0].pid, xsig_process_pid(a));
+  ASSERT_EQ(seen[0].subcode, XSIG_CLD_EXITED);
+  ASSERT_EQ(seen[0].status, 7);
+  ASSERT_OK(xsig_status_from_info(&seen[0], &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 7);
+
+  snprintf(sig, sizeof sig, "-%d", XSIG_TERM);
+  ASSERT_OK(spawn_child("child_end_as", sig, "0", &b));
+  wait_for_chld(2);
+  ASSERT_EQ(seen[1].pid, xsig_process_pid(b));
+  ASSERT_EQ(seen[1].subcode, XSIG_CLD_KILLED);
+  ASSERT_EQ(seen[1].status, XSIG_TERM);
+  ASSERT_OK(xsig_status_from_info(&seen[1], &st));
+  ASSERT_EQ(st.exited, 0);
+  ASSERT_EQ(st.signo, XSIG_TERM);
+  /* what the handler said is what waiting says */
+  ASSERT_OK(xsig_process_wait(b, 5000, &st));
+  ASSERT_EQ(st.signo, XSIG_TERM);
+  ASSERT_EQ(st.raw, seen[1].os_code);
+  ASSERT_EQ(xsig_status_from_info(NULL, &st), XSIG_EINVAL);
+  seen[0].signo = XSIG_TERM;
+  ASSERT_EQ(xsig_status_from_info(&seen[0], &st), XSIG_EINVAL);
+  xsig_process_close(a);
+  xsig_process_close(b);
+  xsig_shutdown();
+  return 0;
+}
+
+TEST_IMPL(chld_through_sigwait)
+{
+  xsig_sigset_t set;
+  xsig_info_t info;
+  xsig_process_t *p;
+  ASSERT_OK(xsig_init());
+  xsig_sigemptyset(&set);
+  xsig_sigaddset(&set, XSIG_CHLD);
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &set, NULL));
+  ASSERT_OK(spawn_child("child_end_as", "3", "0", &p));
+  ASSERT_EQ(xsig_sigwait(&set, 20000, &info), XSIG_CHLD);
+  ASSERT_EQ(info.pid, xsig_process_pid(p));
+  ASSERT_EQ(info.subcode, XSIG_CLD_EXITED);
+  ASSERT_EQ(info.status, 3);
+  xsig_process_close(p);
+  xsig_shutdown();
+  return 0;
+}
+
+TEST_IMPL(wait_child_reports_each_once)
+{
+  xsig_process_t *a, *b, *c;
+  xsig_status_t st;
+  int64_t pid = 0;
+  ASSERT_EQ(xsig_wait_child(0, &pid, &st), XSIG_ECHILD); /* none yet */
+  ASSERT_OK(spawn_child("child_end_as", "4", "300", &a));
+  ASSERT_EQ(xsig_wait_child(0, &pid, &st), XSIG_ETIMEDOUT);
+  ASSERT_EQ(xsig_wait_child(50, &pid, &st), XSIG_ETIMEDOUT);
+  ASSERT_OK(xsig_wait_child(20000, &pid, &st));
+  ASSERT_EQ(pid, xsig_process_pid(a));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 4);
+  ASSERT_EQ(xsig_wait_child(0, &pid, &st), XSIG_ECHILD); /* reported once */
+  memset(&st, 0, sizeof st);
+  ASSERT_OK(xsig_process_wait(a, 0, &st)); /* its owner still learns it */
+  ASSERT_EQ(st.code, 4);
+
+  /* xsig_process_wait reports it first: xsig_wait_child does not */
+  ASSERT_OK(spawn_child("child_end_as", "5", "0", &b));
+  ASSERT_OK(xsig_process_wait(b, 20000, &st));
+  ASSERT_EQ(st.code, 5);
+  ASSERT_EQ(xsig_wait_child(0, NULL, NULL), XSIG_ECHILD);
+
+  /* closed before it ended: still reported, then freed */
+  ASSERT_OK(spawn_child("child_end_as", "6", "100", &c));
+  pid = xsig_process_pid(c);
+  xsig_process_close(c);
+  {
+    int64_t got = 0;
+    ASSERT_OK(xsig_wait_child(20000, &got, &st));
+    ASSERT_EQ(got, pid);
+    ASSERT_EQ(st.code, 6);
+  }
+  ASSERT_EQ(xsig_wait_child(-1, NULL, NULL), XSIG_ECHILD); /* forever, but none: at once */
+  xsig_process_close(a);
+  xsig_process_close(b);
+  return 0;
+}
+
+TEST_IMPL(chld_ignored_children_reap_themselves)
+{
+  xsig_process_t *p, *q;
+  xsig_status_t st;
+  int64_t qpid;
+  int i;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_CHLD, XSIG_IGN));
+  ASSERT_OK(spawn_child("child_end_as", "9", "0", &p));
+  ASSERT_OK(spawn_child("child_end_as", "9", "0", &q));
+  qpid = xsig_process_pid(q);
+  xsig_process_close(q); /* nobody holds it: nothing of it may stay */
+  ASSERT_EQ(xsig_wait_child(20000, NULL, NULL), XSIG_ECHILD); /* both ended, discarded */
+  ASSERT_EQ(xsig_process_wait(p, 20000, &st), XSIG_ECHILD);
+  for (i = 0; i < 200 && xsig_kill(qpid, 0) == 0; i++)
+    test_msleep(10);
+  ASSERT_EQ(xsig_kill(qpid, 0), XSIG_ESRCH); /* no zombie */
+  xsig_process_close(p);
+  xsig_shutdown();
+  return 0;
+}
+
+TEST_IMPL(children_waitable_ready_until_reported)
+{
+  xsig_process_t *p;
+  xsig_os_handle_t h = xsig_children_waitable();
+  ASSERT(h != XSIG_NO_HANDLE); /* Linux with pidfds, Windows */
+  ASSERT_EQ(h, xsig_children_waitable());
+  ASSERT_OK(spawn_child("child_end_as", "0", "200", &p));
+  ASSERT_EQ(test_wait_handle(h, 0), 0);
+  ASSERT_EQ(test_wait_handle(h, 20000), 1);
+  ASSERT_EQ(test_wait_handle(h, 0), 1); /* stays ready */
+  ASSERT_OK(xsig_wait_child(0, NULL, NULL));
+  ASSERT_EQ(test_wait_handle(h, 0), 0); /* reported: no longer */
+  xsig_process_close(p);
+  return 0;
+}
+
+/* --- xsig_wait_many ----------------------------------------------------- */
+
+struct pipe_pair {
+  xsig_os_handle_t readable; /* fd / event */
+#ifdef _WIN32
+  HANDLE ev;
+#else
+  int fds[2];
+#endif
+};
+
+static void make_source(struct pipe_pair *s)
+{
+#ifdef _WIN32
+  s->ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+  s->readable = s->ev;
+#else
+  ASSERT_OK(pipe(s->fds));
+  s->readable = s->fds[0];
+#endif
+}
+
+static void fire_source(struct pipe_pair *s)
+{
+#ifdef _WIN32
+  SetEvent(s->ev);
+#else
+  ASSERT_EQ(write(s->fds[1], "x", 1), 1);
+#endif
+}
+
+static void close_source(struct pipe_pair *s)
+{
+#ifdef _WIN32
+  CloseHandle(s->ev);
+#else
+  close(s->fds[0]);
+  close(s->fds[1]);
+#endif
+}
+
+static volatile int usr1_runs;
+static void on_usr1(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  usr1_runs++;
+}
+
+static void send_usr1_later(void *arg)
+{
+  (void)arg;
+  test_msleep(100);
+  xsig_kill(xsig_getpid(), XSIG_USR1);
+}
+
+TEST_IMPL(wait_many_sources)
+{
+  struct pipe_pair s[3];
+  xsig_os_handle_t hs[3], many[XSIG_WAIT_MAX + 1];
+  xsig_process_t *p;
+  test_thread_t t;
+  int i;
+  ASSERT_EQ(xsig_wait_many(NULL, 0, 0, 0), XSIG_ENOTINIT);
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR1, on_usr1));
+  for (i = 0; i < 3; i++) {
+    make_source(&s[i]);
+    hs[i] = s[i].readable;
+  }
+  ASSERT_EQ(xsig_wait_many(hs, 3, 0, 0), XSIG_ETIMEDOUT);
+  ASSERT_EQ(xsig_wait_many(hs, 3, 0, 50), XSIG_ETIMEDOUT);
+  fire_source(&s[2]);
+  ASSERT_EQ(xsig_wait_many(hs, 3, 0, 1000), 2);
+  fire_source(&s[1]);
+  ASSERT_EQ(xsig_wait_many(hs, 3, 0, 1000), 1); /* the first ready one */
+
+  /* a handler that runs is the EINTR analog */
+  ASSERT_OK(test_thread_start(&t, send_usr1_later, NULL));
+  ASSERT_EQ(xsig_wait_many(hs, 1, 0, 20000), XSIG_EINTR);
+  test_thread_join(&t);
+  ASSERT_EQ(usr1_runs, 1);
+
+  /* a child ending: index n */
+  ASSERT_OK(spawn_child("child_end_as", "2", "100", &p));
+  ASSERT_EQ(xsig_wait_many(hs, 1, XSIG_WAIT_CHILDREN, 20000), 1);
+  ASSERT_EQ(xsig_wait_many(hs, 1, XSIG_WAIT_CHILDREN, 0), 1); /* until reported */
+  ASSERT_OK(xsig_wait_child(0, NULL, NULL));
+  ASSERT_EQ(xsig_wait_many(hs, 1, XSIG_WAIT_CHILDREN, 0), XSIG_ETIMEDOUT);
+  ASSERT_EQ(xsig_wait_many(NULL, 0, XSIG_WAIT_CHILDREN, 0), XSIG_ETIMEDOUT);
+  xsig_process_close(p);
+
+  /* bad arguments, each named */
+  for (i = 0; i <= XSIG_WAIT_MAX; i++)
+    many[i] = hs[0];
+  ASSERT_EQ(xsig_wait_many(many, XSIG_WAIT_MAX + 1, 0, 0), XSIG_ERANGE);
+  ASSERT_EQ(xsig_wait_many(many, XSIG_WAIT_MAX, 0, 0), XSIG_ETIMEDOUT);
+  ASSERT_EQ(xsig_wait_many(hs, -1, 0, 0), XSIG_ERANGE);
+  ASSERT_EQ(xsig_wait_many(NULL, 2, 0, 0), XSIG_EINVAL);
+  ASSERT_EQ(xsig_wait_many(hs, 1, 0x10, 0), XSIG_EINVAL);
+  many[1] = XSIG_NO_HANDLE;
+  ASSERT_EQ(xsig_wait_many(many, 2, 0, 0), XSIG_EINVAL);
+  ASSERT_EQ(xsig_wait_os(XSIG_NO_HANDLE, 0), XSIG_EINVAL);
+  close_source(&s[0]);
+  ASSERT_EQ(xsig_wait_many(hs, 1, 0, 0), XSIG_EBADF); /* closed */
+  ASSERT_EQ(xsig_wait_os(hs[0], 0), XSIG_EBADF);
+  ASSERT_STR(xsig_errname(XSIG_EBADF), "EBADF");
+  close_source(&s[1]);
+  close_source(&s[2]);
+  xsig_shutdown();
+  return 0;
+}
+
+/* --- the storm: many children ending at once ---------------------------- */
+
+/* Reads the pipe (fd or inherited HANDLE) of argv[1] to its end, then
+ * ends as argv[2] says: all children of the storm end at once. */
+HELPER_IMPL(child_end_on_eof)
+{
+  char buf[16];
+  (void)argc;
+#ifdef _WIN32
+  HANDLE h = (HANDLE)(uintptr_t)strtoull(argv[1], NULL, 10);
+  DWORD got;
+  while (ReadFile(h, buf, sizeof buf, &got, NULL) && got > 0) {
+  }
+#else
+  int fd = atoi(argv[1]);
+  while (read(fd, buf, sizeof buf) > 0 || errno == EINTR) {
+  }
+#endif
+  return end_as(atoi(argv[2]));
+}
+
+#define STORM_CHILDREN 200
+
+static int kid_index(xsig_process_t *const *kids, int64_t pid)
+{
+  int i;
+  for (i = 0; i < STORM_CHILDREN; i++)
+    if (xsig_process_pid(kids[i]) == pid)
+      return i;
+  test_fail(__FILE__, __LINE__, "a pid that is none of the children");
+  return 0;
+}
+
+TEST_IMPL(storm_children_each_once)
+{
+  static xsig_process_t *kids[STORM_CHILDREN];
+  static int reported[STORM_CHILDREN];
+  char fdarg[32], code[16];
+  int i, n = 0;
+  xsig_status_t st;
+  int64_t pid;
+#ifdef _WIN32
+  HANDLE rd, wr;
+  SECURITY_ATTRIBUTES sa;
+  memset(&sa, 0, sizeof sa);
+  sa.nLength = sizeof sa;
+  sa.bInheritHandle = TRUE;
+  ASSERT(CreatePipe(&rd, &wr, &sa, 0));
+  SetHandleInformation(wr, HANDLE_FLAG_INHERIT, 0);
+  snprintf(fdarg, sizeof fdarg, "%llu", (unsigned long long)(uintptr_t)rd);
+#else
+  int fds[2];
+  ASSERT_OK(pipe(fds));
+  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+  snprintf(fdarg, sizeof fdarg, "%d", fds[0]);
+#endif
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_CHLD, on_chld));
+  for (i = 0; i < STORM_CHILDREN; i++) {
+    /* every tenth ends by TERM, the others exit with i % 50 */
+    snprintf(code, sizeof code, "%d", i % 10 == 9 ? -XSIG_TERM : i % 50);
+    ASSERT_OK(spawn_child("child_end_on_eof", fdarg, code, &kids[i]));
+  }
+  ASSERT_EQ(nseen, 0); /* none ended yet: none reported */
+  ASSERT_EQ(xsig_wait_child(0, NULL, NULL), XSIG_ETIMEDOUT);
+#ifdef _WIN32
+  CloseHandle(rd);
+  CloseHandle(wr); /* all of them see the end at once */
+#else
+  close(fds[0]);
+  close(fds[1]);
+#endif
+  while (n < STORM_CHILDREN) {
+    int r = xsig_wait_many(NULL, 0, XSIG_WAIT_CHILDREN, 60000);
+    ASSERT(r == 0 || r == XSIG_EINTR);
+    while (xsig_wait_child(0, &pid, &st) == 0) {
+      i = kid_index(kids, pid);
+      ASSERT_EQ(reported[i], 0);
+      reported[i] = 1;
+      n++;
+      if (i % 10 == 9) {
+        ASSERT_EQ(st.exited, 0);
+        ASSERT_EQ(st.signo, XSIG_TERM);
+      } else {
+        ASSERT_EQ(st.exited, 1);
+        ASSERT_EQ(st.code, i % 50);
+      }
+    }
+  }
+  ASSERT_EQ(xsig_wait_child(0, NULL, NULL), XSIG_ECHILD);
+  for (i = 0; i < 100 && nseen == 0; i++)
+    xsig_sleep(10);
+  /* CHLD coalesces: at least one handler, never more than one per child,
+   * and each names one of them with its status */
+  printf("storm: %d children, %d CHLD handler calls\n", STORM_CHILDREN, nseen);
+  ASSERT(nseen >= 1 && nseen <= STORM_CHILDREN);
+  for (i = 0; i < nseen && i < MAX_SEEN; i++) {
+    int k = kid_index(kids, seen[i].pid);
+    ASSERT_EQ(seen[i].status, k % 10 == 9 ? XSIG_TERM : k % 50);
+  }
+  for (i = 0; i < STORM_CHILDREN; i++)
+    xsig_process_close(kids[i]);
+  xsig_shutdown();
+  return 0;
+}
