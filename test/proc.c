@@ -35,6 +35,11 @@ void helper_say(const char *fmt, ...)
 
 void test_tool_path(char *buf, size_t size)
 {
+  test_build_exe(buf, size, "xsig");
+}
+
+void test_build_exe(char *buf, size_t size, const char *name)
+{
   char *sep;
   test_self_exe(buf, size);
 #ifndef _WIN32
@@ -54,7 +59,10 @@ void test_tool_path(char *buf, size_t size)
     sep = strrchr(buf, '\\');
   if (sep)
     *sep = 0;
-  strncat(buf, buf[0] && strchr(buf, '\\') ? "\\xsig.exe" : "/xsig", size - strlen(buf) - 1);
+  strncat(buf, buf[0] && strchr(buf, '\\') ? "\\" : "/", size - strlen(buf) - 1);
+  strncat(buf, name, size - strlen(buf) - 1);
+  if (strchr(buf, '\\'))
+    strncat(buf, ".exe", size - strlen(buf) - 1);
 }
 
 int test_run_tool(char *out, size_t size, const char *arg0, ...)

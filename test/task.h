@@ -70,6 +70,8 @@ int64_t test_now_us(void);
 int test_spawn(test_proc_t *p, char *const argv[], int flags);
 /* The xsig tool next to the test binary's folder. */
 void test_tool_path(char *buf, size_t size);
+/* Another program of the build tree's top folder (".exe" added on Windows). */
+void test_build_exe(char *buf, size_t size, const char *name);
 /* Runs the xsig tool with args (NULL-terminated, without argv[0]) and
  * returns its exit status as a shell shows it (128+N for a signal), with
  * its stdout and stderr in out. */

@@ -416,3 +416,43 @@ TEST_IMPL(storm_children_each_once)
   xsig_shutdown();
   return 0;
 }
+
+/* --- the example a user would write: examples/supervisor.c -------------- */
+
+TEST_IMPL(example_supervisor)
+{
+  char exe[1024], line[512], want[64];
+  char *argv[3];
+  int stopped[3] = { 0, 0, 0 }, i;
+  test_proc_t p;
+  xsig_status_t st;
+  test_build_exe(exe, sizeof exe, "xsig-supervisor");
+  argv[0] = exe;
+  argv[1] = (char *)"3";
+  argv[2] = NULL;
+  ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
+  /* worker 1 crashes: the supervisor says how it ended, and restarts it */
+  ASSERT_OK(test_expect_line(&p, "supervisor: worker 1 (pid", line, sizeof line, 30000));
+  ASSERT(strstr(line, "ended by signal SEGV") != NULL);
+  ASSERT_OK(test_expect_line(&p, "supervisor: worker 1 restarted", line, sizeof line, 10000));
+  ASSERT_OK(test_expect_line(&p, "worker 1: ready", line, sizeof line, 30000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  snprintf(want, sizeof want, "supervisor: TERM from pid %lld", (long long)xsig_getpid());
+  ASSERT_OK(test_expect_line(&p, want, line, sizeof line, 10000));
+  /* every worker stops by itself on TERM, under one deadline */
+  while (test_read_line(&p, line, sizeof line, 20000) == 0 &&
+         strncmp(line, "supervisor: all workers stopped", 31) != 0)
+    for (i = 0; i < 3; i++) {
+      snprintf(want, sizeof want, "supervisor: worker %d (pid", i);
+      if (strncmp(line, want, strlen(want)) == 0 && strstr(line, "exited with code 0"))
+        stopped[i]++;
+    }
+  ASSERT_STR(line, "supervisor: all workers stopped");
+  for (i = 0; i < 3; i++)
+    ASSERT_EQ(stopped[i], 1);
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  test_proc_close(&p);
+  return 0;
+}
