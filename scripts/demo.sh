@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh demo
 cmake --preset native >/dev/null
-cmake --build --preset native -j2 --target xsig xsig-worker >/dev/null
+cmake --build --preset native -j2 --target xsig xsig-worker xsig-supervisor >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -18,7 +18,7 @@ why=
 if ! scripts/deps.sh demo-windows >"$out/deps.log" 2>&1; then
   why="Wine and mingw-w64 could not be installed here ($(tail -1 "$out/deps.log"))"
 elif ! { cmake --preset mingw >/dev/null &&
-         cmake --build --preset mingw -j2 --target xsig xsig-worker >"$out/build.log" 2>&1; }; then
+         cmake --build --preset mingw -j2 --target xsig xsig-worker xsig-supervisor >"$out/build.log" 2>&1; }; then
   why="the Windows build failed ($(tail -1 "$out/build.log"))"
 else
   export WINEPREFIX=$PWD/build-mingw/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="

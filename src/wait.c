@@ -42,7 +42,8 @@ static int wait_interruptibly(struct waiting *w, int timeout_ms)
       int64_t now = xsig__os_now_ms();
       if (now >= deadline && timeout_ms > 0)
         return XSIG_ETIMEDOUT;
-      left = (int)(deadline - now);
+      /* never below 0: -1 would wait forever (a poll that lost a ms) */
+      left = now >= deadline ? 0 : (int)(deadline - now);
     }
     r = wait_once(w, left);
     if (xsig__handlers_done() != before)

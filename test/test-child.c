@@ -456,3 +456,20 @@ TEST_IMPL(example_supervisor)
   test_proc_close(&p);
   return 0;
 }
+
+/* A poll (time-out 0) whose clock moves on by a millisecond between its
+ * two readings must still return: it once waited forever then. */
+TEST_IMPL(poll_never_waits_forever)
+{
+  struct pipe_pair s;
+  int i;
+  ASSERT_OK(xsig_init());
+  make_source(&s);
+  for (i = 0; i < 20000; i++) {
+    ASSERT_EQ(xsig_wait_many(&s.readable, 1, XSIG_WAIT_CHILDREN, 0), XSIG_ETIMEDOUT);
+    ASSERT_EQ(xsig_wait_os(s.readable, 0), XSIG_ETIMEDOUT);
+  }
+  close_source(&s);
+  xsig_shutdown();
+  return 0;
+}

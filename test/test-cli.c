@@ -2,7 +2,7 @@
  * on Linux is test/cli-compare.sh). */
 #include "task.h"
 
-static char out[8192];
+static char out[16384];
 
 static int has(const char *text)
 {
@@ -297,6 +297,8 @@ TEST_IMPL(cli_demo)
   ASSERT_HAS("ended by signal KILL");
   ASSERT_HAS("worker: recovered from SEGV (address not mapped)");
   ASSERT_HAS("xsig: fatal signal SEGV (address not mapped), address 0x10");
+  ASSERT_HAS("supervisor: worker 1 restarted");
+  ASSERT_HAS("=> supervisor exited with code 0");
   ASSERT_HAS("All steps done.");
   /* the summary says what carried each step on this platform */
   ASSERT_HAS("What carried each step on ");

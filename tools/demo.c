@@ -10,7 +10,7 @@ struct step_summary {
   const char *what;
   char how[96];
 };
-static struct step_summary summary[6];
+static struct step_summary summary[7];
 static int current;
 
 static void carried_by(const char *how, const char *more)
@@ -160,13 +160,74 @@ static int step_fault(void)
   return err != 0 || st.signo != XSIG_SEGV;
 }
 
+/* Waits until a pid is among pid's descendants that was not in first[]:
+ * the supervisor has restarted a worker. */
+static int saw_restart(int64_t pid, int ms)
+{
+  int64_t first[8], now[8];
+  int nfirst = 0, n, i, k, t;
+  for (t = 0; t < ms; t += 100) {
+    n = xsig_process_descendants(pid, now, 8);
+    if (nfirst == 0 && n == 2) {
+      memcpy(first, now, sizeof now);
+      nfirst = n;
+    }
+    for (i = 0; nfirst && i < n; i++) {
+      for (k = 0; k < nfirst && first[k] != now[i]; k++) {
+      }
+      if (k == nfirst)
+        return 1;
+    }
+    xsig_sleep(100);
+  }
+  return 0;
+}
+
+static int step_supervisor(void)
+{
+  char exe[1024];
+  char *argv[3];
+  xsig_process_t *p;
+  xsig_status_t st;
+  char text[128];
+  int err;
+  printf("7. A supervisor (examples/supervisor.c) restarts a crashed worker, then stops all on TERM\n");
+  tool_exe_dir(exe, sizeof exe);
+  strncat(exe, tool_supervisor_name(), sizeof exe - strlen(exe) - 1);
+  argv[0] = exe;
+  argv[1] = (char *)"2";
+  argv[2] = NULL;
+  if ((err = xsig_spawn(exe, argv, XSIG_SPAWN_NEW_GROUP, &p)) != 0) {
+    fprintf(stderr, "xsig demo: cannot start %s: %s\n", exe, xsig_strerror(err));
+    return 1;
+  }
+  if (!saw_restart(xsig_process_pid(p), 20000))
+    printf("  (no restart seen in 20 s)\n");
+  else
+    xsig_sleep(300); /* the new worker installs its handlers */
+  err = xsig_process_send(p, XSIG_TERM, 0, 0, NULL);
+  if (err == 0)
+    err = xsig_process_wait(p, 15000, &st);
+  if (err) {
+    xsig_process_stop_tree(p, XSIG_KILL, 0, &st, NULL);
+    printf("  (%s: killed)\n", xsig_strerror(err));
+  } else {
+    xsig_status_format(&st, text, sizeof text);
+    printf("  => supervisor %s\n", text);
+    carried_by(tool_child_carrier(), NULL);
+  }
+  xsig_process_close(p);
+  return err != 0 || !st.exited || st.code != 0;
+}
+
 int tool_demo(int argc, char **argv)
 {
   static int (*const steps[])(void) = { step_term, step_value, step_interrupt, step_tree, step_force,
-                                        step_fault };
+                                        step_fault, step_supervisor };
   static const char *const what[] = { "TERM, caught, with the sender's pid", "a queued value",
                                       "Ctrl-C/Ctrl-Break to a group", "a tree: TERM, grace, KILL",
-                                      "a worker that ignores TERM", "a fault recovered, then a crash report" };
+                                      "a worker that ignores TERM", "a fault recovered, then a crash report",
+                                      "a supervisor: CHLD, a restart, all stopped" };
   size_t i;
   int failed = 0;
   (void)argv;

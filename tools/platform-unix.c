@@ -22,6 +22,8 @@ const char *tool_worker_name(void) { return "xsig-worker"; }
 const char *tool_platform_name(void) { return "POSIX"; }
 const char *tool_tree_carrier(void) { return "kernel: the process group"; }
 const char *tool_fault_carrier(void) { return "kernel: SIGSEGV on an alternate stack"; }
+const char *tool_child_carrier(void) { return "kernel: SIGCHLD, pidfds in an epoll set"; }
+const char *tool_supervisor_name(void) { return "xsig-supervisor"; }
 int tool_handle_valid(xsig_os_handle_t h) { return h >= 0; }
 
 void tool_exit_like_signal(int sig)

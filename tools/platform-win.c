@@ -20,6 +20,8 @@ const char *tool_worker_name(void) { return "xsig-worker.exe"; }
 const char *tool_platform_name(void) { return "Windows"; }
 const char *tool_tree_carrier(void) { return "job object + xsig transport"; }
 const char *tool_fault_carrier(void) { return "vectored exception handler"; }
+const char *tool_child_carrier(void) { return "thread-pool wait on each child's handle"; }
+const char *tool_supervisor_name(void) { return "xsig-supervisor.exe"; }
 int tool_handle_valid(xsig_os_handle_t h) { return h != NULL && h != INVALID_HANDLE_VALUE; }
 
 void tool_exit_like_signal(int sig)

@@ -79,6 +79,8 @@ void tool_exit_like_child(const xsig_status_t *st);
 const char *tool_platform_name(void);
 const char *tool_tree_carrier(void);
 const char *tool_fault_carrier(void);
+const char *tool_child_carrier(void);
+const char *tool_supervisor_name(void);
 /* Whether h is a real waitable object (POSIX: an fd >= 0; Windows: a HANDLE). */
 int tool_handle_valid(xsig_os_handle_t h);
 /* status.c: the name of a Windows exit code (NULL if none). */
