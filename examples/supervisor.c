@@ -6,6 +6,7 @@
  *   xsig-supervisor --worker ID [crash]   one worker (what it starts)
  * Exits 0 when every worker stopped by itself on TERM, 1 when one had to
  * be killed, 2 on a usage or start error. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,24 @@ static int nworkers;
 static char *self;
 static volatile int stopping;
 
+/* One line, written at once: the workers share our output, and an
+ * unbuffered stream would mix their lines with ours character by
+ * character (Windows' C runtime writes it so). */
+static void say(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  fflush(stdout);
+}
+
 static void on_stop(int sig, const xsig_info_t *info, void *arg)
 {
   char name[16];
   (void)arg;
   xsig_name(sig, name, sizeof name);
-  printf("supervisor: %s from pid %lld, stopping every worker\n", name, (long long)info->pid);
+  say("supervisor: %s from pid %lld, stopping every worker\n", name, (long long)info->pid);
   stopping = 1;
 }
 
@@ -42,7 +55,7 @@ static void on_child(int sig, const xsig_info_t *info, void *arg)
   (void)sig, (void)arg;
   if (xsig_status_from_info(info, &st) == 0)
     xsig_status_format(&st, text, sizeof text);
-  printf("supervisor: CHLD: pid %lld %s\n", (long long)info->pid, text);
+  say("supervisor: CHLD: pid %lld %s\n", (long long)info->pid, text);
 }
 
 static int start(struct worker *w, int crash)
@@ -62,7 +75,7 @@ static int start(struct worker *w, int crash)
     w->p = NULL;
     return err;
   }
-  printf("supervisor: worker %d started, pid %lld\n", w->id, (long long)xsig_process_pid(w->p));
+  say("supervisor: worker %d started, pid %lld\n", w->id, (long long)xsig_process_pid(w->p));
   return 0;
 }
 
@@ -89,13 +102,13 @@ static int collect(int timeout_ms, int *unclean)
     xsig_status_format(&st, text, sizeof text);
     if (w == NULL)
       continue;
-    printf("supervisor: worker %d (pid %lld) %s\n", w->id, (long long)pid, text);
+    say("supervisor: worker %d (pid %lld) %s\n", w->id, (long long)pid, text);
     xsig_process_close(w->p);
     w->p = NULL;
     if (stopping && !(st.exited && st.code == 0))
       *unclean = 1;
     if (!stopping && start(w, 0) == 0)
-      printf("supervisor: worker %d restarted\n", w->id);
+      say("supervisor: worker %d restarted\n", w->id);
   }
   return n;
 }
@@ -120,7 +133,7 @@ static int stop_all(void)
     collect(100, &unclean);
   for (i = 0; i < nworkers; i++)
     if (workers[i].p) {
-      printf("supervisor: worker %d did not stop in %d ms: KILL\n", workers[i].id, GRACE_MS);
+      say("supervisor: worker %d did not stop in %d ms: KILL\n", workers[i].id, GRACE_MS);
       xsig_process_send(workers[i].p, XSIG_KILL, 0, 0, NULL);
       unclean = 1;
     }
@@ -147,7 +160,7 @@ static int supervise(int n)
       collect(0, &unclean);
   }
   unclean = stop_all();
-  printf("supervisor: all workers stopped%s\n", unclean ? " (not all cleanly)" : "");
+  say("supervisor: all workers stopped%s\n", unclean ? " (not all cleanly)" : "");
   return unclean;
 }
 
@@ -165,10 +178,10 @@ static void on_worker_term(int sig, const xsig_info_t *info, void *arg)
 static int work(const char *id, int crash)
 {
   xsig_handle(XSIG_TERM, on_worker_term);
-  printf("worker %s: ready\n", id);
+  say("worker %s: ready\n", id);
   if (crash) {
     xsig_sleep(300);
-    printf("worker %s: crashing\n", id);
+    say("worker %s: crashing\n", id);
     /* no report; a fault ends it with the truth (Windows: its exception
      * code), never a debugger's dialog */
     xsig_crash_report(XSIG_NO_HANDLE);
@@ -176,14 +189,13 @@ static int work(const char *id, int crash)
   }
   while (!worker_done)
     xsig_sleep(1000);
-  printf("worker %s: TERM, cleaned up\n", id);
+  say("worker %s: TERM, cleaned up\n", id);
   return 0;
 }
 
 int main(int argc, char **argv)
 {
   int n = 3;
-  setvbuf(stdout, NULL, _IONBF, 0);
   self = argv[0];
   if (xsig_init() != 0)
     return 2;
