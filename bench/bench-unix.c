@@ -186,3 +186,9 @@ void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms)
   while (kill(-pg, 0) == 0)
     bench_sleep_ms(1);
 }
+
+void bench_raw_wait_child(struct xsig_process *p)
+{
+  int st;
+  waitpid((pid_t)xsig_process_pid(p), &st, 0);
+}

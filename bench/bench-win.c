@@ -161,3 +161,8 @@ void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms)
   xsig_send(-xsig_process_group(root), XSIG_KILL, 0, 0, NULL);
   xsig_process_wait(root, INFINITE, NULL);
 }
+
+void bench_raw_wait_child(struct xsig_process *p)
+{
+  WaitForSingleObject(xsig_process_waitable(p), INFINITE);
+}

@@ -224,6 +224,72 @@ static int tree(int grace_ms, const char *how)
   return 0;
 }
 
+/* --- a child's end to its parent -------------------------------------- */
+
+#define CHLD_LEAD_US 300000 /* a child starts well within this, under Wine too */
+
+static volatile int64_t chld_at;
+static void chld_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  chld_at = bench_now_us();
+}
+
+/* Ends at t on the clock all processes share (the last ms spinning). */
+static int exit_at(int64_t t)
+{
+  while (bench_now_us() < t - 3000)
+    bench_sleep_ms(1);
+  while (bench_now_us() < t) {
+  }
+  return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median microseconds from a child's end to its CHLD handler (xsig), or to
+ * the return of the platform's own wait for it (raw). */
+static double chld_latency(const char *mode, int iterations)
+{
+  int64_t late[64];
+  int i, xsig = strcmp(mode, "xsig") == 0;
+  if (iterations < 1 || iterations > 64)
+    return -1;
+  xsig_init();
+  if (xsig)
+    xsig_handle(XSIG_CHLD, chld_handler);
+  for (i = 0; i < iterations; i++) {
+    xsig_process_t *p;
+    char at[32];
+    char *argv[4];
+    int64_t t = bench_now_us() + CHLD_LEAD_US;
+    snprintf(at, sizeof at, "%lld", (long long)t);
+    argv[0] = self;
+    argv[1] = (char *)"exit-at";
+    argv[2] = at;
+    argv[3] = NULL;
+    chld_at = 0;
+    if (xsig_spawn(self, argv, 0, &p) != 0)
+      return -1;
+    if (xsig) {
+      while (chld_at == 0)
+        xsig_wait_many(NULL, 0, 0, -1); /* handlers run in here */
+      late[i] = chld_at - t;
+    } else {
+      bench_raw_wait_child(p);
+      late[i] = bench_now_us() - t;
+    }
+    xsig_process_wait(p, -1, NULL); /* raw: already reaped; either way out of the list */
+    xsig_process_close(p);
+  }
+  qsort(late, (size_t)iterations, sizeof late[0], cmp_i64);
+  return (double)late[iterations / 2];
+}
+
 int main(int argc, char **argv)
 {
   bench_self_path(self, sizeof self, argv[0]);
@@ -251,6 +317,15 @@ int main(int argc, char **argv)
     printf("%s %.2f\n", argv[2], us);
     return 0;
   }
+  if (argc == 3 && strcmp(argv[1], "exit-at") == 0)
+    return exit_at(atoll(argv[2]));
+  if (argc == 4 && strcmp(argv[1], "chld") == 0) {
+    double us = chld_latency(argv[2], atoi(argv[3]));
+    if (us < 0)
+      return 1;
+    printf("chld-%s %.1f\n", argv[2], us);
+    return 0;
+  }
   if (argc == 4 && strcmp(argv[1], "throughput") == 0)
     return throughput(atoi(argv[2]), atoi(argv[3]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0) {
@@ -268,6 +343,6 @@ int main(int argc, char **argv)
     return 0;
   }
   fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit |"
-                  " init | noinit | tree GRACE_MS xsig|hand\n");
+                  " init | noinit | tree GRACE_MS xsig|hand | chld xsig|raw N\n");
   return 2;
 }

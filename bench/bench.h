@@ -17,6 +17,9 @@ int bench_baseline_child(const char *mode, int64_t parent);
 /* The same stop done with the platform's own calls: POSIX kill -TERM -pgid,
  * sleep, kill -KILL -pgid, wait until gone; Windows TerminateJobObject. */
 struct xsig_process;
+/* The platform's own blocking wait for a child's end: POSIX waitpid (it
+ * reaps), Windows WaitForSingleObject on its handle. */
+void bench_raw_wait_child(struct xsig_process *p);
 void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms);
 
 #endif

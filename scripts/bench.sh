@@ -79,6 +79,21 @@ for s in 1 4; do
 done
 
 echo
+echo "== a child's end to its parent (microseconds; median of each run's median)"
+for ((r = 0; r < 5; r++)); do
+  for m in raw xsig; do
+    $LB chld $m 20 | awk '{print $2}' >>"$tmp/cl-$m"
+    wine $WB chld $m 10 | awk '{print $2}' >>"$tmp/cw-$m"
+  done
+done
+for pl in "Linux cl waitpid" "Wine cw WaitForSingleObject"; do
+  set -- $pl
+  raw=$(median "$tmp/$2-raw")
+  read -r md mn mx < <(stats "$tmp/$2-raw"); row "$1 raw $3 (baseline)" "$md" "$mn" "$mx" ""
+  read -r md mn mx < <(stats "$tmp/$2-xsig"); row "$1 CHLD handler" "$md" "$mn" "$mx" "$(ratio "$md" "$raw") of raw $3"
+done
+
+echo
 echo "== idle cost over 8 s (context switches of all threads; threads; RSS)"
 probe() { # pid -> "switches threads rss_kb"
   local p=$1 sw=0 t

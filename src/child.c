@@ -23,9 +23,24 @@ static int chld_ignored(void)
   return act.handler == XSIG_IGN;
 }
 
+int xsig__children_none_locked(void)
+{
+  return children == NULL;
+}
+
+/* POSIX, in the child of fork(): the parent's children are not ours. */
+void xsig__children_after_fork(void)
+{
+  xsig__mutex_reinit(&children_lock);
+  children = NULL;
+  unwatched = 0;
+}
+
 void xsig__child_list(xsig_process_t *p)
 {
   xsig__mutex_lock(&children_lock);
+  if (children == NULL)
+    xsig__os_children_empty_locked(0);
   p->listed = 1;
   p->next_child = children;
   children = p;
@@ -46,6 +61,8 @@ static void unlist_locked(xsig_process_t *p)
       break;
     }
   p->listed = 0;
+  if (children == NULL)
+    xsig__os_children_empty_locked(1); /* a waiter in another thread: ECHILD now */
   xsig__os_child_unwatch(p);
   unwatched -= p->unwatched;
   p->unwatched = 0;
@@ -238,7 +255,7 @@ int xsig_wait_child(int timeout_ms, int64_t *pid, xsig_status_t *st)
     if (nap >= 0 && (wait < 0 || wait > nap))
       wait = nap;
     if (nap < 0)
-      xsig__os_wait_handle(xsig_children_waitable(), wait);
+      xsig__os_children_wait(wait);
     else
       xsig__os_nap(wait);
   }

@@ -50,6 +50,10 @@ struct xsig_process {
 
 /* --- children, src/child.c (the children lock; see there) -------------- */
 
+/* Under the children lock: 1 if no child is listed. */
+int xsig__children_none_locked(void);
+/* In the child of fork(): an empty list, a new lock (no lock taken). */
+void xsig__children_after_fork(void);
 /* Puts a new child in the list and has the platform watch it. */
 void xsig__child_list(xsig_process_t *p);
 /* 1 once the child's status is known (or discarded), waiting up to
@@ -137,8 +141,6 @@ void xsig__os_wake(void);
  * an APC. Returns i + 1 if h[i] is the first ready one, 0 on a wake-up,
  * XSIG_ETIMEDOUT, XSIG_EBADF (a handle is not open) or XSIG_ESYS. */
 int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms);
-/* A plain wait for one handle: 1 ready, 0 timed out, or an XSIG_E* code. */
-int xsig__os_wait_handle(xsig_os_handle_t h, int timeout_ms);
 /* The fd / event that becomes ready when a signal arrives. */
 xsig_os_handle_t xsig__os_waitable(void);
 /* Makes the calling thread the one that asynchronous signals are steered to. */
@@ -186,6 +188,12 @@ xsig_os_handle_t xsig__os_children_waitable_locked(void);
 /* Under the children lock: ready 0 before the children are looked at
  * (Windows resets its event), 1 if one that ended is still listed. */
 void xsig__os_children_rearm_locked(int ready);
+/* Under the children lock: whether the list is empty (a waiter of
+ * xsig__os_children_wait must then wake: there is nothing left to wait for). */
+void xsig__os_children_empty_locked(int empty);
+/* Waits up to timeout_ms (< 0: forever) until the children waitable is
+ * ready or the list is empty. Without the lock. */
+void xsig__os_children_wait(int timeout_ms);
 /* sig to the child's whole tree (its group or job), then CONT to what is
  * stopped if cont_after. */
 void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after);

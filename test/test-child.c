@@ -473,3 +473,48 @@ TEST_IMPL(poll_never_waits_forever)
   xsig_shutdown();
   return 0;
 }
+
+/* Two threads take children while they end and the main thread closes
+ * them: each child once, nothing freed under anyone (also under TSan). */
+#define RACE_CHILDREN 40
+static int64_t race_pids[RACE_CHILDREN];
+static int race_seen[RACE_CHILDREN];
+static int race_total;
+
+static void take_children(void *arg)
+{
+  int64_t pid;
+  xsig_status_t st;
+  int i;
+  (void)arg;
+  while (xsig_wait_child(-1, &pid, &st) == 0)
+    for (i = 0; i < RACE_CHILDREN; i++)
+      if (race_pids[i] == pid) {
+        test_atomic_add(&race_seen[i], 1);
+        test_atomic_add(&race_total, 1);
+      }
+}
+
+TEST_IMPL(wait_child_from_two_threads)
+{
+  xsig_process_t *kids[RACE_CHILDREN];
+  test_thread_t a, b;
+  char delay[16];
+  int i;
+  for (i = 0; i < RACE_CHILDREN; i++) {
+    snprintf(delay, sizeof delay, "%d", 200 + (i % 8) * 20);
+    ASSERT_OK(spawn_child("child_end_as", "0", delay, &kids[i]));
+    race_pids[i] = xsig_process_pid(kids[i]);
+  }
+  ASSERT_OK(test_thread_start(&a, take_children, NULL));
+  ASSERT_OK(test_thread_start(&b, take_children, NULL));
+  test_msleep(250); /* while they end */
+  for (i = 0; i < RACE_CHILDREN; i++)
+    xsig_process_close(kids[i]);
+  test_thread_join(&a); /* both return XSIG_ECHILD once all are reported */
+  test_thread_join(&b);
+  ASSERT_EQ(race_total, RACE_CHILDREN);
+  for (i = 0; i < RACE_CHILDREN; i++)
+    ASSERT_EQ(race_seen[i], 1);
+  return 0;
+}

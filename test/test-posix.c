@@ -78,6 +78,59 @@ TEST_IMPL(posix_fork_safe)
   return 0;
 }
 
+/* The children of xsig_spawn after fork(): the forked process has none of
+ * the parent's, its own are its own, and the parent's waitable (an epoll
+ * set, which fork shares) still covers the parent's. */
+static int spawn_exit(const char *code, xsig_process_t **p)
+{
+  char exe[1024];
+  char *argv[5];
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)"exit_with";
+  argv[3] = (char *)code;
+  argv[4] = NULL;
+  return xsig_spawn(exe, argv, 0, p);
+}
+
+static int forked_child_has_its_own_children(void)
+{
+  xsig_process_t *b;
+  xsig_status_t st;
+  int64_t pid;
+  if (xsig_wait_child(0, NULL, NULL) != XSIG_ECHILD)
+    return 3;
+  if (spawn_exit("8", &b) != 0 || xsig_wait_child(20000, &pid, &st) != 0)
+    return 4;
+  if (pid != xsig_process_pid(b) || st.code != 8)
+    return 5;
+  return xsig_wait_child(0, NULL, NULL) == XSIG_ECHILD ? 0 : 6;
+}
+
+TEST_IMPL(posix_fork_children)
+{
+  xsig_process_t *a;
+  xsig_status_t st;
+  int64_t got;
+  pid_t pid;
+  int status;
+  ASSERT_OK(spawn_exit("7", &a));
+  ASSERT(xsig_children_waitable() >= 0);
+  pid = fork();
+  ASSERT(pid >= 0);
+  if (pid == 0)
+    _exit(forked_child_has_its_own_children());
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_EQ(status, 0);
+  ASSERT_EQ(test_wait_handle(xsig_children_waitable(), 20000), 1);
+  ASSERT_OK(xsig_wait_child(0, &got, &st));
+  ASSERT_EQ(got, xsig_process_pid(a));
+  ASSERT_EQ(st.code, 7);
+  xsig_process_close(a);
+  return 0;
+}
+
 /* A process of another user (nobody) may not signal ours: EPERM, for every
  * way of sending. Needs root to become nobody, as CI is. */
 /* Tries to open every fd of pid (the waitable pipe among them) through

@@ -1,10 +1,13 @@
 /* Children on POSIX: reaping with waitpid, and the children waitable, an
  * epoll set of their pidfds on Linux. The primitives of src/internal.h. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <sys/epoll.h>
 #endif
@@ -79,13 +82,69 @@ void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms)
 
 /* --- the children waitable: an epoll set of the children's pidfds ------- */
 
-static int children_epoll = -1; /* guarded by the children lock */
+/* Made at the first call, under the children lock, and then never
+ * changed (so read without it); a forked child drops the parent's: an
+ * epoll set is shared across fork. empty_pipe holds one byte while the
+ * list is empty, so that a blocked xsig_wait_child wakes for XSIG_ECHILD. */
+static int children_epoll = -1;
+static int empty_pipe[2] = { -1, -1 };
+static int empty_marked;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void close_fd(int *fd)
+{
+  if (*fd >= 0)
+    close(*fd);
+  *fd = -1;
+}
+
+static void forget_after_fork(void)
+{
+  xsig__children_after_fork();
+  close_fd(&children_epoll);
+  close_fd(&empty_pipe[0]);
+  close_fd(&empty_pipe[1]);
+  empty_marked = 0;
+}
+
+static void register_atfork(void)
+{
+  pthread_atfork(NULL, NULL, forget_after_fork);
+}
 
 xsig_os_handle_t xsig__os_children_waitable_locked(void)
 {
-  if (children_epoll < 0)
-    children_epoll = epoll_create_();
+  pthread_once(&atfork_once, register_atfork);
+  if (children_epoll >= 0)
+    return children_epoll;
+  if (pipe2(empty_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+    return XSIG_NO_HANDLE;
+  if ((children_epoll = epoll_create_()) < 0) {
+    close_fd(&empty_pipe[0]);
+    close_fd(&empty_pipe[1]);
+    return XSIG_NO_HANDLE;
+  }
+  xsig__os_children_empty_locked(xsig__children_none_locked());
   return children_epoll;
+}
+
+void xsig__os_children_empty_locked(int empty)
+{
+  char c = 0;
+  if (empty_pipe[0] < 0 || empty == empty_marked)
+    return;
+  if (empty ? write(empty_pipe[1], &c, 1) == 1 : read(empty_pipe[0], &c, 1) == 1)
+    empty_marked = empty;
+}
+
+void xsig__os_children_wait(int timeout_ms)
+{
+  struct pollfd p[2];
+  p[0].fd = children_epoll;
+  p[0].events = POLLIN;
+  p[1].fd = empty_pipe[0];
+  p[1].events = POLLIN;
+  poll(p, 2, timeout_ms);
 }
 
 int xsig__os_child_watch(xsig_process_t *p)

@@ -489,22 +489,6 @@ int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms)
   return 0;
 }
 
-int xsig__os_wait_handle(xsig_os_handle_t h, int timeout_ms)
-{
-  struct pollfd p;
-  int r;
-  p.fd = h;
-  p.events = POLLIN;
-  do
-    r = poll(&p, 1, timeout_ms);
-  while (r < 0 && errno == EINTR);
-  if (r < 0)
-    return XSIG_ESYS;
-  if (r > 0 && (p.revents & POLLNVAL))
-    return XSIG_EBADF;
-  return r > 0;
-}
-
 xsig_os_handle_t xsig__os_waitable(void)
 {
   return pipe_fds[0];

@@ -8,8 +8,10 @@
 #include "internal.h"
 
 /* Made once, under the children lock; never closed (children outlive
- * xsig_shutdown). */
+ * xsig_shutdown). empty_event is set while the list is empty, so that a
+ * blocked xsig_wait_child wakes for XSIG_ECHILD. */
 static HANDLE children_event;
+static HANDLE empty_event;
 
 int xsig__os_child_reap(xsig_process_t *p)
 {
@@ -45,9 +47,31 @@ static void CALLBACK child_ended(PVOID arg, BOOLEAN timed_out)
 
 xsig_os_handle_t xsig__os_children_waitable_locked(void)
 {
-  if (children_event == NULL)
-    children_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (children_event)
+    return children_event;
+  if ((empty_event = CreateEventW(NULL, TRUE, xsig__children_none_locked(), NULL)) == NULL)
+    return NULL;
+  if ((children_event = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL) {
+    CloseHandle(empty_event);
+    empty_event = NULL;
+  }
   return children_event;
+}
+
+void xsig__os_children_empty_locked(int empty)
+{
+  if (empty_event && empty)
+    SetEvent(empty_event);
+  else if (empty_event)
+    ResetEvent(empty_event);
+}
+
+void xsig__os_children_wait(int timeout_ms)
+{
+  HANDLE hs[2];
+  hs[0] = children_event;
+  hs[1] = empty_event;
+  WaitForMultipleObjects(2, hs, FALSE, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
 }
 
 int xsig__os_child_watch(xsig_process_t *p)

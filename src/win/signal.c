@@ -244,16 +244,6 @@ int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms)
   return GetLastError() == ERROR_INVALID_HANDLE ? XSIG_EBADF : XSIG_ESYS;
 }
 
-int xsig__os_wait_handle(xsig_os_handle_t h, int timeout_ms)
-{
-  DWORD r = WaitForSingleObject(h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
-  if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED_0)
-    return 1;
-  if (r == WAIT_TIMEOUT)
-    return 0;
-  return GetLastError() == ERROR_INVALID_HANDLE ? XSIG_EBADF : XSIG_ESYS;
-}
-
 xsig_os_handle_t xsig__os_waitable(void)
 {
   return ready_event;
