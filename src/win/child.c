@@ -3,8 +3,11 @@
  * thread of its own, no wake-up while it runs). When it ends, the wait's
  * callback sends CHLD with its status and sets the children event. The
  * status itself is read by whoever reports the child (src/child.c), not
- * by the callback. Job messages on a completion port were the other way:
- * Windows documents them as not guaranteed, a process handle is. */
+ * by the callback. The callback is short (an exit code, a post, an APC)
+ * and runs in the wait thread itself (WT_EXECUTEINWAITTHREAD), which saves
+ * a hop to a worker thread. Job messages on a completion port were the
+ * other way: Windows documents them as not guaranteed, a process handle
+ * is. */
 #include "internal.h"
 
 /* Made once, under the children lock; never closed (children outlive
@@ -79,7 +82,7 @@ int xsig__os_child_watch(xsig_process_t *p)
   if (xsig__os_children_waitable_locked() == NULL)
     return 0;
   return RegisterWaitForSingleObject(&p->os.wait, p->os.h, child_ended, p, INFINITE,
-                                     WT_EXECUTEONLYONCE) != 0;
+                                     WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD) != 0;
 }
 
 void xsig__os_child_unwatch(xsig_process_t *p)
