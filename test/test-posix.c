@@ -131,6 +131,70 @@ TEST_IMPL(posix_fork_children)
   return 0;
 }
 
+/* CHLD for a stop and a continue (POSIX only: Windows cannot see them),
+ * and XSIG_NOCLDSTOP leaves them out. */
+static int chld_codes[16], chld_status[16], nchld;
+static void on_chld_code(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)arg;
+  if (nchld < 16) {
+    chld_codes[nchld] = info->subcode;
+    chld_status[nchld] = info->status;
+  }
+  nchld++;
+}
+
+static void await_chld(int n)
+{
+  int i;
+  for (i = 0; i < 2000 && nchld < n; i++)
+    xsig_sleep(10);
+  ASSERT_EQ(nchld, n);
+}
+
+TEST_IMPL(posix_chld_stopped_continued)
+{
+  xsig_action_t act;
+  xsig_process_t *p;
+  xsig_status_t st;
+  char exe[1024];
+  char *argv[5];
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)"sleeper";
+  argv[3] = (char *)"30000";
+  argv[4] = NULL;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_CHLD, on_chld_code));
+  ASSERT_OK(xsig_spawn(exe, argv, 0, &p));
+  ASSERT_OK(xsig_process_send(p, XSIG_STOP, 0, 0, NULL));
+  await_chld(1);
+  ASSERT_EQ(chld_codes[0], XSIG_CLD_STOPPED);
+  ASSERT_EQ(chld_status[0], XSIG_STOP);
+  ASSERT_OK(xsig_process_send(p, XSIG_CONT, 0, 0, NULL));
+  await_chld(2);
+  ASSERT_EQ(chld_codes[1], XSIG_CLD_CONTINUED);
+  ASSERT_EQ(xsig_wait_child(0, NULL, NULL), XSIG_ETIMEDOUT); /* stops are not ends */
+
+  memset(&act, 0, sizeof act);
+  act.handler = on_chld_code;
+  act.flags = XSIG_NOCLDSTOP;
+  ASSERT_OK(xsig_action(XSIG_CHLD, &act, NULL));
+  ASSERT_OK(xsig_process_send(p, XSIG_STOP, 0, 0, NULL));
+  ASSERT_OK(test_wait_stopped(xsig_process_pid(p), 20000));
+  ASSERT_OK(xsig_process_send(p, XSIG_CONT, 0, 0, NULL));
+  ASSERT_OK(xsig_process_send(p, XSIG_KILL, 0, 0, NULL));
+  await_chld(3); /* only its end */
+  ASSERT_EQ(chld_codes[2], XSIG_CLD_KILLED);
+  ASSERT_EQ(chld_status[2], XSIG_KILL);
+  ASSERT_OK(xsig_process_wait(p, 20000, &st));
+  ASSERT_EQ(st.signo, XSIG_KILL);
+  xsig_process_close(p);
+  xsig_shutdown();
+  return 0;
+}
+
 /* A process of another user (nobody) may not signal ours: EPERM, for every
  * way of sending. Needs root to become nobody, as CI is. */
 /* Tries to open every fd of pid (the waitable pipe among them) through
