@@ -122,21 +122,36 @@ int test_wait_file_line(const char *file, const char *prefix, int timeout_ms)
   return -1;
 }
 
-/* This test binary as `--helper NAME A B C` (the list ends at the first NULL). */
+/* This test binary as `--helper NAME A B C` in argv (the list ends at the
+ * first NULL); exe holds its path. */
+static void helper_argv(char *argv[7], char exe[1024], const char *helper, const char *a,
+                        const char *b, const char *c)
+{
+  test_self_exe(exe, 1024);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)helper;
+  argv[3] = (char *)a;
+  argv[4] = a ? (char *)b : NULL;
+  argv[5] = a && b ? (char *)c : NULL;
+  argv[6] = NULL;
+}
+
 static int spawn_helper(test_proc_t *p, int flags, const char *helper, const char *a, const char *b,
                         const char *c)
 {
   char exe[1024];
   char *argv[7];
-  test_self_exe(exe, sizeof exe);
-  argv[0] = exe;
-  argv[1] = (char *)"--helper";
-  argv[2] = (char *)helper;
-  argv[3] = (char *)a;
-  argv[4] = (char *)b;
-  argv[5] = (char *)c;
-  argv[6] = NULL;
+  helper_argv(argv, exe, helper, a, b, c);
   return test_spawn(p, argv, flags);
+}
+
+int test_xsig_spawn_helper(const char *helper, const char *a, const char *b, int flags, xsig_process_t **out)
+{
+  char exe[1024];
+  char *argv[7];
+  helper_argv(argv, exe, helper, a, b, NULL);
+  return xsig_spawn(exe, argv, flags, out);
 }
 
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags)

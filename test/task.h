@@ -55,6 +55,9 @@ const char *test_own_file(const char *stem);
 int test_file_has(const char *file, const char *prefix);
 /* Waits up to timeout_ms for such a line; 0 or -1. */
 int test_wait_file_line(const char *file, const char *prefix, int timeout_ms);
+/* A helper started with xsig_spawn (flags XSIG_SPAWN_*): a child of xsig,
+ * for the tests of children. a and b may be NULL. */
+int test_xsig_spawn_helper(const char *helper, const char *a, const char *b, int flags, xsig_process_t **out);
 /* A helper with three arguments. */
 int test_spawn_helper3(test_proc_t *p, const char *helper, const char *a, const char *b, const char *c);
 /* A line if one is there already (0), else -1 at once. */

@@ -81,19 +81,6 @@ TEST_IMPL(posix_fork_safe)
 /* The children of xsig_spawn after fork(): the forked process has none of
  * the parent's, its own are its own, and the parent's waitable (an epoll
  * set, which fork shares) still covers the parent's. */
-static int spawn_exit(const char *code, xsig_process_t **p)
-{
-  char exe[1024];
-  char *argv[5];
-  test_self_exe(exe, sizeof exe);
-  argv[0] = exe;
-  argv[1] = (char *)"--helper";
-  argv[2] = (char *)"exit_with";
-  argv[3] = (char *)code;
-  argv[4] = NULL;
-  return xsig_spawn(exe, argv, 0, p);
-}
-
 static int forked_child_has_its_own_children(void)
 {
   xsig_process_t *b;
@@ -101,7 +88,7 @@ static int forked_child_has_its_own_children(void)
   int64_t pid;
   if (xsig_wait_child(0, NULL, NULL) != XSIG_ECHILD)
     return 3;
-  if (spawn_exit("8", &b) != 0 || xsig_wait_child(20000, &pid, &st) != 0)
+  if (test_xsig_spawn_helper("exit_with", "8", NULL, 0, &b) != 0 || xsig_wait_child(20000, &pid, &st) != 0)
     return 4;
   if (pid != xsig_process_pid(b) || st.code != 8)
     return 5;
@@ -115,7 +102,7 @@ TEST_IMPL(posix_fork_children)
   int64_t got;
   pid_t pid;
   int status;
-  ASSERT_OK(spawn_exit("7", &a));
+  ASSERT_OK(test_xsig_spawn_helper("exit_with", "7", NULL, 0, &a));
   ASSERT(xsig_children_waitable() >= 0);
   pid = fork();
   ASSERT(pid >= 0);
@@ -157,17 +144,9 @@ TEST_IMPL(posix_chld_stopped_continued)
   xsig_action_t act;
   xsig_process_t *p;
   xsig_status_t st;
-  char exe[1024];
-  char *argv[5];
-  test_self_exe(exe, sizeof exe);
-  argv[0] = exe;
-  argv[1] = (char *)"--helper";
-  argv[2] = (char *)"sleeper";
-  argv[3] = (char *)"30000";
-  argv[4] = NULL;
   ASSERT_OK(xsig_init());
   ASSERT_OK(xsig_handle(XSIG_CHLD, on_chld_code));
-  ASSERT_OK(xsig_spawn(exe, argv, 0, &p));
+  ASSERT_OK(test_xsig_spawn_helper("sleeper", NULL, NULL, 0, &p));
   ASSERT_OK(xsig_process_send(p, XSIG_STOP, 0, 0, NULL));
   await_chld(1);
   ASSERT_EQ(chld_codes[0], XSIG_CLD_STOPPED);

@@ -6,19 +6,6 @@
 #endif
 
 
-static int spawn_helper(const char *helper, const char *arg, int flags, xsig_process_t **out)
-{
-  char exe[1024];
-  char *argv[5];
-  test_self_exe(exe, sizeof exe);
-  argv[0] = exe;
-  argv[1] = (char *)"--helper";
-  argv[2] = (char *)helper;
-  argv[3] = (char *)arg;
-  argv[4] = NULL;
-  return xsig_spawn(exe, argv, flags, out);
-}
-
 HELPER_IMPL(exit_with)
 {
   (void)argc;
@@ -30,7 +17,7 @@ TEST_IMPL(spawn_wait_status)
   xsig_process_t *p;
   xsig_status_t st;
   char *argv[2] = { (char *)"no-such-program-xsig", NULL };
-  ASSERT_OK(spawn_helper("exit_with", "7", 0, &p));
+  ASSERT_OK(test_xsig_spawn_helper("exit_with", "7", NULL, 0, &p));
   ASSERT(xsig_process_pid(p) > 0);
   ASSERT_EQ(xsig_process_group(p), 0);
   ASSERT_OK(xsig_process_wait(p, 20000, &st));
@@ -187,7 +174,8 @@ HELPER_IMPL(tree_leader)
   (void)argc;
   xsig_init();
   xsig_handle(XSIG_TERM, member_term);
-  if (spawn_helper("tree_member", "catch", 0, &a) || spawn_helper("tree_member", mixed ? "ignore" : "catch", 0, &b))
+  if (test_xsig_spawn_helper("tree_member", "catch", NULL, 0, &a) ||
+      test_xsig_spawn_helper("tree_member", mixed ? "ignore" : "catch", NULL, 0, &b))
     return 3;
   helper_say("pids %lld %lld", (long long)xsig_process_pid(a), (long long)xsig_process_pid(b));
   while (!member_done)
@@ -218,7 +206,7 @@ static void start_tree(const char *mode, const char *file, xsig_process_t **lead
   int i, members = 0;
   remove(file);
   test_setenv("XSIG_TEST_OUT", file);
-  ASSERT_OK(spawn_helper("tree_leader", mode, XSIG_SPAWN_NEW_GROUP, leader));
+  ASSERT_OK(test_xsig_spawn_helper("tree_leader", mode, NULL, XSIG_SPAWN_NEW_GROUP, leader));
   ASSERT_EQ(xsig_process_group(*leader), xsig_process_pid(*leader));
   for (i = 0; i < 800 && !(pids[0] && members == 2); i++) {
     FILE *f = fopen(file, "r");
@@ -338,7 +326,7 @@ HELPER_IMPL(orphan_maker)
 {
   xsig_process_t *p;
   (void)argc;
-  if (spawn_helper("orphan", NULL, 0, &p) != 0)
+  if (test_xsig_spawn_helper("orphan", NULL, NULL, 0, &p) != 0)
     return 3;
   xsig_process_close(p);
   return test_wait_file_line(argv[1], "orphan ready", 20000) == 0 ? 0 : 4;
