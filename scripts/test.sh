@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: native, native under ASan+UBSan, the threaded ones under
-# TSan, and the Windows build under Wine. Any failure (or a Windows test that
+# Runs every test: native, native under ASan+UBSan, native with POSIX alone
+# (no Linux extras), the threaded ones under TSan, and the Windows build
+# under Wine. Any failure (or a Windows test that
 # could not run) fails the whole run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,8 @@ run_suite() { # name preset [wrapper...]
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 TSAN_OPTIONS=halt_on_error=1
 run_suite "Linux" native
 run_suite "Linux, AddressSanitizer + UndefinedBehaviorSanitizer" asan
+# What a macOS or FreeBSD port runs: POSIX stand-ins for every Linux extra.
+run_suite "Linux, POSIX only (XSIG_LINUX_EXTRAS=OFF: no pidfd, epoll, pipe2, SI_TKILL, /proc)" portable
 # TSan needs the old mmap layout on kernels with high ASLR entropy.
 tsan_wrap=(env)
 setarch "$(uname -m)" -R true 2>/dev/null && tsan_wrap=(setarch "$(uname -m)" -R)

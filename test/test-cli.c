@@ -374,6 +374,18 @@ TEST_IMPL(cli_kill_tree_timeout)
   long long a, b;
   leader = start_cli_tree("mixed", &a, &b);
   snprintf(pid, sizeof pid, "%lld", (long long)xsig_process_pid(leader));
+#ifdef XSIG_TEST_POSIX_ONLY
+  /* no way to list the tree: refused, and nothing sent */
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", "--timeout", "300", "KILL", "-TERM", pid, NULL), 1);
+  ASSERT(strstr(out, "xsig kill: --tree: this system gives no way to list processes") != NULL);
+  ASSERT_EQ(xsig_process_alive(leader), 1);
+  xsig_kill(a, XSIG_KILL); /* not in the leader's group: by hand */
+  xsig_kill(b, XSIG_KILL);
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_KILL, 0, &st, NULL));
+  xsig_process_close(leader);
+  remove(test_own_file("cli-kill-tree"));
+  return 0;
+#endif
   ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", "--timeout", "300", "KILL", "-TERM", pid, NULL), 0);
   ASSERT_OK(xsig_process_wait(leader, 20000, &st));
   ASSERT_EQ(st.exited, 1); /* the root took TERM */
@@ -396,6 +408,16 @@ TEST_IMPL(cli_kill_tree)
   int i;
   leader = start_cli_tree("catch", &a, &b);
   snprintf(pid, sizeof pid, "%lld", (long long)xsig_process_pid(leader));
+#ifdef XSIG_TEST_POSIX_ONLY
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", pid, NULL), 1);
+  ASSERT(strstr(out, "signal the process group instead") != NULL);
+  xsig_kill(a, XSIG_KILL); /* not in the leader's group: by hand */
+  xsig_kill(b, XSIG_KILL);
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_KILL, 0, NULL, NULL));
+  xsig_process_close(leader);
+  remove(test_own_file("cli-kill-tree"));
+  return 0;
+#endif
   ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", pid, NULL), 0);
   ASSERT_OK(xsig_process_wait(leader, 20000, NULL));
   for (i = 0; i < 500 && (xsig_kill(a, 0) != XSIG_ESRCH || xsig_kill(b, 0) != XSIG_ESRCH); i++)

@@ -284,6 +284,13 @@ TEST_IMPL(process_null_and_descendants)
   ASSERT_EQ(xsig_process_descendants(2147483000, out, 16), XSIG_ESRCH);
   start_tree("catch", "tree-desc.txt", &leader, pids);
   n = xsig_process_descendants(xsig_process_pid(leader), out, 16);
+#ifdef XSIG_TEST_POSIX_ONLY
+  ASSERT_EQ(n, XSIG_ENOSYS); /* POSIX alone cannot list processes */
+  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, NULL, NULL));
+  xsig_process_close(leader);
+  remove("tree-desc.txt");
+  return 0;
+#endif
   ASSERT(n >= 2);
   for (i = 0; i < n; i++)
     found += out[i] == pids[0] || out[i] == pids[1];

@@ -261,6 +261,12 @@ static int kill_target(int64_t pid, const struct kill_opts *o)
   struct members m;
   int failed;
   m.n = 0;
+  /* a tree that cannot be listed is refused before anything is sent */
+  if (o->tree && pid > 0 && xsig_process_descendants(pid, NULL, 0) == XSIG_ENOSYS) {
+    fprintf(stderr, "xsig kill: --tree: this system gives no way to list processes (%s); "
+                    "signal the process group instead (kill -- -PGID)\n", xsig_strerror(XSIG_ENOSYS));
+    return 1;
+  }
   if (pid > 0 && (o->tree || o->nfollow) && xsig_process_open(pid, &m.p[0]) == 0)
     m.n = 1;
   if (m.n && o->tree)

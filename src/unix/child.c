@@ -1,5 +1,6 @@
 /* Children on POSIX: reaping with waitpid, and the children waitable, an
- * epoll set of their pidfds on Linux. The primitives of src/internal.h. */
+ * epoll set of their pidfds on Linux (none with POSIX alone: then
+ * xsig_wait_child naps). The primitives of src/internal.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -8,38 +9,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/epoll.h>
-#endif
 #include "internal.h"
-
-/* Linux's epoll for the children waitable: a set of pidfds, pollable
- * itself. Elsewhere none: xsig_wait_child naps. */
-#ifdef __linux__
-static int epoll_create_(void)
-{
-  return epoll_create1(EPOLL_CLOEXEC);
-}
-
-static int epoll_add_(int ep, int fd)
-{
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = EPOLLIN;
-  ev.data.fd = fd;
-  return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-}
-
-static void epoll_del_(int ep, int fd)
-{
-  struct epoll_event ev; /* kernels before 2.6.9 want one */
-  epoll_ctl(ep, EPOLL_CTL_DEL, fd, &ev);
-}
-#else
-static int epoll_create_(void) { return -1; }
-static int epoll_add_(int ep, int fd) { (void)ep, (void)fd; return -1; }
-static void epoll_del_(int ep, int fd) { (void)ep, (void)fd; }
-#endif
+#include "extras.h"
 
 int xsig__os_child_reap(xsig_process_t *p)
 {
@@ -117,9 +88,9 @@ xsig_os_handle_t xsig__os_children_waitable_locked(void)
   pthread_once(&atfork_once, register_atfork);
   if (children_epoll >= 0)
     return children_epoll;
-  if (pipe2(empty_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+  if (xsig__unix_pipe(empty_pipe) != 0)
     return XSIG_NO_HANDLE;
-  if ((children_epoll = epoll_create_()) < 0) {
+  if ((children_epoll = xsig__unix_set_create()) < 0) {
     close_fd(&empty_pipe[0]);
     close_fd(&empty_pipe[1]);
     return XSIG_NO_HANDLE;
@@ -151,13 +122,13 @@ int xsig__os_child_watch(xsig_process_t *p)
 {
   if (p->os.pidfd < 0 || xsig__os_children_waitable_locked() < 0)
     return 0;
-  return epoll_add_(children_epoll, p->os.pidfd) == 0;
+  return xsig__unix_set_add(children_epoll, p->os.pidfd) == 0;
 }
 
 void xsig__os_child_unwatch(xsig_process_t *p)
 {
   if (p->os.pidfd >= 0 && children_epoll >= 0)
-    epoll_del_(children_epoll, p->os.pidfd);
+    xsig__unix_set_del(children_epoll, p->os.pidfd);
 }
 
 /* The epoll set is level-triggered: ready exactly while a pidfd in it is. */

@@ -8,10 +8,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include "internal.h"
+#include "extras.h"
 
 #define ALT_STACK_SIZE (64 * 1024)
 #define MAX_FRAMES 64
@@ -214,7 +214,7 @@ static void report(const xsig_info_t *info, const ucontext_t *uc)
   void *frames[MAX_FRAMES];
   uintptr_t pc = context_pc(uc);
   int n = backtrace(frames, MAX_FRAMES), i, first = 0;
-  xsig__report_header(info, (uint64_t)syscall(SYS_gettid));
+  xsig__report_header(info, xsig__unix_thread_id());
   for (i = 0; i < n; i++)
     if ((uintptr_t)frames[i] == pc) {
       first = i;

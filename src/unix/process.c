@@ -5,12 +5,11 @@
 #include <signal.h>
 #include <string.h>
 #include <spawn.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "internal.h"
-#include "procfs.h"
+#include "extras.h"
 
 extern char **environ;
 
@@ -46,22 +45,11 @@ int xsig__os_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
   return r == 0 ? set_via(via, sig) : error_from_errno(errno);
 }
 
-static int pidfd_open_(int64_t pid)
-{
-#ifdef SYS_pidfd_open
-  return (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-#else
-  (void)pid;
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
 /* A pidfd where the kernel has them (close-on-exec already), else -1 and
  * the plain pid, with the race the header describes. */
 int xsig__os_process_open(xsig_process_t *p)
 {
-  p->os.pidfd = pidfd_open_(p->pid);
+  p->os.pidfd = xsig__unix_pidfd_open(p->pid);
   if (p->os.pidfd < 0 && errno != ENOSYS)
     return error_from_errno(errno);
   return 0;
@@ -71,25 +59,9 @@ int xsig__os_process_send(xsig_process_t *p, int sig, intptr_t value, int flags,
 {
   if (p->os.pidfd < 0)
     return xsig__os_send(p->pid, sig, value, flags, via);
-#ifdef SYS_pidfd_send_signal
-  {
-    siginfo_t si, *sip = NULL;
-    if (flags & XSIG_SEND_VALUE) {
-      memset(&si, 0, sizeof si);
-      si.si_signo = sig;
-      si.si_code = SI_QUEUE;
-      si.si_pid = getpid();
-      si.si_uid = getuid();
-      si.si_value.sival_ptr = (void *)value;
-      sip = &si;
-    }
-    if (syscall(SYS_pidfd_send_signal, p->os.pidfd, sig, sip, 0) != 0)
-      return error_from_errno(errno);
-    return set_via(via, sig);
-  }
-#else
-  return xsig__os_send(p->pid, sig, value, flags, via);
-#endif
+  if (xsig__unix_pidfd_send(p->os.pidfd, sig, value, flags & XSIG_SEND_VALUE) != 0)
+    return error_from_errno(errno);
+  return set_via(via, sig);
 }
 
 int xsig__os_process_alive(xsig_process_t *p)
@@ -167,7 +139,7 @@ int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process
     setpgid(pid, pid); /* where posix_spawnp returns before the child's exec */
   p->pid = pid;
   p->pgid = (flags & XSIG_SPAWN_NEW_GROUP) ? pid : 0;
-  p->os.pidfd = pidfd_open_(pid);
+  p->os.pidfd = xsig__unix_pidfd_open(pid);
   return 0;
 }
 
@@ -212,6 +184,7 @@ int xsig__os_tree_gone(xsig_process_t *p)
 {
   if (p->pgid == 0 || (kill((pid_t)-p->pgid, 0) != 0 && errno == ESRCH))
     return 1;
-  /* a zombie counts for kill(-pgid, 0) until its new parent reaps it */
-  return xsig__linux_proc_group_live(p->pgid) == 0;
+  /* a zombie counts for kill(-pgid, 0) until its new parent reaps it;
+   * where /proc cannot tell, wait until it is reaped */
+  return xsig__unix_group_live(p->pgid) == 0;
 }

@@ -11,6 +11,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include "internal.h"
+#include "extras.h"
 
 struct record {
   int32_t signo;
@@ -37,7 +38,13 @@ static int pipe_capacity;
 static XSIG__TLS sigset_t throttled;
 static XSIG__TLS int is_throttled;
 
-#define HEADROOM (64 * 1024) /* bytes kept free for trampolines already running */
+/* Bytes kept free for trampolines already running: half the pipe, at
+ * most 64 KiB. */
+#define HEADROOM_MAX (64 * 1024)
+static int headroom;
+/* Where the system cannot say how big a pipe is: the smallest default of
+ * Linux, macOS and FreeBSD. */
+#define PIPE_CAPACITY_UNKNOWN (16 * 1024)
 
 /* The value that marks a sigqueue() to self made by xsig_raise. */
 static const char raise_marker;
@@ -75,9 +82,9 @@ static int code_from_siginfo(const siginfo_t *si)
     if (si->si_value.sival_ptr == &raise_marker && si->si_pid == getpid())
       return XSIG_SI_RAISE;
     return XSIG_SI_QUEUE;
-  case SI_TKILL:
-    return si->si_pid == getpid() ? XSIG_SI_RAISE : XSIG_SI_USER;
   default:
+    if (xsig__unix_is_tkill(si->si_code))
+      return si->si_pid == getpid() ? XSIG_SI_RAISE : XSIG_SI_USER;
     return XSIG_SI_KERNEL;
   }
 }
@@ -104,7 +111,7 @@ static void throttle_if_full(void *uc)
 {
   ucontext_t *ctx = uc;
   int queued = 0, s;
-  if (ioctl(pipe_fds[0], FIONREAD, &queued) != 0 || queued < pipe_capacity - HEADROOM)
+  if (ioctl(pipe_fds[0], FIONREAD, &queued) != 0 || queued < pipe_capacity - headroom)
     return;
   for (s = SIGRTMIN; s <= SIGRTMAX; s++)
     if (!sigismember(&ctx->uc_sigmask, s)) {
@@ -135,10 +142,11 @@ static int is_synchronous_fault(int sig, const siginfo_t *si)
          si->si_code > 0;
 }
 
-/* abort() and raise(): ABRT by tkill from this process. */
+/* abort() and raise(): ABRT sent by this process (Linux: by tkill;
+ * elsewhere SI_USER), not a value queued with it. */
 static int is_abort(int sig, const siginfo_t *si)
 {
-  return sig == SIGABRT && si->si_code == SI_TKILL && si->si_pid == getpid();
+  return sig == SIGABRT && si->si_pid == getpid() && si->si_code != SI_QUEUE;
 }
 
 static void trampoline(int sig, siginfo_t *si, void *uc)
@@ -182,14 +190,12 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
 
 static int make_pipe(void)
 {
-  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0)
+  if (xsig__unix_pipe(pipe_fds) != 0)
     return XSIG_ESYS;
-#ifdef F_SETPIPE_SZ
-  fcntl(pipe_fds[1], F_SETPIPE_SZ, 1 << 20); /* best effort: more room in storms */
-  pipe_capacity = fcntl(pipe_fds[1], F_GETPIPE_SZ);
-#endif
-  if (pipe_capacity < 2 * HEADROOM)
-    pipe_capacity = 2 * HEADROOM; /* 64 KiB pipes: throttle from the first byte over none */
+  pipe_capacity = xsig__unix_pipe_grow(pipe_fds[1]);
+  if (pipe_capacity <= 0)
+    pipe_capacity = PIPE_CAPACITY_UNKNOWN;
+  headroom = pipe_capacity / 2 < HEADROOM_MAX ? pipe_capacity / 2 : HEADROOM_MAX;
   return 0;
 }
 

@@ -1,0 +1,133 @@
+/* Linux's extras (src/unix/extras.h): pidfds, epoll, pipe2, SI_TKILL, /proc. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "internal.h"
+#include "extras.h"
+#include "procfs.h"
+
+#if !defined(__linux__)
+# error "src/unix/linux.c is for Linux: configure with -DXSIG_LINUX_EXTRAS=OFF elsewhere"
+#endif
+
+int xsig__unix_pidfd_open(int64_t pid)
+{
+#ifdef SYS_pidfd_open
+  return (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+#else
+  (void)pid;
+  errno = ENOSYS; /* headers older than Linux 5.3 */
+  return -1;
+#endif
+}
+
+int xsig__unix_pidfd_send(int pidfd, int sig, intptr_t value, int queue)
+{
+#ifdef SYS_pidfd_send_signal
+  siginfo_t si, *sip = NULL;
+  if (queue) {
+    memset(&si, 0, sizeof si);
+    si.si_signo = sig;
+    si.si_code = SI_QUEUE;
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+    si.si_value.sival_ptr = (void *)value;
+    sip = &si;
+  }
+  return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, sip, 0);
+#else
+  (void)pidfd, (void)sig, (void)value, (void)queue;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+int xsig__unix_pipe(int fds[2])
+{
+  return pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+}
+
+int xsig__unix_pipe_grow(int fd)
+{
+  fcntl(fd, F_SETPIPE_SZ, 1 << 20); /* best effort: more room in storms */
+  return fcntl(fd, F_GETPIPE_SZ);
+}
+
+int xsig__unix_set_create(void)
+{
+  return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int xsig__unix_set_add(int set, int fd)
+{
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  return epoll_ctl(set, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void xsig__unix_set_del(int set, int fd)
+{
+  struct epoll_event ev; /* kernels before 2.6.9 want one */
+  epoll_ctl(set, EPOLL_CTL_DEL, fd, &ev);
+}
+
+uint64_t xsig__unix_thread_id(void)
+{
+  return (uint64_t)syscall(SYS_gettid);
+}
+
+int xsig__unix_is_tkill(int si_code)
+{
+  return si_code == SI_TKILL;
+}
+
+int xsig__unix_group_live(int64_t pgid)
+{
+  return xsig__linux_proc_group_live(pgid);
+}
+
+/* --- descendants: one pass over /proc, then breadth first through the
+ * parent links. A parent link always names a live process (the kernel
+ * hands orphans to a reaper), so no age check is needed. */
+
+struct proc_list {
+  struct xsig__linux_proc *p;
+  int n, max;
+};
+
+static int collect(const struct xsig__linux_proc *p, void *arg)
+{
+  struct proc_list *l = arg;
+  if (l->n < l->max)
+    l->p[l->n++] = *p;
+  return 0;
+}
+
+int xsig__unix_descendants(int64_t pid, int64_t *out, int max)
+{
+  struct proc_list l;
+  int n = 0, done, i;
+  l.max = 65536;
+  l.n = 0;
+  l.p = malloc((size_t)l.max * sizeof *l.p);
+  if (l.p == NULL)
+    return XSIG_ENOMEM;
+  if (xsig__linux_proc_each(collect, &l) < 0) {
+    free(l.p);
+    return XSIG_ENOSYS; /* /proc not mounted */
+  }
+  for (done = -1; done < n && n < max; done++) {
+    int64_t parent = done < 0 ? pid : out[done];
+    for (i = 0; i < l.n && n < max; i++)
+      if (l.p[i].ppid == parent)
+        out[n++] = l.p[i].pid;
+  }
+  free(l.p);
+  return n;
+}
