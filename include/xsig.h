@@ -551,8 +551,9 @@ XSIG_API int xsig_wait_child(int timeout_ms, int64_t *pid, xsig_status_t *st);
  * been reported (an fd on POSIX: an epoll set of pidfds on Linux; an event
  * HANDLE on Windows), for an event loop; owned by xsig, do not read, reset
  * or close it. XSIG_NO_HANDLE where the platform cannot make one (a kernel
- * without pidfds): poll xsig_wait_child(0, ...) then, or use
- * xsig_wait_many, which falls back to short naps. Thread-safe. */
+ * without pidfds, a POSIX system without Linux's epoll): poll
+ * xsig_wait_child(0, ...) then, or use xsig_wait_many, which falls back to
+ * naps of 10 ms. Thread-safe. */
 XSIG_API xsig_os_handle_t xsig_children_waitable(void);
 
 /* Decodes the child status of a XSIG_CHLD info record as
