@@ -50,6 +50,11 @@ wine_prefix=$PWD/build-mingw/wineprefix
 WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
 run_suite "Windows (mingw-w64, -pedantic) under Wine" mingw xvfb-run -a -s "-screen 0 800x600x24"
 WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
+# The second Windows compiler: clang targeting mingw-w64 (MSVC's proxy).
+wine_prefix=$PWD/build-mingw-clang/wineprefix
+WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
+run_suite "Windows (clang targeting mingw-w64, -pedantic) under Wine" mingw-clang xvfb-run -a -s "-screen 0 800x600x24"
+WINEPREFIX=$wine_prefix wineserver -k 2>/dev/null || true
 
 # The newcomer's first command shows both platforms, each step carried.
 echo "== the demo (scripts/demo.sh), both platforms"

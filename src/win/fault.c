@@ -163,6 +163,28 @@ void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len)
   WriteFile(out, buf, (DWORD)len, &n, NULL);
 }
 
+/* x64 lets a leaf function go without an entry in the function table
+ * (clang leaves them out; gcc does not). Such a function starts at the
+ * nearest export at or below rva, if no function of the table starts
+ * between the two. 0 if that cannot be told. */
+static DWORD leaf_start(const unsigned char *base, const IMAGE_NT_HEADERS *nt,
+                        const IMAGE_EXPORT_DIRECTORY *ex, DWORD rva)
+{
+  const IMAGE_DATA_DIRECTORY *exd = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
+  const IMAGE_DATA_DIRECTORY *fnd = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXCEPTION];
+  const DWORD *funcs = (const DWORD *)(base + ex->AddressOfFunctions);
+  const RUNTIME_FUNCTION *fn = (const RUNTIME_FUNCTION *)(base + fnd->VirtualAddress);
+  DWORD best = 0, i, n = fnd->Size / sizeof *fn;
+  for (i = 0; i < ex->NumberOfFunctions; i++)
+    if (funcs[i] <= rva && funcs[i] > best &&
+        (funcs[i] < exd->VirtualAddress || funcs[i] >= exd->VirtualAddress + exd->Size)) /* not a forwarder */
+      best = funcs[i];
+  for (i = 0; best && fnd->VirtualAddress && i < n; i++)
+    if (fn[i].BeginAddress > best && fn[i].BeginAddress <= rva)
+      return 0;
+  return best;
+}
+
 /* The module's name, and the exported name of the function pc is in if it
  * has one, read from the export directory and the function table: no
  * DbgHelp, no loader lock, no allocation. */
@@ -177,7 +199,7 @@ static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
   const WORD *ords;
   PRUNTIME_FUNCTION fe;
   DWORD64 image = 0;
-  DWORD i, rva;
+  DWORD i, rva, start = 0;
   if (RtlPcToFileHeader((PVOID)pc, &base_ptr) == NULL)
     return;
   base = base_ptr;
@@ -186,16 +208,20 @@ static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
   dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
   ex = dir->VirtualAddress ? (const IMAGE_EXPORT_DIRECTORY *)(base + dir->VirtualAddress) : NULL;
   fe = RtlLookupFunctionEntry(pc, &image, NULL);
-  if (ex && fe && image == (DWORD64)(ULONG_PTR)base) {
+  if (fe && image == (DWORD64)(ULONG_PTR)base)
+    start = fe->BeginAddress;
+  else if (fe == NULL && ex)
+    start = leaf_start(base, nt, ex, rva);
+  if (ex && start) {
     names = (const DWORD *)(base + ex->AddressOfNames);
     funcs = (const DWORD *)(base + ex->AddressOfFunctions);
     ords = (const WORD *)(base + ex->AddressOfNameOrdinals);
     for (i = 0; i < ex->NumberOfNames; i++)
-      if (funcs[ords[i]] == fe->BeginAddress) {
+      if (funcs[ords[i]] == start) {
         xsig__line_str(l, " ");
         xsig__line_str(l, (const char *)(base + names[i]));
         xsig__line_str(l, "+");
-        xsig__line_hex(l, rva - fe->BeginAddress);
+        xsig__line_hex(l, rva - start);
         break;
       }
   }
