@@ -30,6 +30,8 @@ run_suite "Linux" native
 run_suite "Linux, AddressSanitizer + UndefinedBehaviorSanitizer" asan
 # What a macOS or FreeBSD port runs: POSIX stand-ins for every Linux extra.
 run_suite "Linux, POSIX only (XSIG_LINUX_EXTRAS=OFF: no pidfd, epoll, pipe2, SI_TKILL, /proc)" portable
+# musl, the C library of Alpine (Debian's musl-gcc): no backtrace() there.
+run_suite "Linux, musl (musl-gcc)" musl
 # TSan needs the old mmap layout on kernels with high ASLR entropy.
 tsan_wrap=(env)
 setarch "$(uname -m)" -R true 2>/dev/null && tsan_wrap=(setarch "$(uname -m)" -R)

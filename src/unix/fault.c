@@ -4,7 +4,9 @@
  * alternate stack; then the default action: report, SIG_DFL, and the fault
  * recurs (or ABRT is raised again) and ends the process with the signal. */
 #include <dlfcn.h>
+#ifdef XSIG_HAVE_EXECINFO
 #include <execinfo.h>
+#endif
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,6 +14,23 @@
 #include <unistd.h>
 #include "internal.h"
 #include "extras.h"
+
+/* glibc's backtrace() steps through the signal frame with the compiler's
+ * unwinder. A C library without it (musl) gets none: Debian's libgcc_eh for
+ * musl-gcc calls glibc's _dl_find_object, and walking frame pointers would
+ * read memory that may not be there from inside a fault. */
+#ifdef XSIG_HAVE_EXECINFO
+static int stack_frames(void **frames, int max)
+{
+  return backtrace(frames, max);
+}
+#else
+static int stack_frames(void **frames, int max)
+{
+  (void)frames, (void)max;
+  return 0;
+}
+#endif
 
 #define ALT_STACK_SIZE (64 * 1024)
 #define MAX_FRAMES 64
@@ -71,7 +90,7 @@ int xsig__os_fault_enable(void)
     return 0;
   /* backtrace() loads the unwinder on first use (malloc, dlopen): do it
    * now, not in a fault */
-  backtrace(warm, 2);
+  stack_frames(warm, 2);
   for (i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
     if (xsig__unix_install_trampoline(fault_signals[i]) != 0)
       return XSIG_ESYS;
@@ -104,6 +123,7 @@ void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len)
   }
 }
 
+
 static uintptr_t context_pc(const ucontext_t *uc)
 {
 #if defined(__x86_64__)
@@ -111,8 +131,7 @@ static uintptr_t context_pc(const ucontext_t *uc)
 #elif defined(__aarch64__)
   return (uintptr_t)uc->uc_mcontext.pc;
 #else
-  (void)uc;
-  return 0;
+# error "xsig: src/unix/fault.c does not know where this architecture keeps the pc in ucontext_t"
 #endif
 }
 
@@ -123,8 +142,8 @@ static uintptr_t context_sp(const ucontext_t *uc)
 #elif defined(__aarch64__)
   return (uintptr_t)uc->uc_mcontext.sp;
 #else
-  (void)uc;
-  return 0;
+  /* without it every fault near address 0 would read as a stack overflow */
+# error "xsig: src/unix/fault.c does not know where this architecture keeps the sp in ucontext_t"
 #endif
 }
 
@@ -213,8 +232,14 @@ static void report(const xsig_info_t *info, const ucontext_t *uc)
 {
   void *frames[MAX_FRAMES];
   uintptr_t pc = context_pc(uc);
-  int n = backtrace(frames, MAX_FRAMES), i, first = 0;
+  int n = stack_frames(frames, MAX_FRAMES), i, first = 0;
   xsig__report_header(info, xsig__unix_thread_id());
+  if (n == 0) {
+    struct xsig__line l;
+    l.len = 0;
+    xsig__line_str(&l, "xsig: no backtrace: this C library has no backtrace() (built without execinfo.h)");
+    xsig__line_end(&l);
+  }
   for (i = 0; i < n; i++)
     if ((uintptr_t)frames[i] == pc) {
       first = i;
