@@ -1,16 +1,9 @@
 # Cross-compile for 64-bit Windows with clang targeting mingw-w64 (the
-# second Windows compiler; MSVC's proxy with -pedantic), Debian's mingw-w64
-# headers and libraries, run with Wine.
-set(CMAKE_SYSTEM_NAME Windows)
-set(CMAKE_SYSTEM_PROCESSOR x86_64)
+# second Windows compiler; MSVC's proxy with -pedantic): the gcc toolchain's
+# settings, Debian's mingw-w64 headers and libraries, run with Wine.
+include(${CMAKE_CURRENT_LIST_DIR}/mingw-w64.cmake)
 set(CMAKE_C_COMPILER clang)
 set(CMAKE_C_COMPILER_TARGET x86_64-w64-mingw32)
-set(CMAKE_RC_COMPILER x86_64-w64-mingw32-windres)
-set(CMAKE_FIND_ROOT_PATH /usr/x86_64-w64-mingw32)
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_CROSSCOMPILING_EMULATOR wine)
 # clang links through mingw-w64's ld, and needs gcc's runtime (libgcc) from
 # Debian's gcc-mingw-w64 (the win32 thread model).
 file(GLOB xsig_mingw_gcc_dirs /usr/lib/gcc/x86_64-w64-mingw32/*-win32)
