@@ -290,6 +290,36 @@ static double chld_latency(const char *mode, int iterations)
   return (double)late[iterations / 2];
 }
 
+/* A supervisor at rest: 8 idle children, CHLD handled, waiting in
+ * xsig_wait_many for them and for signals; its wake-ups are the cost. */
+#define IDLE_CHILDREN 8
+static int idle_supervisor(int seconds)
+{
+  xsig_process_t *kids[IDLE_CHILDREN];
+  char secs[16];
+  char *argv[5];
+  int i;
+  xsig_init();
+  xsig_handle(XSIG_CHLD, chld_handler);
+  snprintf(secs, sizeof secs, "%d", seconds + 5);
+  argv[0] = self;
+  argv[1] = (char *)"idle";
+  argv[2] = secs;
+  argv[3] = (char *)"noinit";
+  argv[4] = NULL;
+  for (i = 0; i < IDLE_CHILDREN; i++)
+    if (xsig_spawn(self, argv, 0, &kids[i]) != 0)
+      return 1;
+  printf("%lld\n", (long long)bench_getpid());
+  fflush(stdout);
+  xsig_wait_many(NULL, 0, XSIG_WAIT_CHILDREN, seconds * 1000);
+  for (i = 0; i < IDLE_CHILDREN; i++) {
+    xsig_process_stop_tree(kids[i], XSIG_KILL, 0, NULL, NULL);
+    xsig_process_close(kids[i]);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   bench_self_path(self, sizeof self, argv[0]);
@@ -328,6 +358,8 @@ int main(int argc, char **argv)
   }
   if (argc == 4 && strcmp(argv[1], "throughput") == 0)
     return throughput(atoi(argv[2]), atoi(argv[3]));
+  if (argc == 4 && strcmp(argv[1], "idle") == 0 && strcmp(argv[3], "children") == 0)
+    return idle_supervisor(atoi(argv[2]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0) {
     if (strcmp(argv[3], "init") == 0)
       xsig_init();
@@ -343,6 +375,6 @@ int main(int argc, char **argv)
     return 0;
   }
   fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit |"
-                  " init | noinit | tree GRACE_MS xsig|hand | chld xsig|raw N\n");
+                  " init | noinit | tree GRACE_MS xsig|hand | chld xsig|raw N | idle SECONDS children\n");
   return 2;
 }

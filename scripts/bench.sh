@@ -94,7 +94,7 @@ for pl in "Linux cl waitpid" "Wine cw WaitForSingleObject"; do
 done
 
 echo
-echo "== idle cost over 8 s (context switches of all threads; threads; RSS)"
+echo "== idle cost over 7 s (context switches of all threads; threads; RSS)"
 probe() { # pid -> "switches threads rss_kb"
   local p=$1 sw=0 t
   for t in /proc/"$p"/task/*; do
@@ -103,14 +103,16 @@ probe() { # pid -> "switches threads rss_kb"
   echo "$sw $(ls /proc/"$p"/task | wc -l) $(awk '/VmRSS/ {print $2}' /proc/"$p"/status)"
 }
 idle_case() { # label cmd-prefix exe-pattern
-  local label=$1 run=$2 pat=$3 a b pa pb
-  $run idle 10 init >/dev/null & $run idle 10 noinit >/dev/null &
-  sleep 1.5
+  local label=$1 run=$2 pat=$3 a b c pa pb pc
+  $run idle 10 init >/dev/null & $run idle 10 noinit >/dev/null & $run idle 10 children >/dev/null &
+  sleep 2.5
   pa=$(pgrep -f "$pat idle 10 init" | tail -1); pb=$(pgrep -f "$pat idle 10 noinit" | tail -1)
-  read -r a1 ta ra < <(probe "$pa"); read -r b1 tb rb < <(probe "$pb")
-  sleep 8
-  read -r a2 _ _ < <(probe "$pa"); read -r b2 _ _ < <(probe "$pb")
+  pc=$(pgrep -f "$pat idle 10 children" | tail -1)
+  read -r a1 ta ra < <(probe "$pa"); read -r b1 tb rb < <(probe "$pb"); read -r c1 tc rc < <(probe "$pc")
+  sleep 7
+  read -r a2 _ _ < <(probe "$pa"); read -r b2 _ _ < <(probe "$pb"); read -r c2 _ _ < <(probe "$pc")
   wait
+  row "$label, a supervisor: 8 idle children, in xsig_wait_many" "$((c2 - c1))" "" "" "switches; $tc threads, RSS $rc KiB"
   row "$label, xsig_init done" "$((a2 - a1))" "" "" "switches; $ta threads, RSS $ra KiB"
   row "$label, no xsig_init (baseline)" "$((b2 - b1))" "" "" "switches; $tb threads, RSS $rb KiB; init adds $((ta - tb)) thread(s), $((ra - rb)) KiB"
 }
