@@ -291,8 +291,10 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
   sa.nLength = sizeof sa;
   sa.lpSecurityDescriptor = NULL;
   sa.bInheritHandle = TRUE;
-  if (!CreatePipe(&rd, &wr, &sa, 0))
+  if (!CreatePipe(&rd, &wr, &sa, 0)) {
+    fprintf(stderr, "test_spawn: CreatePipe failed: error %lu\n", GetLastError());
     return -1;
+  }
   SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
   memset(&si, 0, sizeof si);
   si.cb = sizeof si;
@@ -303,6 +305,7 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
   if (flags & TEST_PROC_NEW_GROUP)
     cf |= CREATE_NEW_PROCESS_GROUP;
   if (!CreateProcessA(argv[0], cmd, NULL, NULL, TRUE, cf, NULL, NULL, &si, &pi)) {
+    fprintf(stderr, "test_spawn: CreateProcess %s failed: error %lu\n", argv[0], GetLastError());
     CloseHandle(rd);
     CloseHandle(wr);
     return -1;
