@@ -17,9 +17,7 @@ struct record {
   int32_t signo;
   int32_t code;
   int64_t pid;
-  int64_t value;
-  int32_t subcode; /* CHLD: XSIG_CLD_* */
-  int32_t status;  /* CHLD: exit code or signal */
+  int64_t value; /* queued: the value; CHLD: XSIG_CLD_* << 32 | status */
 };
 
 static int pipe_fds[2] = { -1, -1 };
@@ -174,9 +172,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
   r.signo = sig;
   r.code = info.code;
   r.pid = info.pid;
-  r.value = info.value;
-  r.subcode = info.subcode;
-  r.status = info.status;
+  r.value = info.subcode ? (int64_t)((uint64_t)info.subcode << 32 | (uint32_t)info.status) : info.value;
   if (write(pipe_fds[1], &r, sizeof r) != (ssize_t)sizeof r) {
     if (xsig_is_realtime(sig))
       xsig__atomic_add64(&overflow_dropped, 1);
@@ -312,11 +308,13 @@ static void post_record(const struct record *r)
   info.signo = r->signo;
   info.code = r->code;
   info.pid = r->pid;
-  info.value = (intptr_t)r->value;
-  info.subcode = r->subcode;
-  info.status = r->status;
-  if (r->subcode)
-    info.os_code = cld_wait_status(r->subcode, r->status);
+  if (r->signo == SIGCHLD && r->code == XSIG_SI_KERNEL && r->value) {
+    info.subcode = (int)((uint64_t)r->value >> 32);
+    info.status = (int)(uint32_t)r->value;
+    info.os_code = cld_wait_status(info.subcode, info.status);
+  } else {
+    info.value = (intptr_t)r->value;
+  }
   xsig__post(&info);
 }
 
@@ -326,7 +324,7 @@ static void collect_overflow(void)
   for (w = 0; w < 2; w++) {
     uint64_t bits = xsig__atomic_exchange64(&overflow_std[w], 0);
     for (sig = w * 64; bits; sig++, bits >>= 1) {
-      struct record r = { 0, XSIG_SI_KERNEL, 0, 0, 0, 0 };
+      struct record r = { 0, XSIG_SI_KERNEL, 0, 0 };
       r.signo = sig;
       if (bits & 1)
         post_record(&r);
@@ -367,7 +365,7 @@ void xsig__os_posted_locked(const xsig_info_t *info)
 
 void xsig__os_wake(void)
 {
-  struct record r = { 0, 0, 0, 0, 0, 0 };
+  struct record r = { 0, 0, 0, 0 };
   if (write(pipe_fds[1], &r, sizeof r) < 0) {
     /* pipe full: it is readable already */
   }
