@@ -11,7 +11,9 @@ export LC_ALL=C
 KILL=$(command -v kill.procps 2>/dev/null || echo /bin/kill)
 pass=0; fail=0
 pids=()
-trap 'kill -9 "${pids[@]}" 2>/dev/null; true' EXIT
+# Outputs in a folder of this run alone: two builds' suites may run at once.
+cmp=$(mktemp -d)
+trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$cmp"; true' EXIT
 
 strip() { sed -E -e 's/^[^ :]*(kill|timeout|xsig run|xsig kill): //' -e "s/^Try '[^']*--help'/Try '--help'/"; }
 
@@ -22,10 +24,10 @@ compare() { # label, command A..., ---, command B...
     if [ "$x" = "---" ]; then seen=1; elif [ $seen = 0 ]; then a+=("$x"); else b+=("$x"); fi
   done
   local oa ob ra rb
-  "${a[@]}" >/tmp/xsig-cmp-a.out 2>/tmp/xsig-cmp-a.err; ra=$?
-  "${b[@]}" >/tmp/xsig-cmp-b.out 2>/tmp/xsig-cmp-b.err; rb=$?
-  oa="$(cat /tmp/xsig-cmp-a.out; strip </tmp/xsig-cmp-a.err)"
-  ob="$(cat /tmp/xsig-cmp-b.out; strip </tmp/xsig-cmp-b.err)"
+  "${a[@]}" >"$cmp"/a.out 2>"$cmp"/a.err; ra=$?
+  "${b[@]}" >"$cmp"/b.out 2>"$cmp"/b.err; rb=$?
+  oa="$(cat "$cmp"/a.out; strip <"$cmp"/a.err)"
+  ob="$(cat "$cmp"/b.out; strip <"$cmp"/b.err)"
   if [ "$ra" = "$rb" ] && [ "$oa" = "$ob" ]; then
     pass=$((pass + 1))
   else
@@ -107,6 +109,5 @@ compare "hex duration" timeout 0x10 true --- "$XSIG" run 0x10 true
 compare "empty duration" timeout '' true --- "$XSIG" run '' true
 compare "signal 0" timeout -s 0 0.2 sleep 5 --- "$XSIG" run -s 0 0.2 sleep 5
 
-rm -f /tmp/xsig-cmp-a.* /tmp/xsig-cmp-b.*
 echo "cli-compare: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
