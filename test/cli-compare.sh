@@ -36,6 +36,12 @@ compare() { # label, command A..., ---, command B...
   fi
 }
 
+# Under qemu-user (XSIG_COMPARE_QEMU=1) posix_spawn cannot report an exec
+# failure (test/CMakeLists.txt, qemu_gaps): those cases are not compared.
+exec_failure() { # label, command A..., ---, command B...
+  if [ "${XSIG_COMPARE_QEMU:-0}" = 1 ]; then echo "not compared under qemu-user: $1"; else compare "$@"; fi
+}
+
 two_live() { sleep 30 & p=$!; sleep 30 & q=$!; pids+=("$p" "$q"); }
 gone=2147483000
 
@@ -75,8 +81,8 @@ compare "killed by a signal" timeout 5 sh -c 'kill -USR1 $$' --- "$XSIG" run 5 s
 compare "minutes suffix" timeout 0.001m true --- "$XSIG" run 0.001m true
 compare "fraction" timeout .5 true --- "$XSIG" run .5 true
 compare "exponent" timeout 1e1 true --- "$XSIG" run 1e1 true
-compare "not found" timeout 5 /nonexistent/cmd --- "$XSIG" run 5 /nonexistent/cmd
-compare "not executable" timeout 5 /etc/passwd --- "$XSIG" run 5 /etc/passwd
+exec_failure "not found" timeout 5 /nonexistent/cmd --- "$XSIG" run 5 /nonexistent/cmd
+exec_failure "not executable" timeout 5 /etc/passwd --- "$XSIG" run 5 /etc/passwd
 compare "bad duration" timeout abc true --- "$XSIG" run abc true
 compare "bad suffix" timeout 1x true --- "$XSIG" run 1x true
 compare "negative duration" timeout -- -1 true --- "$XSIG" run -- -1 true
@@ -92,8 +98,8 @@ compare "invalid suffix 42D" timeout 42D sleep 0 --- "$XSIG" run 42D sleep 0
 compare "floating point" timeout 10.34 sleep 0 --- "$XSIG" run 10.34 sleep 0
 compare "nanoseconds" timeout 9.999999999 sleep 0 --- "$XSIG" run 9.999999999 sleep 0
 compare "invalid signal spec" timeout --signal=invalid 1 sleep 0 --- "$XSIG" run --signal=invalid 1 sleep 0
-compare "command is a directory" timeout 10 . --- "$XSIG" run 10 .
-compare "no such command" timeout 10 no_such --- "$XSIG" run 10 no_such
+exec_failure "command is a directory" timeout 10 . --- "$XSIG" run 10 .
+exec_failure "no such command" timeout 10 no_such --- "$XSIG" run 10 no_such
 compare "huge duration" timeout 4294967296 sleep 0 --- "$XSIG" run 4294967296 sleep 0
 compare "huge days" timeout 999999999999999999999999999999999999999999999999999999999999d sleep 0 --- "$XSIG" run 999999999999999999999999999999999999999999999999999999999999d sleep 0
 compare "exponent with days" timeout 2.34e+5d sleep 0 --- "$XSIG" run 2.34e+5d sleep 0

@@ -42,12 +42,6 @@ void test_build_exe(char *buf, size_t size, const char *name)
 {
   char *sep;
   test_self_exe(buf, size);
-#ifndef _WIN32
-  {
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    buf[n > 0 ? n : 0] = 0;
-  }
-#endif
   /* <build>/test/xsig-test[.exe] -> <build>/xsig[.exe] */
   sep = strrchr(buf, '/');
   if (strrchr(buf, '\\') > sep)
@@ -697,7 +691,17 @@ int64_t test_count_handles(void) { return count_entries("/proc/self/fd"); }
 int64_t test_count_threads(void) { return count_entries("/proc/self/task"); }
 int64_t test_now_us(void) { return now_ms_us(); }
 void test_setenv(const char *name, const char *value) { setenv(name, value, 1); }
-void test_self_exe(char *buf, size_t size) { snprintf(buf, size, "/proc/self/exe"); }
+/* The resolved path, not "/proc/self/exe": a child that is given it must
+ * find this program, and under qemu-user another process's /proc/PID/exe
+ * names qemu itself. */
+void test_self_exe(char *buf, size_t size)
+{
+  ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+  if (n > 0)
+    buf[n] = 0;
+  else
+    snprintf(buf, size, "/proc/self/exe");
+}
 
 #include <pthread.h>
 struct thread_start { void (*fn)(void *); void *arg; };

@@ -171,14 +171,6 @@ static int run_helper_with(const char *opt1, const char *opt2, const char *durat
   const char *args[12];
   int n = 0;
   test_self_exe(self, sizeof self);
-#ifndef _WIN32
-  {
-    ssize_t len;
-    extern ssize_t readlink(const char *, char *, size_t);
-    len = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[len > 0 ? len : 0] = 0;
-  }
-#endif
   args[n++] = "run";
   if (opt1)
     args[n++] = opt1;
@@ -263,9 +255,6 @@ TEST_IMPL(cli_run_forwards_signals)
   xsig_status_t st;
   test_tool_path(tool, sizeof tool);
   test_self_exe(self, sizeof self);
-#ifndef _WIN32
-  snprintf(self, sizeof self, "/proc/%lld/exe", (long long)test_getpid());
-#endif
   argv[0] = tool;
   argv[1] = (char *)"run";
   argv[2] = (char *)"30";
@@ -329,9 +318,6 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   remove(test_own_file("cli-kill-tree"));
   test_setenv("XSIG_TEST_OUT", test_own_file("cli-kill-tree"));
   test_self_exe(exe, sizeof exe);
-#ifndef _WIN32
-  snprintf(exe, sizeof exe, "/proc/%lld/exe", (long long)test_getpid());
-#endif
   argv[0] = exe;
   argv[1] = (char *)"--helper";
   argv[2] = (char *)"tree_leader";
