@@ -55,7 +55,8 @@ extern "C" {
 #define XSIG_ENOENT    (-14) /* program not found */
 #define XSIG_ENOEXEC   (-15) /* program found but cannot be run */
 #define XSIG_EBADF     (-16) /* not an open fd / HANDLE (closed, or never was) */
-#define XSIG_ERR_MAX_  (-16)
+#define XSIG_ETIMER    (-17) /* no such timer (never made, or deleted) */
+#define XSIG_ERR_MAX_  (-17)
 
 /* Returns a static, never-NULL English description of an XSIG_E* code
  * ("unknown error -99" style text for codes it does not know, from a static
@@ -182,7 +183,9 @@ XSIG_API int xsig_sigorset(xsig_sigset_t *dst, const xsig_sigset_t *a,
 #define XSIG_SI_QUEUE   3 /* queued with a value (sigqueue/xsig_queue) */
 #define XSIG_SI_CONSOLE 4 /* a Windows console control event */
 #define XSIG_SI_FAULT   5 /* a hardware fault on the receiving thread */
-#define XSIG_SI_KERNEL  6 /* sent by the kernel or the system (POSIX SI_KERNEL, timers, ...) */
+#define XSIG_SI_KERNEL  6 /* sent by the kernel or the system (POSIX SI_KERNEL,
+                             xsig_alarm and xsig_setitimer, ...) */
+#define XSIG_SI_TIMER   7 /* a timer of xsig_timer_create expired (POSIX SI_TIMER) */
 
 typedef struct xsig_info {
   int signo;        /* the signal */
@@ -194,9 +197,10 @@ typedef struct xsig_info {
   void *addr;       /* XSIG_SI_FAULT: the faulting address; else NULL */
   uint32_t os_code; /* XSIG_SI_FAULT: Windows exception code / POSIX si_code;
                        XSIG_CHLD: the raw status (Windows exit code, POSIX
-                       wait status) */
+                       wait status); XSIG_SI_TIMER: the timer's id */
   int status;       /* XSIG_CHLD: the exit code (XSIG_CLD_EXITED) or the
-                       signal (the others); else 0 */
+                       signal (the others); XSIG_SI_TIMER: the overrun
+                       count (expiries beyond this one); else 0 */
 } xsig_info_t;
 
 /* xsig_info_t.subcode of XSIG_CHLD: how the child changed (POSIX si_code
@@ -372,6 +376,74 @@ XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
  * first such is not named, check them), XSIG_ENOTINIT or XSIG_ESYS.
  * Handles are only waited on, never read or reset. Thread-safe. */
 XSIG_API int xsig_wait_many(const xsig_os_handle_t *h, int n, int flags, int timeout_ms);
+
+/* ------------------------------------------------------------------------ */
+/* Timers                                                                   */
+
+/* A monotonic clock in microseconds (POSIX CLOCK_MONOTONIC, Windows
+ * QueryPerformanceCounter): the clock of XSIG_TIMER_ABSTIME and of
+ * deadlines. Never goes back. Thread-safe, async-signal-safe. */
+XSIG_API int64_t xsig_clock_us(void);
+
+/* A timer's setting, as POSIX struct itimerspec in microseconds: the time
+ * to the first expiry (0: disarmed) and the period after it (0: once). */
+typedef struct xsig_timerval {
+  int64_t value_us;
+  int64_t interval_us;
+} xsig_timerval_t;
+
+/* Like alarm(): ALRM after seconds (0 cancels); returns the seconds that
+ * were left of the previous one (rounded to nearest, at least 1 while one
+ * was set, as glibc), or XSIG_ENOTINIT, XSIG_ERANGE (above INT32_MAX),
+ * XSIG_ESYS. The same timer as xsig_setitimer: one per process.
+ * ALRM's info has code XSIG_SI_KERNEL. POSIX: alarm() itself. Windows:
+ * a thread-pool timer (see xsig_timer_create). Thread-safe. */
+XSIG_API int xsig_alarm(unsigned seconds);
+
+/* Like setitimer(ITIMER_REAL, ...): ALRM after tv->value_us, then every
+ * tv->interval_us; a value of 0 disarms. old (may be NULL) gets the
+ * previous setting. XSIG_EINVAL (tv NULL, a negative time),
+ * XSIG_ENOTINIT, XSIG_ESYS. POSIX: setitimer itself (microseconds).
+ * Thread-safe. */
+XSIG_API int xsig_setitimer(const xsig_timerval_t *tv, xsig_timerval_t *old);
+/* What is left of xsig_alarm / xsig_setitimer's timer. */
+XSIG_API int xsig_getitimer(xsig_timerval_t *cur);
+
+/* Flags for xsig_timer_settime */
+#define XSIG_TIMER_ABSTIME 0x1 /* value_us is a time of xsig_clock_us */
+
+/* Most timers a process may hold at once. */
+#define XSIG_TIMER_MAX 256
+
+/* Like timer_create(CLOCK_MONOTONIC, SIGEV_SIGNAL): a disarmed timer that
+ * sends sig when it expires, with code XSIG_SI_TIMER, value as
+ * info->value, its id as info->os_code and, in info->status, its overrun
+ * count: while its signal is still pending (blocked, or not dispatched
+ * yet) further expiries are counted there instead of queued, so one
+ * signal per timer is pending at most, real-time or not. Returns the
+ * timer's id (> 0), or XSIG_EINVAL (bad sig), XSIG_EAGAIN (XSIG_TIMER_MAX
+ * timers), XSIG_ENOTINIT, XSIG_ESYS.
+ * POSIX: the kernel's timer (timer_create). Windows: a thread-pool timer
+ * (CreateThreadpoolTimer): no thread of its own, no wake-up while it is
+ * disarmed; it expires with the system's timer resolution (docs/timers.md).
+ * Thread-safe. */
+XSIG_API int xsig_timer_create(int sig, intptr_t value);
+/* Like timer_settime: arms (tv->value_us > 0) or disarms (0) the timer;
+ * with XSIG_TIMER_ABSTIME the first expiry is at that xsig_clock_us time
+ * (a past time expires at once). old may be NULL. Errors: XSIG_ETIMER (no
+ * such id), XSIG_EINVAL (tv NULL, a negative time, unknown flags),
+ * XSIG_ENOTINIT, XSIG_ESYS. */
+XSIG_API int xsig_timer_settime(int id, int flags, const xsig_timerval_t *tv, xsig_timerval_t *old);
+/* The time to its next expiry and its period. XSIG_ETIMER, XSIG_EINVAL. */
+XSIG_API int xsig_timer_gettime(int id, xsig_timerval_t *cur);
+/* Like timer_getoverrun: the overrun count of its last signal taken (by
+ * a handler or xsig_sigwait), or XSIG_ETIMER. */
+XSIG_API int xsig_timer_getoverrun(int id);
+/* Disarms and frees the timer; its id is never valid again (until ids
+ * wrap after about 8 million timers). A signal of it that is pending
+ * stays pending. XSIG_ETIMER. The last xsig_shutdown deletes every timer
+ * and disarms xsig_alarm's. */
+XSIG_API int xsig_timer_delete(int id);
 
 /* ------------------------------------------------------------------------ */
 /* Exit statuses                                                            */

@@ -25,6 +25,7 @@ static const struct err_desc errors[] = {
   { "ENOENT", "no such file or directory" },
   { "ENOEXEC", "permission denied or not an executable" },
   { "EBADF", "not an open file descriptor or handle" },
+  { "ETIMER", "no such timer (never made, or deleted)" },
 };
 
 static const struct err_desc *find(int err)

@@ -207,6 +207,48 @@ int xsig__os_descendants(int64_t pid, int64_t *out, int max);
 int64_t xsig__os_getppid(void);
 void xsig__os_nap(int ms);
 
+/* --- timers, src/timer.c (the timers lock; see there) ------------------ */
+
+/* A timer of xsig_timer_create, or (Windows) the alarm. The shared fields
+ * are set at create under the timers lock and read under it. */
+struct xsig__timer {
+  int id;           /* 0: the slot is free; Windows' alarm: -1 */
+  int dying;        /* being deleted: no longer found, not re-armed */
+  int sig;
+  int code;         /* XSIG_SI_TIMER, or the alarm's XSIG_SI_KERNEL */
+  intptr_t value;
+  int last_overrun; /* of its last signal taken */
+  struct xsig__os_timer os;
+};
+
+void xsig__timers_lock(void);
+void xsig__timers_unlock(void);
+/* The value a kernel timer carries for timer id (POSIX). */
+intptr_t xsig__timer_tag(int id);
+/* A timer's signal as it arrives with the tagged value: the timer's own
+ * value and id into info. 0 if the timer was deleted (drop the signal). */
+int xsig__timer_resolve(xsig_info_t *info);
+/* A timer's signal is taken: its overrun becomes the timer's last. */
+void xsig__timer_taken(const xsig_info_t *info);
+/* The last xsig_shutdown: every timer deleted, the alarm disarmed. */
+void xsig__timers_shutdown(void);
+void xsig__timers_after_fork(void);
+
+/* What each platform provides (src/unix/timer.c, src/win/timer.c); the
+ * *_locked ones are called under the timers lock, arguments checked. */
+int xsig__os_timer_create_locked(struct xsig__timer *t);
+/* abs: tv->value_us is a time of xsig_clock_us. old may be NULL. */
+int xsig__os_timer_set_locked(struct xsig__timer *t, int abs, const xsig_timerval_t *tv,
+                              xsig_timerval_t *old);
+int xsig__os_timer_get_locked(struct xsig__timer *t, xsig_timerval_t *cur);
+/* Disarms and frees it; no expiry of it runs after this returns. Without
+ * the lock (Windows waits for a callback in flight). */
+void xsig__os_timer_destroy(struct xsig__timer *t);
+/* The alarm: sets it to tv (NULL: only reads) and stores the old setting. */
+int xsig__os_itimer_locked(const xsig_timerval_t *tv, xsig_timerval_t *old);
+/* Frees what the alarm holds (Windows' thread-pool timer). */
+void xsig__os_itimer_shutdown(void);
+
 /* --- faults (src/fault.c) ------------------------------------------- */
 
 int xsig__is_fault_signal(int sig);

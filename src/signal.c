@@ -77,6 +77,10 @@ int xsig_shutdown(void)
 {
   int sig, last;
   xsig__mutex_lock(&life_lock);
+  /* Timers first, while their signals still have xsig's dispositions, and
+   * outside the state lock (Windows waits for an expiry in flight). */
+  if (xsig__atomic_load(&refs) == 1)
+    xsig__timers_shutdown();
   xsig__lock();
   if (xsig__atomic_load(&refs) == 0) {
     xsig__unlock();
@@ -109,6 +113,7 @@ void xsig__reset_after_fork(void)
   xsig__mutex_reinit(&state_lock);
   xsig__mutex_reinit(&life_lock);
   reset_pending_locked();
+  xsig__timers_after_fork();
 }
 
 int xsig__rt_room(void)
@@ -157,11 +162,41 @@ static void discard_pending_locked(int sig)
     rt_pop_locked(sig, &scratch);
 }
 
+static int overrun_add(int a, int b)
+{
+  return a > INT32_MAX - 1 - b ? INT32_MAX : a + 1 + b;
+}
+
+/* POSIX: one signal of a timer is pending at most; a later expiry adds to
+ * its overrun count instead. Returns 1 if info went into a pending one. */
+static int timer_merged_locked(const xsig_info_t *info)
+{
+  int sig = info->signo, n;
+  if (!xsig_is_realtime(sig)) {
+    if (!xsig__set_has(&std_pending, sig) || std_info[sig].code != XSIG_SI_TIMER ||
+        std_info[sig].os_code != info->os_code)
+      return 0;
+    std_info[sig].status = overrun_add(std_info[sig].status, info->status);
+    return 1;
+  }
+  for (n = rt_head[sig]; n >= 0; n = rt_nodes[n].next)
+    if (rt_nodes[n].info.code == XSIG_SI_TIMER && rt_nodes[n].info.os_code == info->os_code) {
+      rt_nodes[n].info.status = overrun_add(rt_nodes[n].info.status, info->status);
+      return 1;
+    }
+  return 0;
+}
+
 int xsig__post(const xsig_info_t *info)
 {
   int sig = info->signo;
   xsig__lock();
   if (actions[sig].handler == XSIG_IGN) {
+    xsig__unlock();
+    return 0;
+  }
+  if (info->code == XSIG_SI_TIMER && info->os_code && timer_merged_locked(info)) {
+    stats.received++;
     xsig__unlock();
     return 0;
   }
@@ -215,6 +250,8 @@ int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
     xsig__set_del(&std_pending, sig);
     *info = std_info[sig];
   }
+  if (info->code == XSIG_SI_TIMER)
+    xsig__timer_taken(info);
   *act = actions[sig];
   if (set == NULL && (act->flags & XSIG_RESETHAND) &&
       act->handler != XSIG_DFL && act->handler != XSIG_IGN) {

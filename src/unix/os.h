@@ -25,6 +25,11 @@ struct xsig__os_process {
   int pidfd; /* -1: no pidfd on this kernel; the plain pid is used */
 };
 
+/* The platform's part of a timer (src/unix/timer.c). */
+struct xsig__os_timer {
+  timer_t kt;
+};
+
 /* src/unix/signal.c: puts xsig's trampoline in place for sig. */
 int xsig__unix_install_trampoline(int sig);
 
@@ -33,6 +38,13 @@ int xsig__unix_install_trampoline(int sig);
 int xsig__unix_fault_active(void);
 void xsig__unix_fault(int sig, siginfo_t *si, void *uc);
 void xsig__unix_fault_default(int sig);
+
+static inline int64_t xsig__os_now_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static inline int64_t xsig__os_now_ms(void)
 {

@@ -17,8 +17,9 @@ struct record {
   int32_t signo;
   int32_t code;
   int64_t pid;
-  int64_t value; /* queued: the value; CHLD: XSIG_CLD_* << 32 | status */
+  int64_t value; /* queued, timer: the value; CHLD: XSIG_CLD_* << 32 | status */
 };
+/* A timer's record carries its overrun count in pid. */
 
 static int pipe_fds[2] = { -1, -1 };
 static struct sigaction saved[XSIG_NSIG];
@@ -80,6 +81,8 @@ static int code_from_siginfo(const siginfo_t *si)
     if (si->si_value.sival_ptr == &raise_marker && si->si_pid == getpid())
       return XSIG_SI_RAISE;
     return XSIG_SI_QUEUE;
+  case SI_TIMER:
+    return XSIG_SI_TIMER;
   default:
     if (xsig__unix_is_tkill(si->si_code))
       return si->si_pid == getpid() ? XSIG_SI_RAISE : XSIG_SI_USER;
@@ -94,8 +97,12 @@ static void info_from_siginfo(int sig, const siginfo_t *si, xsig_info_t *info)
   info->code = code_from_siginfo(si);
   if (info->code != XSIG_SI_KERNEL)
     info->pid = si->si_pid;
-  if (info->code == XSIG_SI_QUEUE)
+  if (info->code == XSIG_SI_QUEUE || info->code == XSIG_SI_TIMER)
     info->value = (intptr_t)si->si_value.sival_ptr;
+  if (info->code == XSIG_SI_TIMER) {
+    info->pid = 0;
+    info->status = si->si_overrun;
+  }
   if (sig == SIGCHLD && info->code == XSIG_SI_KERNEL && (info->subcode = cld_code(si->si_code))) {
     info->pid = si->si_pid;
     info->status = si->si_status;
@@ -171,7 +178,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
   info_from_siginfo(sig, si, &info);
   r.signo = sig;
   r.code = info.code;
-  r.pid = info.pid;
+  r.pid = info.code == XSIG_SI_TIMER ? info.status : info.pid;
   r.value = info.subcode ? (int64_t)((uint64_t)info.subcode << 32 | (uint32_t)info.status) : info.value;
   if (write(pipe_fds[1], &r, sizeof r) != (ssize_t)sizeof r) {
     if (xsig_is_realtime(sig))
@@ -314,6 +321,12 @@ static void post_record(const struct record *r)
     info.os_code = cld_wait_status(info.subcode, info.status);
   } else {
     info.value = (intptr_t)r->value;
+  }
+  if (info.code == XSIG_SI_TIMER) {
+    info.pid = 0;
+    info.status = (int)r->pid;
+    if (!xsig__timer_resolve(&info))
+      return;
   }
   xsig__post(&info);
 }
@@ -537,6 +550,11 @@ int xsig__os_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info
     sig = timeout_ms < 0 ? sigwaitinfo(&ks, &si) : sigtimedwait(&ks, &si, &ts);
     if (sig > 0) {
       info_from_siginfo(sig, &si, info);
+      if (info->code == XSIG_SI_TIMER) {
+        if (!xsig__timer_resolve(info))
+          continue; /* its timer was deleted */
+        xsig__timer_taken(info);
+      }
       return sig;
     }
     if (errno == EAGAIN)

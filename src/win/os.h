@@ -25,6 +25,15 @@ static __inline void xsig__mutex_reinit(xsig__mutex_t *m) { InitializeSRWLock(m)
 static __inline int64_t xsig__os_getpid(void) { return (int64_t)GetCurrentProcessId(); }
 #define XSIG__NO_HANDLE NULL
 static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64(); }
+/* src/win/timer.c: QueryPerformanceCounter in microseconds. */
+int64_t xsig__os_now_us(void);
+
+/* The platform's part of a timer (src/win/timer.c). */
+struct xsig__os_timer {
+  PTP_TIMER tp;
+  int64_t next_us;     /* the next expiry on xsig__os_now_us; 0: disarmed */
+  int64_t interval_us;
+};
 
 /* The platform's part of xsig_process_t (src/internal.h). */
 struct xsig__os_process {
