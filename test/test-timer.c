@@ -339,3 +339,61 @@ TEST_IMPL(alarm_default_ends_process)
   ASSERT_EQ(st.signo, XSIG_ALRM);
   return 0;
 }
+
+/* --- the example a user would write: examples/ticker.c ------------------ */
+
+static void start_ticker(test_proc_t *p, const char *ticks)
+{
+  char exe[1024];
+  char *argv[3];
+  test_build_exe(exe, sizeof exe, "xsig-ticker");
+  argv[0] = exe;
+  argv[1] = (char *)ticks;
+  argv[2] = NULL;
+  ASSERT_OK(test_spawn(p, argv, TEST_PROC_MERGE_STDERR));
+  ASSERT_OK(test_expect_line(p, "ticker: ready", NULL, 0, 20000));
+}
+
+TEST_IMPL(example_ticker)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  xsig_process_t *proc;
+  char line[256], want[64];
+  int tick = 0, deadline = 0, n;
+  int64_t start = xsig_clock_us();
+  /* five ticks of 100 ms in order, the deadline once, then a clean end */
+  start_ticker(&p, "5");
+  while (test_read_line(&p, line, sizeof line, 20000) == 0 && strncmp(line, "ticker: done", 12) != 0) {
+    if (sscanf(line, "ticker: tick %d", &n) == 1)
+      ASSERT_EQ(n, ++tick);
+    else if (strncmp(line, "ticker: deadline timer ", 23) == 0 && strstr(line, "value 7, overrun 0"))
+      deadline++;
+    else {
+      fprintf(stderr, "unexpected: %s\n", line);
+      ASSERT(0);
+    }
+  }
+  ASSERT_STR(line, "ticker: done after 5 ticks");
+  ASSERT_EQ(tick, 5);
+  ASSERT_EQ(deadline, 1);
+  ASSERT(xsig_clock_us() - start >= 500000);
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  test_proc_close(&p);
+  ASSERT(st.exited && st.code == 0);
+  /* until TERM: the handler runs between ticks, the program ends cleanly */
+  start_ticker(&p, "0");
+  ASSERT_OK(test_expect_line(&p, "ticker: tick 2", NULL, 0, 20000));
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_process_open(p.pid, &proc));
+  ASSERT_OK(xsig_process_send(proc, XSIG_TERM, 0, 0, NULL));
+  xsig_process_close(proc);
+  snprintf(want, sizeof want, "ticker: TERM from pid %lld: stopping", (long long)xsig_getpid());
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  ASSERT_OK(test_expect_line(&p, "ticker: done after", NULL, 0, 20000));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  test_proc_close(&p);
+  ASSERT(st.exited && st.code == 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
