@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -191,4 +192,30 @@ void bench_raw_wait_child(struct xsig_process *p)
 {
   int st;
   waitpid((pid_t)xsig_process_pid(p), &st, 0);
+}
+
+/* timerfd: read() returns the expiries since the last read. */
+int bench_raw_timer(int64_t period_us, int seconds, int64_t *late, int max)
+{
+  int fd = timerfd_create(CLOCK_MONOTONIC, 0), n = 0;
+  struct itimerspec its;
+  int64_t start, expected, end;
+  its.it_value.tv_sec = its.it_interval.tv_sec = (time_t)(period_us / 1000000);
+  its.it_value.tv_nsec = its.it_interval.tv_nsec = (long)(period_us % 1000000) * 1000;
+  start = bench_now_us();
+  timerfd_settime(fd, 0, &its, NULL);
+  expected = start + period_us;
+  end = start + (int64_t)seconds * 1000000;
+  while (n < max && bench_now_us() < end) {
+    uint64_t count;
+    int64_t now;
+    if (read(fd, &count, sizeof count) != (ssize_t)sizeof count)
+      break;
+    now = bench_now_us();
+    expected += (int64_t)(count - 1) * period_us;
+    late[n++] = now - expected;
+    expected += period_us;
+  }
+  close(fd);
+  return n;
 }

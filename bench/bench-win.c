@@ -11,7 +11,7 @@ int64_t bench_now_us(void)
   LARGE_INTEGER f, c;
   QueryPerformanceFrequency(&f);
   QueryPerformanceCounter(&c);
-  return (int64_t)(c.QuadPart * 1000000 / f.QuadPart);
+  return c.QuadPart / f.QuadPart * 1000000 + c.QuadPart % f.QuadPart * 1000000 / f.QuadPart;
 }
 
 int64_t bench_getpid(void) { return GetCurrentProcessId(); }
@@ -165,4 +165,29 @@ void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms)
 void bench_raw_wait_child(struct xsig_process *p)
 {
   WaitForSingleObject(xsig_process_waitable(p), INFINITE);
+}
+
+/* A periodic waitable timer (its period is whole milliseconds). */
+int bench_raw_timer(int64_t period_us, int seconds, int64_t *late, int max)
+{
+  HANDLE t = CreateWaitableTimerW(NULL, FALSE, NULL);
+  LARGE_INTEGER due;
+  int64_t start, expected, end;
+  int n = 0;
+  due.QuadPart = -period_us * 10;
+  start = bench_now_us();
+  SetWaitableTimer(t, &due, (LONG)(period_us / 1000), NULL, NULL, FALSE);
+  expected = start + period_us;
+  end = start + (int64_t)seconds * 1000000;
+  while (n < max && bench_now_us() < end) {
+    int64_t now;
+    WaitForSingleObject(t, INFINITE);
+    now = bench_now_us();
+    while (expected + period_us <= now) /* expiries merged into one */
+      expected += period_us;
+    late[n++] = now - expected;
+    expected += period_us;
+  }
+  CloseHandle(t);
+  return n;
 }

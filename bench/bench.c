@@ -251,6 +251,62 @@ static int cmp_i64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* --- timers: lateness of a periodic timer's signal ---------------------- */
+
+static int64_t timer_expected, timer_period;
+static int64_t *timer_late;
+static int timer_n, timer_max;
+
+static void timer_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  int64_t now = xsig_clock_us();
+  (void)sig;
+  (void)arg;
+  timer_expected += (int64_t)info->status * timer_period; /* overruns */
+  if (timer_n < timer_max)
+    timer_late[timer_n++] = now - timer_expected;
+  timer_expected += timer_period;
+}
+
+/* xsig: a timer object sending USR1, handled in the program's xsig_sleep. */
+static int xsig_timer_lateness(int64_t period_us, int seconds, int64_t *late, int max)
+{
+  xsig_timerval_t tv;
+  int64_t end;
+  int id;
+  xsig_init();
+  xsig_handle(XSIG_USR1, timer_handler);
+  id = xsig_timer_create(XSIG_USR1, 0);
+  timer_late = late;
+  timer_max = max;
+  timer_n = 0;
+  timer_period = period_us;
+  tv.value_us = tv.interval_us = period_us;
+  timer_expected = xsig_clock_us() + period_us;
+  xsig_timer_settime(id, 0, &tv, NULL);
+  end = xsig_clock_us() + (int64_t)seconds * 1000000;
+  while (xsig_clock_us() < end)
+    xsig_sleep(1000);
+  xsig_timer_delete(id);
+  xsig_shutdown();
+  return timer_n;
+}
+
+/* Prints "MODE median_us p99_us expiries". */
+static int timer_bench(const char *mode, int seconds)
+{
+  enum { MAX = 200000 };
+  static int64_t late[MAX];
+  int64_t period = 10000;
+  int n = strcmp(mode, "xsig") == 0 ? xsig_timer_lateness(period, seconds, late, MAX)
+                                    : bench_raw_timer(period, seconds, late, MAX);
+  if (n <= 0)
+    return 1;
+  qsort(late, (size_t)n, sizeof late[0], cmp_i64);
+  printf("timer-%s %lld %lld %d\n", mode, (long long)late[n / 2], (long long)late[(n * 99) / 100], n);
+  return 0;
+}
+
 /* Median microseconds from a child's end to its CHLD handler (xsig), or to
  * the return of the platform's own wait for it (raw). */
 static double chld_latency(const char *mode, int iterations)
@@ -356,6 +412,8 @@ int main(int argc, char **argv)
     printf("chld-%s %.1f\n", argv[2], us);
     return 0;
   }
+  if (argc == 4 && strcmp(argv[1], "timer") == 0)
+    return timer_bench(argv[2], atoi(argv[3]));
   if (argc == 4 && strcmp(argv[1], "throughput") == 0)
     return throughput(atoi(argv[2]), atoi(argv[3]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0 && strcmp(argv[3], "children") == 0)
@@ -375,6 +433,7 @@ int main(int argc, char **argv)
     return 0;
   }
   fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit |"
-                  " init | noinit | tree GRACE_MS xsig|hand | chld xsig|raw N | idle SECONDS children\n");
+                  " init | noinit | tree GRACE_MS xsig|hand | chld xsig|raw N | idle SECONDS children |"
+                  " timer xsig|raw SECONDS\n");
   return 2;
 }

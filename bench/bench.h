@@ -21,5 +21,9 @@ struct xsig_process;
  * reaps), Windows WaitForSingleObject on its handle. */
 void bench_raw_wait_child(struct xsig_process *p);
 void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms);
+/* A raw periodic timer of period_us for seconds (POSIX timerfd, Windows a
+ * periodic waitable timer): each expiry's lateness in microseconds, in
+ * late[] (at most max); returns how many. */
+int bench_raw_timer(int64_t period_us, int seconds, int64_t *late, int max);
 
 #endif

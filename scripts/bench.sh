@@ -79,6 +79,26 @@ for s in 1 4; do
 done
 
 echo
+echo "== a 10 ms periodic timer for 10 s: lateness of each expiry (microseconds; median of each run's median and p99)"
+for ((r = 0; r < 3; r++)); do
+  for m in raw xsig; do
+    $LB timer $m 10 >>"$tmp/ml-$m"
+    wine $WB timer $m 10 >>"$tmp/mw-$m"
+  done
+done
+for pl in "Linux ml timerfd" "Wine mw waitable-timer"; do
+  set -- $pl
+  for m in raw xsig; do
+    awk '{print $2}' "$tmp/$2-$m" >"$tmp/$2-$m.med"; awk '{print $3}' "$tmp/$2-$m" >"$tmp/$2-$m.p99"
+  done
+  rmed=$(median "$tmp/$2-raw.med"); rp99=$(median "$tmp/$2-raw.p99")
+  read -r md mn mx < <(stats "$tmp/$2-raw.med"); row "$1 raw $3, median (baseline)" "$md" "$mn" "$mx" ""
+  read -r md mn mx < <(stats "$tmp/$2-raw.p99"); row "$1 raw $3, p99 (baseline)" "$md" "$mn" "$mx" ""
+  read -r md mn mx < <(stats "$tmp/$2-xsig.med"); row "$1 xsig timer signal, median" "$md" "$mn" "$mx" "$(ratio "$md" "$rmed") of raw $3"
+  read -r md mn mx < <(stats "$tmp/$2-xsig.p99"); row "$1 xsig timer signal, p99" "$md" "$mn" "$mx" "$(ratio "$md" "$rp99") of raw $3"
+done
+
+echo
 echo "== a child's end to its parent (microseconds; median of each run's median)"
 for ((r = 0; r < 5; r++)); do
   for m in raw xsig; do
