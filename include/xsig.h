@@ -453,6 +453,9 @@ XSIG_API int xsig_timer_delete(int id);
  * (on POSIX too: ABRT is 22 there). 0 for a signal Windows does not have
  * (Linux's TTIN, URG, ...). */
 #define XSIG_WIN_EXIT_BASE 0xE0580000u
+/* Or'ed into that code when a dump was written (QUIT's default action):
+ * it decodes to a status with core = 1, as POSIX's "core dumped". */
+#define XSIG_WIN_EXIT_CORE 0x80u
 XSIG_API uint32_t xsig_win_exit_code(int sig);
 
 typedef struct xsig_status {
@@ -493,6 +496,8 @@ XSIG_API int xsig_status_from_wait(int wstatus, xsig_status_t *st);
 #define XSIG_VIA_TERMINATE  6 /* Windows: TerminateProcess (KILL, or forced) */
 #define XSIG_VIA_SUSPEND    7 /* Windows: STOP as NtSuspendProcess */
 #define XSIG_VIA_RESUME     8 /* Windows: CONT as NtResumeProcess */
+#define XSIG_VIA_DUMP       9 /* Windows: a minidump of it, then TerminateProcess
+                                 (QUIT, forced: see xsig_dump_path) */
 
 /* Returns a static name of an XSIG_VIA_* value ("xsig transport", ...). */
 XSIG_API const char *xsig_via_name(int via);
@@ -717,6 +722,37 @@ XSIG_API int xsig_on_fault(int sig, xsig_handler_t handler, void *arg);
  * thread that walks a faulting thread's stack for it (see docs/faults.md).
  * Returns 0, XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. Thread-safe. */
 XSIG_API int xsig_crash_report(xsig_os_handle_t out);
+
+/* Dumps, what POSIX calls core dumps. POSIX: the kernel writes them
+ * (RLIMIT_CORE, /proc/sys/kernel/core_pattern) when a signal whose default
+ * action is "core" ends a process. Windows: xsig writes a minidump
+ * (MiniDumpWriteDump, dbghelp.dll) when QUIT's default action ends a
+ * process of xsig's, when `QUIT` is sent with XSIG_SEND_FORCE to a
+ * process that cannot take it (XSIG_VIA_DUMP), and, if asked for with
+ * xsig_crash_dump, with the crash report. The exit code then has
+ * XSIG_WIN_EXIT_CORE, and a line on stderr (the report's output for a
+ * crash) names the file. See docs/faults.md. */
+
+/* Windows: the folder minidumps go to: dir (UTF-8), "" for none, NULL for
+ * the default: the environment's XSIG_DUMP_DIR, else
+ * %LOCALAPPDATA%\CrashDumps (Windows Error Reporting's), made if missing.
+ * Files are named EXE.PID.dmp, as Windows Error Reporting names them.
+ * Errors: XSIG_ERANGE (longer than 259 bytes), XSIG_ENOSYS (POSIX: the
+ * kernel's core_pattern decides). Thread-safe. */
+XSIG_API int xsig_set_dump_dir(const char *dir);
+
+/* Windows: the file a minidump of process pid would be written to, into
+ * buf (UTF-8). XSIG_ESRCH, XSIG_EPERM, XSIG_ERANGE (buf too small),
+ * XSIG_EINVAL, XSIG_ENOENT (dumps are off: ""), XSIG_ENOSYS (POSIX). */
+XSIG_API int xsig_dump_path(int64_t pid, char *buf, size_t size);
+
+/* With on = 1, a crash report (xsig_crash_report) also leaves a dump:
+ * Windows writes a minidump of the faulting process (the faulting thread
+ * and its exception in it) and says where in the report; POSIX raises the
+ * soft RLIMIT_CORE to the hard one so that the kernel writes a core (the
+ * report says so). 0 turns it off. XSIG_EINVAL, XSIG_ENOTINIT, XSIG_ESYS
+ * (dbghelp.dll is not there). Thread-safe. */
+XSIG_API int xsig_crash_dump(int on);
 
 /* Prepares the calling thread so that a stack overflow on it can still be
  * handled and reported: POSIX: an alternate signal stack (freed when the

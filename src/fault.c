@@ -80,6 +80,31 @@ int xsig_crash_report(xsig_os_handle_t out)
   return err ? err : xsig_fault_stack();
 }
 
+#define DUMP_DIR_MAX 259
+
+int xsig_set_dump_dir(const char *dir)
+{
+  if (dir && strlen(dir) > DUMP_DIR_MAX)
+    return XSIG_ERANGE;
+  return xsig__os_set_dump_dir(dir);
+}
+
+int xsig_dump_path(int64_t pid, char *buf, size_t size)
+{
+  if (pid <= 0 || pid > 0x7fffffff || buf == NULL || size == 0)
+    return XSIG_EINVAL;
+  return xsig__os_dump_path(pid, buf, size);
+}
+
+int xsig_crash_dump(int on)
+{
+  if (on != 0 && on != 1)
+    return XSIG_EINVAL;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  return xsig__os_crash_dump(on);
+}
+
 xsig_handler_t xsig__fault_handler(int sig, void **arg)
 {
   struct record *r = xsig__atomic_load_ptr(&slots[sig]);

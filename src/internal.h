@@ -274,5 +274,9 @@ void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len);
 int xsig__os_fault_stack(void);
 /* The calling thread leaves its fault handler (xsig_longjmp). */
 void xsig__os_fault_leave(void);
+/* Dumps (src/unix/fault.c, src/win/dump.c); arguments checked. */
+int xsig__os_set_dump_dir(const char *dir);
+int xsig__os_dump_path(int64_t pid, char *buf, size_t size);
+int xsig__os_crash_dump(int on);
 
 #endif

@@ -49,7 +49,7 @@ const char *xsig_via_name(int via)
   static const char *const names[] = {
     "nothing to do", "kernel", "xsig transport", "console control event",
     "CtrlRoutine thread", "WM_CLOSE", "TerminateProcess", "NtSuspendProcess",
-    "NtResumeProcess",
+    "NtResumeProcess", "minidump, then TerminateProcess",
   };
   if (via < 0 || via >= (int)(sizeof names / sizeof names[0]))
     return "unknown";

@@ -63,7 +63,7 @@ static int own_code_signal(uint32_t code)
 {
   if ((code & 0xFFFFFF00u) != XSIG_WIN_EXIT_BASE)
     return 0;
-  return from_windows_number((int)(code & 0xFFu));
+  return from_windows_number((int)(code & 0x7Fu));
 }
 
 int xsig_status_from_windows(uint32_t code, xsig_status_t *st)
@@ -74,6 +74,7 @@ int xsig_status_from_windows(uint32_t code, xsig_status_t *st)
   memset(st, 0, sizeof *st);
   st->raw = code;
   st->signo = own_code_signal(code);
+  st->core = st->signo && (code & XSIG_WIN_EXIT_CORE);
   for (i = 0; !st->signo && i < sizeof win_codes / sizeof win_codes[0]; i++)
     if (code >= win_codes[i].lo && code <= win_codes[i].hi)
       st->signo = win_codes[i].sig;

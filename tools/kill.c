@@ -25,7 +25,8 @@ static const char usage_text[] =
   " --verbose              say what was sent to which process, and how\n"
   "                        (on Windows: which step of the ladder reached it)\n"
   " --force                Windows: end a process that has no graceful path\n"
-  "                        (TerminateProcess with the signal's exit code)\n"
+  "                        (TerminateProcess with the signal's exit code; QUIT\n"
+  "                        first writes a minidump of it, see XSIG_DUMP_DIR)\n"
   " -h, --help             display this help and exit\n"
   " -V, --version          output version information and exit\n";
 
@@ -151,6 +152,25 @@ static void say_sent(int64_t pid, int sig, int via)
   fprintf(stderr, "xsig kill: sent %s to %lld (%s)\n", name, (long long)pid, xsig_via_name(via));
 }
 
+/* A forced QUIT may leave a minidump (Windows): its file is named while
+ * the target still runs, and said once it is written. */
+struct dump_note {
+  char path[1024];
+  int known;
+};
+
+static void dump_note_before(struct dump_note *d, int64_t pid, int sig, const struct kill_opts *o)
+{
+  d->known = sig == XSIG_QUIT && o->force && pid > 0 && xsig_dump_path(pid, d->path, sizeof d->path) == 0;
+}
+
+static void dump_note_after(const struct dump_note *d, int64_t pid, int via)
+{
+  if (via == XSIG_VIA_DUMP)
+    fprintf(stderr, "xsig kill: %lld: minidump written to %s\n", (long long)pid,
+            d->known ? d->path : "(its folder could not be named)");
+}
+
 static int send_flags(const struct kill_opts *o, int with_value)
 {
   return (with_value && o->have_value ? XSIG_SEND_VALUE : 0) | (o->force ? XSIG_SEND_FORCE : 0);
@@ -159,9 +179,13 @@ static int send_flags(const struct kill_opts *o, int with_value)
 /* A pid, or -pgid for a group, as kill(2) takes it. */
 static int send_one(int64_t pid, const struct kill_opts *o)
 {
-  int via = XSIG_VIA_NONE, err = xsig_send(pid, o->sig, (intptr_t)o->value, send_flags(o, 1), &via);
+  struct dump_note d;
+  int via = XSIG_VIA_NONE, err;
+  dump_note_before(&d, pid, o->sig, o);
+  err = xsig_send(pid, o->sig, (intptr_t)o->value, send_flags(o, 1), &via);
   if (err)
     return report(pid, o->sig, err);
+  dump_note_after(&d, pid, via);
   if (o->verbose)
     say_sent(pid, o->sig, via);
   return 0;
@@ -216,14 +240,19 @@ static int send_members(struct members *m, int sig, const struct kill_opts *o, i
 {
   int i, failed = 0;
   for (i = from; i < m->n; i++) {
+    int64_t pid = xsig_process_pid(m->p[i]);
+    struct dump_note d;
     int via = XSIG_VIA_NONE, err;
     if (xsig_process_alive(m->p[i]) != 1)
       continue;
+    dump_note_before(&d, pid, sig, o);
     err = xsig_process_send(m->p[i], sig, 0, send_flags(o, 0), &via);
     if (err && err != XSIG_ESRCH)
-      failed = report(xsig_process_pid(m->p[i]), sig, err);
+      failed = report(pid, sig, err);
     else if (err == 0 && o->verbose)
-      say_sent(xsig_process_pid(m->p[i]), sig, via);
+      say_sent(pid, sig, via);
+    if (err == 0)
+      dump_note_after(&d, pid, via);
   }
   return failed;
 }

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include "internal.h"
@@ -226,6 +227,55 @@ static void report_frame(int n, void *pc)
   xsig__line_end(&l);
 }
 
+/* xsig_crash_dump: the kernel writes the dump (a core). */
+static xsig__atomic_long core_asked;
+
+static void report_core(void)
+{
+  struct xsig__line l;
+  struct rlimit rl;
+  if (!xsig__atomic_load(&core_asked))
+    return;
+  l.len = 0;
+  if (getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0) {
+    xsig__line_str(&l, "xsig: no core dump: the hard RLIMIT_CORE is 0");
+  } else {
+    xsig__line_str(&l, "xsig: core dump left to the kernel (RLIMIT_CORE ");
+    if (rl.rlim_cur == RLIM_INFINITY)
+      xsig__line_str(&l, "unlimited");
+    else
+      xsig__line_dec(&l, (uint64_t)rl.rlim_cur);
+    xsig__line_str(&l, "; where: /proc/sys/kernel/core_pattern)");
+  }
+  xsig__line_end(&l);
+}
+
+int xsig__os_crash_dump(int on)
+{
+  struct rlimit rl;
+  if (on) {
+    if (getrlimit(RLIMIT_CORE, &rl) != 0)
+      return XSIG_ESYS;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_CORE, &rl) != 0)
+      return XSIG_ESYS;
+  }
+  xsig__atomic_store(&core_asked, on);
+  return 0;
+}
+
+int xsig__os_set_dump_dir(const char *dir)
+{
+  (void)dir;
+  return XSIG_ENOSYS;
+}
+
+int xsig__os_dump_path(int64_t pid, char *buf, size_t size)
+{
+  (void)pid, (void)buf, (void)size;
+  return XSIG_ENOSYS;
+}
+
 /* The frames from the faulting instruction outward: backtrace() starts in
  * this handler and steps through the signal frame. */
 static void report(const xsig_info_t *info, const ucontext_t *uc)
@@ -247,6 +297,7 @@ static void report(const xsig_info_t *info, const ucontext_t *uc)
     }
   for (i = first; i < n; i++)
     report_frame(i - first, frames[i]);
+  report_core();
 }
 
 /* The fault's default action, from its handler. */

@@ -239,8 +239,35 @@ static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
   xsig__line_str(l, ")");
 }
 
+/* xsig_crash_dump: a minidump of us, the faulting thread and its
+ * exception in it (er NULL for abort(): no exception). */
+static void report_dump(const EXCEPTION_RECORD *er, const CONTEXT *fault, DWORD tid)
+{
+  struct xsig__line l;
+  EXCEPTION_RECORD rec;
+  CONTEXT ctx = *fault;
+  EXCEPTION_POINTERS ep;
+  wchar_t path[MAX_PATH];
+  char name[MAX_PATH * 3];
+  int err;
+  if (er)
+    rec = *er;
+  ep.ExceptionRecord = er ? &rec : NULL;
+  ep.ContextRecord = &ctx;
+  err = xsig__win_write_dump(GetCurrentProcess(), tid, er ? &ep : NULL, path, MAX_PATH);
+  l.len = 0;
+  if (err == 0 && WideCharToMultiByte(CP_UTF8, 0, path, -1, name, (int)sizeof name, NULL, NULL) > 0) {
+    xsig__line_str(&l, "xsig: minidump written to ");
+    xsig__line_str(&l, name);
+  } else {
+    xsig__line_str(&l, "xsig: no minidump: ");
+    xsig__line_str(&l, err == XSIG_ENOENT ? "dumps are off" : xsig_strerror(err));
+  }
+  xsig__line_end(&l);
+}
+
 /* Walks the faulting thread's frames from the exception's context. */
-static void report(const xsig_info_t *info, const CONTEXT *fault, DWORD tid)
+static void report(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTEXT *fault, DWORD tid)
 {
   CONTEXT ctx = *fault;
   int i;
@@ -267,6 +294,8 @@ static void report(const xsig_info_t *info, const CONTEXT *fault, DWORD tid)
       RtlVirtualUnwind(UNW_FLAG_NHANDLER, base, ctx.Rip, fe, &ctx, &data, &frame, NULL);
     }
   }
+  if (xsig__win_crash_dump_on())
+    report_dump(er, fault, tid);
 }
 
 /* A thread of our own answers for a faulting thread: whether a frame
@@ -283,6 +312,7 @@ static xsig__atomic_long report_taken;
 static enum request req;
 static const xsig_info_t *req_info;
 static const CONTEXT *req_ctx;
+static const EXCEPTION_RECORD *req_rec;
 static DWORD req_tid, req_exit;
 static int req_result;
 
@@ -297,7 +327,7 @@ static DWORD WINAPI service_main(LPVOID unused)
       SetEvent(service_done);
       break;
     case REQ_REPORT:
-      report(req_info, req_ctx, req_tid);
+      report(req_info, req_rec, req_ctx, req_tid);
       TerminateProcess(GetCurrentProcess(), req_exit);
       break;
     case REQ_STOP:
@@ -358,7 +388,7 @@ static int would_frame_handler_take(const CONTEXT *ctx)
 
 /* Default action: the report, then the end with the exception's own code.
  * Only the first faulting thread reports; any other waits for the end. */
-static void die(const xsig_info_t *info, const CONTEXT *ctx, DWORD exit_code)
+static void die(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTEXT *ctx, DWORD exit_code)
 {
   if (xsig__report_on() && xsig__atomic_exchange(&report_taken, 1) == 0) {
     if (service && GetCurrentThreadId() != service_tid) {
@@ -366,12 +396,13 @@ static void die(const xsig_info_t *info, const CONTEXT *ctx, DWORD exit_code)
       req = REQ_REPORT;
       req_info = info;
       req_ctx = ctx;
+      req_rec = er;
       req_tid = GetCurrentThreadId();
       req_exit = exit_code;
       SetEvent(service_request);
       WaitForSingleObject(service, 10000);
     } else {
-      report(info, ctx, GetCurrentThreadId());
+      report(info, er, ctx, GetCurrentThreadId());
     }
   }
   TerminateProcess(GetCurrentProcess(), exit_code);
@@ -398,7 +429,7 @@ static void run_handler(const xsig_info_t *info)
 static LONG take_fault(EXCEPTION_POINTERS *ep, const xsig_info_t *info)
 {
   run_handler(info); /* returns only if the handler did not jump */
-  die(info, ep->ContextRecord, ep->ExceptionRecord->ExceptionCode);
+  die(info, ep->ExceptionRecord, ep->ContextRecord, ep->ExceptionRecord->ExceptionCode);
   return EXCEPTION_CONTINUE_SEARCH;
 }
 
@@ -451,7 +482,7 @@ static void __cdecl on_crt_abort(int sig)
   info.os_code = xsig_win_exit_code(XSIG_ABRT);
   run_handler(&info);
   RtlCaptureContext(&ctx);
-  die(&info, &ctx, xsig_win_exit_code(XSIG_ABRT));
+  die(&info, NULL, &ctx, xsig_win_exit_code(XSIG_ABRT));
 }
 
 /* Only once the program asked for fault handling: until then an unhandled

@@ -65,6 +65,13 @@ int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent);
 int xsig__win_group_add(DWORD pgid, HANDLE job);
 void xsig__win_group_remove(DWORD pgid);
 
+/* src/win/dump.c: a minidump of process h (tid and ep: the faulting
+ * thread and its exception, or 0 and NULL) to its file, named in path.
+ * 0, XSIG_ENOENT (dumps are off), XSIG_ENOSYS (no dbghelp), XSIG_ESYS... */
+int xsig__win_write_dump(HANDLE h, DWORD tid, EXCEPTION_POINTERS *ep, wchar_t *path, DWORD size);
+int xsig__win_dump_self(void);
+int xsig__win_crash_dump_on(void);
+
 /* src/win/console.c */
 int xsig__win_console_init(void);
 void xsig__win_console_shutdown(void);

@@ -361,11 +361,20 @@ static int done(int *via, int how)
   return 0;
 }
 
+/* Forced: QUIT leaves a minidump first (its default dumps core), when
+ * dumps are on and the handle may read the target's memory. */
 static int terminate(HANDLE h, int sig, int *via)
 {
-  if (!TerminateProcess(h, xsig_win_exit_code(sig)))
+  wchar_t path[MAX_PATH];
+  uint32_t code = xsig_win_exit_code(sig);
+  int how = XSIG_VIA_TERMINATE;
+  if (sig == XSIG_QUIT && xsig__win_write_dump(h, 0, NULL, path, MAX_PATH) == 0) {
+    code |= XSIG_WIN_EXIT_CORE;
+    how = XSIG_VIA_DUMP;
+  }
+  if (!TerminateProcess(h, code))
     return error_from_win(GetLastError());
-  return done(via, XSIG_VIA_TERMINATE);
+  return done(via, how);
 }
 
 /* STOP and CONT are states, as on POSIX: a second STOP needs no second

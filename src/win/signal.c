@@ -163,6 +163,7 @@ static void suspend_self(void)
 
 void xsig__os_default_action(int sig)
 {
+  uint32_t code;
   switch (xsig__dfl_kind(sig)) {
   case XSIG__DFL_IGN:
   case XSIG__DFL_CONT:
@@ -175,8 +176,12 @@ void xsig__os_default_action(int sig)
      * default action) must get its reply first, or it would read the
      * broken pipe as "not delivered". */
     xsig__win_transport_flush_replies();
+    /* QUIT's dumps core on POSIX: here a minidump, if dumps are on. */
+    code = xsig_win_exit_code(sig);
+    if (sig == XSIG_QUIT && xsig__win_dump_self())
+      code |= XSIG_WIN_EXIT_CORE;
     /* Like a POSIX default action: no atexit handlers, no DLL detach. */
-    TerminateProcess(GetCurrentProcess(), xsig_win_exit_code(sig));
+    TerminateProcess(GetCurrentProcess(), code);
   }
 }
 
