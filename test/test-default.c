@@ -84,6 +84,18 @@ TEST_IMPL(exit_code_roundtrip)
 #endif
   ASSERT_OK(xsig_status_from_windows(0xE0580015u, &st));
   ASSERT_EQ(st.signo, XSIG_BREAK);
+  ASSERT_EQ(st.core, 0);
+  /* a dump was written: "core dumped", on every host */
+  ASSERT_OK(xsig_status_from_windows(xsig_win_exit_code(XSIG_QUIT) | XSIG_WIN_EXIT_CORE, &st));
+  ASSERT_EQ(st.signo, XSIG_QUIT);
+  ASSERT_EQ(st.core, 1);
+  {
+    char text[96];
+    xsig_status_format(&st, text, sizeof text);
+    ASSERT(strstr(text, "core dumped") != NULL);
+  }
+  ASSERT_OK(xsig_status_from_windows(0xE05800A0u, &st)); /* 32 with the flag: no signal */
+  ASSERT_EQ(st.exited, 1);
   ASSERT_EQ(xsig_win_exit_code(XSIG_INT), 0xC000013Au);
   ASSERT_OK(xsig_status_from_windows(0, &st));
   ASSERT_EQ(st.exited, 1);
