@@ -329,4 +329,82 @@ TEST_IMPL(console_ctrl_c_default_status)
   test_proc_close(&p);
   return 0;
 }
+
+/* --- WINCH: the console's size changes ---------------------------------- */
+
+/* A second process on the same console resizes its screen buffer. */
+HELPER_IMPL(console_resizer)
+{
+  HANDLE out = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+  CONSOLE_SCREEN_BUFFER_INFO i;
+  COORD c;
+  (void)argc;
+  (void)argv;
+  if (out == INVALID_HANDLE_VALUE || !GetConsoleScreenBufferInfo(out, &i)) {
+    helper_say("no console");
+    return 1;
+  }
+  c.X = (SHORT)(i.dwSize.X + 7);
+  c.Y = (SHORT)(i.dwSize.Y + 3);
+  helper_say(SetConsoleScreenBufferSize(out, c) ? "resized" : "not resized");
+  return 0;
+}
+
+static void resize_own_console(int dx)
+{
+  HANDLE out = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+  CONSOLE_SCREEN_BUFFER_INFO i;
+  COORD c;
+  ASSERT(out != INVALID_HANDLE_VALUE);
+  ASSERT(GetConsoleScreenBufferInfo(out, &i));
+  c.X = (SHORT)(i.dwSize.X + dx);
+  c.Y = i.dwSize.Y;
+  ASSERT(SetConsoleScreenBufferSize(out, c));
+  CloseHandle(out);
+}
+
+static int wait_calls(int n, int ms)
+{
+  int64_t end = xsig_clock_us() + (int64_t)ms * 1000;
+  while (calls < n && xsig_clock_us() < end)
+    xsig_sleep(50);
+  return calls;
+}
+
+TEST_IMPL(console_winch)
+{
+  test_proc_t p;
+  char line[64];
+  calls = 0;
+  fresh_console();
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_WINCH, record));
+  /* nothing changes: nothing comes */
+  ASSERT_EQ(xsig_sleep(600), 0);
+  ASSERT_EQ(calls, 0);
+  /* another process on our console resizes it */
+  ASSERT_OK(test_spawn_helper(&p, "console_resizer", NULL, 0));
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, "resized");
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+  ASSERT_EQ(wait_calls(1, 5000), 1);
+  ASSERT_EQ(last.signo, XSIG_WINCH);
+  ASSERT_EQ(last.code, XSIG_SI_KERNEL);
+  ASSERT_EQ(handler_tid, test_thread_id());
+  /* once per change */
+  ASSERT_EQ(xsig_sleep(600), 0);
+  ASSERT_EQ(calls, 1);
+  resize_own_console(5);
+  ASSERT_EQ(wait_calls(2, 5000), 2);
+  /* back to the default (ignore): no more watching, nothing comes */
+  ASSERT_OK(xsig_handle(XSIG_WINCH, XSIG_DFL));
+  resize_own_console(-5);
+  ASSERT_EQ(xsig_sleep(600), 0);
+  ASSERT_EQ(calls, 2);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
 #endif

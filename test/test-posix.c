@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int calls[XSIG_NSIG];
@@ -372,4 +374,63 @@ TEST_IMPL(posix_pid_reused_after_open)
   test_proc_close(&fresh);
   return 0;
 }
+/* --- WINCH: the kernel's, from a terminal that changes size ------------- */
+
+static int winch_fd = -1;
+static volatile int winch_seen;
+
+static void on_winch(int sig, const xsig_info_t *info, void *arg)
+{
+  struct winsize ws;
+  (void)sig;
+  (void)arg;
+  if (ioctl(winch_fd, TIOCGWINSZ, &ws) == 0)
+    helper_say("WINCH %d %d code %d", ws.ws_row, ws.ws_col, info->code);
+  winch_seen = 1;
+}
+
+/* Leads a new session whose controlling terminal is the pty argv[1]. */
+HELPER_IMPL(winch_tty)
+{
+  int i;
+  (void)argc;
+  setsid();
+  if ((winch_fd = open(argv[1], O_RDWR)) < 0) { /* the first tty a session leader opens */
+    helper_say("no tty");
+    return 1;
+  }
+  xsig_init();
+  xsig_handle(XSIG_WINCH, on_winch);
+  helper_say("ready");
+  for (i = 0; i < 200 && !winch_seen; i++)
+    xsig_sleep(100);
+  return winch_seen ? 0 : 1;
+}
+
+TEST_IMPL(posix_winch_from_pty)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  struct winsize ws;
+  char line[128];
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT(master >= 0);
+  ASSERT_OK(grantpt(master));
+  ASSERT_OK(unlockpt(master));
+  ASSERT_OK(test_spawn_helper(&p, "winch_tty", ptsname(master), 0));
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, "ready");
+  memset(&ws, 0, sizeof ws);
+  ws.ws_row = 33;
+  ws.ws_col = 101;
+  ASSERT_OK(ioctl(master, TIOCSWINSZ, &ws)); /* the kernel sends WINCH to its foreground group */
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, "WINCH 33 101 code 6"); /* XSIG_SI_KERNEL */
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT(st.exited && st.code == 0);
+  test_proc_close(&p);
+  close(master);
+  return 0;
+}
+
 #endif

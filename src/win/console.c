@@ -114,9 +114,115 @@ int xsig__win_console_init(void)
   return 0;
 }
 
+static void winch_shutdown(void);
+
 void xsig__win_console_shutdown(void)
 {
+  winch_shutdown();
   if (close_done)
     SetEvent(close_done); /* release a console thread that is waiting */
   enabler_running(CONSOLE_GRACE_MS + 1000);
+}
+
+/* --- WINCH: the console's size ------------------------------------------
+ * Polled every WINCH_POLL_MS, on a thread-pool timer that runs only while
+ * a WINCH handler is installed: the only way that neither reads (steals)
+ * console input nor depends on the console's window. A WinEvent hook
+ * (EVENT_CONSOLE_LAYOUT) needs a thread with a message loop for the
+ * process's life, and Wine's conhost never raises it (docs/signals.md).
+ * winch_lock guards the fields below; the callback posts without it. */
+#define WINCH_POLL_MS 200
+
+static SRWLOCK winch_lock = SRWLOCK_INIT;
+static PTP_TIMER winch_timer;
+static HANDLE winch_out = INVALID_HANDLE_VALUE; /* CONOUT$, opened when first read */
+static int winch_on, winch_known;
+static SHORT winch_size[4]; /* buffer columns, rows; window columns, rows */
+
+/* Under winch_lock: reads the console's size; 1 if it changed since the
+ * last reading (none before the first). */
+static int winch_read_locked(void)
+{
+  CONSOLE_SCREEN_BUFFER_INFO i;
+  SHORT now[4];
+  int changed;
+  if (winch_out == INVALID_HANDLE_VALUE)
+    winch_out = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                            NULL, OPEN_EXISTING, 0, NULL);
+  if (winch_out == INVALID_HANDLE_VALUE || !GetConsoleScreenBufferInfo(winch_out, &i)) {
+    if (winch_out != INVALID_HANDLE_VALUE)
+      CloseHandle(winch_out); /* no console now, or another one: open again */
+    winch_out = INVALID_HANDLE_VALUE;
+    winch_known = 0;
+    return 0;
+  }
+  now[0] = i.dwSize.X;
+  now[1] = i.dwSize.Y;
+  now[2] = (SHORT)(i.srWindow.Right - i.srWindow.Left + 1);
+  now[3] = (SHORT)(i.srWindow.Bottom - i.srWindow.Top + 1);
+  changed = winch_known && memcmp(now, winch_size, sizeof now) != 0;
+  memcpy(winch_size, now, sizeof now);
+  winch_known = 1;
+  return changed;
+}
+
+static void CALLBACK winch_poll(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER t)
+{
+  xsig_info_t info;
+  int changed;
+  (void)inst, (void)arg, (void)t;
+  AcquireSRWLockExclusive(&winch_lock);
+  changed = winch_on && winch_read_locked();
+  ReleaseSRWLockExclusive(&winch_lock);
+  if (!changed || !xsig__is_initialised())
+    return;
+  memset(&info, 0, sizeof info);
+  info.signo = XSIG_WINCH;
+  info.code = XSIG_SI_KERNEL; /* from the system, as the kernel's on Linux */
+  xsig__win_accept(&info);    /* its default is to ignore it */
+}
+
+/* Called under the state lock when WINCH's action changes. */
+void xsig__win_console_watch_size(int on)
+{
+  FILETIME due;
+  ULARGE_INTEGER rel;
+  AcquireSRWLockExclusive(&winch_lock);
+  if (on && !winch_on) {
+    if (winch_timer == NULL)
+      winch_timer = CreateThreadpoolTimer(winch_poll, NULL, NULL);
+    if (winch_timer) {
+      winch_read_locked(); /* the size a change is measured from */
+      rel.QuadPart = (ULONGLONG)(-(LONGLONG)WINCH_POLL_MS * 10000);
+      due.dwLowDateTime = rel.LowPart;
+      due.dwHighDateTime = rel.HighPart;
+      SetThreadpoolTimer(winch_timer, &due, WINCH_POLL_MS, WINCH_POLL_MS / 4);
+      winch_on = 1;
+    }
+  } else if (!on && winch_on) {
+    SetThreadpoolTimer(winch_timer, NULL, 0, 0); /* a callback in flight sees winch_on 0 */
+    winch_on = 0;
+  }
+  ReleaseSRWLockExclusive(&winch_lock);
+}
+
+static void winch_shutdown(void)
+{
+  PTP_TIMER t;
+  AcquireSRWLockExclusive(&winch_lock);
+  t = winch_timer;
+  winch_timer = NULL;
+  winch_on = 0;
+  ReleaseSRWLockExclusive(&winch_lock);
+  if (t) {
+    SetThreadpoolTimer(t, NULL, 0, 0);
+    WaitForThreadpoolTimerCallbacks(t, TRUE);
+    CloseThreadpoolTimer(t);
+  }
+  AcquireSRWLockExclusive(&winch_lock);
+  if (winch_out != INVALID_HANDLE_VALUE)
+    CloseHandle(winch_out);
+  winch_out = INVALID_HANDLE_VALUE;
+  winch_known = 0;
+  ReleaseSRWLockExclusive(&winch_lock);
 }

@@ -77,5 +77,7 @@ int xsig__win_console_init(void);
 void xsig__win_console_shutdown(void);
 void xsig__win_console_handler_done(const struct xsig_info *info);
 void xsig__win_console_enable_ctrl_c(void);
+/* Under the state lock: watch the console's size (WINCH) while on. */
+void xsig__win_console_watch_size(int on);
 
 #endif

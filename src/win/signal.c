@@ -82,6 +82,8 @@ int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
     *foreign = 0;
   if (sig == XSIG_INT && act->handler != XSIG_DFL && act->handler != XSIG_IGN)
     xsig__win_console_enable_ctrl_c();
+  if (sig == XSIG_WINCH)
+    xsig__win_console_watch_size(act->handler != XSIG_DFL && act->handler != XSIG_IGN);
   return 0;
 }
 
