@@ -69,6 +69,10 @@ XSIG_API const char *xsig_errname(int err);
 /* ------------------------------------------------------------------------ */
 /* Signal numbers                                                           */
 
+/* Where each comes from on each platform, and its default action there:
+ * docs/signals.md. Windows: WINCH comes from the console's size (polled
+ * while a handler is installed), ALRM from xsig_alarm/xsig_setitimer,
+ * QUIT's default action writes a minidump (xsig_set_dump_dir). */
 #ifdef _WIN32
 /* The CRT's numbers where it has the signal, Linux numbers for the rest. */
 # define XSIG_HUP    1
