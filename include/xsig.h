@@ -444,9 +444,10 @@ XSIG_API int xsig_timer_gettime(int id, xsig_timerval_t *cur);
  * a handler or xsig_sigwait), or XSIG_ETIMER. */
 XSIG_API int xsig_timer_getoverrun(int id);
 /* Disarms and frees the timer; its id is never valid again (until ids
- * wrap after about 8 million timers). A signal of it that is pending
- * stays pending. XSIG_ETIMER. The last xsig_shutdown deletes every timer
- * and disarms xsig_alarm's. */
+ * wrap after about 8 million timers). A signal of it already in xsig's
+ * queue stays pending; POSIX: one the kernel still holds (its signal
+ * blocked) is dropped when it arrives. XSIG_ETIMER. The last
+ * xsig_shutdown deletes every timer and disarms xsig_alarm's. */
 XSIG_API int xsig_timer_delete(int id);
 
 /* ------------------------------------------------------------------------ */
