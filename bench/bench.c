@@ -2,7 +2,7 @@
  * xsig against the baselines measured in the same run.
  *   xsig-bench latency MODE ITERATIONS  -> "MODE <microseconds per round trip>"
  *   xsig-bench throughput SENDERS COUNT -> "<signals per second> <received>/<sent>"
- *   xsig-bench idle SECONDS             -> prints its pid, waits (for the idle probe)
+ *   xsig-bench idle SECONDS init|noinit|winch -> prints its pid, waits (for the idle probe)
  *   xsig-bench init                     -> "<microseconds xsig_init takes>"
  * Modes: xsig-wait, xsig-handler, and on Linux raw (kill + sigwaitinfo),
  * signalfd, libuv; on Windows xsig-apc, raw-pipe, raw-event. */
@@ -376,6 +376,11 @@ static int idle_supervisor(int seconds)
   return 0;
 }
 
+static void on_winch(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+}
+
 int main(int argc, char **argv)
 {
   bench_self_path(self, sizeof self, argv[0]);
@@ -419,8 +424,10 @@ int main(int argc, char **argv)
   if (argc == 4 && strcmp(argv[1], "idle") == 0 && strcmp(argv[3], "children") == 0)
     return idle_supervisor(atoi(argv[2]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0) {
-    if (strcmp(argv[3], "init") == 0)
+    if (strcmp(argv[3], "init") == 0 || strcmp(argv[3], "winch") == 0)
       xsig_init();
+    if (strcmp(argv[3], "winch") == 0)
+      xsig_handle(XSIG_WINCH, on_winch); /* what watching the size costs */
     printf("%lld\n", (long long)bench_getpid());
     fflush(stdout);
     bench_sleep_ms(atoi(argv[2]) * 1000);
@@ -432,7 +439,7 @@ int main(int argc, char **argv)
     printf("%.1f\n", (double)(bench_now_us() - t));
     return 0;
   }
-  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit |"
+  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch |"
                   " init | noinit | tree GRACE_MS xsig|hand | chld xsig|raw N | idle SECONDS children |"
                   " timer xsig|raw SECONDS\n");
   return 2;

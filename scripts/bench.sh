@@ -140,6 +140,25 @@ idle_case "Linux" "$LB" "bench/xsig-bench"
 idle_case "Wine" "wine $WB" "xsig-bench.exe"
 
 echo
+echo "== watching the console's size for WINCH on Windows, idle over 7 s (context switches of all threads)"
+winch_case() { # label env mode
+  local p s1 s2
+  env $2 wine $WB idle 10 $3 >/dev/null &
+  sleep 2.5
+  p=$(pgrep -f "xsig-bench.exe idle 10 $3" | tail -1)
+  read -r s1 t _ < <(probe "$p"); sleep 7; read -r s2 _ _ < <(probe "$p")
+  wait
+  row "$1" "$((s2 - s1))" "" "" "switches; $t threads"
+}
+winch_case "Wine, xsig_init, no WINCH handler (baseline)" "" init
+winch_case "Wine, WINCH handler, polled every 200 ms" "" winch
+# Wine's conhost has no window and cannot name its pid: another idle
+# process stands in for it, so that the hook is set as on a classic console
+wine $WB idle 13 noinit >"$tmp/host" &
+sleep 2
+winch_case "Wine, WINCH handler, WinEvent hook" "XSIG_CONSOLE_HOST_PID=$(cat "$tmp/host")" winch
+
+echo
 echo "== start-up: what xsig_init adds (microseconds, in-process)"
 for ((r = 0; r < 15; r++)); do $LB init >>"$tmp/il"; wine $WB init >>"$tmp/iw"; done
 read -r md mn mx < <(stats "$tmp/il"); row "Linux xsig_init" "$md" "$mn" "$mx" ""

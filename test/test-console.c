@@ -407,4 +407,99 @@ TEST_IMPL(console_winch)
   ASSERT_OK(xsig_shutdown());
   return 0;
 }
+
+/* Stands in for a classic conhost, which Wine lacks: raises
+ * EVENT_CONSOLE_LAYOUT on its window when the test's file says so. */
+static DWORD WINAPI notify_layout(void *w)
+{
+  NotifyWinEvent(EVENT_CONSOLE_LAYOUT, (HWND)w, 0, 0);
+  return 0;
+}
+
+HELPER_IMPL(layout_notifier)
+{
+  HWND w = CreateWindowExW(0, L"STATIC", L"layout", 0, 0, 0, 10, 10, NULL, NULL, NULL, NULL);
+  HANDLE t;
+  char what[32];
+  int k;
+  (void)argc;
+  helper_say(w ? "ready" : "no window");
+  for (k = 1; w && k <= 2; k++) {
+    snprintf(what, sizeof what, "notify %d", k);
+    if (test_wait_file_line(argv[1], what, 20000) != 0)
+      return 1;
+    /* from a new thread each time: Wine keeps a thread's view of which
+     * hooks exist from its first window call, and would skip the event */
+    t = CreateThread(NULL, 0, notify_layout, w, 0, NULL);
+    if (t == NULL)
+      return 1;
+    WaitForSingleObject(t, 20000);
+    CloseHandle(t);
+    helper_say("notified %d", k);
+  }
+  return 0;
+}
+
+static int64_t wait_threads(int64_t n, int ms)
+{
+  int64_t end = xsig_clock_us() + (int64_t)ms * 1000, now;
+  while ((now = test_count_threads()) != n && xsig_clock_us() < end)
+    test_msleep(20);
+  return now;
+}
+
+static void append_line(const char *file, const char *line)
+{
+  FILE *f = fopen(file, "a");
+  ASSERT(f != NULL);
+  fprintf(f, "%s\n", line);
+  fclose(f);
+}
+
+/* With a console window whose conhost is known, the size is not polled:
+ * a WinEvent hook on that conhost's EVENT_CONSOLE_LAYOUT, on a thread that
+ * exists only while a WINCH handler is installed. */
+TEST_IMPL(console_winch_layout_hook)
+{
+  test_proc_t p;
+  char line[64], pid[32];
+  const char *file = test_own_file("layout");
+  int64_t threads;
+  calls = 0;
+  remove(file);
+  fresh_console();
+  ASSERT_OK(test_spawn_helper(&p, "layout_notifier", file, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  snprintf(pid, sizeof pid, "%lld", (long long)p.pid);
+  test_setenv("XSIG_CONSOLE_HOST_PID", pid);
+  ASSERT_OK(xsig_init());
+  threads = test_count_threads();
+  ASSERT_OK(xsig_handle(XSIG_WINCH, record));
+  test_setenv("XSIG_CONSOLE_HOST_PID", "");
+  ASSERT_EQ(wait_threads(threads + 1, 2000), threads + 1);
+  /* a resize the console host does not announce is not seen: no polling */
+  resize_own_console(5);
+  ASSERT_EQ(xsig_sleep(700), 0);
+  ASSERT_EQ(calls, 0);
+  /* announced: seen, once */
+  append_line(file, "notify 1");
+  ASSERT_OK(test_expect_line(&p, "notified 1", line, sizeof line, 20000));
+  ASSERT_EQ(wait_calls(1, 5000), 1);
+  ASSERT_EQ(last.signo, XSIG_WINCH);
+  ASSERT_EQ(last.code, XSIG_SI_KERNEL);
+  ASSERT_EQ(handler_tid, test_thread_id());
+  /* a layout event without a new size is no WINCH */
+  append_line(file, "notify 2");
+  ASSERT_OK(test_expect_line(&p, "notified 2", line, sizeof line, 20000));
+  ASSERT_EQ(xsig_sleep(700), 0);
+  ASSERT_EQ(calls, 1);
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+  /* back to the default: the hook's thread ends */
+  ASSERT_OK(xsig_handle(XSIG_WINCH, XSIG_DFL));
+  ASSERT_EQ(wait_threads(threads, 5000), threads);
+  ASSERT_OK(xsig_shutdown());
+  remove(file);
+  return 0;
+}
 #endif

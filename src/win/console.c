@@ -2,6 +2,7 @@
  * thread it creates; handlers never run there. For CLOSE, LOGOFF and
  * SHUTDOWN Windows ends the process once the console handler returns, so
  * that handler waits (bounded) until the program's handler has finished. */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -125,16 +126,28 @@ void xsig__win_console_shutdown(void)
 }
 
 /* --- WINCH: the console's size ------------------------------------------
- * Polled every WINCH_POLL_MS, on a thread-pool timer that runs only while
- * a WINCH handler is installed: the only way that neither reads (steals)
- * console input nor depends on the console's window. A WinEvent hook
- * (EVENT_CONSOLE_LAYOUT) needs a thread with a message loop for the
- * process's life, and Wine's conhost never raises it (docs/signals.md).
- * winch_lock guards the fields below; the callback posts without it. */
+ * Watched only while a WINCH handler is installed, in one of two ways,
+ * chosen when it is installed. Reading input records (WINDOW_BUFFER_SIZE_EVENT)
+ * would take the program's own input, so neither does.
+ * - A classic console window, its host's pid known: a WinEvent hook on
+ *   EVENT_CONSOLE_LAYOUT from that conhost only (an unfiltered hook slows
+ *   every console of the session: microsoft/terminal#410), on a thread that
+ *   waits in GetMessage. Nothing runs until the console's layout changes.
+ * - Anything else, polled every WINCH_POLL_MS on a thread-pool timer: a
+ *   pseudoconsole (Windows Terminal, VS Code), whose window never raises
+ *   WinEvents (microsoft/terminal#1811), and Wine, whose conhost raises none
+ *   and cannot name its pid.
+ * winch_lock guards the fields below; the callbacks post without it. */
 #define WINCH_POLL_MS 200
+#define PROCESS_CONSOLE_HOST_PROCESS 49 /* NtQueryInformationProcess: the conhost's pid */
+
+typedef LONG(WINAPI *query_process_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
 
 static SRWLOCK winch_lock = SRWLOCK_INIT;
 static PTP_TIMER winch_timer;
+static HANDLE winch_hook_thread;  /* while the hook is the way; ends at WM_QUIT */
+static HANDLE winch_hook_ended;   /* the last one asked to end, waited for at shutdown */
+static DWORD winch_hook_tid;
 static HANDLE winch_out = INVALID_HANDLE_VALUE; /* CONOUT$, opened when first read */
 static int winch_on, winch_known;
 static SHORT winch_size[4]; /* buffer columns, rows; window columns, rows */
@@ -166,11 +179,11 @@ static int winch_read_locked(void)
   return changed;
 }
 
-static void CALLBACK winch_poll(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER t)
+/* Reads the size and posts WINCH if it changed. */
+static void winch_check(void)
 {
   xsig_info_t info;
   int changed;
-  (void)inst, (void)arg, (void)t;
   AcquireSRWLockExclusive(&winch_lock);
   changed = winch_on && winch_read_locked();
   ReleaseSRWLockExclusive(&winch_lock);
@@ -182,25 +195,133 @@ static void CALLBACK winch_poll(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER
   xsig__win_accept(&info);    /* its default is to ignore it */
 }
 
-/* Called under the state lock when WINCH's action changes. */
-void xsig__win_console_watch_size(int on)
+static void CALLBACK winch_poll(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER t)
+{
+  (void)inst, (void)arg, (void)t;
+  winch_check();
+}
+
+static void CALLBACK winch_on_layout(HWINEVENTHOOK h, DWORD ev, HWND w, LONG obj, LONG child,
+                                     DWORD thread, DWORD ms)
+{
+  (void)h, (void)ev, (void)w, (void)obj, (void)child, (void)thread, (void)ms;
+  winch_check();
+}
+
+/* The pid of the conhost that draws this process's console in a window of
+ * its own, 0 if none does or the system cannot tell. XSIG_CONSOLE_HOST_PID
+ * names one instead: the tests' stand-in for conhost under Wine. */
+static DWORD console_host_pid(void)
+{
+  query_process_fn query = (query_process_fn)(void (*)(void))GetProcAddress(
+      GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
+  ULONG_PTR host = 0;
+  char named[16];
+  HWND w;
+  DWORD n = GetEnvironmentVariableA("XSIG_CONSOLE_HOST_PID", named, sizeof named);
+  if (n > 0 && n < sizeof named)
+    return (DWORD)strtoul(named, NULL, 10);
+  w = GetConsoleWindow();
+  if (w == NULL || !IsWindowVisible(w)) /* none, hidden, or a pseudoconsole's */
+    return 0;
+  if (query == NULL || query(GetCurrentProcess(), PROCESS_CONSOLE_HOST_PROCESS, &host, sizeof host, NULL) < 0)
+    return 0;
+  return (DWORD)(host & ~(ULONG_PTR)3); /* the low two bits are flags */
+}
+
+struct hook_start {
+  DWORD host;
+  HANDLE ready[2]; /* set, failed */
+};
+
+static DWORD WINAPI winch_hook_main(void *arg)
+{
+  struct hook_start *start = (struct hook_start *)arg;
+  HWINEVENTHOOK hook;
+  MSG m;
+  /* the queue WM_QUIT is posted to, made before the hook can call back
+   * (a callback takes winch_lock, which the starter holds until ready) */
+  PeekMessageW(&m, NULL, 0, 0, PM_NOREMOVE);
+  hook = SetWinEventHook(EVENT_CONSOLE_LAYOUT, EVENT_CONSOLE_LAYOUT, NULL, winch_on_layout,
+                         start->host, 0, WINEVENT_OUTOFCONTEXT);
+  SetEvent(start->ready[hook ? 0 : 1]); /* start is the starter's from here */
+  if (hook == NULL)
+    return 1;
+  while (GetMessageW(&m, NULL, 0, 0) > 0)
+    DispatchMessageW(&m); /* out-of-context events arrive as messages */
+  UnhookWinEvent(hook);
+  return 0;
+}
+
+/* Under winch_lock: starts the hook thread; 0 if the hook was set. */
+static int winch_hook_start_locked(void)
+{
+  struct hook_start start;
+  DWORD r = WAIT_FAILED;
+  int i;
+  start.host = console_host_pid();
+  if (start.host == 0)
+    return -1;
+  for (i = 0; i < 2; i++)
+    start.ready[i] = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (start.ready[0] && start.ready[1])
+    winch_hook_thread = CreateThread(NULL, 64 * 1024, winch_hook_main, &start,
+                                     STACK_SIZE_PARAM_IS_A_RESERVATION, &winch_hook_tid);
+  if (winch_hook_thread)
+    r = WaitForMultipleObjects(2, start.ready, FALSE, INFINITE); /* it takes no lock of ours */
+  for (i = 0; i < 2; i++)
+    if (start.ready[i])
+      CloseHandle(start.ready[i]);
+  if (r == WAIT_OBJECT_0)
+    return 0;
+  if (winch_hook_thread) {
+    WaitForSingleObject(winch_hook_thread, INFINITE); /* it has returned or is about to */
+    CloseHandle(winch_hook_thread);
+  }
+  winch_hook_thread = NULL;
+  return -1;
+}
+
+/* Under winch_lock: asks the hook thread to end; not waited for here (its
+ * callback may be waiting for the state lock the caller holds), but at
+ * shutdown. A callback it is running sees winch_on 0. */
+static void winch_hook_stop_locked(void)
+{
+  if (winch_hook_thread == NULL)
+    return;
+  PostThreadMessageW(winch_hook_tid, WM_QUIT, 0, 0);
+  if (winch_hook_ended)
+    CloseHandle(winch_hook_ended); /* an older one, long asked to end */
+  winch_hook_ended = winch_hook_thread;
+  winch_hook_thread = NULL;
+}
+
+static int winch_poll_start_locked(void)
 {
   FILETIME due;
   ULARGE_INTEGER rel;
+  if (winch_timer == NULL)
+    winch_timer = CreateThreadpoolTimer(winch_poll, NULL, NULL);
+  if (winch_timer == NULL)
+    return -1;
+  rel.QuadPart = (ULONGLONG)(-(LONGLONG)WINCH_POLL_MS * 10000);
+  due.dwLowDateTime = rel.LowPart;
+  due.dwHighDateTime = rel.HighPart;
+  SetThreadpoolTimer(winch_timer, &due, WINCH_POLL_MS, WINCH_POLL_MS / 4);
+  return 0;
+}
+
+/* Called under the state lock when WINCH's action changes. */
+void xsig__win_console_watch_size(int on)
+{
   AcquireSRWLockExclusive(&winch_lock);
   if (on && !winch_on) {
-    if (winch_timer == NULL)
-      winch_timer = CreateThreadpoolTimer(winch_poll, NULL, NULL);
-    if (winch_timer) {
-      winch_read_locked(); /* the size a change is measured from */
-      rel.QuadPart = (ULONGLONG)(-(LONGLONG)WINCH_POLL_MS * 10000);
-      due.dwLowDateTime = rel.LowPart;
-      due.dwHighDateTime = rel.HighPart;
-      SetThreadpoolTimer(winch_timer, &due, WINCH_POLL_MS, WINCH_POLL_MS / 4);
-      winch_on = 1;
-    }
+    winch_read_locked(); /* the size a change is measured from */
+    winch_on = winch_hook_start_locked() == 0 || winch_poll_start_locked() == 0;
   } else if (!on && winch_on) {
-    SetThreadpoolTimer(winch_timer, NULL, 0, 0); /* a callback in flight sees winch_on 0 */
+    if (winch_timer)
+      SetThreadpoolTimer(winch_timer, NULL, 0, 0); /* a callback in flight sees winch_on 0 */
+    winch_hook_stop_locked();
     winch_on = 0;
   }
   ReleaseSRWLockExclusive(&winch_lock);
@@ -209,15 +330,23 @@ void xsig__win_console_watch_size(int on)
 static void winch_shutdown(void)
 {
   PTP_TIMER t;
+  HANDLE hook;
   AcquireSRWLockExclusive(&winch_lock);
   t = winch_timer;
   winch_timer = NULL;
+  winch_hook_stop_locked();
+  hook = winch_hook_ended;
+  winch_hook_ended = NULL;
   winch_on = 0;
   ReleaseSRWLockExclusive(&winch_lock);
   if (t) {
     SetThreadpoolTimer(t, NULL, 0, 0);
     WaitForThreadpoolTimerCallbacks(t, TRUE);
     CloseThreadpoolTimer(t);
+  }
+  if (hook) {
+    WaitForSingleObject(hook, 5000);
+    CloseHandle(hook);
   }
   AcquireSRWLockExclusive(&winch_lock);
   if (winch_out != INVALID_HANDLE_VALUE)
