@@ -174,6 +174,14 @@ int test_expect_line(test_proc_t *p, const char *prefix, char *line, size_t size
   return -1;
 }
 
+xsig_sigset_t test_sigset_of(int sig)
+{
+  xsig_sigset_t s;
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, sig);
+  return s;
+}
+
 const char *test_own_file(const char *stem)
 {
   static char name[96];

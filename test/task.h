@@ -51,6 +51,8 @@ int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int f
 /* "STEM-PID.txt": a file of this test process alone (tests run side by
  * side in one folder). One static buffer: one name at a time. */
 const char *test_own_file(const char *stem);
+/* The set of one signal. */
+xsig_sigset_t test_sigset_of(int sig);
 /* 1 if a line of file starts with prefix. */
 int test_file_has(const char *file, const char *prefix);
 /* Waits up to timeout_ms for such a line; 0 or -1. */

@@ -22,17 +22,9 @@ static void reset(void)
   nvalues = norder = 0;
 }
 
-static xsig_sigset_t one(int sig)
-{
-  xsig_sigset_t s;
-  xsig_sigemptyset(&s);
-  xsig_sigaddset(&s, sig);
-  return s;
-}
-
 TEST_IMPL(mask_block_pending_unblock)
 {
-  xsig_sigset_t s = one(XSIG_USR1), pend, old;
+  xsig_sigset_t s = test_sigset_of(XSIG_USR1), pend, old;
   reset();
   ASSERT_OK(xsig_init());
   ASSERT_OK(xsig_handle(XSIG_USR1, record));
@@ -153,7 +145,7 @@ TEST_IMPL(realtime_queue_overflow)
   reset();
   ASSERT_OK(xsig_init());
   ASSERT_OK(xsig_handle(sig, record));
-  s = one(sig);
+  s = test_sigset_of(sig);
   ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
   for (;;) {
 #ifndef _WIN32
@@ -220,7 +212,7 @@ static void other_thread(void *p)
 
 TEST_IMPL(mask_per_thread)
 {
-  xsig_sigset_t s = one(XSIG_USR1);
+  xsig_sigset_t s = test_sigset_of(XSIG_USR1);
   struct thread_arg t;
   test_thread_t th;
   ASSERT_OK(xsig_init());
@@ -260,7 +252,7 @@ TEST_IMPL(mask_per_thread)
  * last one. */
 TEST_IMPL(dispatch_bounded_per_call)
 {
-  xsig_sigset_t s = one(XSIG_RTMIN);
+  xsig_sigset_t s = test_sigset_of(XSIG_RTMIN);
   int i;
   reset();
   ASSERT_OK(xsig_init());

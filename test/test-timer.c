@@ -17,14 +17,6 @@ static void record(int sig, const xsig_info_t *info, void *arg)
   last = *info;
 }
 
-static xsig_sigset_t one(int sig)
-{
-  xsig_sigset_t s;
-  xsig_sigemptyset(&s);
-  xsig_sigaddset(&s, sig);
-  return s;
-}
-
 /* Dispatches until the handler has run n times in all, for up to ms. */
 static int wait_calls(int n, int ms)
 {
@@ -40,6 +32,18 @@ static xsig_timerval_t tv(int64_t value_us, int64_t interval_us)
   t.value_us = value_us;
   t.interval_us = interval_us;
   return t;
+}
+
+/* Starts xsig with record() handling sig and makes a timer of it. */
+static int handled_timer(int sig, int64_t value)
+{
+  int id;
+  calls = 0;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(sig, record));
+  id = xsig_timer_create(sig, value);
+  ASSERT(id > 0);
+  return id;
 }
 
 TEST_IMPL(timer_bad_arguments)
@@ -97,11 +101,7 @@ TEST_IMPL(timer_oneshot_with_value)
   xsig_timerval_t t = tv(50000, 0), cur, old;
   int64_t start;
   int id;
-  calls = 0;
-  ASSERT_OK(xsig_init());
-  ASSERT_OK(xsig_handle(XSIG_USR1, record));
-  id = xsig_timer_create(XSIG_USR1, 4242);
-  ASSERT(id > 0);
+  id = handled_timer(XSIG_USR1, 4242);
   ASSERT_OK(xsig_timer_gettime(id, &cur));
   ASSERT_EQ(cur.value_us, 0); /* made disarmed */
   start = xsig_clock_us();
@@ -138,11 +138,7 @@ TEST_IMPL(timer_absolute)
   xsig_timerval_t t;
   int64_t start;
   int id;
-  calls = 0;
-  ASSERT_OK(xsig_init());
-  ASSERT_OK(xsig_handle(XSIG_USR2, record));
-  id = xsig_timer_create(XSIG_USR2, 1);
-  ASSERT(id > 0);
+  id = handled_timer(XSIG_USR2, 1);
   start = xsig_clock_us();
   t = tv(start + 40000, 0);
   ASSERT_OK(xsig_timer_settime(id, XSIG_TIMER_ABSTIME, &t, NULL));
@@ -162,7 +158,7 @@ TEST_IMPL(timer_absolute)
  * and counts the rest as overruns: standard and real-time signals alike. */
 static void check_overrun(int sig)
 {
-  xsig_sigset_t s = one(sig);
+  xsig_sigset_t s = test_sigset_of(sig);
   xsig_timerval_t t = tv(10000, 10000);
   xsig_stats_t st;
   int id;
@@ -207,11 +203,7 @@ TEST_IMPL(timer_periodic)
   xsig_timerval_t t = tv(20000, 20000), cur;
   int64_t start;
   int id;
-  calls = 0;
-  ASSERT_OK(xsig_init());
-  ASSERT_OK(xsig_handle(XSIG_RTMIN, record));
-  id = xsig_timer_create(XSIG_RTMIN, -5);
-  ASSERT(id > 0);
+  id = handled_timer(XSIG_RTMIN, -5);
   start = xsig_clock_us();
   ASSERT_OK(xsig_timer_settime(id, 0, &t, NULL));
   ASSERT_EQ(wait_calls(5, 10000), 5);
@@ -231,7 +223,7 @@ TEST_IMPL(timer_periodic)
 /* xsig_sigwait takes a timer's signal with its record. */
 TEST_IMPL(timer_through_sigwait)
 {
-  xsig_sigset_t s = one(XSIG_USR2);
+  xsig_sigset_t s = test_sigset_of(XSIG_USR2);
   xsig_timerval_t t = tv(30000, 0);
   xsig_info_t info;
   int id;

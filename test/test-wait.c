@@ -11,17 +11,9 @@ static void count(int sig, const xsig_info_t *info, void *arg)
   last = *info;
 }
 
-static xsig_sigset_t one(int sig)
-{
-  xsig_sigset_t s;
-  xsig_sigemptyset(&s);
-  xsig_sigaddset(&s, sig);
-  return s;
-}
-
 TEST_IMPL(sigwait_takes_pending)
 {
-  xsig_sigset_t s = one(XSIG_USR2);
+  xsig_sigset_t s = test_sigset_of(XSIG_USR2);
   xsig_info_t info;
   calls = 0;
   ASSERT_OK(xsig_init());
@@ -42,7 +34,7 @@ TEST_IMPL(sigwait_takes_pending)
 
 TEST_IMPL(sigwait_timeout_and_errors)
 {
-  xsig_sigset_t s = one(XSIG_USR1), empty;
+  xsig_sigset_t s = test_sigset_of(XSIG_USR1), empty;
   xsig_sigemptyset(&empty);
   ASSERT_EQ(xsig_sigwait(&s, 0, NULL), XSIG_ENOTINIT);
   ASSERT_OK(xsig_init());
@@ -69,7 +61,7 @@ static void raise_later(void *p)
 
 TEST_IMPL(sigwait_wakes_on_arrival)
 {
-  xsig_sigset_t s = one(XSIG_USR1);
+  xsig_sigset_t s = test_sigset_of(XSIG_USR1);
   struct raiser r = { 0, 100 };
   test_thread_t th;
   xsig_info_t info;
@@ -106,7 +98,7 @@ TEST_IMPL(sleep_interrupted_by_handler)
 
 TEST_IMPL(sigsuspend_waits_for_handler)
 {
-  xsig_sigset_t s = one(XSIG_USR2), none, after;
+  xsig_sigset_t s = test_sigset_of(XSIG_USR2), none, after;
   struct raiser r = { 0, 100 };
   test_thread_t th;
   calls = 0;

@@ -84,22 +84,34 @@ static void say_sending(int sig)
   fprintf(stderr, "xsig run: sending signal %s to command '%s'\n", name, command_name);
 }
 
-/* Waits for the child, running forwarded signals; returns 1 when it ended. */
+/* Milliseconds from now to end (rounded up), at most INT32_MAX; -1 for an
+ * end of -1 (never). */
+static int ms_until(int64_t end_us)
+{
+  int64_t left;
+  if (end_us < 0)
+    return -1;
+  left = (end_us - xsig_clock_us() + 999) / 1000;
+  return left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+/* Waits for the child, running forwarded signals; returns 1 when it ended.
+ * Asleep until the child ends, a signal comes or the time is up. */
 static int wait_child(int64_t ms)
 {
   xsig_os_handle_t h = xsig_process_waitable(child);
-  int64_t waited = 0;
+  int64_t end = ms < 0 ? -1 : xsig_clock_us() + ms * 1000;
+  int left;
   for (;;) {
-    int step = ms < 0 || ms - waited > 100 ? 100 : (int)(ms - waited);
     if (xsig_process_wait(child, 0, NULL) == 0)
       return 1;
-    if (ms >= 0 && waited >= ms)
+    left = ms_until(end);
+    if (left == 0)
       return 0;
     if (tool_handle_valid(h))
-      xsig_wait_os(h, step);
+      xsig_wait_os(h, left);
     else
-      xsig_sleep((unsigned)step); /* POSIX without pidfd: poll the child */
-    waited += step;
+      xsig_sleep(left < 0 || left > 100 ? 100 : (unsigned)left); /* POSIX without pidfd: poll the child */
   }
 }
 
