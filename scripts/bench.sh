@@ -140,6 +140,20 @@ idle_case "Linux" "$LB" "bench/xsig-bench"
 idle_case "Wine" "wine $WB" "xsig-bench.exe"
 
 echo
+echo "== xsig run waiting for an idle child, over 7 s (context switches of xsig run's threads)"
+run_idle() { # label launcher tool child-command
+  local p s1 s2 t
+  $2 $3 run 0 $4 idle 10 noinit >/dev/null &
+  sleep 2.5
+  p=$(pgrep -f "^[^ ]*$(basename "$3") run 0" | tail -1) # not wine's launcher
+  read -r s1 t _ < <(probe "$p"); sleep 7; read -r s2 _ _ < <(probe "$p")
+  wait
+  row "$1" "$((s2 - s1))" "" "" "switches; $t threads"
+}
+run_idle "Linux, xsig run 0 CHILD" "" build-bench/xsig "$LB"
+run_idle "Wine, xsig run 0 CHILD" wine build-bench-mingw/xsig.exe "$WB"
+
+echo
 echo "== watching the console's size for WINCH on Windows, idle over 7 s (context switches of all threads)"
 winch_case() { # label env mode
   local p s1 s2

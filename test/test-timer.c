@@ -161,6 +161,7 @@ static void check_overrun(int sig)
   xsig_sigset_t s = test_sigset_of(sig);
   xsig_timerval_t t = tv(10000, 10000);
   xsig_stats_t st;
+  int64_t unblocked;
   int id;
   calls = 0;
   ASSERT_OK(xsig_handle(sig, record));
@@ -171,12 +172,15 @@ static void check_overrun(int sig)
   test_msleep(200); /* about 20 expiries */
   /* still armed: Linux drops a pending signal of a timer that is disarmed
    * or set again (POSIX leaves it open) */
+  unblocked = xsig_clock_us();
   ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &s, NULL));
   xsig_dispatch(); /* Windows ran it in xsig_sigmask already */
   ASSERT(calls >= 1);
   t = tv(0, 0);
   ASSERT_OK(xsig_timer_settime(id, 0, &t, NULL));
-  ASSERT(calls <= 2); /* one signal for the blocked time, not twenty */
+  /* one signal for the blocked time, not twenty; then one per period
+   * until it was disarmed (a loaded machine can take periods for that) */
+  ASSERT(calls <= 2 + (xsig_clock_us() - unblocked) / 10000);
   ASSERT_EQ(first.code, XSIG_SI_TIMER);
   ASSERT_EQ(first.value, 99);
   if (first.status < 5)
