@@ -70,8 +70,9 @@ XSIG_API const char *xsig_errname(int err);
 /* Signal numbers                                                           */
 
 /* Where each comes from on each platform, and its default action there:
- * docs/signals.md. Windows: WINCH comes from the console's size (polled
- * while a handler is installed), ALRM from xsig_alarm/xsig_setitimer,
+ * docs/signals.md. Windows: WINCH comes from the console's size, watched
+ * only while a handler is installed (a WinEvent hook on a classic console
+ * window, else polled every 200 ms), ALRM from xsig_alarm/xsig_setitimer,
  * QUIT's default action writes a minidump (xsig_set_dump_dir). */
 #ifdef _WIN32
 /* The CRT's numbers where it has the signal, Linux numbers for the rest. */
