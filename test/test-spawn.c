@@ -162,6 +162,8 @@ HELPER_IMPL(tree_member)
   helper_say("member %s ready", argv[1]);
   while (!member_done)
     xsig_sleep(1000);
+  /* in the file a failed stop prints: the TERM came, so any hang was later */
+  helper_say("got TERM: member %s", argv[1]);
   return 0;
 }
 
