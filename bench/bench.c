@@ -4,6 +4,7 @@
  *   xsig-bench throughput SENDERS COUNT -> "<signals per second> <received>/<sent>"
  *   xsig-bench idle SECONDS init|noinit|winch -> prints its pid, waits (for the idle probe)
  *   xsig-bench init                     -> "<microseconds xsig_init takes>"
+ *   xsig-bench trees N GRACE_MS together|serial -> "<ms to stop N trees>"
  * Modes: xsig-wait, xsig-handler, and on Linux raw (kill + sigwaitinfo),
  * signalfd, libuv; on Windows xsig-apc, raw-pipe, raw-event. */
 #include <stdio.h>
@@ -224,6 +225,42 @@ static int tree(int grace_ms, const char *how)
   return 0;
 }
 
+/* N one-process trees whose process ignores TERM (each needs the whole
+ * grace): stopped together under one deadline, or one after another. */
+#define TREES_MAX 64
+
+static int trees(int n, int grace_ms, const char *how)
+{
+  xsig_process_t *p[TREES_MAX];
+  xsig_sigset_t s;
+  int i, ready = 0;
+  int64_t t;
+  if (n < 1 || n > TREES_MAX)
+    return 2;
+  xsig_init();
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, XSIG_RTMIN);
+  xsig_sigmask(XSIG_BLOCK, &s, NULL);
+  for (i = 0; i < n; i++) /* level 2: no children; an odd index ignores TERM */
+    spawn_peer("member", "2", (bench_getpid() << 8) | 1, &p[i]);
+  while (ready < n)
+    if (xsig_sigwait(&s, 30000, NULL) == XSIG_RTMIN)
+      ready++;
+    else
+      return 3;
+  t = bench_now_us();
+  if (strcmp(how, "together") == 0)
+    xsig_process_stop_trees(p, n, XSIG_TERM, grace_ms, 0, NULL, NULL);
+  else
+    for (i = 0; i < n; i++)
+      xsig_process_stop_tree(p[i], XSIG_TERM, grace_ms, NULL, NULL);
+  t = bench_now_us() - t;
+  printf("%.1f\n", (double)t / 1000.0);
+  for (i = 0; i < n; i++)
+    xsig_process_close(p[i]);
+  return 0;
+}
+
 /* --- a child's end to its parent -------------------------------------- */
 
 #define CHLD_LEAD_US 300000 /* a child starts well within this, under Wine too */
@@ -388,6 +425,8 @@ int main(int argc, char **argv)
     return tree_member(atoi(argv[2]), atoll(argv[3]));
   if (argc == 4 && strcmp(argv[1], "tree") == 0)
     return tree(atoi(argv[2]), argv[3]);
+  if (argc == 5 && strcmp(argv[1], "trees") == 0)
+    return trees(atoi(argv[2]), atoi(argv[3]), argv[4]);
   if (argc == 2 && strcmp(argv[1], "noinit") == 0)
     return 0;
   if (argc >= 4 && strcmp(argv[1], "child") == 0) {
@@ -440,7 +479,7 @@ int main(int argc, char **argv)
     return 0;
   }
   fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch |"
-                  " init | noinit | tree GRACE_MS xsig|hand | chld xsig|raw N | idle SECONDS children |"
+                  " init | noinit | tree GRACE_MS xsig|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
                   " timer xsig|raw SECONDS\n");
   return 2;
 }

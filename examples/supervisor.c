@@ -113,31 +113,34 @@ static int collect(int timeout_ms, int *unclean)
   return n;
 }
 
-static int running(void)
-{
-  int i, n = 0;
-  for (i = 0; i < nworkers; i++)
-    n += workers[i].p != NULL;
-  return n;
-}
-
-/* TERM to all, one deadline for all of them, then KILL to what is left. */
+/* TERM to every worker (and what it started), one deadline for all of
+ * them, then KILL to what is left. */
 static int stop_all(void)
 {
-  int i, unclean = 0;
-  for (i = 0; i < nworkers; i++)
-    if (workers[i].p)
-      xsig_process_send(workers[i].p, XSIG_TERM, 0, 0, NULL);
-  collect(0, &unclean);
-  for (i = 0; i < GRACE_MS / 100 && running(); i++)
-    collect(100, &unclean);
+  xsig_process_t *p[MAX_WORKERS];
+  xsig_status_t st[MAX_WORKERS];
+  int forced[MAX_WORKERS], which[MAX_WORKERS], i, n = 0, unclean = 0;
+  char text[128];
+  collect(0, &unclean); /* those that ended already */
   for (i = 0; i < nworkers; i++)
     if (workers[i].p) {
-      say("supervisor: worker %d did not stop in %d ms: KILL\n", workers[i].id, GRACE_MS);
-      xsig_process_send(workers[i].p, XSIG_KILL, 0, 0, NULL);
-      unclean = 1;
+      which[n] = i;
+      p[n++] = workers[i].p;
     }
-  while (running() && collect(-1, &unclean) > 0) {
+  memset(st, 0, sizeof st);
+  memset(forced, 0, sizeof forced);
+  if (n > 0 && xsig_process_stop_trees(p, n, XSIG_TERM, GRACE_MS, 0, st, forced) != 0)
+    unclean = 1;
+  for (i = 0; i < n; i++) {
+    struct worker *w = &workers[which[i]];
+    if (forced[i])
+      say("supervisor: worker %d did not stop in %d ms: KILLed\n", w->id, GRACE_MS);
+    xsig_status_format(&st[i], text, sizeof text);
+    say("supervisor: worker %d (pid %lld) %s\n", w->id, (long long)xsig_process_pid(w->p), text);
+    if (forced[i] || !(st[i].exited && st[i].code == 0))
+      unclean = 1;
+    xsig_process_close(w->p);
+    w->p = NULL;
   }
   return unclean;
 }

@@ -614,6 +614,22 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
 XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
                                     xsig_status_t *st, int *forced);
 
+/* Stops n spawned children and their trees under one deadline, the way
+ * xsig_process_stop_tree stops one: sig (0 means TERM) and CONT go to every
+ * tree before any is waited for, then one grace period of grace_ms (from
+ * when the last tree was asked) for all of them together, not one each,
+ * then KILL to each tree still running
+ * and a bounded wait for those. st[i] gets tree i's leader status and
+ * forced[i] whether it needed KILL (st and forced may be NULL; else n
+ * entries each). flags: 0 (other values are XSIG_EINVAL). Nothing is sent
+ * unless every tree is valid. Errors: XSIG_EINVAL (t or an entry NULL,
+ * n <= 0, grace_ms < 0, bad sig or flags), XSIG_ECHILD (an entry not
+ * spawned by xsig), XSIG_ENOMEM, XSIG_ETIMEDOUT (something survived KILL
+ * for 10 s; the other trees are still seen to). Thread-safe for distinct
+ * trees. */
+XSIG_API int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, int flags,
+                                     xsig_status_t *st, int *forced);
+
 /* Like waitpid(-1, ...) over the children of xsig_spawn: takes one child
  * that has ended and not been reported yet, stores its pid and its status
  * (either may be NULL) and returns 0. Each child is reported once, by this

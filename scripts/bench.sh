@@ -99,6 +99,21 @@ for pl in "Linux ml timerfd" "Wine mw waitable-timer"; do
 done
 
 echo
+echo "== 10 trees whose process ignores TERM, grace 200 ms: stopped under one deadline or one after another (ms)"
+for ((r = 0; r < 5; r++)); do
+  for m in together serial; do
+    $LB trees 10 200 $m >>"$tmp/trl-$m"
+    wine $WB trees 10 200 $m >>"$tmp/trw-$m"
+  done
+done
+for pl in "Linux trl" "Wine trw"; do
+  set -- $pl
+  serial=$(median "$tmp/$2-serial")
+  read -r md mn mx < <(stats "$tmp/$2-serial"); row "$1 xsig_process_stop_tree each (baseline)" "$md" "$mn" "$mx" ""
+  read -r md mn mx < <(stats "$tmp/$2-together"); row "$1 xsig_process_stop_trees" "$md" "$mn" "$mx" "$(ratio "$md" "$serial") of one after another"
+done
+
+echo
 echo "== a child's end to its parent (microseconds; median of each run's median)"
 for ((r = 0; r < 5; r++)); do
   for m in raw xsig; do

@@ -161,19 +161,28 @@ int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
 
 /* --- trees -------------------------------------------------------------- */
 
-/* Waits until the leader is reaped and nothing of its tree runs. */
-static int wait_tree_gone(xsig_process_t *p, int ms)
+/* Waits until every tree's leader is reaped and nothing of its tree runs,
+ * or the deadline; gone[i] says which are. Returns 1 if all are. */
+static int wait_trees_gone(xsig_process_t *const *t, int n, int64_t deadline, char *gone)
 {
-  int64_t deadline = xsig__os_now_ms() + ms;
-  while (!xsig__child_reap(p, 0) || !xsig__os_tree_gone(p)) {
-    int64_t left = deadline - xsig__os_now_ms();
+  for (;;) {
+    int i, running = -1;
+    int64_t left;
+    for (i = 0; i < n; i++) {
+      if (!gone[i] && xsig__child_reap(t[i], 0) && xsig__os_tree_gone(t[i]))
+        gone[i] = 1;
+      if (!gone[i] && running < 0)
+        running = i;
+    }
+    if (running < 0)
+      return 1;
+    left = deadline - xsig__os_now_ms();
     if (left <= 0)
       return 0;
-    /* on the leader while it runs, then a short nap for the rest */
-    if (xsig__child_reap(p, left < 2 ? (int)left : 2))
+    /* on a leader while it runs, then a short nap for the rest */
+    if (xsig__child_reap(t[running], left < 2 ? (int)left : 2))
       xsig__os_nap(1);
   }
-  return 1;
 }
 
 /* Stopped members can act on sig only once continued (systemd does the
@@ -183,25 +192,69 @@ static int needs_cont(int sig)
   return sig != XSIG_KILL && sig != XSIG_CONT && xsig__dfl_kind(sig) != XSIG__DFL_STOP;
 }
 
+static int check_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, int flags)
+{
+  int i, err = sig == 0 ? 0 : xsig__check(sig);
+  if (t == NULL || n <= 0)
+    return XSIG_EINVAL;
+  for (i = 0; i < n; i++)
+    if (t[i] == NULL)
+      return XSIG_EINVAL;
+  if (err || grace_ms < 0 || flags != 0)
+    return err ? err : XSIG_EINVAL;
+  for (i = 0; i < n; i++)
+    if (!t[i]->child)
+      return XSIG_ECHILD;
+  return 0;
+}
+
+/* After the grace: KILL to every tree still running, then the leaders'
+ * statuses; the first error is returned, every tree is seen to. */
+static int kill_and_reap(xsig_process_t *const *t, int n, char *gone, xsig_status_t *st, int *forced)
+{
+  int i, err = 0, r;
+  for (i = 0; i < n; i++) {
+    if (forced)
+      forced[i] = !gone[i];
+    if (!gone[i])
+      xsig__os_tree_kill(t[i]);
+  }
+  if (!wait_trees_gone(t, n, xsig__os_now_ms() + KILL_WAIT_MS, gone))
+    err = XSIG_ETIMEDOUT;
+  for (i = 0; i < n; i++) {
+    r = gone[i] ? xsig_process_wait(t[i], KILL_WAIT_MS, st ? &st[i] : NULL) : XSIG_ETIMEDOUT;
+    if (r != 0 && err == 0)
+      err = r;
+  }
+  return err;
+}
+
+int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, int flags,
+                            xsig_status_t *st, int *forced)
+{
+  char *gone;
+  int i, err = check_trees(t, n, sig, grace_ms, flags);
+  int64_t deadline;
+  if (err)
+    return err;
+  if ((gone = calloc((size_t)n, 1)) == NULL)
+    return XSIG_ENOMEM;
+  sig = sig ? sig : XSIG_TERM;
+  for (i = 0; i < n; i++) /* all asked before any is waited for: one grace for all */
+    xsig__os_tree_send(t[i], sig, needs_cont(sig));
+  deadline = xsig__os_now_ms() + grace_ms; /* every tree has the whole grace */
+  if (grace_ms > 0) /* no grace: no need to look */
+    wait_trees_gone(t, n, deadline, gone);
+  err = kill_and_reap(t, n, gone, st, forced);
+  free(gone);
+  return err;
+}
+
 int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms, xsig_status_t *st, int *forced)
 {
-  int err = sig == 0 ? 0 : xsig__check(sig);
-  if (p == NULL || err || grace_ms < 0)
-    return p == NULL ? XSIG_EINVAL : err ? err : XSIG_EINVAL;
-  if (!p->child)
-    return XSIG_ECHILD;
-  if (forced)
-    *forced = 0;
-  sig = sig ? sig : XSIG_TERM;
-  xsig__os_tree_send(p, sig, needs_cont(sig));
-  if (grace_ms == 0 || !wait_tree_gone(p, grace_ms)) { /* no grace: no need to look */
-    if (forced)
-      *forced = 1;
-    xsig__os_tree_kill(p);
-    if (!wait_tree_gone(p, KILL_WAIT_MS))
-      return XSIG_ETIMEDOUT;
-  }
-  return xsig_process_wait(p, KILL_WAIT_MS, st);
+  if (p == NULL)
+    return XSIG_EINVAL;
+  return xsig_process_stop_trees(&p, 1, sig, grace_ms, 0, st, forced);
 }
 
 int64_t xsig_getpid(void)

@@ -425,6 +425,53 @@ TEST_IMPL(stop_tree_no_grace)
   return 0;
 }
 
+/* Three trees, two with a member that ignores TERM: one grace period for
+ * all of them (one each would take three), KILL only where needed. */
+TEST_IMPL(stop_trees_one_deadline)
+{
+  static const char *const mode[3] = {"mixed", "mixed", "catch"};
+  static const char *const file[3] = {"trees-0.txt", "trees-1.txt", "trees-2.txt"};
+  xsig_process_t *t[3], *self, *bad[2];
+  xsig_status_t st[3];
+  int forced[3] = {-1, -1, -1}, i;
+  int64_t pids[3][2], start, took;
+  for (i = 0; i < 3; i++)
+    start_tree(mode[i], file[i], &t[i], pids[i]);
+  /* bad calls send nothing */
+  ASSERT_OK(xsig_process_open(xsig_getpid(), &self));
+  bad[0] = t[0];
+  bad[1] = self;
+  ASSERT_EQ(xsig_process_stop_trees(bad, 2, 0, 100, 0, NULL, NULL), XSIG_ECHILD);
+  bad[1] = NULL;
+  ASSERT_EQ(xsig_process_stop_trees(bad, 2, 0, 100, 0, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 0, 0, 100, 0, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 3, 0, -1, 0, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 3, 0, 100, 1, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 3, 999, 100, 0, NULL, NULL), XSIG_EINVAL);
+  xsig_process_close(self);
+  test_msleep(200);
+  for (i = 0; i < 3; i++)
+    ASSERT(!test_file_has(file[i], "leader cleanup"));
+  start = xsig_clock_us();
+  ASSERT_OK(xsig_process_stop_trees(t, 3, 0, 2000, 0, st, forced));
+  took = (xsig_clock_us() - start) / 1000;
+  ASSERT(took >= 2000); /* the ignoring members had the whole grace */
+  ASSERT(took < 3900);  /* one grace for all: one each would be 4000 at least */
+  ASSERT_EQ(forced[0], 1);
+  ASSERT_EQ(forced[1], 1);
+  ASSERT_EQ(forced[2], 0);
+  for (i = 0; i < 3; i++) {
+    ASSERT_EQ(st[i].exited, 1); /* each leader stopped cleanly */
+    ASSERT_EQ(st[i].code, 0);
+    ASSERT(test_file_has(file[i], "leader cleanup"));
+    assert_gone(pids[i][0]);
+    assert_gone(pids[i][1]);
+    xsig_process_close(t[i]);
+    remove(file[i]);
+  }
+  return 0;
+}
+
 /* xsig_send(-pgid) reaches every process of a group xsig started. */
 TEST_IMPL(group_send)
 {
