@@ -186,17 +186,34 @@ static int tree_member(int level, int64_t arg)
   return 0;
 }
 
-static int tree(int grace_ms, const char *how)
+/* Members say "ready" with RTMIN: blocked here, so that it waits. */
+static xsig_sigset_t block_ready_signal(void)
 {
-  xsig_process_t *root;
   xsig_sigset_t s;
-  xsig_status_t st;
-  int ready = 0, forced = 0;
-  int64_t t;
   xsig_init();
   xsig_sigemptyset(&s);
   xsig_sigaddset(&s, XSIG_RTMIN);
   xsig_sigmask(XSIG_BLOCK, &s, NULL);
+  return s;
+}
+
+/* 0 once n members said ready, -1 after 30 s without one. */
+static int wait_ready(const xsig_sigset_t *s, int n)
+{
+  int ready;
+  for (ready = 0; ready < n; ready++)
+    if (xsig_sigwait(s, 30000, NULL) != XSIG_RTMIN)
+      return -1;
+  return 0;
+}
+
+static int tree(int grace_ms, const char *how)
+{
+  xsig_process_t *root;
+  xsig_sigset_t s = block_ready_signal();
+  xsig_status_t st;
+  int forced = 0;
+  int64_t t;
   {
     char a1[32];
     char *argv[5];
@@ -209,11 +226,8 @@ static int tree(int grace_ms, const char *how)
     if (xsig_spawn(self, argv, XSIG_SPAWN_NEW_GROUP, &root) != 0)
       return 2;
   }
-  while (ready < 1 + TREE_KIDS + TREE_KIDS * TREE_GRANDKIDS)
-    if (xsig_sigwait(&s, 30000, NULL) == XSIG_RTMIN)
-      ready++;
-    else
-      return 3;
+  if (wait_ready(&s, 1 + TREE_KIDS + TREE_KIDS * TREE_GRANDKIDS) != 0)
+    return 3;
   t = bench_now_us();
   if (strcmp(how, "xsig") == 0)
     xsig_process_stop_tree(root, XSIG_TERM, grace_ms, &st, &forced);
@@ -233,21 +247,15 @@ static int trees(int n, int grace_ms, const char *how)
 {
   xsig_process_t *p[TREES_MAX];
   xsig_sigset_t s;
-  int i, ready = 0;
+  int i;
   int64_t t;
   if (n < 1 || n > TREES_MAX)
     return 2;
-  xsig_init();
-  xsig_sigemptyset(&s);
-  xsig_sigaddset(&s, XSIG_RTMIN);
-  xsig_sigmask(XSIG_BLOCK, &s, NULL);
+  s = block_ready_signal();
   for (i = 0; i < n; i++) /* level 2: no children; an odd index ignores TERM */
     spawn_peer("member", "2", (bench_getpid() << 8) | 1, &p[i]);
-  while (ready < n)
-    if (xsig_sigwait(&s, 30000, NULL) == XSIG_RTMIN)
-      ready++;
-    else
-      return 3;
+  if (wait_ready(&s, n) != 0)
+    return 3;
   t = bench_now_us();
   if (strcmp(how, "together") == 0)
     xsig_process_stop_trees(p, n, XSIG_TERM, grace_ms, 0, NULL, NULL);

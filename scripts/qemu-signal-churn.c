@@ -3,8 +3,8 @@
  * USR1/USR2, threads that come and go while they change the mask and the
  * USR2 handler, and two processes that flood this one with signals.
  * Natively it always ends ("rounds N handled M"); under qemu-aarch64 7.2 it
- * ends with "qemu: uncaught target signal 11" in about 1 run of 13 here
- * (8 of 108, 2026-12-02).
+ * ends with "qemu: uncaught target signal 11" in about 1 run of 11 here
+ * (14 of 148, 2026-12-02).
  *   aarch64-linux-gnu-gcc -O1 -pthread -o churn scripts/qemu-signal-churn.c
  *   for i in $(seq 30); do QEMU_LD_PREFIX=/usr/aarch64-linux-gnu ./churn; done */
 #define _GNU_SOURCE
@@ -36,7 +36,11 @@ int main(void)
   struct timespec t0, t; sa.sa_handler = on_sig;
   sigaction(SIGUSR1, &sa, NULL); sigaction(SIGUSR2, &sa, NULL);
   for (k = 0; k < 2; k++)
-    if ((kids[k] = fork()) == 0) { for (;;) kill(me, k ? SIGUSR2 : SIGUSR1); }
+    if ((kids[k] = fork()) == 0) { /* until this process is gone */
+      while (kill(me, k ? SIGUSR2 : SIGUSR1) == 0) {
+      }
+      _exit(0);
+    }
   clock_gettime(CLOCK_MONOTONIC, &t0);
   do {
     pthread_t th[2]; atomic_store(&stop, 0);
