@@ -618,11 +618,10 @@ XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
  * xsig_process_stop_tree stops one: sig (0 means TERM) and CONT go to every
  * tree before any is waited for, then one grace period of grace_ms (from
  * when the last tree was asked) for all of them together, not one each,
- * then KILL to each tree still running
- * and a bounded wait for those. st[i] gets tree i's leader status and
- * forced[i] whether it needed KILL (st and forced may be NULL; else n
- * entries each). flags: 0 (other values are XSIG_EINVAL). Nothing is sent
- * unless every tree is valid. Errors: XSIG_EINVAL (t or an entry NULL,
+ * then KILL to each tree still running and a bounded wait for those.
+ * st[i] gets tree i's leader status and forced[i] whether it needed KILL
+ * (st and forced may be NULL; else n entries each). flags: 0 (other
+ * values are XSIG_EINVAL). Nothing is sent unless every tree is valid. Errors: XSIG_EINVAL (t or an entry NULL,
  * n <= 0, grace_ms < 0, bad sig or flags), XSIG_ECHILD (an entry not
  * spawned by xsig), XSIG_ENOMEM, XSIG_ETIMEDOUT (something survived KILL
  * for 10 s; the other trees are still seen to). Thread-safe for distinct
