@@ -141,6 +141,7 @@ TEST_IMPL(realtime_queue_overflow)
 #ifndef _WIN32
   struct rlimit rl;
   ASSERT_OK(getrlimit(RLIMIT_SIGPENDING, &rl));
+  limit = 10000; /* the kernel's limit, set below, is the one to reach */
 #endif
   reset();
   ASSERT_OK(xsig_init());
@@ -154,7 +155,6 @@ TEST_IMPL(realtime_queue_overflow)
      * queued now, and again if a test running beside took that room */
     rl.rlim_cur = (rlim_t)(user_signals_queued() + 200);
     ASSERT_OK(setrlimit(RLIMIT_SIGPENDING, &rl));
-    limit = 10000;
 #endif
     accepted = fill_queue(sig, limit, &r);
     ASSERT(accepted >= 0);

@@ -141,8 +141,6 @@ void xsig__win_console_shutdown(void)
 #define WINCH_POLL_MS 200
 #define PROCESS_CONSOLE_HOST_PROCESS 49 /* NtQueryInformationProcess: the conhost's pid */
 
-typedef LONG(WINAPI *query_process_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
-
 static SRWLOCK winch_lock = SRWLOCK_INIT;
 static PTP_TIMER winch_timer;
 static HANDLE winch_hook_thread;  /* while the hook is the way; ends at WM_QUIT */
@@ -213,8 +211,6 @@ static void CALLBACK winch_on_layout(HWINEVENTHOOK h, DWORD ev, HWND w, LONG obj
  * names one instead: the tests' stand-in for conhost under Wine. */
 static DWORD console_host_pid(void)
 {
-  query_process_fn query = (query_process_fn)(void (*)(void))GetProcAddress(
-      GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
   ULONG_PTR host = 0;
   char named[16];
   HWND w;
@@ -224,7 +220,7 @@ static DWORD console_host_pid(void)
   w = GetConsoleWindow();
   if (w == NULL || !IsWindowVisible(w)) /* none, hidden, or a pseudoconsole's */
     return 0;
-  if (query == NULL || query(GetCurrentProcess(), PROCESS_CONSOLE_HOST_PROCESS, &host, sizeof host, NULL) < 0)
+  if (xsig__win_query_process(GetCurrentProcess(), PROCESS_CONSOLE_HOST_PROCESS, &host, sizeof host) < 0)
     return 0;
   return (DWORD)(host & ~(ULONG_PTR)3); /* the low two bits are flags */
 }

@@ -58,8 +58,10 @@ uint64_t xsig__win_transport_remote_count(void);
 void xsig__win_transport_flush_replies(void);
 void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size);
 
-/* src/win/tree.c: a process's PEB address and recorded parent */
+/* src/win/tree.c: a process's PEB address and recorded parent; and
+ * NtQueryInformationProcess (its status: < 0 on failure, -1 if missing) */
 int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent);
+long xsig__win_query_process(HANDLE h, int what, void *out, unsigned long size);
 
 /* src/win/process.c: groups that xsig started, with their job objects */
 int xsig__win_group_add(DWORD pgid, HANDLE job);

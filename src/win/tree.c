@@ -16,12 +16,17 @@ struct basic_info {
 };
 typedef LONG (NTAPI *query_process_fn)(HANDLE, int, void *, ULONG, ULONG *);
 
-int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent)
+long xsig__win_query_process(HANDLE h, int what, void *out, unsigned long size)
 {
   query_process_fn query = (query_process_fn)(void (*)(void))GetProcAddress(
       GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
+  return query ? query(h, what, out, size, NULL) : -1;
+}
+
+int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent)
+{
   struct basic_info bi;
-  if (query == NULL || query(h, 0 /* ProcessBasicInformation */, &bi, sizeof bi, NULL) < 0)
+  if (xsig__win_query_process(h, 0 /* ProcessBasicInformation */, &bi, sizeof bi) < 0)
     return XSIG_ESYS;
   if (peb)
     *peb = bi.peb;
