@@ -243,6 +243,47 @@ XSIG_API int xsig_shutdown(void);
  * Returns 0, XSIG_ENOTINIT or XSIG_ESYS. */
 XSIG_API int xsig_set_delivery_thread(void);
 
+/* Starts xsig's own handler thread: from now on handlers run promptly on
+ * that thread, whatever the program's threads are doing (blocked in a
+ * read, in a busy loop), as Go's os/signal and .NET's
+ * PosixSignalRegistration deliver them. The thread starts with the
+ * calling thread's mask (as a new POSIX thread does) and runs the handler
+ * of every signal that mask does not block; a program thread's own
+ * dispatch points (xsig_dispatch, xsig_sleep, ...) may still run one
+ * first. Handlers then run concurrently with the program: guard what they
+ * share with it. Calls nest: each successful start needs one
+ * xsig_handler_thread_stop; the last xsig_shutdown stops it too.
+ * Zero wake-ups while no signal comes. See docs/delivery.md.
+ * POSIX: one thread, only in this mode; it waits on the signal pipe.
+ * Windows: one thread more (not the transport's, which must go on
+ * receiving and replying while a handler runs); it takes the delivery
+ * thread's role for APCs and default actions until it stops, and the
+ * program's delivery thread stays the one XSIG_INTERRUPT interrupts.
+ * Returns 0, XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. Thread-safe. */
+XSIG_API int xsig_handler_thread_start(void);
+
+/* Undoes one xsig_handler_thread_start; the last one waits for a handler
+ * that is running to return, and ends the thread. Returns 0,
+ * XSIG_ENOTINIT, XSIG_ECHILD (not started), or XSIG_EINVAL when called on
+ * the handler thread itself (from a handler: it would wait for itself).
+ * Thread-safe; not from a handler on the handler thread. */
+XSIG_API int xsig_handler_thread_stop(void);
+
+/* A thread that starts with its creator's mask on both platforms. */
+typedef struct xsig_thread xsig_thread_t;
+typedef void (*xsig_thread_fn)(void *arg);
+
+/* Starts fn(arg) on a new thread whose mask is the calling thread's, as
+ * pthread_create gives it (Windows threads made with CreateThread start
+ * with the new-thread mask instead: see xsig_sigmask). *out is the
+ * thread, for xsig_thread_join. Returns 0, XSIG_EINVAL (fn or out NULL),
+ * XSIG_ENOMEM or XSIG_ESYS. Thread-safe. */
+XSIG_API int xsig_thread_start(xsig_thread_t **out, xsig_thread_fn fn, void *arg);
+
+/* Waits until the thread of xsig_thread_start has returned and frees it.
+ * Returns 0 or XSIG_EINVAL (NULL, or the calling thread itself). */
+XSIG_API int xsig_thread_join(xsig_thread_t *t);
+
 #ifdef _WIN32
 typedef void *xsig_os_handle_t;   /* a HANDLE */
 # define XSIG_NO_HANDLE ((xsig_os_handle_t)0)
@@ -281,13 +322,22 @@ typedef void (*xsig_handler_t)(int sig, const xsig_info_t *info, void *arg);
 #define XSIG_NOCLDSTOP 0x4  /* CHLD only: not when a child stops or continues
                                (POSIX SA_NOCLDSTOP; Windows never reports
                                those) */
+#define XSIG_INTERRUPT 0x8  /* the signal interrupts a blocking call, the
+                               opposite of SA_RESTART (docs/delivery.md):
+                               POSIX: installed without SA_RESTART, so the
+                               call of the thread that takes it fails with
+                               EINTR; Windows: the delivery thread's
+                               synchronous I/O is cancelled (it fails with
+                               ERROR_OPERATION_ABORTED) and its alertable
+                               wait returns */
 #define XSIG_FOREIGN   0x100 /* (output only) a non-xsig handler was installed */
 
 typedef struct xsig_action {
   xsig_handler_t handler;  /* a function, XSIG_DFL or XSIG_IGN */
   void *arg;               /* passed to handler */
   xsig_sigset_t mask;      /* also blocked while the handler runs */
-  int flags;               /* XSIG_RESETHAND | XSIG_NODEFER | XSIG_NOCLDSTOP */
+  int flags;               /* XSIG_RESETHAND | XSIG_NODEFER | XSIG_NOCLDSTOP
+                              | XSIG_INTERRUPT */
 } xsig_action_t;
 
 /* Like sigaction(): if act is not NULL, installs it for sig; if old is not
@@ -314,7 +364,13 @@ XSIG_API int xsig_handle(int sig, xsig_handler_t handler);
  * left out. If the change unblocks a pending signal, its handler runs on this
  * thread before the call returns (POSIX rule). set may be NULL (query).
  * POSIX: this is the thread's kernel mask. Windows: a per-thread mask kept
- * by the library. Errors: XSIG_EINVAL, XSIG_ENOTINIT. */
+ * by the library. A new thread: POSIX gives it its creator's mask;
+ * Windows gives a thread made by xsig_thread_start its creator's, and any
+ * other thread (CreateThread, _beginthreadex, a thread pool's), when it
+ * starts, the current mask of the delivery thread (xsig_init's caller,
+ * unless xsig_set_delivery_thread named another: the usual creator, as a
+ * program blocks signals in main, then starts its threads).
+ * Errors: XSIG_EINVAL, XSIG_ENOTINIT. */
 XSIG_API int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old);
 
 /* Stores the set of signals pending for the process or the calling thread.

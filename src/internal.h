@@ -207,6 +207,33 @@ int xsig__os_descendants(int64_t pid, int64_t *out, int max);
 int64_t xsig__os_getppid(void);
 void xsig__os_nap(int ms);
 
+/* --- threads, src/thread.c (the handler thread's lock; see there) ----- */
+
+/* Under the state lock, after a signal was accepted: wakes the handler
+ * thread (if it runs and the caller is not it). */
+void xsig__handler_thread_poke_locked(void);
+/* The last xsig_shutdown, before the platform's: ends the handler thread. */
+void xsig__handler_thread_shutdown(void);
+void xsig__handler_thread_after_fork(void);
+
+/* What each platform provides (src/unix/thread.c, src/win/thread.c). */
+/* Starts fn(arg) on a new thread: 0, XSIG_ENOMEM or XSIG_ESYS. */
+int xsig__os_thread_create(xsig__thread_t *t, void (*fn)(void *), void *arg);
+void xsig__os_thread_join(xsig__thread_t t);
+void xsig__os_thread_detach(xsig__thread_t t);
+/* A wake-up object: its handle h is readable / signalled once set, until
+ * cleared. Set is safe under the state lock. */
+int xsig__os_event_open(struct xsig__os_event *e);
+void xsig__os_event_set(struct xsig__os_event *e);
+void xsig__os_event_clear(struct xsig__os_event *e);
+void xsig__os_event_close(struct xsig__os_event *e);
+/* On the handler thread (src/unix/signal.c, src/win/signal.c): begin
+ * makes it one with mask; refresh runs before each of its waits; end
+ * gives the role back. */
+void xsig__os_handler_thread_begin(const xsig_sigset_t *mask);
+void xsig__os_handler_thread_refresh(void);
+void xsig__os_handler_thread_end(void);
+
 /* --- timers, src/timer.c (the timers lock; see there) ------------------ */
 
 /* A timer of xsig_timer_create, or (Windows) the alarm. The shared fields

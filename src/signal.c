@@ -77,10 +77,13 @@ int xsig_shutdown(void)
 {
   int sig, last;
   xsig__mutex_lock(&life_lock);
-  /* Timers first, while their signals still have xsig's dispositions, and
-   * outside the state lock (Windows waits for an expiry in flight). */
-  if (xsig__atomic_load(&refs) == 1)
+  /* The handler thread and timers first, while their signals still have
+   * xsig's dispositions, and outside the state lock (a handler running
+   * may take it; Windows waits for an expiry in flight). */
+  if (xsig__atomic_load(&refs) == 1) {
+    xsig__handler_thread_shutdown();
     xsig__timers_shutdown();
+  }
   xsig__lock();
   if (xsig__atomic_load(&refs) == 0) {
     xsig__unlock();
@@ -114,6 +117,7 @@ void xsig__reset_after_fork(void)
   xsig__mutex_reinit(&life_lock);
   reset_pending_locked();
   xsig__timers_after_fork();
+  xsig__handler_thread_after_fork();
 }
 
 int xsig__rt_room(void)
@@ -213,6 +217,7 @@ int xsig__post(const xsig_info_t *info)
   }
   stats.received++;
   xsig__os_posted_locked(info);
+  xsig__handler_thread_poke_locked();
   xsig__unlock();
   return 0;
 }
@@ -329,7 +334,7 @@ static int check_action(int sig, const xsig_action_t *act)
     return err;
   if (act == NULL)
     return 0;
-  if (act->flags & ~(XSIG_RESETHAND | XSIG_NODEFER | XSIG_NOCLDSTOP))
+  if (act->flags & ~(XSIG_RESETHAND | XSIG_NODEFER | XSIG_NOCLDSTOP | XSIG_INTERRUPT))
     return XSIG_EINVAL;
   if ((sig == XSIG_KILL || sig == XSIG_STOP) && act->handler != XSIG_DFL)
     return XSIG_EINVAL;
@@ -349,6 +354,8 @@ int xsig_action(int sig, const xsig_action_t *act, xsig_action_t *old)
   if (act)
     err = xsig__os_install(sig, act, &was_foreign);
   if (act && err == 0) {
+    if ((act->flags ^ prev.flags) & XSIG_INTERRUPT)
+      xsig__handler_thread_poke_locked(); /* its kernel mask follows */
     if (!installed[sig])
       foreign[sig] = was_foreign;
     installed[sig] = 1;

@@ -425,6 +425,28 @@ static DWORD WINAPI thread_main(LPVOID p)
   return 0;
 }
 
+int test_pipe_open(test_pipe_t *p)
+{
+  return CreatePipe(&p->r, &p->w, NULL, 0) ? 0 : -1;
+}
+
+int test_pipe_read(test_pipe_t *p)
+{
+  char b;
+  DWORD n = 0;
+  if (ReadFile(p->r, &b, 1, &n, NULL))
+    return n == 1;
+  if (GetLastError() == ERROR_OPERATION_ABORTED)
+    return TEST_READ_INTERRUPTED;
+  return GetLastError() == ERROR_BROKEN_PIPE ? 0 : -2;
+}
+
+int test_pipe_write(test_pipe_t *p)
+{
+  DWORD n = 0;
+  return WriteFile(p->w, "x", 1, &n, NULL) && n == 1 ? 0 : -1;
+}
+
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg)
 {
   struct thread_start *ts = malloc(sizeof *ts);
@@ -731,6 +753,30 @@ static void *thread_main(void *p)
   free(p);
   ts.fn(ts.arg);
   return NULL;
+}
+
+int test_pipe_open(test_pipe_t *p)
+{
+  int fds[2];
+  if (pipe(fds) != 0)
+    return -1;
+  p->r = fds[0];
+  p->w = fds[1];
+  return 0;
+}
+
+int test_pipe_read(test_pipe_t *p)
+{
+  char b;
+  ssize_t n = read(p->r, &b, 1);
+  if (n >= 0)
+    return (int)n;
+  return errno == EINTR ? TEST_READ_INTERRUPTED : -2;
+}
+
+int test_pipe_write(test_pipe_t *p)
+{
+  return write(p->w, "x", 1) == 1 ? 0 : -1;
 }
 
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg)

@@ -102,6 +102,15 @@ int64_t test_getpid(void);
 void test_setenv(const char *name, const char *value);
 void test_self_exe(char *buf, size_t size);
 
+/* An anonymous pipe of the platform's own handles, read with the blocking
+ * call a program would make (read(), ReadFile). */
+typedef struct test_pipe { xsig_os_handle_t r, w; } test_pipe_t;
+#define TEST_READ_INTERRUPTED (-1) /* EINTR; ERROR_OPERATION_ABORTED */
+int test_pipe_open(test_pipe_t *p);
+/* One byte: 1, 0 at end of file, TEST_READ_INTERRUPTED or -2. */
+int test_pipe_read(test_pipe_t *p);
+int test_pipe_write(test_pipe_t *p);
+
 typedef struct test_thread { void *h; } test_thread_t;
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg);
 void test_thread_join(test_thread_t *t);

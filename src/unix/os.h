@@ -25,6 +25,13 @@ struct xsig__os_process {
   int pidfd; /* -1: no pidfd on this kernel; the plain pid is used */
 };
 
+/* A thread (src/unix/thread.c) and a wake-up object: a pipe, h its read
+ * end, w its write end. */
+typedef pthread_t xsig__thread_t;
+struct xsig__os_event {
+  int h, w;
+};
+
 /* The platform's part of a timer (src/unix/timer.c). */
 struct xsig__os_timer {
   timer_t kt;

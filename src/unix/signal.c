@@ -36,6 +36,16 @@ static int pipe_capacity;
  * its own limit is reached) until this thread drains the pipe. */
 static XSIG__TLS sigset_t throttled;
 static XSIG__TLS int is_throttled;
+/* Signals whose action has XSIG_INTERRUPT: written under the state lock,
+ * read by the handler thread, which blocks them in the kernel so that
+ * they land on (and interrupt) a thread of the program. */
+static xsig__atomic_u64 interrupting[2];
+/* On the handler thread the mask xsig works with is its own (mask): the
+ * kernel's is mask | interrupting | throttled, as of applied[]. */
+static XSIG__TLS int is_handler_thread;
+static XSIG__TLS xsig_sigset_t handler_mask;
+static XSIG__TLS uint64_t applied[2];
+static void set_kernel_mask(const xsig_sigset_t *mask);
 
 /* Bytes kept free for trampolines already running: half the pipe, at
  * most 64 KiB. */
@@ -221,6 +231,10 @@ static void clear_overflow(void)
 /* The child must not share the parent's pipe, nor inherit its pending set. */
 static void after_fork_in_child(void)
 {
+  if (is_handler_thread) { /* forked by a handler on the handler thread */
+    is_handler_thread = 0;
+    set_kernel_mask(&handler_mask);
+  }
   if (!xsig__is_initialised())
     return;
   xsig__reset_after_fork();
@@ -284,6 +298,13 @@ int xsig__unix_install_trampoline(int sig)
   return install(sig, &sa, NULL);
 }
 
+/* Under the state lock, the only writer. */
+static void set_interrupting(int sig, int on)
+{
+  uint64_t bit = 1ull << (sig & 63), was = xsig__atomic_load64(&interrupting[sig >> 6]);
+  xsig__atomic_exchange64(&interrupting[sig >> 6], on ? was | bit : was & ~bit);
+}
+
 int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
 {
   struct sigaction sa;
@@ -298,6 +319,9 @@ int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
     sa.sa_handler = act->handler == XSIG_DFL ? SIG_DFL : SIG_IGN;
   }
   sa.sa_flags |= native_flags(sig, act);
+  if (act->flags & XSIG_INTERRUPT)
+    sa.sa_flags &= ~SA_RESTART;
+  set_interrupting(sig, (act->flags & XSIG_INTERRUPT) != 0);
   return install(sig, &sa, foreign);
 }
 
@@ -426,11 +450,15 @@ static void user_mask(const sigset_t *kernel, xsig_sigset_t *mask)
 void xsig__os_mask_get(xsig_sigset_t *mask)
 {
   sigset_t cur;
+  if (is_handler_thread) {
+    *mask = handler_mask;
+    return;
+  }
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   user_mask(&cur, mask);
 }
 
-void xsig__os_mask_set(const xsig_sigset_t *mask)
+static void set_kernel_mask(const xsig_sigset_t *mask)
 {
   sigset_t set;
   int s;
@@ -440,6 +468,50 @@ void xsig__os_mask_set(const xsig_sigset_t *mask)
       if (sigismember(&throttled, s))
         sigaddset(&set, s);
   pthread_sigmask(SIG_SETMASK, &set, NULL);
+}
+
+/* The handler thread's kernel mask: its own, and the interrupting
+ * signals. Only when that changed: a handler's mask is xsig's alone. */
+static void apply_handler_mask(void)
+{
+  xsig_sigset_t k;
+  int w;
+  for (w = 0; w < 2; w++)
+    k.bits[w] = handler_mask.bits[w] | xsig__atomic_load64(&interrupting[w]);
+  if (k.bits[0] == applied[0] && k.bits[1] == applied[1])
+    return;
+  applied[0] = k.bits[0];
+  applied[1] = k.bits[1];
+  set_kernel_mask(&k);
+}
+
+void xsig__os_mask_set(const xsig_sigset_t *mask)
+{
+  if (is_handler_thread) {
+    handler_mask = *mask;
+    xsig__set_del(&handler_mask, SIGKILL);
+    xsig__set_del(&handler_mask, SIGSTOP);
+    return;
+  }
+  set_kernel_mask(mask);
+}
+
+void xsig__os_handler_thread_begin(const xsig_sigset_t *mask)
+{
+  is_handler_thread = 1;
+  handler_mask = *mask;
+  applied[0] = applied[1] = ~0ull; /* nothing applied yet */
+  apply_handler_mask();
+}
+
+void xsig__os_handler_thread_refresh(void)
+{
+  apply_handler_mask();
+}
+
+void xsig__os_handler_thread_end(void)
+{
+  is_handler_thread = 0;
 }
 
 void xsig__os_default_action(int sig)

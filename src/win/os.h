@@ -28,6 +28,12 @@ static __inline int64_t xsig__os_now_ms(void) { return (int64_t)GetTickCount64()
 /* src/win/timer.c: QueryPerformanceCounter in microseconds. */
 int64_t xsig__os_now_us(void);
 
+/* A thread (src/win/thread.c) and a wake-up object: a manual-reset event. */
+typedef HANDLE xsig__thread_t;
+struct xsig__os_event {
+  HANDLE h;
+};
+
 /* The platform's part of a timer (src/win/timer.c). */
 struct xsig__os_timer {
   PTP_TIMER tp;
@@ -49,6 +55,9 @@ struct xsig__os_process {
 #define XSIG__ARRIVE_DEFAULT 1
 struct xsig_info;
 int xsig__win_accept(const struct xsig_info *info);
+
+/* src/win/signal.c: a thread starts (src/win/thread.c's TLS callback). */
+void xsig__win_thread_attach(void);
 
 /* src/win/transport.c */
 int xsig__win_transport_start(void);

@@ -8,38 +8,87 @@
 
 typedef LONG (NTAPI *nt_suspend_process_fn)(HANDLE);
 
-/* ready_event is made and closed while no other thread of ours runs;
- * delivery_thread and delivery_mask are guarded by the state lock;
- * delivery_tid changes under it too but is read through an atomic load (a
- * fault handler asks it, and must not take the lock); apc_queued is
- * atomic. */
+/* A thread signals are steered to: its handle (for APCs and, for the
+ * program's, cancelling its I/O), id and mask (readable by the arrival
+ * threads). */
+struct role {
+  HANDLE thread;
+  xsig__atomic_long tid;
+  xsig_sigset_t mask;
+};
+
+/* ready_event is made and closed while no other thread of ours runs.
+ * program is the delivery thread the program named (xsig_init,
+ * xsig_set_delivery_thread); handler is xsig's handler thread while it
+ * runs (thread NULL otherwise), which then takes APCs and decides default
+ * actions. Their fields and interrupting are guarded by the state lock,
+ * but tid changes under it and is read through an atomic load (a fault
+ * handler asks it, and must not take the lock). new_thread_mask, the
+ * program thread's mask for threads that start, has a lock of its own: a
+ * starting thread reads it under the loader lock. apc_queued is atomic. */
 static HANDLE ready_event;
-static HANDLE delivery_thread;
-static xsig__atomic_long delivery_tid;
+static struct role program, handler;
+static xsig_sigset_t interrupting; /* actions with XSIG_INTERRUPT */
+static SRWLOCK new_thread_lock = SRWLOCK_INIT;
+static xsig_sigset_t new_thread_mask;
 static xsig__atomic_long apc_queued;
 static CONDITION_VARIABLE arrived = CONDITION_VARIABLE_INIT;
 static XSIG__TLS xsig_sigset_t thread_mask;
-/* The delivery thread's mask, readable from the arrival threads. */
-static xsig_sigset_t delivery_mask;
 
-static int is_delivery_thread(void)
+static int is_thread_of(struct role *r)
 {
-  return (DWORD)xsig__atomic_load(&delivery_tid) == GetCurrentThreadId();
+  return (DWORD)xsig__atomic_load(&r->tid) == GetCurrentThreadId();
 }
 
-/* Makes the calling thread the delivery thread; the caller holds the lock. */
-static int take_delivery_thread_locked(void)
+/* The thread that takes APCs; the caller holds the lock. */
+static struct role *taker_locked(void)
+{
+  return handler.thread ? &handler : &program;
+}
+
+static void set_new_thread_mask(const xsig_sigset_t *mask)
+{
+  AcquireSRWLockExclusive(&new_thread_lock);
+  new_thread_mask = *mask;
+  ReleaseSRWLockExclusive(&new_thread_lock);
+}
+
+/* src/win/thread.c, on each thread that starts: POSIX threads inherit
+ * their creator's mask; here the creator is unknown, so the program
+ * thread's it is. */
+void xsig__win_thread_attach(void)
+{
+  if (!xsig__is_initialised())
+    return;
+  AcquireSRWLockShared(&new_thread_lock);
+  thread_mask = new_thread_mask;
+  ReleaseSRWLockShared(&new_thread_lock);
+}
+
+/* Makes the calling thread r's; the caller holds the lock. THREAD_TERMINATE
+ * is what CancelSynchronousIo needs. */
+static int take_role_locked(struct role *r)
 {
   HANDLE self;
   if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &self,
-                       THREAD_SET_CONTEXT | SYNCHRONIZE, FALSE, 0))
+                       THREAD_SET_CONTEXT | THREAD_TERMINATE | SYNCHRONIZE, FALSE, 0))
     return XSIG_ESYS;
-  if (delivery_thread)
-    CloseHandle(delivery_thread);
-  delivery_thread = self;
-  xsig__atomic_store(&delivery_tid, (long)GetCurrentThreadId());
-  delivery_mask = thread_mask;
+  if (r->thread)
+    CloseHandle(r->thread);
+  r->thread = self;
+  xsig__atomic_store(&r->tid, (long)GetCurrentThreadId());
+  r->mask = thread_mask;
+  if (r == &program)
+    set_new_thread_mask(&thread_mask);
   return 0;
+}
+
+static void drop_role_locked(struct role *r)
+{
+  if (r->thread)
+    CloseHandle(r->thread);
+  r->thread = NULL;
+  xsig__atomic_store(&r->tid, 0);
 }
 
 int xsig__os_init(void)
@@ -48,7 +97,8 @@ int xsig__os_init(void)
   ready_event = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (ready_event == NULL)
     return XSIG_ESYS;
-  if (take_delivery_thread_locked() != 0) { /* xsig_init holds the lock */
+  memset(&interrupting, 0, sizeof interrupting);
+  if (take_role_locked(&program) != 0) { /* xsig_init holds the lock */
     CloseHandle(ready_event);
     ready_event = NULL;
     return XSIG_ESYS;
@@ -68,12 +118,11 @@ void xsig__os_shutdown(void)
 {
   xsig__win_transport_stop();
   xsig__win_console_shutdown();
-  if (delivery_thread)
-    CloseHandle(delivery_thread);
+  drop_role_locked(&handler);
+  drop_role_locked(&program);
   if (ready_event)
     CloseHandle(ready_event);
-  delivery_thread = ready_event = NULL;
-  xsig__atomic_store(&delivery_tid, 0);
+  ready_event = NULL;
 }
 
 int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
@@ -84,6 +133,10 @@ int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
     xsig__win_console_enable_ctrl_c();
   if (sig == XSIG_WINCH)
     xsig__win_console_watch_size(act->handler != XSIG_DFL && act->handler != XSIG_IGN);
+  if (act->flags & XSIG_INTERRUPT)
+    xsig__set_add(&interrupting, sig);
+  else
+    xsig__set_del(&interrupting, sig);
   return 0;
 }
 
@@ -98,9 +151,28 @@ void xsig__os_collect(void)
     ResetEvent(ready_event);
 }
 
+static void CALLBACK apc_nothing(ULONG_PTR unused)
+{
+  (void)unused;
+}
+
+/* XSIG_INTERRUPT: the program thread's synchronous I/O fails with
+ * ERROR_OPERATION_ABORTED, and its alertable wait returns (the APC that
+ * runs handlers goes elsewhere while the handler thread runs). Its mask
+ * holds the interruption back as POSIX's would. */
+static void interrupt_program_locked(int sig)
+{
+  if (!program.thread || !xsig__set_has(&interrupting, sig) || xsig__set_has(&program.mask, sig) ||
+      is_thread_of(&program))
+    return;
+  CancelSynchronousIo(program.thread);
+  if (handler.thread)
+    QueueUserAPC(apc_nothing, program.thread, 0);
+}
+
 void xsig__os_posted_locked(const xsig_info_t *info)
 {
-  (void)info;
+  interrupt_program_locked(info->signo);
   WakeAllConditionVariable(&arrived);
 }
 
@@ -116,10 +188,12 @@ static void CALLBACK apc_dispatch(ULONG_PTR unused)
  * which xsig_set_delivery_thread may change (and close) meanwhile. */
 void xsig__os_wake(void)
 {
+  struct role *r;
   SetEvent(ready_event);
   xsig__lock();
-  if (!is_delivery_thread() && xsig__atomic_exchange(&apc_queued, 1) == 0)
-    if (!QueueUserAPC(apc_dispatch, delivery_thread, 0))
+  r = taker_locked();
+  if (!is_thread_of(r) && xsig__atomic_exchange(&apc_queued, 1) == 0)
+    if (!QueueUserAPC(apc_dispatch, r->thread, 0))
       xsig__atomic_store(&apc_queued, 0); /* the thread is gone: the event remains */
   xsig__unlock();
 }
@@ -139,18 +213,23 @@ void xsig__os_mask_set(const xsig_sigset_t *mask)
   thread_mask = *mask;
   xsig__set_del(&thread_mask, XSIG_KILL);
   xsig__set_del(&thread_mask, XSIG_STOP);
-  if (is_delivery_thread()) {
+  if (is_thread_of(&program) || is_thread_of(&handler)) {
     xsig__lock();
-    delivery_mask = thread_mask;
+    if (is_thread_of(&program)) {
+      program.mask = thread_mask;
+      set_new_thread_mask(&thread_mask);
+    } else {
+      handler.mask = thread_mask;
+    }
     xsig__unlock();
   }
 }
 
-static int blocked_by_delivery_thread(int sig)
+static int blocked_by_taker(int sig)
 {
   int blocked;
   xsig__lock();
-  blocked = xsig__set_has(&delivery_mask, sig);
+  blocked = xsig__set_has(&taker_locked()->mask, sig);
   xsig__unlock();
   return blocked;
 }
@@ -216,7 +295,7 @@ int xsig__win_accept(const xsig_info_t *info)
   if (act.handler == XSIG_IGN)
     return 0;
   /* A default action runs now: the program may never dispatch. */
-  if (act.handler == XSIG_DFL && !blocked_by_delivery_thread(info->signo))
+  if (act.handler == XSIG_DFL && !blocked_by_taker(info->signo))
     return XSIG__ARRIVE_DEFAULT;
   return xsig__os_send_self(info);
 }
@@ -260,9 +339,30 @@ int xsig__os_set_delivery_thread(void)
 {
   int err;
   xsig__lock();
-  err = take_delivery_thread_locked();
+  err = take_role_locked(&program);
   xsig__unlock();
   return err;
+}
+
+void xsig__os_handler_thread_begin(const xsig_sigset_t *mask)
+{
+  thread_mask = *mask;
+  xsig__lock();
+  if (take_role_locked(&handler) != 0)
+    drop_role_locked(&handler); /* no APCs for it: it still waits on the event */
+  xsig__unlock();
+}
+
+void xsig__os_handler_thread_refresh(void)
+{
+}
+
+void xsig__os_handler_thread_end(void)
+{
+  xsig__lock();
+  drop_role_locked(&handler);
+  xsig__unlock();
+  SleepEx(0, TRUE); /* an APC queued to it before: apc_queued is reset */
 }
 
 /* Everything arrives in the shared state: wait on its condition. */

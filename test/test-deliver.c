@@ -1,0 +1,386 @@
+/* Delivery modes: the handler thread, XSIG_INTERRUPT, and the mask a new
+ * thread starts with (docs/delivery.md). */
+#include "task.h"
+
+/* --- the helper: a program blocked in a read of its own pipe ----------- *
+ * modes: thread     handler thread; the TERM handler runs while main
+ *                   is still in the read, then gives it a byte
+ *        interrupt  XSIG_INTERRUPT, no handler thread: the read fails,
+ *                   then the program dispatches
+ *        both       both: the read fails and the handler ran on the
+ *                   handler thread
+ *        plain      neither: the read stays blocked, TERM waits pending
+ *        busy       handler thread, main in a busy loop that never
+ *                   dispatches */
+
+static test_pipe_t reader_pipe;
+static volatile int in_read, term_handled;
+static int64_t main_tid, handler_tid;
+
+static void reader_on_term(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  handler_tid = test_thread_id();
+  term_handled = 1;
+  if (arg == NULL)
+    return;
+  /* thread mode: main must still be blocked, now and a while later */
+  helper_say("reader: TERM handled on %s, main %s", handler_tid == main_tid ? "main" : "another thread",
+             in_read ? "in the read" : "not in the read");
+  test_msleep(300);
+  helper_say("reader: 300 ms later main is %s", in_read ? "still in the read" : "out of the read");
+  test_pipe_write(&reader_pipe);
+}
+
+/* plain mode: TERM pending, the read not interrupted, then a byte */
+static void watch_pending(void *arg)
+{
+  xsig_sigset_t pend;
+  int i;
+  (void)arg;
+  for (i = 0; i < 1000; i++) {
+    if (xsig_sigpending(&pend) == 0 && xsig_sigismember(&pend, XSIG_TERM) == 1)
+      break;
+    test_msleep(10);
+  }
+  test_msleep(300);
+  helper_say("reader: TERM %s, main %s", i < 1000 ? "pending" : "never came",
+             in_read ? "still in the read" : "out of the read");
+  test_pipe_write(&reader_pipe);
+}
+
+static int wait_handled(int ms)
+{
+  int waited;
+  for (waited = 0; !term_handled && waited < ms; waited += 5)
+    test_msleep(5);
+  return term_handled;
+}
+
+HELPER_IMPL(blocked_reader)
+{
+  const char *mode = argc > 1 ? argv[1] : "thread";
+  int thread = !strcmp(mode, "thread") || !strcmp(mode, "both") || !strcmp(mode, "busy");
+  int interrupt = !strcmp(mode, "interrupt") || !strcmp(mode, "both");
+  xsig_action_t act;
+  test_thread_t watcher;
+  volatile unsigned long spins = 0;
+  int r;
+  main_tid = test_thread_id();
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(test_pipe_open(&reader_pipe));
+  memset(&act, 0, sizeof act);
+  act.handler = reader_on_term;
+  act.arg = !strcmp(mode, "thread") ? (void *)"say" : NULL;
+  act.flags = interrupt ? XSIG_INTERRUPT : 0;
+  ASSERT_OK(xsig_action(XSIG_TERM, &act, NULL));
+  if (thread)
+    ASSERT_OK(xsig_handler_thread_start());
+  if (!strcmp(mode, "plain"))
+    ASSERT_OK(test_thread_start(&watcher, watch_pending, NULL));
+  helper_say("reader: ready");
+  if (!strcmp(mode, "busy")) {
+    while (!term_handled)
+      spins++;
+    helper_say("reader: busy loop left after TERM on %s (%s spins)",
+               handler_tid == main_tid ? "main" : "another thread", spins > 0 ? "some" : "no");
+    return 0;
+  }
+  in_read = 1;
+  r = test_pipe_read(&reader_pipe);
+  in_read = 0;
+  if (!strcmp(mode, "thread") || !strcmp(mode, "plain")) {
+    helper_say("reader: read returned %s", r == 1 ? "a byte" : "no byte");
+    if (!strcmp(mode, "plain")) {
+      test_thread_join(&watcher);
+      helper_say("reader: dispatch ran %d handler", xsig_dispatch());
+    }
+    return 0;
+  }
+  helper_say("reader: read %s, handler %s", r == TEST_READ_INTERRUPTED ? "interrupted" : "not interrupted",
+             term_handled ? "ran already" : "not run yet");
+  if (!strcmp(mode, "interrupt")) {
+    int ran = xsig_dispatch();
+    helper_say("reader: dispatch ran %d handler, on %s", ran, handler_tid == main_tid ? "main" : "another thread");
+  } else {
+    int ran = wait_handled(5000);
+    helper_say("reader: handler %s on %s", ran ? "ran" : "never ran", handler_tid == main_tid ? "main" : "another thread");
+  }
+  return 0;
+}
+
+static void start_reader(test_proc_t *p, const char *mode)
+{
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(test_spawn_helper(p, "blocked_reader", mode, 0));
+  ASSERT_OK(test_expect_line(p, "reader: ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p->pid, XSIG_TERM));
+}
+
+static void expect_line(test_proc_t *p, const char *want)
+{
+  char line[256];
+  ASSERT_OK(test_read_line(p, line, sizeof line, 10000));
+  ASSERT_STR(line, want);
+}
+
+static void end_reader(test_proc_t *p)
+{
+  xsig_status_t st;
+  ASSERT_OK(test_wait(p, 10000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  test_proc_close(p);
+  ASSERT_OK(xsig_shutdown());
+}
+
+TEST_IMPL(handler_thread_runs_while_blocked)
+{
+  test_proc_t p;
+  start_reader(&p, "thread");
+  expect_line(&p, "reader: TERM handled on another thread, main in the read");
+  expect_line(&p, "reader: 300 ms later main is still in the read");
+  expect_line(&p, "reader: read returned a byte");
+  end_reader(&p);
+  return 0;
+}
+
+TEST_IMPL(handler_thread_busy_loop)
+{
+  test_proc_t p;
+  start_reader(&p, "busy");
+  expect_line(&p, "reader: busy loop left after TERM on another thread (some spins)");
+  end_reader(&p);
+  return 0;
+}
+
+TEST_IMPL(interrupt_returns_blocked_read)
+{
+  test_proc_t p;
+  start_reader(&p, "interrupt");
+  expect_line(&p, "reader: read interrupted, handler not run yet");
+  expect_line(&p, "reader: dispatch ran 1 handler, on main");
+  end_reader(&p);
+  return 0;
+}
+
+TEST_IMPL(interrupt_with_handler_thread)
+{
+  test_proc_t p;
+  char line[256];
+  start_reader(&p, "both");
+  /* the two run side by side: the handler may or may not have run yet */
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 10000));
+  ASSERT(strncmp(line, "reader: read interrupted, handler ", 34) == 0);
+  expect_line(&p, "reader: handler ran on another thread");
+  end_reader(&p);
+  return 0;
+}
+
+/* Without the flag nothing interrupts the read (SA_RESTART; no cancel). */
+TEST_IMPL(no_interrupt_read_stays_blocked)
+{
+  test_proc_t p;
+  start_reader(&p, "plain");
+  expect_line(&p, "reader: TERM pending, main still in the read");
+  expect_line(&p, "reader: read returned a byte");
+  expect_line(&p, "reader: dispatch ran 1 handler");
+  end_reader(&p);
+  return 0;
+}
+
+/* --- the handler thread in-process ------------------------------------- */
+
+static int calls[XSIG_NSIG];
+static int64_t ran_on[XSIG_NSIG];
+static int stop_result = 1;
+
+static void note(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)info, (void)arg;
+  ran_on[sig] = test_thread_id();
+  test_atomic_add(&calls[sig], 1);
+}
+
+static void stop_from_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  stop_result = xsig_handler_thread_stop();
+  note(sig, info, arg);
+}
+
+static int wait_calls(int sig, int n, int ms)
+{
+  int waited;
+  for (waited = 0; test_atomic_add(&calls[sig], 0) < n && waited < ms; waited += 5)
+    test_msleep(5);
+  return test_atomic_add(&calls[sig], 0) >= n;
+}
+
+/* Until the process has n threads (at most n with at_most). */
+static int wait_threads(int64_t n, int at_most, int ms)
+{
+  int waited;
+  for (waited = 0; waited < ms; waited += 10) {
+    int64_t now = test_count_threads();
+    if (now == n || (at_most && now < n))
+      return 1;
+    test_msleep(10);
+  }
+  return 0;
+}
+
+TEST_IMPL(handler_thread_start_stop)
+{
+  xsig_sigset_t u1 = test_sigset_of(XSIG_USR1), u2 = test_sigset_of(XSIG_USR2), hup = test_sigset_of(XSIG_HUP);
+  xsig_sigset_t pend;
+  int64_t threads;
+  memset(calls, 0, sizeof calls);
+  ASSERT_EQ(xsig_handler_thread_start(), XSIG_ENOTINIT);
+  ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ENOTINIT);
+  ASSERT_OK(xsig_init());
+  ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ECHILD);
+  ASSERT_OK(xsig_handle(XSIG_USR1, note));
+  ASSERT_OK(xsig_handle(XSIG_USR2, note));
+  ASSERT_OK(xsig_handle(XSIG_HUP, stop_from_handler));
+  threads = test_count_threads();
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &u1, NULL));
+  ASSERT_OK(xsig_handler_thread_start());
+  ASSERT_OK(xsig_handler_thread_start()); /* nests */
+  ASSERT(wait_threads(threads + 1, 0, 5000));
+
+  /* blocked here after it started: the handler thread takes it */
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &u2, NULL));
+  ASSERT_OK(xsig_raise(XSIG_USR2));
+  ASSERT(wait_calls(XSIG_USR2, 1, 5000));
+  ASSERT(ran_on[XSIG_USR2] != test_thread_id());
+
+  /* blocked here when it started: it started with this mask, so it waits */
+  ASSERT_OK(xsig_raise(XSIG_USR1));
+  test_msleep(200);
+  ASSERT_EQ(calls[XSIG_USR1], 0);
+  ASSERT_OK(xsig_sigpending(&pend));
+  ASSERT_EQ(xsig_sigismember(&pend, XSIG_USR1), 1);
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &u1, NULL));
+  ASSERT_EQ(calls[XSIG_USR1], 1);
+  ASSERT_EQ(ran_on[XSIG_USR1], test_thread_id());
+
+  /* a handler on it cannot stop it: it would wait for itself */
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &hup, NULL));
+  ASSERT_OK(xsig_raise(XSIG_HUP));
+  ASSERT(wait_calls(XSIG_HUP, 1, 5000));
+  ASSERT_EQ(stop_result, XSIG_EINVAL);
+
+  ASSERT_OK(xsig_handler_thread_stop());
+  ASSERT_EQ(test_count_threads(), threads + 1); /* one start is left */
+  ASSERT_OK(xsig_handler_thread_stop());
+  ASSERT(wait_threads(threads, 0, 5000));
+  ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ECHILD);
+
+  /* without it, a signal every thread blocks waits */
+  ASSERT_OK(xsig_raise(XSIG_USR2));
+  test_msleep(100);
+  ASSERT_EQ(calls[XSIG_USR2], 1);
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &u2, NULL));
+  ASSERT_EQ(calls[XSIG_USR2], 2);
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &hup, NULL));
+
+  /* the last shutdown ends it */
+  ASSERT_OK(xsig_handler_thread_start());
+  ASSERT(wait_threads(threads + 1, 0, 5000));
+  ASSERT_OK(xsig_shutdown());
+  ASSERT(wait_threads(threads, 1, 5000)); /* Windows: the transport's is gone too */
+  return 0;
+}
+
+/* --- the mask a new thread starts with --------------------------------- */
+
+static void report_mask(void *arg)
+{
+  xsig_sigmask(XSIG_BLOCK, NULL, (xsig_sigset_t *)arg);
+}
+
+static void start_from_other_thread(void *arg)
+{
+  xsig_sigset_t u1 = test_sigset_of(XSIG_USR1);
+  xsig_thread_t *t = NULL;
+  xsig_sigmask(XSIG_SETMASK, &u1, NULL);
+  if (xsig_thread_start(&t, report_mask, arg) == 0)
+    xsig_thread_join(t);
+}
+
+TEST_IMPL(new_thread_inherits_mask)
+{
+  xsig_sigset_t hup = test_sigset_of(XSIG_HUP), none, got;
+  test_thread_t t;
+  xsig_thread_t *xt;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &hup, NULL));
+
+  /* made the platform's own way (pthread_create, CreateThread) */
+  xsig_sigemptyset(&got);
+  ASSERT_OK(test_thread_start(&t, report_mask, &got));
+  test_thread_join(&t);
+  ASSERT_EQ(xsig_sigismember(&got, XSIG_HUP), 1);
+  ASSERT_EQ(xsig_sigismember(&got, XSIG_USR1), 0);
+
+  /* by xsig_thread_start: its creator's mask, whoever the creator is */
+  xsig_sigemptyset(&got);
+  ASSERT_OK(test_thread_start(&t, start_from_other_thread, &got));
+  test_thread_join(&t);
+  ASSERT_EQ(xsig_sigismember(&got, XSIG_USR1), 1);
+  ASSERT_EQ(xsig_sigismember(&got, XSIG_HUP), 0);
+  xsig_sigemptyset(&got);
+  ASSERT_OK(xsig_thread_start(&xt, report_mask, &got));
+  ASSERT_OK(xsig_thread_join(xt));
+  ASSERT_EQ(xsig_sigismember(&got, XSIG_HUP), 1);
+
+  ASSERT_EQ(xsig_thread_start(NULL, report_mask, &got), XSIG_EINVAL);
+  ASSERT_EQ(xsig_thread_start(&xt, NULL, &got), XSIG_EINVAL);
+  ASSERT_EQ(xsig_thread_join(NULL), XSIG_EINVAL);
+  xsig_sigemptyset(&none);
+  ASSERT_OK(xsig_sigmask(XSIG_SETMASK, &none, NULL));
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* The ported daemon: main blocks HUP and USR1, then starts a ticker
+ * thread that sleeps with xsig_sleep. The ticker must not run them. */
+static volatile int ticker_stop;
+static int ticker_ticks;
+
+static void ticker(void *arg)
+{
+  (void)arg;
+  while (!ticker_stop)
+    if (xsig_sleep(20) == 0)
+      ticker_ticks++;
+}
+
+TEST_IMPL(ticker_thread_keeps_main_mask)
+{
+  xsig_sigset_t set = test_sigset_of(XSIG_HUP);
+  int64_t main_thread = test_thread_id();
+  test_thread_t t;
+  memset(calls, 0, sizeof calls);
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_HUP, note));
+  ASSERT_OK(xsig_handle(XSIG_USR1, note));
+  ASSERT_OK(xsig_sigaddset(&set, XSIG_USR1));
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &set, NULL));
+  ticker_stop = 0;
+  ASSERT_OK(test_thread_start(&t, ticker, NULL));
+  ASSERT_OK(xsig_kill(test_getpid(), XSIG_HUP));
+  ASSERT_OK(xsig_kill(test_getpid(), XSIG_USR1));
+  test_msleep(300);
+  ASSERT_EQ(calls[XSIG_HUP] + calls[XSIG_USR1], 0); /* the ticker slept through them */
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &set, NULL));
+  ASSERT_EQ(calls[XSIG_HUP], 1);
+  ASSERT_EQ(calls[XSIG_USR1], 1);
+  ASSERT_EQ(ran_on[XSIG_HUP], main_thread);
+  ASSERT_EQ(ran_on[XSIG_USR1], main_thread);
+  ticker_stop = 1;
+  test_thread_join(&t);
+  ASSERT(ticker_ticks > 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
