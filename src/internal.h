@@ -212,6 +212,9 @@ void xsig__os_nap(int ms);
 /* Under the state lock, after a signal was accepted: wakes the handler
  * thread (if it runs and the caller is not it). */
 void xsig__handler_thread_poke_locked(void);
+/* In xsig_dispatch: waits for the handler thread's round in progress (not
+ * on the handler thread); 1 if it waited. */
+int xsig__handler_thread_settle(void);
 /* The last xsig_shutdown, before the platform's: ends the handler thread. */
 void xsig__handler_thread_shutdown(void);
 void xsig__handler_thread_after_fork(void);
@@ -226,6 +229,7 @@ void xsig__os_thread_detach(xsig__thread_t t);
 int xsig__os_event_open(struct xsig__os_event *e);
 void xsig__os_event_set(struct xsig__os_event *e);
 void xsig__os_event_clear(struct xsig__os_event *e);
+void xsig__os_event_wait(struct xsig__os_event *e);
 void xsig__os_event_close(struct xsig__os_event *e);
 /* On the handler thread (src/unix/signal.c, src/win/signal.c): begin
  * makes it one with mask; refresh runs before each of its waits; end

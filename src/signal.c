@@ -289,14 +289,12 @@ static void deliver_with(const xsig_info_t *info, const xsig_action_t *act, cons
 
 #define DISPATCH_BUDGET 4096
 
-int xsig_dispatch(void)
+static int dispatch_round(void)
 {
   xsig_sigset_t mask;
   xsig_info_t info;
   xsig_action_t act;
   int n = 0, taken = 0;
-  if (!xsig__is_initialised())
-    return XSIG_ENOTINIT;
   xsig__os_mask_get(&mask); /* each handler gives it back as it found it */
   for (;;) {
     if (taken++ == DISPATCH_BUDGET) {
@@ -317,6 +315,20 @@ int xsig_dispatch(void)
     deliver_with(&info, &act, &mask);
     n += act.handler != XSIG_IGN;
   }
+  return n;
+}
+
+int xsig_dispatch(void)
+{
+  int n;
+  if (!xsig__is_initialised())
+    return XSIG_ENOTINIT;
+  n = dispatch_round();
+  /* The handler thread may have taken a signal that came before this call
+   * (the one that interrupted a read, say): once its handler returned,
+   * take what it left to us (what its mask blocks). */
+  if (xsig__handler_thread_settle())
+    n += dispatch_round();
   return n;
 }
 

@@ -20,6 +20,13 @@ static xsig__mutex_t ht_lock = XSIG__MUTEX_INIT;
 static int ht_refs;
 static struct handler_thread *current;
 static XSIG__TLS int on_handler_thread;
+/* busy while the handler thread is in a dispatch round (from before it
+ * reads the signal pipe to after its handlers returned); idle is set
+ * otherwise. idle opens with the first handler thread and closes at the
+ * last shutdown, after the thread ended (under ht_lock). */
+static xsig__atomic_long busy;
+static struct xsig__os_event idle;
+static int idle_open;
 
 static void handler_thread_main(void *arg)
 {
@@ -30,7 +37,12 @@ static void handler_thread_main(void *arg)
     /* Clear first: a signal accepted from here on sets it again. */
     if (xsig__atomic_exchange(&h->poked, 0))
       xsig__os_event_clear(&h->wake);
+    /* clear before busy: a waiter that sees busy finds idle cleared */
+    xsig__os_event_clear(&idle);
+    xsig__atomic_store(&busy, 1);
     xsig_dispatch();
+    xsig__atomic_store(&busy, 0);
+    xsig__os_event_set(&idle);
     if (xsig__atomic_load(&h->stop))
       break;
     xsig__os_handler_thread_refresh();
@@ -42,6 +54,17 @@ static void handler_thread_main(void *arg)
     xsig__os_event_close(&h->wake);
     free(h);
   }
+}
+
+/* For xsig_dispatch on another thread: a signal that arrived before may
+ * be in the handler thread's hands. Waits until its round is over; 1 if
+ * it waited. */
+int xsig__handler_thread_settle(void)
+{
+  if (on_handler_thread || !xsig__atomic_load(&busy))
+    return 0;
+  xsig__os_event_wait(&idle);
+  return 1;
 }
 
 void xsig__handler_thread_poke_locked(void)
@@ -64,6 +87,14 @@ static int start_locked(void)
   int err;
   if (h == NULL)
     return XSIG_ENOMEM;
+  if (!idle_open) {
+    if ((err = xsig__os_event_open(&idle)) != 0) {
+      free(h);
+      return err;
+    }
+    xsig__os_event_set(&idle);
+    idle_open = 1;
+  }
   xsig__os_mask_get(&h->mask);
   if ((err = xsig__os_event_open(&h->wake)) != 0) {
     free(h);
@@ -143,8 +174,15 @@ void xsig__handler_thread_shutdown(void)
   if (h && on_handler_thread) {
     h->detached = 1;
     xsig__os_thread_detach(h->thread);
-  } else if (h)
+    return; /* idle stays: this thread still uses it */
+  }
+  if (h)
     end(h);
+  xsig__mutex_lock(&ht_lock);
+  if (idle_open)
+    xsig__os_event_close(&idle);
+  idle_open = 0;
+  xsig__mutex_unlock(&ht_lock);
 }
 
 /* The child of fork() has no handler thread. */
@@ -156,6 +194,7 @@ void xsig__handler_thread_after_fork(void)
   current = NULL;
   ht_refs = 0;
   on_handler_thread = 0;
+  xsig__atomic_store(&busy, 0);
 }
 
 /* --- threads that start with their creator's mask ---------------------- */

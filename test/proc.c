@@ -303,6 +303,10 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
   si.cb = sizeof si;
   si.dwFlags = STARTF_USESTDHANDLES;
   si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  if ((flags & TEST_PROC_STDIN_PIPE) && CreatePipe(&p->in.r, &p->in.w, &sa, 0)) {
+    SetHandleInformation(p->in.w, HANDLE_FLAG_INHERIT, 0);
+    si.hStdInput = p->in.r;
+  }
   si.hStdOutput = wr;
   si.hStdError = (flags & TEST_PROC_MERGE_STDERR) ? wr : GetStdHandle(STD_ERROR_HANDLE);
   if (flags & TEST_PROC_NEW_GROUP)
@@ -321,6 +325,9 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
     return -1;
   }
   CloseHandle(wr);
+  if (p->in.r)
+    CloseHandle(p->in.r);
+  p->in.r = NULL;
   AssignProcessToJobObject(job, pi.hProcess);
   ResumeThread(pi.hThread);
   CloseHandle(pi.hThread);
@@ -370,6 +377,8 @@ void test_proc_close(test_proc_t *p)
   }
   if (p->out_pipe)
     CloseHandle(p->out_pipe);
+  if (p->in.w)
+    CloseHandle(p->in.w);
   memset(p, 0, sizeof *p);
 }
 
@@ -441,10 +450,19 @@ int test_pipe_read(test_pipe_t *p)
   return GetLastError() == ERROR_BROKEN_PIPE ? 0 : -2;
 }
 
-int test_pipe_write(test_pipe_t *p)
+int test_pipe_write_text(test_pipe_t *p, const char *text)
 {
-  DWORD n = 0;
-  return WriteFile(p->w, "x", 1, &n, NULL) && n == 1 ? 0 : -1;
+  DWORD n = 0, len = (DWORD)strlen(text);
+  return WriteFile(p->w, text, len, &n, NULL) && n == len ? 0 : -1;
+}
+
+int test_pipe_write(test_pipe_t *p) { return test_pipe_write_text(p, "x"); }
+
+void test_pipe_close_write(test_pipe_t *p)
+{
+  if (p->w)
+    CloseHandle(p->w);
+  p->w = NULL;
 }
 
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg)
@@ -604,7 +622,8 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
   int fds[2];
   pid_t pid;
   memset(p, 0, sizeof *p);
-  if (pipe(fds) != 0)
+  p->in.r = p->in.w = -1;
+  if (pipe(fds) != 0 || ((flags & TEST_PROC_STDIN_PIPE) && test_pipe_open(&p->in) != 0))
     return -1;
   pid = fork();
   if (pid < 0)
@@ -618,6 +637,11 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
     if (flags & TEST_PROC_NEW_GROUP)
       setpgid(0, 0);
     dup2(fds[1], 1);
+    if (p->in.r >= 0) {
+      dup2(p->in.r, 0);
+      close(p->in.r);
+      close(p->in.w);
+    }
     if (flags & TEST_PROC_MERGE_STDERR)
       dup2(fds[1], 2);
     close(fds[0]);
@@ -628,6 +652,9 @@ int test_spawn(test_proc_t *p, char *const argv[], int flags)
   if (flags & TEST_PROC_NEW_GROUP)
     setpgid(pid, pid);
   close(fds[1]);
+  if (p->in.r >= 0)
+    close(p->in.r);
+  p->in.r = -1;
   if (nchildren < MAX_CHILDREN)
     children[nchildren++] = pid;
   p->pid = pid;
@@ -699,6 +726,8 @@ void test_proc_close(test_proc_t *p)
       children[i] = 0;
   if (p->out_fd > 0)
     close(p->out_fd);
+  if (p->in.w > 0)
+    close(p->in.w);
   memset(p, 0, sizeof *p);
 }
 
@@ -774,9 +803,19 @@ int test_pipe_read(test_pipe_t *p)
   return errno == EINTR ? TEST_READ_INTERRUPTED : -2;
 }
 
-int test_pipe_write(test_pipe_t *p)
+int test_pipe_write_text(test_pipe_t *p, const char *text)
 {
-  return write(p->w, "x", 1) == 1 ? 0 : -1;
+  size_t len = strlen(text);
+  return write(p->w, text, len) == (ssize_t)len ? 0 : -1;
+}
+
+int test_pipe_write(test_pipe_t *p) { return test_pipe_write_text(p, "x"); }
+
+void test_pipe_close_write(test_pipe_t *p)
+{
+  if (p->w >= 0)
+    close(p->w);
+  p->w = -1;
 }
 
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg)

@@ -32,6 +32,10 @@ void test_fail(const char *file, int line, const char *what);
 #define ASSERT_OK(expr) ASSERT_EQ((expr), 0)
 #define ASSERT_STR(a, b) ASSERT(strcmp((a), (b)) == 0)
 
+/* An anonymous pipe of the platform's own handles, read with the blocking
+ * call a program would make (read(), ReadFile). */
+typedef struct test_pipe { xsig_os_handle_t r, w; } test_pipe_t;
+
 /* A helper process: this test binary run as `xsig-test --helper NAME ARG`. */
 typedef struct test_proc {
   int64_t pid;
@@ -41,10 +45,12 @@ typedef struct test_proc {
   char buf[4096];
   size_t len;
   int reaped;
+  test_pipe_t in; /* TEST_PROC_STDIN_PIPE: in.w is its stdin's write end */
 } test_proc_t;
 
 #define TEST_PROC_NEW_GROUP 1
 #define TEST_PROC_MERGE_STDERR 2
+#define TEST_PROC_STDIN_PIPE 4
 
 /* Starts a helper with its stdout piped to us. Ends with the test. */
 int test_spawn_helper(test_proc_t *p, const char *helper, const char *arg, int flags);
@@ -102,14 +108,14 @@ int64_t test_getpid(void);
 void test_setenv(const char *name, const char *value);
 void test_self_exe(char *buf, size_t size);
 
-/* An anonymous pipe of the platform's own handles, read with the blocking
- * call a program would make (read(), ReadFile). */
-typedef struct test_pipe { xsig_os_handle_t r, w; } test_pipe_t;
 #define TEST_READ_INTERRUPTED (-1) /* EINTR; ERROR_OPERATION_ABORTED */
 int test_pipe_open(test_pipe_t *p);
 /* One byte: 1, 0 at end of file, TEST_READ_INTERRUPTED or -2. */
 int test_pipe_read(test_pipe_t *p);
 int test_pipe_write(test_pipe_t *p);
+int test_pipe_write_text(test_pipe_t *p, const char *text);
+/* Closes the write end: the reader gets end of file. */
+void test_pipe_close_write(test_pipe_t *p);
 
 typedef struct test_thread { void *h; } test_thread_t;
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg);

@@ -1,5 +1,6 @@
 /* POSIX threads and wake-up objects for src/thread.c. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "internal.h"
@@ -73,4 +74,13 @@ void xsig__os_event_close(struct xsig__os_event *e)
   close(e->h);
   close(e->w);
   e->h = e->w = -1;
+}
+
+void xsig__os_event_wait(struct xsig__os_event *e)
+{
+  struct pollfd p;
+  p.fd = e->h;
+  p.events = POLLIN;
+  while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+  }
 }

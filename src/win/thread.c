@@ -50,6 +50,7 @@ int xsig__os_event_open(struct xsig__os_event *e)
 
 void xsig__os_event_set(struct xsig__os_event *e) { SetEvent(e->h); }
 void xsig__os_event_clear(struct xsig__os_event *e) { ResetEvent(e->h); }
+void xsig__os_event_wait(struct xsig__os_event *e) { WaitForSingleObject(e->h, INFINITE); }
 
 void xsig__os_event_close(struct xsig__os_event *e)
 {
