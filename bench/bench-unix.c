@@ -1,4 +1,5 @@
 /* Linux baselines: raw kill + sigwaitinfo, signalfd, libuv. */
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,6 +46,15 @@ void bench_wait_waitable_and_dispatch(void)
 }
 
 void bench_alertable_wait(void) { bench_wait_waitable_and_dispatch(); }
+
+int bench_blocked_read(void)
+{
+  static int fds[2] = { -1, -1 };
+  char b;
+  if (fds[0] < 0 && pipe(fds) != 0)
+    return 0;
+  return read(fds[0], &b, 1) < 0 && errno == EINTR;
+}
 
 static sigset_t usr1_set(void)
 {

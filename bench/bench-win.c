@@ -36,6 +36,16 @@ static void name_of(char *buf, size_t size, const char *what, int64_t pid)
   snprintf(buf, size, "%sxsig-bench-%s-%lld", what[0] == 'p' ? "\\\\.\\pipe\\" : "", what, (long long)pid);
 }
 
+int bench_blocked_read(void)
+{
+  static HANDLE r, w;
+  char b;
+  DWORD n;
+  if (r == NULL && !CreatePipe(&r, &w, NULL, 0))
+    return 0;
+  return !ReadFile(r, &b, 1, &n, NULL) && GetLastError() == ERROR_OPERATION_ABORTED;
+}
+
 static HANDLE serve_pipe(int64_t pid)
 {
   char name[96];

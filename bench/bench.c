@@ -60,12 +60,49 @@ static void block_usr1(void)
   xsig_sigmask(XSIG_BLOCK, &s, NULL);
 }
 
+/* A program blocked in a read: the handler thread echoes. direct: main
+ * blocks USR1 after starting it, so the kernel hands USR1 to the handler
+ * thread itself (else it lands on main, whose trampoline wakes it). */
+static int thread_child(int64_t parent, int direct)
+{
+  xsig_handle(XSIG_USR1, echo_handler);
+  xsig_handler_thread_start();
+  if (direct)
+    block_usr1();
+  xsig_kill(parent, XSIG_USR1); /* ready */
+  for (;;) /* ends when the parent kills it */
+    bench_blocked_read();
+  return 0;
+}
+
+/* A program blocked in a read that USR1 interrupts: it dispatches, then
+ * answers. */
+static int interrupt_child(int64_t parent)
+{
+  xsig_action_t act;
+  memset(&act, 0, sizeof act);
+  act.handler = count_handler;
+  act.flags = XSIG_INTERRUPT;
+  xsig_action(XSIG_USR1, &act, NULL);
+  xsig_kill(parent, XSIG_USR1); /* ready */
+  for (;;)
+    if (bench_blocked_read()) {
+      xsig_dispatch();
+      xsig_kill(parent, XSIG_USR1);
+    }
+  return 0;
+}
+
 /* The echo side of the xsig modes. */
 static int xsig_child(const char *mode, int64_t parent)
 {
   xsig_sigset_t s;
   xsig_info_t info;
   xsig_init();
+  if (strcmp(mode, "xsig-thread-gap") == 0 || strcmp(mode, "xsig-thread-direct-gap") == 0)
+    return thread_child(parent, strstr(mode, "direct") != NULL);
+  if (strcmp(mode, "xsig-interrupt-gap") == 0)
+    return interrupt_child(parent);
   xsig_sigemptyset(&s);
   xsig_sigaddset(&s, XSIG_USR1);
   if (strcmp(mode, "xsig-wait") == 0) {
@@ -86,6 +123,34 @@ static int xsig_child(const char *mode, int64_t parent)
   return 0;
 }
 
+static int cmp_i64(const void *a, const void *b);
+
+/* Round trips 2 ms apart, the pause not counted: the peer is back in its
+ * read by then (a signal just before the read could not interrupt it).
+ * The median of them, times iterations (xsig_parent divides). */
+static int64_t gapped_round_trips(const xsig_sigset_t *s, int iterations)
+{
+  xsig_info_t info;
+  int64_t *us = calloc((size_t)iterations, sizeof *us), t, median;
+  int i;
+  for (i = 0; i < iterations; i++) {
+    bench_sleep_ms(2);
+    t = bench_now_us();
+    xsig_kill(peer, XSIG_USR1);
+    if (xsig_sigwait(s, 30000, &info) != XSIG_USR1) {
+      fprintf(stderr, "xsig-bench: lost a reply\n");
+      break;
+    }
+    us[i] = bench_now_us() - t;
+  }
+  qsort(us, (size_t)i, sizeof *us, cmp_i64);
+  median = i ? us[i / 2] : 0;
+  if (getenv("XSIG_BENCH_SPREAD") && i)
+    fprintf(stderr, "min %lld p90 %lld max %lld\n", (long long)us[0], (long long)us[i * 9 / 10], (long long)us[i - 1]);
+  free(us);
+  return median * iterations;
+}
+
 static double xsig_parent(const char *mode, int iterations)
 {
   xsig_process_t *p;
@@ -98,15 +163,19 @@ static double xsig_parent(const char *mode, int iterations)
   xsig_sigaddset(&s, XSIG_USR1);
   peer = spawn_peer("child", mode, bench_getpid(), &p);
   xsig_sigwait(&s, 30000, &info); /* ready */
-  start = bench_now_us();
-  for (i = 0; i < iterations; i++) {
-    xsig_kill(peer, XSIG_USR1);
-    if (xsig_sigwait(&s, 30000, &info) != XSIG_USR1) {
-      fprintf(stderr, "xsig-bench: lost a reply\n");
-      break;
+  if (strstr(mode, "-gap"))
+    start = gapped_round_trips(&s, iterations);
+  else {
+    start = bench_now_us();
+    for (i = 0; i < iterations; i++) {
+      xsig_kill(peer, XSIG_USR1);
+      if (xsig_sigwait(&s, 30000, &info) != XSIG_USR1) {
+        fprintf(stderr, "xsig-bench: lost a reply\n");
+        break;
+      }
     }
+    start = bench_now_us() - start;
   }
-  start = bench_now_us() - start;
   xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
   xsig_process_close(p);
   return (double)start / (double)iterations;

@@ -11,6 +11,9 @@ void bench_self_path(char *buf, size_t size, const char *argv0);
 void bench_wait_waitable_and_dispatch(void);
 /* Windows: SleepEx(INFINITE, TRUE), handlers run as APCs. POSIX: as above. */
 void bench_alertable_wait(void);
+/* Blocks in a read of a pipe nobody writes (read(), ReadFile): 1 when a
+ * signal interrupted it. */
+int bench_blocked_read(void);
 /* The baselines of this platform (bench-unix.c, bench-win.c). */
 double bench_baseline_parent(const char *mode, int iterations, const char *self);
 int bench_baseline_child(const char *mode, int64_t parent);

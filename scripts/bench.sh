@@ -66,6 +66,31 @@ for m in xsig-wait xsig-handler xsig-apc; do
 done
 
 echo
+echo "== a program blocked in a read (microseconds from send to answer; round trips 2 ms apart)"
+# handler-gap: the usual program, waiting in poll/WaitFor* and dispatching;
+# thread-gap: blocked in read(), its handler thread answers (POSIX: the
+# signal lands on main, whose trampoline wakes the thread); thread-direct-gap:
+# the same with USR1 blocked in main after the start, so the kernel hands it
+# to the handler thread; interrupt-gap: blocked in read(), XSIG_INTERRUPT
+# makes it return, then it dispatches. Both CPUs: the handler thread is one
+# more wake-up, which is what this measures.
+latency linux "$LB" 1000 "$ROUNDS" xsig-handler-gap xsig-thread-gap xsig-thread-direct-gap xsig-interrupt-gap
+latency windows "wine $WB" 200 "$WROUNDS" xsig-handler-gap xsig-thread-gap xsig-thread-direct-gap xsig-interrupt-gap
+row "case" "median" "min" "max" "ratio"
+for plat in linux windows; do
+  base=$(median "$tmp/$plat-xsig-handler-gap")
+  name=Linux; [ $plat = windows ] && name=Wine
+  read -r md mn mx < <(stats "$tmp/$plat-xsig-handler-gap")
+  row "$name waiting program (baseline)" "$md" "$mn" "$mx" "1.00x"
+  read -r md mn mx < <(stats "$tmp/$plat-xsig-thread-gap")
+  row "$name blocked in read, handler thread" "$md" "$mn" "$mx" "$(ratio "$md" "$base") of a waiting program"
+  read -r md mn mx < <(stats "$tmp/$plat-xsig-thread-direct-gap")
+  row "$name the same, USR1 blocked in main" "$md" "$mn" "$mx" "$(ratio "$md" "$base") of a waiting program"
+  read -r md mn mx < <(stats "$tmp/$plat-xsig-interrupt-gap")
+  row "$name blocked in read, XSIG_INTERRUPT" "$md" "$mn" "$mx" "$(ratio "$md" "$base") of a waiting program"
+done
+
+echo
 echo "== throughput: queued signals with values into one receiver (signals per second; received/sent)"
 for s in 1 4; do
   for ((r = 0; r < 3; r++)); do $LB throughput $s 25000 >>"$tmp/tl$s"; done

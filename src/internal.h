@@ -133,6 +133,11 @@ int xsig__os_raise_default(int sig);
 /* The calling thread's mask. */
 void xsig__os_mask_get(xsig_sigset_t *mask);
 void xsig__os_mask_set(const xsig_sigset_t *mask);
+/* Around a handler: the thread's mask is during until _end puts base (the
+ * mask it had) back; save is the platform's (POSIX keeps the kernel's mask
+ * as it is unless the handler sets one). */
+void xsig__os_handler_mask_begin(const xsig_sigset_t *during, struct xsig__os_mask_save *save);
+void xsig__os_handler_mask_end(const xsig_sigset_t *base, const struct xsig__os_mask_save *save);
 /* Called on the handler's thread after a handler returned. */
 void xsig__os_handler_done(const xsig_info_t *info);
 /* Makes the waitable object ready and, on Windows, alerts the delivery thread. */

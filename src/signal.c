@@ -271,6 +271,7 @@ int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
 static void deliver_with(const xsig_info_t *info, const xsig_action_t *act, const xsig_sigset_t *base)
 {
   xsig_sigset_t during;
+  struct xsig__os_mask_save save;
   if (act->handler == XSIG_IGN)
     return;
   if (act->handler == XSIG_DFL) {
@@ -280,9 +281,9 @@ static void deliver_with(const xsig_info_t *info, const xsig_action_t *act, cons
   xsig_sigorset(&during, base, &act->mask);
   if (!(act->flags & XSIG_NODEFER))
     xsig__set_add(&during, info->signo);
-  xsig__os_mask_set(&during);
+  xsig__os_handler_mask_begin(&during, &save);
   act->handler(info->signo, info, act->arg);
-  xsig__os_mask_set(base);
+  xsig__os_handler_mask_end(base, &save);
   handlers_done++;
   xsig__os_handler_done(info);
 }

@@ -199,6 +199,55 @@ TEST_IMPL(action_mask_during_handler)
   return 0;
 }
 
+/* A handler that sets a mask of its own: when it returns, the thread has
+ * its mask from before again (POSIX: the kernel's too, which xsig does
+ * not touch for a handler that leaves the mask alone). Also nested. */
+static xsig_sigset_t outer_saw, inner_saw;
+
+static void inner_sets_mask(int sig, const xsig_info_t *info, void *arg)
+{
+  xsig_sigset_t term = test_sigset_of(XSIG_TERM);
+  (void)sig, (void)info, (void)arg;
+  xsig_sigmask(XSIG_BLOCK, NULL, &inner_saw);
+  xsig_sigmask(XSIG_SETMASK, &term, NULL);
+}
+
+static void outer_sets_mask(int sig, const xsig_info_t *info, void *arg)
+{
+  xsig_sigset_t u2 = test_sigset_of(XSIG_USR2);
+  (void)sig, (void)info, (void)arg;
+  xsig_sigmask(XSIG_BLOCK, NULL, &outer_saw);
+  xsig_sigmask(XSIG_SETMASK, &u2, NULL);
+  xsig_sigmask(XSIG_UNBLOCK, &u2, NULL);
+  xsig_raise(XSIG_USR2); /* runs here, nested */
+}
+
+TEST_IMPL(action_handler_sets_own_mask)
+{
+  xsig_sigset_t hup = test_sigset_of(XSIG_HUP), after, none;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR1, outer_sets_mask));
+  ASSERT_OK(xsig_handle(XSIG_USR2, inner_sets_mask));
+  ASSERT_OK(xsig_sigmask(XSIG_SETMASK, &hup, NULL));
+  ASSERT_OK(xsig_raise(XSIG_USR1));
+  ASSERT_EQ(xsig_sigismember(&outer_saw, XSIG_HUP), 1);
+  ASSERT_EQ(xsig_sigismember(&outer_saw, XSIG_USR1), 1);
+  ASSERT_EQ(xsig_sigismember(&inner_saw, XSIG_USR1), 0); /* the outer's SETMASK */
+  ASSERT_EQ(xsig_sigismember(&inner_saw, XSIG_USR2), 1);
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, NULL, &after));
+  ASSERT(memcmp(&after, &hup, sizeof after) == 0);
+  /* and not nested */
+  ASSERT_OK(xsig_handle(XSIG_USR1, XSIG_DFL));
+  ASSERT_OK(xsig_handle(XSIG_USR2, inner_sets_mask));
+  ASSERT_OK(xsig_raise(XSIG_USR2));
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, NULL, &after));
+  ASSERT(memcmp(&after, &hup, sizeof after) == 0);
+  xsig_sigemptyset(&none);
+  ASSERT_OK(xsig_sigmask(XSIG_SETMASK, &none, NULL));
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
 TEST_IMPL(ignore_discards_pending)
 {
   xsig_sigset_t set, pend;

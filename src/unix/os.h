@@ -32,6 +32,12 @@ struct xsig__os_event {
   int h, w;
 };
 
+/* What a handler's mask replaced (src/unix/signal.c). */
+struct xsig__os_mask_save {
+  xsig_sigset_t vmask;
+  int kernel_dirty;
+};
+
 /* The platform's part of a timer (src/unix/timer.c). */
 struct xsig__os_timer {
   timer_t kt;

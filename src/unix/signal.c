@@ -40,10 +40,15 @@ static XSIG__TLS int is_throttled;
  * read by the handler thread, which blocks them in the kernel so that
  * they land on (and interrupt) a thread of the program. */
 static xsig__atomic_u64 interrupting[2];
-/* On the handler thread the mask xsig works with is its own (mask): the
- * kernel's is mask | interrupting | throttled, as of applied[]. */
+/* A thread's mask is virtual (vmask, xsig's alone) on the handler thread,
+ * whose kernel mask is vmask | interrupting | throttled as of applied[],
+ * and while a handler runs: its mask goes on top of the kernel's without
+ * two sigprocmask calls per handler, unless the handler sets a mask
+ * itself (kernel_dirty: the kernel's is then put back at its end). */
 static XSIG__TLS int is_handler_thread;
-static XSIG__TLS xsig_sigset_t handler_mask;
+static XSIG__TLS int in_handlers;
+static XSIG__TLS int kernel_dirty;
+static XSIG__TLS xsig_sigset_t vmask;
 static XSIG__TLS uint64_t applied[2];
 static void set_kernel_mask(const xsig_sigset_t *mask);
 
@@ -233,7 +238,7 @@ static void after_fork_in_child(void)
 {
   if (is_handler_thread) { /* forked by a handler on the handler thread */
     is_handler_thread = 0;
-    set_kernel_mask(&handler_mask);
+    set_kernel_mask(&vmask);
   }
   if (!xsig__is_initialised())
     return;
@@ -450,8 +455,8 @@ static void user_mask(const sigset_t *kernel, xsig_sigset_t *mask)
 void xsig__os_mask_get(xsig_sigset_t *mask)
 {
   sigset_t cur;
-  if (is_handler_thread) {
-    *mask = handler_mask;
+  if (is_handler_thread || in_handlers) {
+    *mask = vmask;
     return;
   }
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
@@ -477,7 +482,7 @@ static void apply_handler_mask(void)
   xsig_sigset_t k;
   int w;
   for (w = 0; w < 2; w++)
-    k.bits[w] = handler_mask.bits[w] | xsig__atomic_load64(&interrupting[w]);
+    k.bits[w] = vmask.bits[w] | xsig__atomic_load64(&interrupting[w]);
   if (k.bits[0] == applied[0] && k.bits[1] == applied[1])
     return;
   applied[0] = k.bits[0];
@@ -485,21 +490,49 @@ static void apply_handler_mask(void)
   set_kernel_mask(&k);
 }
 
+static void set_vmask(const xsig_sigset_t *mask)
+{
+  vmask = *mask;
+  xsig__set_del(&vmask, SIGKILL);
+  xsig__set_del(&vmask, SIGSTOP);
+}
+
 void xsig__os_mask_set(const xsig_sigset_t *mask)
 {
   if (is_handler_thread) {
-    handler_mask = *mask;
-    xsig__set_del(&handler_mask, SIGKILL);
-    xsig__set_del(&handler_mask, SIGSTOP);
+    set_vmask(mask);
     return;
   }
+  if (in_handlers) {
+    set_vmask(mask);
+    kernel_dirty = 1;
+  }
   set_kernel_mask(mask);
+}
+
+void xsig__os_handler_mask_begin(const xsig_sigset_t *during, struct xsig__os_mask_save *save)
+{
+  save->vmask = vmask;
+  save->kernel_dirty = kernel_dirty;
+  set_vmask(during);
+  kernel_dirty = 0;
+  in_handlers++;
+}
+
+void xsig__os_handler_mask_end(const xsig_sigset_t *base, const struct xsig__os_mask_save *save)
+{
+  in_handlers--;
+  if (kernel_dirty && !is_handler_thread)
+    set_kernel_mask(base);
+  /* an outer handler's kernel mask is no longer what it found */
+  kernel_dirty = in_handlers > 0 && (kernel_dirty || save->kernel_dirty);
+  vmask = save->vmask;
 }
 
 void xsig__os_handler_thread_begin(const xsig_sigset_t *mask)
 {
   is_handler_thread = 1;
-  handler_mask = *mask;
+  set_vmask(mask);
   applied[0] = applied[1] = ~0ull; /* nothing applied yet */
   apply_handler_mask();
 }

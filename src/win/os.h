@@ -34,6 +34,11 @@ struct xsig__os_event {
   HANDLE h;
 };
 
+/* What a handler's mask replaced: nothing to keep (src/win/signal.c). */
+struct xsig__os_mask_save {
+  int unused;
+};
+
 /* The platform's part of a timer (src/win/timer.c). */
 struct xsig__os_timer {
   PTP_TIMER tp;

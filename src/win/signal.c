@@ -225,6 +225,18 @@ void xsig__os_mask_set(const xsig_sigset_t *mask)
   }
 }
 
+void xsig__os_handler_mask_begin(const xsig_sigset_t *during, struct xsig__os_mask_save *save)
+{
+  (void)save;
+  xsig__os_mask_set(during);
+}
+
+void xsig__os_handler_mask_end(const xsig_sigset_t *base, const struct xsig__os_mask_save *save)
+{
+  (void)save;
+  xsig__os_mask_set(base);
+}
+
 static int blocked_by_taker(int sig)
 {
   int blocked;
