@@ -4,7 +4,9 @@
  *                          end "by signal"), queued RTMIN values (print them)
  *   xsig-worker tree       serve, after starting a grandchild that ignores TERM
  *   xsig-worker stubborn   ignore TERM (only KILL ends it)
- *   xsig-worker crash      recover from a fault once, then crash with a report */
+ *   xsig-worker crash      recover from a fault once, then crash with a report
+ *   xsig-worker busy       compute without ever dispatching: TERM is handled
+ *                          at once on the handler thread */
 #include <stdio.h>
 #include <string.h>
 #include "xsig.h"
@@ -55,6 +57,24 @@ static int serve(void)
   fflush(stdout);
   while (!stop)
     xsig_sleep(1000); /* handlers run here, on this thread */
+  printf("  worker: cleanup done\n");
+  fflush(stdout);
+  return 0;
+}
+
+/* A long computation that never calls xsig: the handler thread runs the
+ * TERM handler meanwhile. */
+static int busy(void)
+{
+  volatile unsigned long rounds = 0;
+  xsig_handle(XSIG_TERM, on_term);
+  if (xsig_handler_thread_start() != 0)
+    return 4;
+  printf("  worker: computing, never dispatching\n");
+  fflush(stdout);
+  while (!stop)
+    rounds++;
+  printf("  worker: left its loop after TERM, handled on its handler thread\n");
   printf("  worker: cleanup done\n");
   fflush(stdout);
   return 0;
@@ -113,6 +133,8 @@ int main(int argc, char **argv)
   }
   if (strcmp(mode, "crash") == 0)
     return crash();
+  if (strcmp(mode, "busy") == 0)
+    return busy();
   if (strcmp(mode, "tree") == 0) {
     char *args[3];
     xsig_process_t *g;

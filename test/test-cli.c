@@ -288,6 +288,7 @@ TEST_IMPL(cli_demo)
   ASSERT_HAS("xsig: fatal signal SEGV (address not mapped), address 0x10");
   ASSERT_HAS("supervisor: worker 1 restarted");
   ASSERT_HAS("=> supervisor exited with code 0");
+  ASSERT_HAS("worker: left its loop after TERM, handled on its handler thread");
   ASSERT_HAS("All steps done.");
   /* the summary says what carried each step on this platform */
   ASSERT_HAS("What carried each step on ");

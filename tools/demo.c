@@ -10,7 +10,7 @@ struct step_summary {
   const char *what;
   char how[96];
 };
-static struct step_summary summary[7];
+static struct step_summary summary[8];
 static int current;
 
 static void carried_by(const char *how, const char *more)
@@ -220,14 +220,29 @@ static int step_supervisor(void)
   return err != 0 || !st.exited || st.code != 0;
 }
 
+static int step_busy(void)
+{
+  xsig_process_t *p;
+  int via = 0, err;
+  printf("8. A worker computing without ever dispatching: TERM is handled at once, on its handler thread\n");
+  if ((p = start("busy")) == NULL)
+    return 1;
+  err = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);
+  say_via(err, via);
+  carried_by(err ? "failed" : xsig_via_name(via), err ? NULL : " + the handler thread");
+  show_end(p, "");
+  return err != 0;
+}
+
 int tool_demo(int argc, char **argv)
 {
   static int (*const steps[])(void) = { step_term, step_value, step_interrupt, step_tree, step_force,
-                                        step_fault, step_supervisor };
+                                        step_fault, step_supervisor, step_busy };
   static const char *const what[] = { "TERM, caught, with the sender's pid", "a queued value",
                                       "Ctrl-C/Ctrl-Break to a group", "a tree: TERM, grace, KILL",
                                       "a worker that ignores TERM", "a fault recovered, then a crash report",
-                                      "a supervisor: CHLD, a restart, all stopped" };
+                                      "a supervisor: CHLD, a restart, all stopped",
+                                      "a busy worker: TERM on its handler thread" };
   size_t i;
   int failed = 0;
   (void)argv;
