@@ -2,7 +2,7 @@
  * xsig against the baselines measured in the same run.
  *   xsig-bench latency MODE ITERATIONS  -> "MODE <microseconds per round trip>"
  *   xsig-bench throughput SENDERS COUNT -> "<signals per second> <received>/<sent>"
- *   xsig-bench idle SECONDS init|noinit|winch -> prints its pid, waits (for the idle probe)
+ *   xsig-bench idle SECONDS init|noinit|winch|thread -> prints its pid, waits (for the idle probe)
  *   xsig-bench init                     -> "<microseconds xsig_init takes>"
  *   xsig-bench trees N GRACE_MS together|serial -> "<ms to stop N trees>"
  * Modes: xsig-wait, xsig-handler, and on Linux raw (kill + sigwaitinfo),
@@ -540,8 +540,12 @@ int main(int argc, char **argv)
   if (argc == 4 && strcmp(argv[1], "idle") == 0 && strcmp(argv[3], "children") == 0)
     return idle_supervisor(atoi(argv[2]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0) {
-    if (strcmp(argv[3], "init") == 0 || strcmp(argv[3], "winch") == 0)
+    if (strcmp(argv[3], "init") == 0 || strcmp(argv[3], "winch") == 0 || strcmp(argv[3], "thread") == 0)
       xsig_init();
+    if (strcmp(argv[3], "thread") == 0) {
+      xsig_handle(XSIG_TERM, count_handler);
+      xsig_handler_thread_start(); /* what the handler thread costs idle */
+    }
     if (strcmp(argv[3], "winch") == 0)
       xsig_handle(XSIG_WINCH, on_winch); /* what watching the size costs */
     printf("%lld\n", (long long)bench_getpid());
@@ -555,7 +559,7 @@ int main(int argc, char **argv)
     printf("%.1f\n", (double)(bench_now_us() - t));
     return 0;
   }
-  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch |"
+  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch|thread |"
                   " init | noinit | tree GRACE_MS xsig|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
                   " timer xsig|raw SECONDS\n");
   return 2;
