@@ -304,7 +304,11 @@ XSIG_API xsig_os_handle_t xsig_waitable(void);
  * number of handlers run (0 if none), or XSIG_ENOTINIT. At most 4096
  * handlers run per call, so that signals arriving as fast as they are handled
  * cannot keep the caller inside; if more remain, the waitable stays ready and
- * the next call (or xsig_sleep round) goes on with them.
+ * the next call (or xsig_sleep round) goes on with them. While the handler
+ * thread runs (xsig_handler_thread_start), a call on another thread also
+ * waits for the handlers it is running to return, so that when it returns
+ * every signal that had arrived has been handled (after an interrupted
+ * read: its handler has run); the waiting helpers below do the same.
  * Not async-signal-safe; thread-safe (concurrent callers split the work). */
 XSIG_API int xsig_dispatch(void);
 

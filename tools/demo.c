@@ -57,17 +57,25 @@ static void say_via(int err, int via)
   carried_by(err ? "failed" : xsig_via_name(via), NULL);
 }
 
-static int step_term(void)
+/* TERM to a worker in mode; extra: what carried it besides the sending. */
+static int term_to(const char *mode, const char *extra)
 {
   xsig_process_t *p;
   int via = 0, err;
-  printf("1. A catchable TERM, with cleanup\n");
-  if ((p = start("serve")) == NULL)
+  if ((p = start(mode)) == NULL)
     return 1;
   err = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);
   say_via(err, via);
+  if (err == 0 && extra)
+    carried_by(xsig_via_name(via), extra);
   show_end(p, "");
   return err != 0;
+}
+
+static int step_term(void)
+{
+  printf("1. A catchable TERM, with cleanup\n");
+  return term_to("serve", NULL);
 }
 
 static int step_value(void)
@@ -222,16 +230,8 @@ static int step_supervisor(void)
 
 static int step_busy(void)
 {
-  xsig_process_t *p;
-  int via = 0, err;
   printf("8. A worker computing without ever dispatching: TERM is handled at once, on its handler thread\n");
-  if ((p = start("busy")) == NULL)
-    return 1;
-  err = xsig_send(xsig_process_pid(p), XSIG_TERM, 0, 0, &via);
-  say_via(err, via);
-  carried_by(err ? "failed" : xsig_via_name(via), err ? NULL : " + the handler thread");
-  show_end(p, "");
-  return err != 0;
+  return term_to("busy", " + the handler thread");
 }
 
 int tool_demo(int argc, char **argv)
