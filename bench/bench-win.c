@@ -31,11 +31,6 @@ void bench_wait_waitable_and_dispatch(void)
 
 void bench_alertable_wait(void) { SleepEx(INFINITE, TRUE); }
 
-static void name_of(char *buf, size_t size, const char *what, int64_t pid)
-{
-  snprintf(buf, size, "%sxsig-bench-%s-%lld", what[0] == 'p' ? "\\\\.\\pipe\\" : "", what, (long long)pid);
-}
-
 int bench_blocked_read(void)
 {
   static HANDLE r, w;
@@ -44,6 +39,11 @@ int bench_blocked_read(void)
   if (r == NULL && !CreatePipe(&r, &w, NULL, 0))
     return 0;
   return !ReadFile(r, &b, 1, &n, NULL) && GetLastError() == ERROR_OPERATION_ABORTED;
+}
+
+static void name_of(char *buf, size_t size, const char *what, int64_t pid)
+{
+  snprintf(buf, size, "%sxsig-bench-%s-%lld", what[0] == 'p' ? "\\\\.\\pipe\\" : "", what, (long long)pid);
 }
 
 static HANDLE serve_pipe(int64_t pid)

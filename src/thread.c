@@ -21,12 +21,17 @@ static int ht_refs;
 static struct handler_thread *current;
 static XSIG__TLS int on_handler_thread;
 /* busy while the handler thread is in a dispatch round (from before it
- * reads the signal pipe to after its handlers returned); idle is set
- * otherwise. idle opens with the first handler thread and closes at the
- * last shutdown, after the thread ended (under ht_lock). */
-static xsig__atomic_long busy;
+ * reads the signal pipe to after its handlers returned); rounds counts
+ * the rounds done. A thread that must wait for the round counts itself in
+ * waiters and waits until rounds moves; a round's end sets idle only if
+ * someone waits, and a round's start clears it only when nobody does
+ * (idle_set is the handler thread's own), so rounds nobody waits for make
+ * no system call for it, and no waiter misses the end it waits for. idle
+ * opens with the first handler thread and closes at the last shutdown,
+ * after the thread ended (under ht_lock). */
+static xsig__atomic_long busy, rounds, waiters;
 static struct xsig__os_event idle;
-static int idle_open;
+static int idle_open, idle_set;
 
 static void handler_thread_main(void *arg)
 {
@@ -37,12 +42,19 @@ static void handler_thread_main(void *arg)
     /* Clear first: a signal accepted from here on sets it again. */
     if (xsig__atomic_exchange(&h->poked, 0))
       xsig__os_event_clear(&h->wake);
-    /* clear before busy: a waiter that sees busy finds idle cleared */
-    xsig__os_event_clear(&idle);
+    if (idle_set && xsig__atomic_load(&waiters) == 0) {
+      xsig__os_event_clear(&idle);
+      idle_set = 0;
+    }
     xsig__atomic_store(&busy, 1);
     xsig_dispatch();
+    xsig__atomic_add(&rounds, 1);
     xsig__atomic_store(&busy, 0);
-    xsig__os_event_set(&idle);
+    /* after busy: a waiter counted before it saw busy is woken */
+    if (!idle_set && xsig__atomic_load(&waiters) > 0) {
+      xsig__os_event_set(&idle);
+      idle_set = 1;
+    }
     if (xsig__atomic_load(&h->stop))
       break;
     xsig__os_handler_thread_refresh();
@@ -61,9 +73,16 @@ static void handler_thread_main(void *arg)
  * it waited. */
 int xsig__handler_thread_settle(void)
 {
+  long seen;
   if (on_handler_thread || !xsig__atomic_load(&busy))
     return 0;
-  xsig__os_event_wait(&idle);
+  xsig__atomic_add(&waiters, 1); /* first: the round's end then sees us */
+  seen = xsig__atomic_load(&rounds);
+  /* idle may still be set from a round another waiter saw end: then this
+   * looks again until the round ends (it stays set while anyone waits) */
+  while (xsig__atomic_load(&busy) && xsig__atomic_load(&rounds) == seen)
+    xsig__os_event_wait(&idle);
+  xsig__atomic_add(&waiters, -1);
   return 1;
 }
 
@@ -92,7 +111,6 @@ static int start_locked(void)
       free(h);
       return err;
     }
-    xsig__os_event_set(&idle);
     idle_open = 1;
   }
   xsig__os_mask_get(&h->mask);
@@ -195,6 +213,8 @@ void xsig__handler_thread_after_fork(void)
   ht_refs = 0;
   on_handler_thread = 0;
   xsig__atomic_store(&busy, 0);
+  xsig__atomic_store(&waiters, 0);
+  idle_set = 0;
 }
 
 /* --- threads that start with their creator's mask ---------------------- */

@@ -106,34 +106,6 @@ HELPER_IMPL(blocked_reader)
   return 0;
 }
 
-static void start_reader(test_proc_t *p, const char *mode)
-{
-  ASSERT_OK(xsig_init());
-  ASSERT_OK(test_spawn_helper(p, "blocked_reader", mode, 0));
-  ASSERT_OK(test_expect_line(p, "reader: ready", NULL, 0, 20000));
-  ASSERT_OK(xsig_kill(p->pid, XSIG_TERM));
-}
-
-/* A TERM that comes before the reader is in its read cannot interrupt it
- * (as on POSIX): send again until the reader says what happened. */
-static void read_line_resending(test_proc_t *p, char *line, size_t size)
-{
-  int i;
-  for (i = 0; i < 100; i++) {
-    if (test_read_line(p, line, size, 100) == 0)
-      return;
-    ASSERT_OK(xsig_kill(p->pid, XSIG_TERM));
-  }
-  ASSERT(!"no line from the reader in 10 s");
-}
-
-static void expect_line(test_proc_t *p, const char *want)
-{
-  char line[256];
-  ASSERT_OK(test_read_line(p, line, sizeof line, 10000));
-  ASSERT_STR(line, want);
-}
-
 static void end_reader(test_proc_t *p)
 {
   xsig_status_t st;
@@ -144,60 +116,90 @@ static void end_reader(test_proc_t *p)
   ASSERT_OK(xsig_shutdown());
 }
 
-TEST_IMPL(handler_thread_runs_while_blocked)
+/* Sends sig until a line starts with prefix: a signal just before a read
+ * cannot interrupt it (as on POSIX), and a reader may be behind. */
+static void signal_until(test_proc_t *p, int sig, const char *prefix, char *line, size_t size)
+{
+  int i;
+  for (i = 0; i < 100; i++) {
+    ASSERT_OK(xsig_kill(p->pid, sig));
+    while (test_read_line(p, line, size, 100) == 0)
+      if (strncmp(line, prefix, strlen(prefix)) == 0)
+        return;
+  }
+  ASSERT(!"no such line in 10 s");
+}
+
+/* Runs the reader in mode: TERM once (resend: until it says something),
+ * then its lines must be want's (one ending in '*': a prefix), then it
+ * exits cleanly. */
+static void run_reader(const char *mode, int resend, const char *const want[])
 {
   test_proc_t p;
-  start_reader(&p, "thread");
-  expect_line(&p, "reader: TERM handled on another thread, main in the read");
-  expect_line(&p, "reader: 300 ms later main is still in the read");
-  expect_line(&p, "reader: read returned a byte");
+  char line[256];
+  size_t n;
+  int i;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(test_spawn_helper(&p, "blocked_reader", mode, 0));
+  ASSERT_OK(test_expect_line(&p, "reader: ready", NULL, 0, 20000));
+  if (resend) {
+    signal_until(&p, XSIG_TERM, "reader: ", line, sizeof line);
+  } else {
+    ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 10000));
+  }
+  for (i = 0; want[i]; i++) {
+    if (i > 0)
+      ASSERT_OK(test_read_line(&p, line, sizeof line, 10000));
+    n = strlen(want[i]);
+    if (n > 0 && want[i][n - 1] == '*')
+      ASSERT(strncmp(line, want[i], n - 1) == 0);
+    else
+      ASSERT_STR(line, want[i]);
+  }
   end_reader(&p);
+}
+
+TEST_IMPL(handler_thread_runs_while_blocked)
+{
+  static const char *const want[] = { "reader: TERM handled on another thread, main in the read",
+                                      "reader: 300 ms later main is still in the read",
+                                      "reader: read returned a byte", NULL };
+  run_reader("thread", 0, want);
   return 0;
 }
 
 TEST_IMPL(handler_thread_busy_loop)
 {
-  test_proc_t p;
-  start_reader(&p, "busy");
-  expect_line(&p, "reader: busy loop left after TERM on another thread (some spins)");
-  end_reader(&p);
+  static const char *const want[] = { "reader: busy loop left after TERM on another thread (some spins)", NULL };
+  run_reader("busy", 0, want);
   return 0;
 }
 
 TEST_IMPL(interrupt_returns_blocked_read)
 {
-  test_proc_t p;
-  char line[256];
-  start_reader(&p, "interrupt");
-  read_line_resending(&p, line, sizeof line);
-  ASSERT_STR(line, "reader: read interrupted, handler not run yet");
-  expect_line(&p, "reader: dispatch ran 1 handler, on main");
-  end_reader(&p);
+  static const char *const want[] = { "reader: read interrupted, handler not run yet",
+                                      "reader: dispatch ran 1 handler, on main", NULL };
+  run_reader("interrupt", 1, want);
   return 0;
 }
 
+/* The read fails and the handler runs side by side: it may or may not
+ * have run yet, but it has once xsig_dispatch returns. */
 TEST_IMPL(interrupt_with_handler_thread)
 {
-  test_proc_t p;
-  char line[256];
-  start_reader(&p, "both");
-  /* the two run side by side: the handler may or may not have run yet */
-  read_line_resending(&p, line, sizeof line);
-  ASSERT(strncmp(line, "reader: read interrupted, handler ", 34) == 0);
-  expect_line(&p, "reader: after xsig_dispatch the handler has run");
-  end_reader(&p);
+  static const char *const want[] = { "reader: read interrupted, handler *",
+                                      "reader: after xsig_dispatch the handler has run", NULL };
+  run_reader("both", 1, want);
   return 0;
 }
 
 /* Without the flag nothing interrupts the read (SA_RESTART; no cancel). */
 TEST_IMPL(no_interrupt_read_stays_blocked)
 {
-  test_proc_t p;
-  start_reader(&p, "plain");
-  expect_line(&p, "reader: TERM pending, main still in the read");
-  expect_line(&p, "reader: read returned a byte");
-  expect_line(&p, "reader: dispatch ran 1 handler");
-  end_reader(&p);
+  static const char *const want[] = { "reader: TERM pending, main still in the read",
+                                      "reader: read returned a byte", "reader: dispatch ran 1 handler", NULL };
+  run_reader("plain", 0, want);
   return 0;
 }
 
@@ -407,20 +409,6 @@ static void write_lines(test_proc_t *p, int n)
   int i;
   for (i = 0; i < n; i++)
     ASSERT_OK(test_pipe_write_text(&p->in, "a line\n"));
-}
-
-/* Sends sig until a line starts with prefix: a signal just before the
- * read does not interrupt it, and main may not have read every line yet. */
-static void signal_until(test_proc_t *p, int sig, const char *prefix, char *line, size_t size)
-{
-  int i;
-  for (i = 0; i < 100; i++) {
-    ASSERT_OK(xsig_kill(p->pid, sig));
-    while (test_read_line(p, line, size, 100) == 0)
-      if (strncmp(line, prefix, strlen(prefix)) == 0)
-        return;
-  }
-  ASSERT(!"no such line from xsig-line-counter in 10 s");
 }
 
 TEST_IMPL(example_line_counter)
