@@ -59,6 +59,54 @@ void test_build_exe(char *buf, size_t size, const char *name)
     strncat(buf, ".exe", size - strlen(buf) - 1);
 }
 
+int64_t test_count_threads_settled(void)
+{
+  int64_t n = test_count_threads(), now;
+  int same = 0, looks;
+  for (looks = 0; same < 10 && looks < 300; looks++) {
+    test_msleep(10);
+    now = test_count_threads();
+    same = now == n ? same + 1 : 0;
+    n = now;
+  }
+  return n;
+}
+
+static struct {
+  test_thread_t thread;
+  int64_t pgid;
+  int ms, ended, started;
+} watch;
+
+static void watch_main(void *arg)
+{
+  int waited;
+  (void)arg;
+  for (waited = 0; waited < watch.ms; waited += 10) {
+    if (test_atomic_add(&watch.ended, 0))
+      return;
+    test_msleep(10);
+  }
+  fprintf(stderr, "watch: group %lld after %d ms:\n", (long long)watch.pgid, watch.ms);
+  test_describe_group(watch.pgid);
+}
+
+void test_watch_group(int64_t pgid, int ms)
+{
+  watch.pgid = pgid;
+  watch.ms = ms;
+  watch.ended = 0;
+  watch.started = test_thread_start(&watch.thread, watch_main, NULL) == 0;
+}
+
+void test_watch_group_end(void)
+{
+  test_atomic_add(&watch.ended, 1);
+  if (watch.started)
+    test_thread_join(&watch.thread);
+  watch.started = 0;
+}
+
 int test_run_tool(char *out, size_t size, const char *arg0, ...)
 {
   char tool[1024], line[1024];
@@ -399,6 +447,12 @@ int64_t test_count_handles(void)
   DWORD n = 0;
   GetProcessHandleCount(GetCurrentProcess(), &n);
   return n;
+}
+
+void test_describe_group(int64_t pgid)
+{
+  (void)pgid;
+  fprintf(stderr, "  (Windows: no process states to show)\n");
 }
 
 int64_t test_count_threads(void)
@@ -771,6 +825,54 @@ void test_self_exe(char *buf, size_t size)
     buf[n] = 0;
   else
     snprintf(buf, size, "/proc/self/exe");
+}
+
+static void print_file(const char *pid, const char *name)
+{
+  char path[300], buf[600];
+  size_t n;
+  FILE *f;
+  snprintf(path, sizeof path, "/proc/%s/%s", pid, name);
+  if ((f = fopen(path, "r")) == NULL)
+    return;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  buf[strcspn(buf, "\n")] = 0;
+  fprintf(stderr, "  %s %s: %s\n", pid, name, buf);
+}
+
+void test_describe_group(int64_t pgid)
+{
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  int n = 0;
+  if (d == NULL) {
+    fprintf(stderr, "  (no /proc: cannot tell)\n");
+    return;
+  }
+  while ((e = readdir(d)) != NULL) {
+    char path[300], buf[600], *paren;
+    long long pgrp = 0;
+    char state;
+    int ppid;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    if (e->d_name[0] < '1' || e->d_name[0] > '9' || (f = fopen(path, "r")) == NULL)
+      continue;
+    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
+    fclose(f);
+    paren = strrchr(buf, ')');
+    if (paren == NULL || sscanf(paren + 1, " %c %d %lld", &state, &ppid, &pgrp) != 3 || pgrp != pgid)
+      continue;
+    print_file(e->d_name, "stat");
+    print_file(e->d_name, "wchan");
+    print_file(e->d_name, "syscall");
+    n++;
+  }
+  closedir(d);
+  if (n == 0)
+    fprintf(stderr, "  (no process)\n");
 }
 
 #include <pthread.h>

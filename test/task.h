@@ -75,6 +75,9 @@ int test_atomic_add(int *v, int n);
 /* Open fds (POSIX) or handles (Windows) of this process, and its threads. */
 int64_t test_count_handles(void);
 int64_t test_count_threads(void);
+/* The thread count once it holds still (ten equal looks 10 ms apart, at
+ * most 3 s): under qemu-user a joined thread leaves /proc a little later. */
+int64_t test_count_threads_settled(void);
 /* Microseconds on a clock that all processes of the machine share. */
 int64_t test_now_us(void);
 /* Starts argv[0] (a path) the same way. */
@@ -120,6 +123,13 @@ void test_pipe_close_write(test_pipe_t *p);
 typedef struct test_thread { void *h; } test_thread_t;
 int test_thread_start(test_thread_t *t, void (*fn)(void *), void *arg);
 void test_thread_join(test_thread_t *t);
+/* For a stop that takes longer than it should: if test_watch_group_end is
+ * not called within ms, prints what each process of group pgid is doing
+ * (Linux: its /proc stat, wait channel and system call; elsewhere a line
+ * saying it cannot tell). */
+void test_watch_group(int64_t pgid, int ms);
+void test_watch_group_end(void);
+void test_describe_group(int64_t pgid);
 
 /* Sends sig to process pid with the platform's own raw call (POSIX kill);
  * used by POSIX tests of asynchronous arrival. */

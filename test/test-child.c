@@ -439,7 +439,7 @@ TEST_IMPL(example_supervisor)
   ASSERT_OK(test_expect_line(&p, want, line, sizeof line, 10000));
   /* every worker stops by itself on TERM, under one deadline */
   while (test_read_line(&p, line, sizeof line, 20000) == 0 &&
-         strncmp(line, "supervisor: all workers stopped", 31) != 0)
+         strncmp(line, "supervisor: all workers stopped", 31) != 0 && printf("read: %s\n", line))
     for (i = 0; i < 3; i++) {
       snprintf(want, sizeof want, "supervisor: worker %d (pid", i);
       if (strncmp(line, want, strlen(want)) == 0 && strstr(line, "exited with code 0"))

@@ -473,7 +473,7 @@ TEST_IMPL(console_winch_layout_hook)
   snprintf(pid, sizeof pid, "%lld", (long long)p.pid);
   test_setenv("XSIG_CONSOLE_HOST_PID", pid);
   ASSERT_OK(xsig_init());
-  threads = test_count_threads();
+  threads = test_count_threads_settled();
   ASSERT_OK(xsig_handle(XSIG_WINCH, record));
   test_setenv("XSIG_CONSOLE_HOST_PID", "");
   ASSERT_EQ(wait_threads(threads + 1, 2000), threads + 1);

@@ -265,7 +265,7 @@ TEST_IMPL(handler_thread_start_stop)
   /* a first thread first: TSan starts one of its own with it */
   ASSERT_OK(test_thread_start(&warm_up, report_mask, &pend));
   test_thread_join(&warm_up);
-  threads = test_count_threads();
+  threads = test_count_threads_settled();
   ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &u1, NULL));
   ASSERT_OK(xsig_handler_thread_start());
   ASSERT_OK(xsig_handler_thread_start()); /* nests */

@@ -20,7 +20,7 @@ TEST_IMPL(resources_no_leaks)
   ASSERT_OK(xsig_init());
   ASSERT_OK(xsig_shutdown());
   handles0 = test_count_handles();
-  threads0 = test_count_threads();
+  threads0 = test_count_threads_settled();
   for (i = 0; i < 2000; i++) {
     ASSERT_OK(xsig_init());
     ASSERT_OK(xsig_handle(XSIG_USR1, count));
@@ -41,6 +41,6 @@ TEST_IMPL(resources_no_leaks)
     xsig_process_close(p);
   }
   ASSERT_EQ(test_count_handles(), handles0);
-  ASSERT_EQ(test_count_threads(), threads0);
+  ASSERT_EQ(test_count_threads_settled(), threads0);
   return 0;
 }

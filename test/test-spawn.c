@@ -255,7 +255,9 @@ TEST_IMPL(stop_tree_graceful)
   int forced = -1;
   int64_t pids[2];
   start_tree("catch", "tree-catch.txt", &leader, pids);
+  test_watch_group(xsig_process_group(leader), 3000);
   ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, &st, &forced));
+  test_watch_group_end();
   ASSERT_EQ(forced, 0); /* everybody caught TERM: no KILL */
   ASSERT_EQ(st.exited, 1);
   ASSERT_EQ(st.code, 0);
@@ -453,7 +455,9 @@ TEST_IMPL(stop_trees_one_deadline)
   for (i = 0; i < 3; i++)
     ASSERT(!test_file_has(file[i], "leader cleanup"));
   start = xsig_clock_us();
+  test_watch_group(xsig_process_group(t[2]), 1500); /* its members catch TERM */
   ASSERT_OK(xsig_process_stop_trees(t, 3, 0, 2000, 0, st, forced));
+  test_watch_group_end();
   took = (xsig_clock_us() - start) / 1000;
   ASSERT(took >= 2000); /* the ignoring members had the whole grace */
   ASSERT(took < 3900);  /* one grace for all: one each would be 4000 at least */
