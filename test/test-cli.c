@@ -338,6 +338,7 @@ static xsig_process_t *start_cli_tree(const char *mode, long long *pa, long long
   for (i = 0; i < 800 && !(test_file_has(test_own_file("cli-kill-tree"), "member catch ready") &&
                            test_file_has(test_own_file("cli-kill-tree"), strcmp(mode, "mixed") == 0 ? "member ignore ready" : "member catch ready")); i++)
     test_msleep(25);
+  ASSERT(i < 800);
   *pa = a;
   *pb = b;
   return leader;
@@ -359,6 +360,7 @@ TEST_IMPL(cli_kill_tree_timeout)
   xsig_status_t st;
   char pid[32];
   long long a, b;
+  int r;
   leader = start_cli_tree("mixed", &a, &b);
   snprintf(pid, sizeof pid, "%lld", (long long)xsig_process_pid(leader));
 #ifdef XSIG_TEST_POSIX_ONLY
@@ -373,7 +375,9 @@ TEST_IMPL(cli_kill_tree_timeout)
   remove(test_own_file("cli-kill-tree"));
   return 0;
 #endif
-  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", "--timeout", "300", "KILL", "-TERM", pid, NULL), 0);
+  r = test_run_tool(out, sizeof out, "kill", "--tree", "--timeout", "300", "KILL", "-TERM", pid, NULL);
+  printf("xsig kill said: %s\n", out);
+  ASSERT_EQ(r, 0);
   ASSERT_OK(xsig_process_wait(leader, 20000, &st));
   ASSERT_EQ(st.exited, 1); /* the root took TERM */
   assert_ends(a);
