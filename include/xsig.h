@@ -206,6 +206,11 @@ typedef struct xsig_info {
   int status;       /* XSIG_CHLD: the exit code (XSIG_CLD_EXITED) or the
                        signal (the others); XSIG_SI_TIMER: the overrun
                        count (expiries beyond this one); else 0 */
+  int64_t deadline_us; /* when the system ends this process after this
+                       request, on the clock of xsig_clock_us; 0 if it
+                       does not say (always on POSIX). Windows: CLOSE,
+                       LOGOFF and SHUTDOWN console events (their handler
+                       is waited for 4.5 s at most, docs/process.md) */
 } xsig_info_t;
 
 /* xsig_info_t.subcode of XSIG_CHLD: how the child changed (POSIX si_code
@@ -704,6 +709,18 @@ XSIG_API int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, i
  * of xsig_spawn is running or waiting to be reported). Does not need
  * xsig_init. Thread-safe. */
 XSIG_API int xsig_wait_child(int timeout_ms, int64_t *pid, xsig_status_t *st);
+
+/* For an init (PID 1 of a container, or a subreaper): reaps every ended
+ * child that xsig_spawn did not start, such as the orphans the kernel
+ * hands to this process, and returns how many it reaped (0: none). The
+ * status of a child of xsig_spawn is kept for xsig_wait_child and
+ * xsig_process_wait, as if they had taken it. CHLD comes for an adopted
+ * child too, so a CHLD handler is the place to call it. It also reaps
+ * children the program started by other means (fork, popen, system): call
+ * it only in a program that starts its children through xsig_spawn.
+ * Windows: no process is ever handed to another, so it returns 0. Returns
+ * n >= 0 or XSIG_ESYS. Does not need xsig_init. Thread-safe. */
+XSIG_API int xsig_reap_orphans(void);
 
 /* The waitable that is ready while a child of xsig_spawn has ended and not
  * been reported (an fd on POSIX: an epoll set of pidfds on Linux; an event

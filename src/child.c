@@ -124,6 +124,40 @@ int xsig__child_reap(xsig_process_t *p, int timeout_ms)
   }
 }
 
+static xsig_process_t *listed_locked(int64_t pid)
+{
+  xsig_process_t *p;
+  for (p = children; p; p = p->next_child)
+    if (p->pid == pid)
+      return p;
+  return NULL;
+}
+
+/* Under the lock, so that no reap of one child of ours (reap_locked) can
+ * find it gone: the status of one of ours is kept for whoever reports it. */
+int xsig_reap_orphans(void)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  int64_t pid;
+  int n = 0, r;
+  xsig__mutex_lock(&children_lock);
+  while ((r = xsig__os_reap_any(&pid, &st)) > 0) {
+    if ((p = listed_locked(pid)) == NULL) {
+      n++;
+    } else if (!p->reaped) {
+      p->status = st;
+      p->reaped = 1;
+      if (chld_ignored()) {
+        memset(&p->status, 0, sizeof p->status);
+        p->discarded = 1;
+      }
+    }
+  }
+  xsig__mutex_unlock(&children_lock);
+  return r < 0 ? r : n;
+}
+
 /* xsig_process_wait reported it: xsig_wait_child will not. */
 int xsig__child_take(xsig_process_t *p, xsig_status_t *st)
 {

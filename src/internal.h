@@ -177,6 +177,10 @@ xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p);
  * p->status and returns 1; 0 while it runs; -1 if it is gone without a
  * status (POSIX: the kernel reaped it, SIGCHLD being ignored). */
 int xsig__os_child_reap(xsig_process_t *p);
+/* Under the children lock: reaps any one child that has ended, whoever
+ * started it, into *pid and *st; 1 if one was, 0 if none (or, Windows,
+ * never: no process is handed to another there), XSIG_ESYS. */
+int xsig__os_reap_any(int64_t *pid, xsig_status_t *st);
 /* Waits up to timeout_ms (< 0: forever) until the child has ended, without
  * reaping it. Without the lock. */
 void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #endif
 
@@ -104,6 +105,60 @@ TEST_IMPL(chld_through_sigwait)
   ASSERT_EQ(info.status, 3);
   xsig_process_close(p);
   xsig_shutdown();
+  return 0;
+}
+
+/* xsig_reap_orphans takes what xsig_spawn did not start, and keeps the
+ * status of what it did for its owner, even when it reaped that too. */
+TEST_IMPL(reap_orphans_keeps_ours)
+{
+  xsig_process_t *a;
+  xsig_status_t st;
+  int64_t pid = 0;
+  int i, n = 0, r, others = 0;
+  ASSERT_EQ(xsig_reap_orphans(), 0);
+  ASSERT_OK(test_xsig_spawn_helper("child_end_as", "4", "0", 0, &a));
+#ifndef _WIN32
+  {
+    pid_t raw = fork(); /* not xsig_spawn's: an orphan's stand-in */
+    if (raw == 0)
+      _exit(9);
+    ASSERT(raw > 0);
+    others = 1; /* Windows: no process is handed on, so none */
+  }
+#endif
+  test_msleep(300); /* both have ended by now, most likely */
+  for (i = 0; i < 500 && n < others; i++) {
+    ASSERT((r = xsig_reap_orphans()) >= 0);
+    n += r;
+    test_msleep(10);
+  }
+  ASSERT_EQ(n, others);
+#ifndef _WIN32
+  {
+    siginfo_t si;
+    /* ours ended too, and xsig_reap_orphans reaped it (a look that does
+     * not reap: WNOWAIT)... */
+    for (i = 0; i < 500; i++) {
+      xsig_reap_orphans();
+      memset(&si, 0, sizeof si);
+      if (waitid(P_PID, (id_t)xsig_process_pid(a), &si, WEXITED | WNOHANG | WNOWAIT) != 0)
+        break;
+      test_msleep(10);
+    }
+    ASSERT_EQ(errno, ECHILD);
+  }
+#endif
+  /* ...and its status is still its owner's to learn, once */
+  ASSERT_OK(xsig_wait_child(20000, &pid, &st));
+  ASSERT_EQ(pid, xsig_process_pid(a));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 4);
+  ASSERT_OK(xsig_process_wait(a, 0, &st));
+  ASSERT_EQ(st.code, 4);
+  ASSERT_EQ(xsig_wait_child(0, NULL, NULL), XSIG_ECHILD);
+  xsig_process_close(a);
+  ASSERT_EQ(xsig_reap_orphans(), 0);
   return 0;
 }
 

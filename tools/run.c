@@ -1,5 +1,6 @@
 /* xsig run: GNU timeout(1), on both platforms, stopping whole trees. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tool.h"
 
@@ -7,6 +8,11 @@
 #define EXIT_CANCELED 125
 #define EXIT_CANNOT_INVOKE 126
 #define EXIT_ENOENT 127
+/* As an entrypoint: the tree's time after a stop request when neither -k
+ * nor the request says (docker stop's default), and what is kept back
+ * from a deadline the system gave, to KILL and exit before it. */
+#define INIT_GRACE_MS 10000
+#define STOP_MARGIN_MS 500
 
 static xsig_process_t *child;
 static const char *command_name;
@@ -23,11 +29,15 @@ static int usage_error(const char *what, const char *arg)
 static int help(void)
 {
   fputs("Usage: xsig run [OPTION] DURATION COMMAND [ARG]...\n"
+        "  or:  xsig run --init [OPTION] COMMAND [ARG]...\n"
         "Start COMMAND, and stop it (and everything it started) if still running after DURATION.\n"
         "\n"
         "  --preserve-status  exit with the same status as COMMAND, even when it times out\n"
         "  --foreground       do not start COMMAND in a group of its own; on time-out\n"
         "                     signal COMMAND only, not its children\n"
+        "  --init             run as a container's entrypoint, with no DURATION (as\n"
+        "                     DURATION 0 does): a stop request gives the tree its\n"
+        "                     grace, then KILL; USR1, USR2 and WINCH are passed on\n"
         "  -k, --kill-after=DURATION\n"
         "                     also send KILL if COMMAND still runs this long after the\n"
         "                     first signal\n"
@@ -38,7 +48,10 @@ static int help(void)
         "\n"
         "DURATION is a number with an optional suffix: s seconds (default), m minutes,\n"
         "h hours, d days; fractions are allowed; 0 disables the time-out.\n"
-        "INT, TERM, HUP (and BREAK on Windows) sent to xsig run go to COMMAND's group.\n"
+        "INT, TERM, HUP, QUIT (and BREAK on Windows) sent to xsig run go to COMMAND's\n"
+        "group; with -k (or as an entrypoint, 10 s or the time the system allows)\n"
+        "KILL follows for what of the tree is left. Orphans handed to xsig run (as\n"
+        "PID 1) are reaped.\n"
         "\n"
         "Exit status: 124 timed out (without --preserve-status), 125 xsig run failed,\n"
         "126 COMMAND cannot be run, 127 COMMAND not found, 128+N COMMAND ended by signal N\n"
@@ -68,13 +81,6 @@ static void send_to_command(int sig)
     fprintf(stderr, "xsig run: %s reached command '%s' through %s\n", name, command_name, xsig_via_name(via));
 }
 
-static void forward(int sig, const xsig_info_t *info, void *arg)
-{
-  (void)info;
-  (void)arg;
-  send_to_command(sig);
-}
-
 static void say_sending(int sig)
 {
   char name[16];
@@ -82,6 +88,62 @@ static void say_sending(int sig)
     return;
   xsig_name(sig, name, sizeof name);
   fprintf(stderr, "xsig run: sending signal %s to command '%s'\n", name, command_name);
+}
+
+static int entrypoint(void)
+{
+  return opts.init || opts.duration_ms == 0;
+}
+
+/* The tree's time after a stop request: -k, else an entrypoint's default;
+ * never past what the system allows (less the margin). -1: no KILL. */
+static int stop_grace(const xsig_info_t *info)
+{
+  int64_t grace = opts.kill_after_ms >= 0 ? opts.kill_after_ms : entrypoint() ? INIT_GRACE_MS : -1;
+  if (grace >= 0 && info->deadline_us) {
+    int64_t left = (info->deadline_us - xsig_clock_us()) / 1000 - STOP_MARGIN_MS;
+    grace = left < 0 ? 0 : left < grace ? left : grace;
+  }
+  return grace > INT32_MAX ? INT32_MAX : (int)grace;
+}
+
+/* CONT (GNU timeout sends it after the signal), then the grace for the
+ * whole tree, then KILL for what is left. Returns 1 if the command itself
+ * ended by KILL. */
+static int kill_rest_after(int ms)
+{
+  xsig_status_t st;
+  int forced = 0;
+  if (xsig_process_stop_tree(child, XSIG_CONT, ms, &st, &forced) != 0)
+    return 0;
+  if (forced)
+    say_sending(XSIG_KILL);
+  return !st.exited && st.signo == XSIG_KILL;
+}
+
+static int finish(int timed_out, int killed);
+
+/* A stop request goes to the tree; with a grace, the tree is seen to and
+ * this process ends here, inside the handler: after a Windows console's
+ * CLOSE, LOGOFF or SHUTDOWN the system ends it once the handler returns. */
+static void forward(int sig, const xsig_info_t *info, void *arg)
+{
+  int grace;
+  (void)arg;
+  send_to_command(sig);
+  if (sig == XSIG_INT || sig == XSIG_TERM || sig == XSIG_HUP || sig == XSIG_QUIT || sig == XSIG_BREAK) {
+    grace = stop_grace(info);
+    if (grace >= 0) {
+      kill_rest_after(grace);
+      exit(finish(0, 0));
+    }
+  }
+}
+
+static void reap_orphans(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  xsig_reap_orphans();
 }
 
 /* Milliseconds from now to end (rounded up), at most INT32_MAX; -1 for an
@@ -135,6 +197,8 @@ static int parse_options(int argc, char **argv, int *i, struct run_opts *opts_ou
       o->preserve = 1;
     } else if (strcmp(a, "--foreground") == 0) {
       o->foreground = 1;
+    } else if (strcmp(a, "--init") == 0) {
+      o->init = 1;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
       o->verbose = 1;
     } else if (strncmp(a, "-s", 2) == 0 || strncmp(a, "--signal", 8) == 0) {
@@ -169,13 +233,19 @@ static int spawn_error(int err, const char *file)
   return err == XSIG_ENOENT ? EXIT_ENOENT : err == XSIG_ENOEXEC ? EXIT_CANNOT_INVOKE : EXIT_CANCELED;
 }
 
+/* As tini does, an entrypoint passes on what a container's user sends. */
 static void install_forwarding(void)
 {
-  static const int forwarded[] = { XSIG_INT, XSIG_TERM, XSIG_HUP, XSIG_BREAK };
+  static const int stops[] = { XSIG_INT, XSIG_TERM, XSIG_HUP, XSIG_QUIT, XSIG_BREAK };
+  static const int others[] = { XSIG_USR1, XSIG_USR2, XSIG_WINCH };
   size_t k;
-  for (k = 0; k < sizeof forwarded / sizeof forwarded[0]; k++)
-    if (xsig_valid(forwarded[k]))
-      xsig_handle(forwarded[k], forward);
+  for (k = 0; k < sizeof stops / sizeof stops[0]; k++)
+    if (xsig_valid(stops[k]))
+      xsig_handle(stops[k], forward);
+  for (k = 0; entrypoint() && k < sizeof others / sizeof others[0]; k++)
+    if (xsig_valid(others[k]))
+      xsig_handle(others[k], forward);
+  xsig_handle(XSIG_CHLD, reap_orphans);
 }
 
 /* Time is up: signal the command (its whole tree unless --foreground).
@@ -183,19 +253,26 @@ static void install_forwarding(void)
  * Returns 1 if the command itself ended by KILL. */
 static int on_timeout(void)
 {
-  xsig_status_t st;
-  int forced = 0;
   say_sending(opts.sig);
   send_to_command(opts.sig);
   if (opts.kill_after_ms < 0)
     return opts.sig == XSIG_KILL;
-  /* CONT, as GNU timeout sends after the signal, then the grace for the
-   * whole tree, then KILL for what is left */
-  if (xsig_process_stop_tree(child, XSIG_CONT, (int)opts.kill_after_ms, &st, &forced) != 0)
-    return 0;
-  if (forced)
-    say_sending(XSIG_KILL);
-  return !st.exited && st.signo == XSIG_KILL;
+  return kill_rest_after(opts.kill_after_ms > INT32_MAX ? INT32_MAX : (int)opts.kill_after_ms);
+}
+
+/* The command has ended: our exit code (or an end like its signal). */
+static int finish(int timed_out, int killed)
+{
+  xsig_status_t st;
+  xsig_process_wait(child, -1, &st);
+  xsig_process_close(child);
+  if (killed && !opts.preserve)
+    tool_exit_like_signal(XSIG_KILL);
+  if (timed_out && !opts.preserve)
+    return EXIT_TIMEDOUT;
+  if (!st.exited)
+    tool_exit_like_child(&st); /* as PID 1 the signal is ignored: 128+N */
+  return st.code;
 }
 
 int tool_run_parse(int argc, char **argv, struct run_opts *o)
@@ -207,6 +284,12 @@ int tool_run_parse(int argc, char **argv, struct run_opts *o)
   r = parse_options(argc, argv, &i, o);
   if (r != 0)
     return r < 0 ? 0 : r;
+  if (o->init) { /* no DURATION: an entrypoint has no time-out */
+    if (i >= argc)
+      return usage_error("missing command", NULL);
+    o->command = i;
+    return -1;
+  }
   if (i + 1 >= argc)
     return usage_error(NULL, NULL); /* as timeout(1): just the hint */
   if (tool_parse_duration(argv[i], &o->duration_ms) != 0)
@@ -217,7 +300,6 @@ int tool_run_parse(int argc, char **argv, struct run_opts *o)
 
 int tool_run(int argc, char **argv)
 {
-  xsig_status_t st;
   int64_t duration;
   int i, r, timed_out = 0, killed = 0;
   r = tool_run_parse(argc, argv, &opts);
@@ -226,23 +308,15 @@ int tool_run(int argc, char **argv)
   duration = opts.duration_ms;
   i = opts.command;
   command_name = argv[i];
-  install_forwarding();
   r = xsig_spawn(argv[i], argv + i, opts.foreground ? 0 : XSIG_SPAWN_NEW_GROUP, &child);
   if (r != 0)
     return spawn_error(r, argv[i]);
+  install_forwarding(); /* once there is a command to pass them to */
   /* 0 disables the time-out; so does the cap (inf, or about 24.8 days) */
   if (!wait_child(duration > 0 && duration < INT32_MAX ? duration : -1)) {
     timed_out = 1;
     killed = on_timeout();
     wait_child(-1);
   }
-  xsig_process_wait(child, -1, &st);
-  xsig_process_close(child);
-  if (killed && !opts.preserve)
-    tool_exit_like_signal(XSIG_KILL);
-  if (timed_out && !opts.preserve)
-    return EXIT_TIMEDOUT;
-  if (!st.exited)
-    tool_exit_like_child(&st);
-  return st.code;
+  return finish(timed_out, killed);
 }

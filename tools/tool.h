@@ -45,6 +45,7 @@ struct run_opts {
   int64_t kill_after_ms; /* -1: none */
   int preserve;
   int foreground;
+  int init;              /* --init: as an entrypoint (so is a duration of 0) */
   int verbose;
   int64_t duration_ms;
   int command;           /* index of COMMAND in argv */

@@ -27,6 +27,22 @@ int xsig__os_child_reap(xsig_process_t *p)
   return 1;
 }
 
+int xsig__os_reap_any(int64_t *pid, xsig_status_t *st)
+{
+  int wstatus = 0;
+  pid_t r;
+  do
+    r = waitpid(-1, &wstatus, WNOHANG);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return errno == ECHILD ? 0 : XSIG_ESYS;
+  if (r == 0)
+    return 0;
+  *pid = r;
+  xsig_status_from_wait(wstatus, st);
+  return 1;
+}
+
 /* On the pidfd where there is one (readable once the child ended), else
  * a look that leaves it a zombie (WNOWAIT) every 10 ms. */
 void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms)

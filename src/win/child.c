@@ -26,6 +26,13 @@ int xsig__os_child_reap(xsig_process_t *p)
   return 1;
 }
 
+int xsig__os_reap_any(int64_t *pid, xsig_status_t *st)
+{
+  (void)pid;
+  (void)st;
+  return 0;
+}
+
 void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms)
 {
   WaitForSingleObject(p->os.h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);

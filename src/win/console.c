@@ -47,8 +47,10 @@ static BOOL WINAPI on_console_event(DWORD ev)
   info.signo = sig;
   info.code = XSIG_SI_CONSOLE;
   info.event = (int)ev;
-  if (is_closing(ev))
+  if (is_closing(ev)) {
+    info.deadline_us = xsig_clock_us() + CONSOLE_GRACE_MS * (int64_t)1000;
     ResetEvent(close_done);
+  }
   switch (xsig__win_accept(&info)) {
   case XSIG__ARRIVE_DEFAULT:
     xsig__os_default_action(sig);
