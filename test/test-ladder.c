@@ -24,7 +24,9 @@ static LRESULT CALLBACK wnd_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
 }
 
 /* A program without xsig: "console" prints its console events and ticks;
- * "window" has a top-level window and quits on WM_CLOSE. */
+ * "default" ticks with the system's handler only; "noconsole" ticks
+ * after it let go of its console; "window" has a top-level window and
+ * quits on WM_CLOSE. */
 HELPER_IMPL(plain_child)
 {
   int i;
@@ -48,7 +50,9 @@ HELPER_IMPL(plain_child)
     helper_say("closed");
     return 0;
   }
-  if (strcmp(argv[1], "default") != 0) /* "default": the system's handler only */
+  if (strcmp(argv[1], "noconsole") == 0)
+    FreeConsole();
+  else if (strcmp(argv[1], "default") != 0)
     SetConsoleCtrlHandler(print_ctrl, TRUE);
   helper_say("ready");
   for (i = 0; i < 1000; i++) {
@@ -156,13 +160,59 @@ TEST_IMPL(ladder_int_default_action)
   return 0;
 }
 
+/* TERM and HUP to a console program without xsig: SHUTDOWN and CLOSE
+ * through CtrlRoutine, to that process alone. Windows ends the process
+ * once its handler returns; Wine lets it run on (not asserted). */
+TEST_IMPL(ladder_term_hup_console)
+{
+  static const struct { int sig; DWORD ev; } steps[2] = { { XSIG_TERM, CTRL_SHUTDOWN_EVENT },
+                                                          { XSIG_HUP, CTRL_CLOSE_EVENT } };
+  test_proc_t p;
+  xsig_status_t st;
+  char want[32];
+  int i, via;
+  for (i = 0; i < 2; i++) {
+    via = -1;
+    start_plain(&p, "console");
+    ASSERT_OK(xsig_send(p.pid, steps[i].sig, 0, 0, &via));
+    ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+    snprintf(want, sizeof want, "ctrl %lu", (unsigned long)steps[i].ev);
+    ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+    test_proc_close(&p);
+  }
+  /* no handler of its own: it ends, as a console's close ends it */
+  start_plain(&p, "default");
+  ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  test_proc_close(&p);
+  /* Ctrl-C turned off (a new process group): Windows still runs its
+   * handlers for SHUTDOWN; Wine's CtrlRoutine drops every event then,
+   * which xsig sees (the thread returns 0 at once), so there TERM has no
+   * graceful step left instead of being "delivered" to nobody */
+  ASSERT_OK(test_spawn_helper(&p, "plain_child", "console", TEST_PROC_NEW_GROUP));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  via = -1;
+  if (test_under_wine()) {
+    ASSERT_EQ(xsig_send(p.pid, XSIG_TERM, 0, 0, &via), XSIG_ENOGRACE);
+  } else {
+    ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, 0, &via));
+    ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+    snprintf(want, sizeof want, "ctrl %d", CTRL_SHUTDOWN_EVENT);
+    ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  }
+  test_proc_close(&p);
+  return 0;
+}
+
 TEST_IMPL(ladder_no_graceful_path)
 {
   test_proc_t p;
   xsig_status_t st;
   int via = -1;
-  start_plain(&p, "console");
-  /* no window, not a group we started, no xsig: say so, do not kill it */
+  start_plain(&p, "noconsole");
+  /* no window, no console, not a group we started, no xsig: say so, do
+   * not kill it */
   ASSERT_EQ(xsig_send(p.pid, XSIG_TERM, 0, 0, &via), XSIG_ENOGRACE);
   ASSERT_EQ(xsig_send(p.pid, XSIG_USR1, 0, 0, &via), XSIG_ENOGRACE);
   ASSERT_EQ(xsig_send(p.pid, XSIG_HUP, 0, 0, &via), XSIG_ENOGRACE);

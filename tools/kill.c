@@ -139,7 +139,8 @@ static int report(int64_t pid, int sig, int err)
   xsig_name(sig, name, sizeof name);
   fprintf(stderr, "xsig kill: (%lld): no graceful way to send %s to this process: it does not "
                   "use xsig, and without xsig a program can only get TERM (WM_CLOSE to its "
-                  "windows, or CTRL_BREAK to a console group that xsig started), INT and BREAK "
+                  "windows, SHUTDOWN to its console handlers, or CTRL_BREAK to a console group "
+                  "that xsig started), HUP (CLOSE to its console handlers), INT and BREAK "
                   "(console control events, unless it turned Ctrl-C off), STOP, CONT and KILL; "
                   "--force ends it\n", (long long)pid, name);
   return 1;

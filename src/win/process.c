@@ -298,39 +298,81 @@ static int same_bitness(HANDLE h)
  * the console handle, on Windows and in Wine). Then it ignores CTRL_C from
  * any source, and under Wine CTRL_BREAK through CtrlRoutine too. Returns
  * 1, 0, or -1 when it cannot be read. */
-static int ignores_ctrl_c(HANDLE h)
+static int read_console_fields(HANDLE h, HANDLE *console, ULONG *flags)
 {
   void *peb = NULL;
   char *params = NULL;
-  ULONG flags = 0;
   SIZE_T got;
   if (!same_bitness(h) || xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL)
     return -1;
   if (!ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params,
                          sizeof params, &got) || params == NULL ||
-      !ReadProcessMemory(h, params + 4 * sizeof(ULONG) + sizeof(HANDLE), &flags, sizeof flags, &got))
+      !ReadProcessMemory(h, params + 4 * sizeof(ULONG), console, sizeof *console, &got) ||
+      !ReadProcessMemory(h, params + 4 * sizeof(ULONG) + sizeof(HANDLE), flags, sizeof *flags, &got))
     return -1;
-  return (flags & 1) != 0;
+  return 0;
+}
+
+static int ignores_ctrl_c(HANDLE h)
+{
+  HANDLE console;
+  ULONG flags;
+  return read_console_fields(h, &console, &flags) ? -1 : (flags & 1) != 0;
+}
+
+/* Whether the target is attached to a console: the console handle of its
+ * process parameters is set (NULL for a GUI program, -1 when detached). */
+static int has_console(HANDLE h)
+{
+  HANDLE console;
+  ULONG flags;
+  return read_console_fields(h, &console, &flags) == 0 && console != NULL &&
+         console != INVALID_HANDLE_VALUE;
 }
 
 /* Starts a thread in the target at kernelbase!CtrlRoutine, as the console
  * does. kernelbase is mapped at the same address in every process of a boot;
  * a 32-bit target has its own copy, so only same-bitness targets. */
-static int ctrl_routine_thread(HANDLE h, DWORD ev)
+static HANDLE start_ctrl_routine(HANDLE h, DWORD ev, int *err)
 {
   FARPROC ctrl = GetProcAddress(GetModuleHandleW(L"kernelbase.dll"), "CtrlRoutine");
   BOOL wow = FALSE;
   HANDLE t;
-  if (ctrl == NULL)
-    return XSIG_ENOSYS;
-  if (IsWow64Process(h, &wow) && wow)
-    return XSIG_ENOSYS;
+  *err = XSIG_ENOSYS;
+  if (ctrl == NULL || (IsWow64Process(h, &wow) && wow))
+    return NULL;
   t = CreateRemoteThread(h, NULL, 0, (LPTHREAD_START_ROUTINE)(void (*)(void))ctrl,
                          (LPVOID)(ULONG_PTR)ev, 0, NULL);
-  if (t == NULL)
-    return error_from_win(GetLastError());
+  *err = t ? 0 : error_from_win(GetLastError());
+  return t;
+}
+
+static int ctrl_routine_thread(HANDLE h, DWORD ev)
+{
+  int err;
+  HANDLE t = start_ctrl_routine(h, ev, &err);
+  if (t)
+    CloseHandle(t);
+  return err;
+}
+
+/* SHUTDOWN (for TERM) or CLOSE (for HUP) through CtrlRoutine in a console
+ * program: the events Go and .NET take as TERM, libuv and .NET CLOSE as
+ * HUP; without a handler of its own the program ends as a console's
+ * close ends it. Windows drops only CTRL_C for a target with Ctrl-C off,
+ * Wine drops every event then, and its CtrlRoutine returns 0 at once: a
+ * thread that ended with 0 while the target runs was not taken. */
+static int close_event_thread(HANDLE h, DWORD ev)
+{
+  HANDLE t;
+  DWORD code = 1;
+  int err, taken;
+  if (!has_console(h) || (t = start_ctrl_routine(h, ev, &err)) == NULL)
+    return 0;
+  taken = WaitForSingleObject(t, 200) != WAIT_OBJECT_0 || !GetExitCodeThread(t, &code) ||
+          code != 0 || WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
   CloseHandle(t);
-  return 0;
+  return taken;
 }
 
 struct close_search { DWORD pid; int posted; };
@@ -431,8 +473,13 @@ static int send_ladder(DWORD pid, HANDLE h, int sig, int flags, int *via)
   } else if (sig == XSIG_TERM) {
     if (wm_close(pid))
       return done(via, XSIG_VIA_WM_CLOSE);
+    if (close_event_thread(h, CTRL_SHUTDOWN_EVENT))
+      return done(via, XSIG_VIA_CTRLROUTINE);
     if (console_event_to_group(pid, CTRL_BREAK_EVENT))
       return done(via, XSIG_VIA_CONSOLE);
+  } else if (sig == XSIG_HUP) {
+    if (close_event_thread(h, CTRL_CLOSE_EVENT))
+      return done(via, XSIG_VIA_CTRLROUTINE);
   } else if (xsig__dfl_kind(sig) == XSIG__DFL_IGN) {
     return done(via, XSIG_VIA_NONE); /* its default is to ignore it */
   }
