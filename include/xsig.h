@@ -56,7 +56,8 @@ extern "C" {
 #define XSIG_ENOEXEC   (-15) /* program found but cannot be run */
 #define XSIG_EBADF     (-16) /* not an open fd / HANDLE (closed, or never was) */
 #define XSIG_ETIMER    (-17) /* no such timer (never made, or deleted) */
-#define XSIG_ERR_MAX_  (-17)
+#define XSIG_ENOSERVICE (-18) /* not started as a service (by Windows' SCM) */
+#define XSIG_ERR_MAX_  (-18)
 
 /* Returns a static, never-NULL English description of an XSIG_E* code
  * ("unknown error -99" style text for codes it does not know, from a static
@@ -191,13 +192,16 @@ XSIG_API int xsig_sigorset(xsig_sigset_t *dst, const xsig_sigset_t *a,
 #define XSIG_SI_KERNEL  6 /* sent by the kernel or the system (POSIX SI_KERNEL,
                              xsig_alarm and xsig_setitimer, ...) */
 #define XSIG_SI_TIMER   7 /* a timer of xsig_timer_create expired (POSIX SI_TIMER) */
+#define XSIG_SI_SERVICE 8 /* a Windows service control from the SCM; event is
+                             its SERVICE_CONTROL_* number */
 
 typedef struct xsig_info {
   int signo;        /* the signal */
   int code;         /* XSIG_SI_* */
   int64_t pid;      /* sender's pid, from the operating system; 0 if unknown */
   intptr_t value;   /* the queued value (XSIG_SI_QUEUE), else 0 */
-  int event;        /* XSIG_SI_CONSOLE: the CTRL_*_EVENT number; else 0 */
+  int event;        /* XSIG_SI_CONSOLE: the CTRL_*_EVENT number;
+                       XSIG_SI_SERVICE: the SERVICE_CONTROL_* number; else 0 */
   int subcode;      /* XSIG_SI_FAULT: the fault kind; else 0 */
   void *addr;       /* XSIG_SI_FAULT: the faulting address; else NULL */
   uint32_t os_code; /* XSIG_SI_FAULT: Windows exception code / POSIX si_code;
@@ -210,7 +214,9 @@ typedef struct xsig_info {
                        request, on the clock of xsig_clock_us; 0 if it
                        does not say (always on POSIX). Windows: CLOSE,
                        LOGOFF and SHUTDOWN console events (their handler
-                       is waited for 4.5 s at most, docs/process.md) */
+                       is waited for 4.5 s at most), a service's SHUTDOWN
+                       (WaitToKillServiceTimeout) and PRESHUTDOWN (its
+                       preshutdown time-out); docs/termination.md */
 } xsig_info_t;
 
 /* xsig_info_t.subcode of XSIG_CHLD: how the child changed (POSIX si_code
@@ -879,6 +885,33 @@ typedef struct xsig_jmp_buf {
 XSIG_API jmp_buf *xsig__jmp_prepare(xsig_jmp_buf *env); /* saves the mask */
 #define xsig_setjmp(env) setjmp(*xsig__jmp_prepare(env))
 XSIG_API void xsig_longjmp(xsig_jmp_buf *env, int val);
+
+/* ------------------------------------------------------------------------ */
+/* Services: every way a service manager asks a program to end, as TERM     */
+
+#define XSIG_SERVICE_PAUSE 0x1 /* accept PAUSE and CONTINUE, as TSTP and CONT;
+                                  the program must then handle TSTP (its
+                                  default stops the whole process, which
+                                  could then not take CONTINUE) */
+
+/* Windows: if the Service Control Manager started this process as the
+ * service name (UTF-8), connects it and returns 0; if it did not (run from
+ * a console, a shell, another program), returns XSIG_ENOSERVICE and
+ * nothing changes, so the same program runs both ways with no #ifdef. As
+ * a service: STOP, SHUTDOWN and PRESHUTDOWN arrive as TERM, PARAMCHANGE as
+ * HUP (and, with XSIG_SERVICE_PAUSE, PAUSE and CONTINUE as TSTP and CONT),
+ * through the normal delivery, with code XSIG_SI_SERVICE, event the
+ * SERVICE_CONTROL_* number and, for SHUTDOWN and PRESHUTDOWN, deadline_us;
+ * from the stop request on xsig reports SERVICE_STOP_PENDING with a wait
+ * hint and a new checkpoint every second, and when the process ends
+ * (return from main, exit(), a default action, a fault) SERVICE_STOPPED
+ * with its exit code (0: NO_ERROR, else a service-specific code). The
+ * controls come on a thread of xsig's own; the program's threads go on.
+ * POSIX: always XSIG_ENOSERVICE (a daemon's manager sends TERM itself).
+ * Errors: XSIG_ENOTINIT, XSIG_EINVAL (name NULL, empty, over 256 bytes or
+ * not UTF-8; unknown flags; a second call), XSIG_ESYS. Call it early: the
+ * SCM waits 30 s for a service to connect. Thread-safe. */
+XSIG_API int xsig_service_start(const char *name, int flags);
 
 /* ------------------------------------------------------------------------ */
 /* Counters                                                                 */

@@ -26,6 +26,7 @@ static const struct err_desc errors[] = {
   { "ENOEXEC", "permission denied or not an executable" },
   { "EBADF", "not an open file descriptor or handle" },
   { "ETIMER", "no such timer (never made, or deleted)" },
+  { "ENOSERVICE", "not started as a service" },
 };
 
 static const struct err_desc *find(int err)

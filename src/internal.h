@@ -181,6 +181,10 @@ int xsig__os_child_reap(xsig_process_t *p);
  * started it, into *pid and *st; 1 if one was, 0 if none (or, Windows,
  * never: no process is handed to another there), XSIG_ESYS. */
 int xsig__os_reap_any(int64_t *pid, xsig_status_t *st);
+/* Connects to the service manager as service name (UTF-8, checked) if it
+ * started this process: 0, XSIG_ENOSERVICE (not started by it; POSIX:
+ * always), XSIG_EINVAL (name not valid there), XSIG_ESYS. */
+int xsig__os_service_start(const char *name, int flags);
 /* Waits up to timeout_ms (< 0: forever) until the child has ended, without
  * reaping it. Without the lock. */
 void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms);

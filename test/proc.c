@@ -11,6 +11,20 @@
 #define MAX_CHILDREN 64
 
 static int test_failed_once;
+static void (*at_fail)(void);
+
+void test_at_fail(void (*fn)(void))
+{
+  at_fail = fn;
+}
+
+static void run_at_fail(void)
+{
+  void (*fn)(void) = at_fail;
+  at_fail = NULL;
+  if (fn)
+    fn();
+}
 
 /* Also appended to $XSIG_TEST_OUT when set: processes that xsig_spawn
  * starts inherit our stdout, which the test cannot read. */
@@ -265,6 +279,7 @@ static DWORD WINAPI watchdog(LPVOID arg)
   Sleep((DWORD)(uintptr_t)arg * 1000);
   fprintf(stderr, "watchdog: test timed out\n");
   fflush(stderr);
+  run_at_fail();
   if (job)
     end_others();
   TerminateProcess(GetCurrentProcess(), 124);
@@ -319,6 +334,7 @@ void test_fail(const char *file, int line, const char *what)
   fprintf(stderr, "Assertion failed in %s:%d: %s\n", file, line, what);
   fflush(stderr);
   if (!test_failed_once++) {
+    run_at_fail();
     test_platform_end();
   }
   TerminateProcess(GetCurrentProcess(), 1);
@@ -666,8 +682,10 @@ void test_fail(const char *file, int line, const char *what)
 {
   fprintf(stderr, "Assertion failed in %s:%d: %s\n", file, line, what);
   fflush(stderr);
-  if (!test_failed_once++)
+  if (!test_failed_once++) {
+    run_at_fail();
     test_platform_end();
+  }
   _exit(1);
 }
 

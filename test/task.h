@@ -130,6 +130,9 @@ void test_thread_join(test_thread_t *t);
 void test_watch_group(int64_t pgid, int ms);
 void test_watch_group_end(void);
 void test_describe_group(int64_t pgid);
+/* Called once when the test fails, before its processes are ended: for
+ * what the test made outside them (a service it registered). */
+void test_at_fail(void (*fn)(void));
 
 /* Sends sig to process pid with the platform's own raw call (POSIX kill);
  * used by POSIX tests of asynchronous arrival. */

@@ -405,6 +405,7 @@ static void die(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTE
       report(info, er, ctx, GetCurrentThreadId());
     }
   }
+  xsig__win_service_ended(exit_code);
   TerminateProcess(GetCurrentProcess(), exit_code);
   ExitProcess(exit_code); /* not reached */
 }

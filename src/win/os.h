@@ -92,6 +92,9 @@ int xsig__win_crash_dump_on(void);
 int xsig__win_console_init(void);
 void xsig__win_console_shutdown(void);
 void xsig__win_console_handler_done(const struct xsig_info *info);
+
+/* service.c: the process ends with code: a service reports STOPPED. */
+void xsig__win_service_ended(DWORD code);
 void xsig__win_console_enable_ctrl_c(void);
 /* Under the state lock: watch the console's size (WINCH) while on. */
 void xsig__win_console_watch_size(int on);

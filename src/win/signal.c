@@ -273,6 +273,7 @@ void xsig__os_default_action(int sig)
     code = xsig_win_exit_code(sig);
     if (sig == XSIG_QUIT && xsig__win_dump_self())
       code |= XSIG_WIN_EXIT_CORE;
+    xsig__win_service_ended(code);
     /* Like a POSIX default action: no atexit handlers, no DLL detach. */
     TerminateProcess(GetCurrentProcess(), code);
   }
