@@ -17,12 +17,15 @@ static void leader_term(int sig, const xsig_info_t *info, void *arg)
   leader_termed = 1;
 }
 
-/* A process that ends 200 ms after it starts, saying who its parent is
- * then: its own parent has ended, so the system handed it on. */
+/* A process that ends once its parent has ended (at most 10 s), saying
+ * who its parent is then: the process the system handed it to. */
 HELPER_IMPL(init_nap)
 {
+  int64_t first = xsig_getppid();
+  int i;
   (void)argc, (void)argv;
-  test_msleep(200);
+  for (i = 0; i < 1000 && xsig_getppid() == first; i++)
+    test_msleep(10);
   helper_say("nap: parent %lld", (long long)xsig_getppid());
   return 0;
 }
@@ -38,14 +41,17 @@ HELPER_IMPL(init_orphan_maker)
 }
 
 #ifndef _WIN32
-/* The zombies of this PID namespace (its own /proc, from --mount-proc). */
-static int count_zombies(void)
+/* In this PID namespace (its own /proc, from --mount-proc): how many
+ * processes are zombies, and how many others besides this one PID 1 has
+ * as children, alive. */
+static void count_children_of_pid1(int *zombies, int *alive)
 {
   DIR *d = opendir("/proc");
   struct dirent *e;
-  int n = 0;
+  *zombies = *alive = 0;
   while (d && (e = readdir(d)) != NULL) {
-    char path[300], buf[512], *paren;
+    char path[300], buf[512], *paren, state;
+    long long ppid = 0;
     FILE *f;
     snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
     if (e->d_name[0] < '1' || e->d_name[0] > '9' || (f = fopen(path, "r")) == NULL)
@@ -53,11 +59,15 @@ static int count_zombies(void)
     buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
     fclose(f);
     paren = strrchr(buf, ')');
-    n += paren && paren[1] == ' ' && paren[2] == 'Z';
+    if (paren == NULL || sscanf(paren + 1, " %c %lld", &state, &ppid) != 2)
+      continue;
+    if (state == 'Z')
+      ++*zombies;
+    else if (ppid == 1 && atoll(e->d_name) != (long long)xsig_getpid())
+      ++*alive;
   }
   if (d)
     closedir(d);
-  return n;
 }
 #endif
 
@@ -67,7 +77,7 @@ static int count_zombies(void)
 HELPER_IMPL(init_command)
 {
   xsig_process_t *maker, *member;
-  int i, zombies = -1;
+  int i, zombies = -1, alive = -1;
   (void)argc;
   xsig_init();
   if (strcmp(argv[1], "stay") == 0)
@@ -76,14 +86,19 @@ HELPER_IMPL(init_command)
       xsig_process_wait(maker, 20000, NULL) != 0)
     return 3;
 #ifndef _WIN32
-  /* its orphan ends 200 ms after it started, then is a zombie until its
-   * new parent, PID 1 (xsig run), reaps it */
-  test_msleep(400);
-  for (i = 0; i < 150 && (zombies = count_zombies()) != 0; i++)
-    test_msleep(20);
-  helper_say("command: zombies %d", zombies);
+  /* its orphan ends once handed on, then is a zombie until its new
+   * parent, PID 1 (xsig run), reaps it; give that 3 s once it ended */
+  for (i = 0, alive = 1; i < 1000 && alive; i++) {
+    test_msleep(10);
+    count_children_of_pid1(&zombies, &alive);
+  }
+  for (i = 0; i < 300 && zombies; i++) {
+    test_msleep(10);
+    count_children_of_pid1(&zombies, &alive);
+  }
+  helper_say("command: zombies %d, orphans running %d", zombies, alive);
 #else
-  (void)i, (void)zombies;
+  (void)i, (void)zombies, (void)alive;
 #endif
   if (test_xsig_spawn_helper("tree_member", "catch", NULL, 0, &member) != 0)
     return 3;
@@ -181,7 +196,7 @@ TEST_IMPL(posix_run_as_pid1)
    * which PID 1 cannot give by re-raising (its default actions are off) */
   memset(&seen, 0, sizeof seen);
   pid1 = start_pid1(&p, "stay");
-  ASSERT_OK(expect(&p, "command: zombies 0", &seen));
+  ASSERT_OK(expect(&p, "command: zombies 0, orphans running 0", &seen));
   ASSERT_EQ(seen.nap, 2); /* the orphan was handed to PID 1, xsig run */
   ASSERT_OK(expect(&p, "command: ready", &seen));
   start = xsig_clock_us();
