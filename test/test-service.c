@@ -162,3 +162,148 @@ TEST_IMPL(service_under_scm)
   return 0;
 }
 #endif
+
+static volatile int command_termed;
+static void command_term(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  command_termed = 1;
+}
+
+static void append_line(const char *file, const char *text)
+{
+  FILE *f = fopen(file, "a");
+  if (f) {
+    fprintf(f, "%s\n", text);
+    fclose(f);
+  }
+}
+
+/* A command that knows nothing of services: logs to stdout, keeps its
+ * own file, and on TERM finishes it. */
+HELPER_IMPL(service_command)
+{
+  (void)argc;
+  xsig_init();
+  xsig_handle(XSIG_TERM, command_term);
+  printf("command: output for the log\n");
+  fflush(stdout);
+  append_line(argv[1], "command ready");
+  while (!command_termed)
+    xsig_sleep(1000);
+  append_line(argv[1], "command got TERM");
+  test_msleep(300); /* its last work */
+  append_line(argv[1], "command flushed");
+  return 0;
+}
+
+/* xsig service on POSIX: no service manager to register with, said so;
+ * the host itself runs from a shell as xsig run --init does. */
+TEST_IMPL(cli_service_without_scm)
+{
+  char out[4096], exe[1024];
+  const char *file = "service-cli-posix.txt";
+  int i;
+  xsig_status_t st;
+  test_proc_t p;
+  char tool[1024];
+  char *argv[] = { tool, (char *)"service", (char *)"run", (char *)"xsig-cli-test", (char *)"--", exe,
+                   (char *)"--helper", (char *)"service_command", (char *)file, NULL };
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", NULL), 1);
+  ASSERT(strstr(out, "missing subcommand") != NULL);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "frob", "x", NULL), 1);
+  ASSERT(strstr(out, "unknown subcommand 'frob'") != NULL);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "install", "x", "--grace", "soon", "--", "cmd", NULL), 1);
+  ASSERT(strstr(out, "invalid time interval 'soon'") != NULL);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "install", "x", NULL), 1);
+  ASSERT(strstr(out, "missing '-- COMMAND'") != NULL);
+#ifndef _WIN32
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "install", "x", "--", "cmd", NULL), 1);
+  ASSERT(strstr(out, "Windows only") != NULL);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "stop", "x", NULL), 1);
+#else
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "stop", "xsig-no-such-service", NULL), 1);
+  ASSERT(strstr(out, "no such service") != NULL);
+#endif
+  /* not started by a service manager: the host runs the command anyway */
+  test_tool_path(tool, sizeof tool);
+  test_self_exe(exe, sizeof exe);
+  remove(file);
+  ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
+  ASSERT_OK(test_expect_line(&p, "command: output for the log", NULL, 0, 20000));
+  for (i = 0; i < 800 && !test_file_has(file, "command ready"); i++)
+    test_msleep(25);
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  ASSERT(test_file_has(file, "command flushed"));
+  test_proc_close(&p);
+  remove(file);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+#ifdef _WIN32
+/* xsig service under the SCM: install, start, stop (TERM to the command,
+ * its file complete, the service's exit code the command's), remove. */
+TEST_IMPL(cli_service_under_scm)
+{
+  char out[4096], exe[1024], name[64], file[MAX_PATH], log[MAX_PATH];
+  int i;
+  test_self_exe(exe, sizeof exe);
+  snprintf(name, sizeof name, "xsig-cli-%lu", (unsigned long)GetCurrentProcessId());
+  GetFullPathNameA(test_own_file("service-cli-file"), sizeof file, file, NULL);
+  GetFullPathNameA(test_own_file("service-cli-log"), sizeof log, log, NULL);
+  remove(file);
+  remove(log);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "install", name, "--log", log, "--grace", "5", "--", exe,
+                          "--helper", "service_command", file, NULL), 0);
+  manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+  {
+    wchar_t w[64];
+    MultiByteToWideChar(CP_UTF8, 0, name, -1, w, 64);
+    service = OpenServiceW(manager, w, SERVICE_ALL_ACCESS);
+  }
+  ASSERT(service != NULL);
+  test_at_fail(delete_service);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "install", name, "--", exe, NULL), 1);
+  ASSERT(strstr(out, "a service of that name exists") != NULL);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "start", name, NULL), 0);
+  ASSERT(strstr(out, "running, pid") != NULL);
+  for (i = 0; i < 800 && !test_file_has(file, "command ready"); i++)
+    test_msleep(25);
+  ASSERT(test_file_has(file, "command ready"));
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "stop", name, NULL), 0);
+  printf("%s", out);
+  ASSERT(strstr(out, "stopped, exit code 0") != NULL);
+  {
+    char line[256];
+    FILE *f = fopen(file, "r");
+    while (f && fgets(line, sizeof line, f))
+      printf("file: %s", line);
+    if (f)
+      fclose(f);
+  }
+  {
+    char line[256];
+    FILE *f = fopen(log, "r");
+    while (f && fgets(line, sizeof line, f))
+      printf("log: %s", line);
+    if (f)
+      fclose(f);
+  }
+  ASSERT(test_file_has(file, "command got TERM"));
+  ASSERT(test_file_has(file, "command flushed"));
+  ASSERT(test_file_has(log, "command: output for the log")); /* --log */
+  test_at_fail(NULL);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "service", "remove", name, NULL), 0);
+  CloseServiceHandle(service);
+  service = NULL;
+  delete_service();
+  remove(file);
+  remove(log);
+  return 0;
+}
+#endif

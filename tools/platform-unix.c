@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,4 +45,33 @@ void tool_exit_like_signal(int sig)
 void tool_exit_like_child(const xsig_status_t *st)
 {
   tool_exit_like_signal(st->signo);
+}
+
+int tool_redirect_output(const char *path)
+{
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  int ok = fd >= 0 && dup2(fd, 1) >= 0 && dup2(fd, 2) >= 0;
+  if (fd > 2)
+    close(fd);
+  return ok ? 0 : -1;
+}
+
+static int no_service_manager(void)
+{
+  fprintf(stderr, "xsig service: Windows only: POSIX has no service manager to register with here; "
+                  "have yours (systemd, runit, launchd) run 'xsig run --init COMMAND', which passes "
+                  "its TERM to the whole tree\n");
+  return 1;
+}
+
+int tool_service_install(const char *name, const char *log, const char *grace, char *const command[])
+{
+  (void)name, (void)log, (void)grace, (void)command;
+  return no_service_manager();
+}
+
+int tool_service_control(const char *what, const char *name)
+{
+  (void)what, (void)name;
+  return no_service_manager();
 }

@@ -84,6 +84,17 @@ const char *tool_child_carrier(void);
 const char *tool_supervisor_name(void);
 /* Whether h is a real waitable object (POSIX: an fd >= 0; Windows: a HANDLE). */
 int tool_handle_valid(xsig_os_handle_t h);
+/* Appends this process's stdout and stderr (and so those of the children
+ * it starts) to path. 0 or -1. */
+int tool_redirect_output(const char *path);
+/* service: Windows' service manager; POSIX has none to talk to (both say
+ * so and return 1). install registers "xsig service run NAME ..." as the
+ * service; control is "start", "stop" (printing the exit code) or
+ * "remove". Each returns the exit code. */
+int tool_service_install(const char *name, const char *log, const char *grace, char *const command[]);
+int tool_service_control(const char *what, const char *name);
+int tool_service(int argc, char **argv);
+
 /* status.c: the name of a Windows exit code (NULL if none). */
 const char *tool_windows_code_name(uint32_t code);
 

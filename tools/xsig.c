@@ -9,6 +9,7 @@ static const char usage_text[] =
   "  kill    send a signal to processes (like kill(1)); catchable on Windows too\n"
   "  run     run a command with a time limit (like timeout(1)), stopping its whole tree\n"
   "  status  explain an exit status (xsig status 0xC000013A)\n"
+  "  service run any command as a Windows service (install, start, stop, remove)\n"
   "  demo    show what xsig does\n"
   "\n"
   "'xsig COMMAND --help' describes each one; --version (also after a COMMAND)\n"
@@ -18,6 +19,7 @@ int main(int argc, char **argv)
 {
   static const struct { const char *name; int (*run)(int, char **); } commands[] = {
     { "kill", tool_kill }, { "run", tool_run }, { "status", tool_status }, { "demo", tool_demo },
+    { "service", tool_service },
   };
   size_t i;
   int err;

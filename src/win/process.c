@@ -746,6 +746,14 @@ static int start_suspended(const char *file, char *const argv[], int flags, PROC
     cf |= CREATE_NEW_PROCESS_GROUP;
   memset(&si, 0, sizeof si);
   si.cb = sizeof si;
+  /* Without a console of ours (a service, a GUI program) a console child
+   * would get a console of its own and its standard handles: pass ours. */
+  if (GetConsoleWindow() == NULL && GetConsoleCP() == 0) {
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+  }
   if (!create_process(app, line, cf, &si, pi))
     err = spawn_error(GetLastError());
   free(app);

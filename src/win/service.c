@@ -252,6 +252,27 @@ static DWORD WINAPI dispatcher(LPVOID arg)
   return 0;
 }
 
+/* The SCM starts every service process itself, so a process whose parent
+ * is not services.exe was not started as a service (Go's IsWindowsService
+ * asks the same). Without this, Wine's StartServiceCtrlDispatcherW waits
+ * for the pipe of the last service started (Windows fails at once). */
+static int started_by_scm(void)
+{
+  wchar_t path[MAX_PATH], *base;
+  DWORD size = MAX_PATH;
+  int64_t parent = xsig__os_getppid();
+  HANDLE h;
+  int yes = 0;
+  if (parent == 0 || (h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)parent)) == NULL)
+    return 0;
+  if (QueryFullProcessImageNameW(h, 0, path, &size)) {
+    base = wcsrchr(path, L'\\');
+    yes = _wcsicmp(base ? base + 1 : path, L"services.exe") == 0;
+  }
+  CloseHandle(h);
+  return yes;
+}
+
 int xsig__os_service_start(const char *name, int flags)
 {
   static int not_a_service; /* the dispatcher can connect once per process */
@@ -259,7 +280,7 @@ int xsig__os_service_start(const char *name, int flags)
   if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, -1, service_name,
                           (int)(sizeof service_name / sizeof service_name[0])) == 0)
     return XSIG_EINVAL; /* not UTF-8, or longer than the SCM's 256 */
-  if (not_a_service)
+  if (not_a_service || !started_by_scm())
     return XSIG_ENOSERVICE;
   service_flags = flags;
   if ((started = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
