@@ -691,12 +691,21 @@ XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
  * when the last tree was asked) for all of them together, not one each,
  * then KILL to each tree still running and a bounded wait for those.
  * st[i] gets tree i's leader status and forced[i] whether it needed KILL
- * (st and forced may be NULL; else n entries each). flags: 0 (other
- * values are XSIG_EINVAL). Nothing is sent unless every tree is valid. Errors: XSIG_EINVAL (t or an entry NULL,
+ * (st and forced may be NULL; else n entries each). flags: 0, or
+ * XSIG_STOP_LEAF_FIRST: the trees' processes are asked depth by depth,
+ * the deepest first, each depth until it is gone or for its share of what
+ * is left of the grace (the leaders being one more depth), then the
+ * leaders; the deadline and the KILL after it stay the same (it needs the
+ * process listing of xsig_process_descendants: XSIG_ENOSYS where there is
+ * none, before anything is sent; at most 1024 members in all are asked
+ * one by one, the rest get KILL at the deadline). Nothing is sent unless
+ * every tree is valid. Errors: XSIG_EINVAL (t or an entry NULL,
  * n <= 0, grace_ms < 0, bad sig or flags), XSIG_ECHILD (an entry not
- * spawned by xsig), XSIG_ENOMEM, XSIG_ETIMEDOUT (something survived KILL
+ * spawned by xsig), XSIG_ENOSYS, XSIG_ENOMEM, XSIG_ETIMEDOUT (something survived KILL
  * for 10 s; the other trees are still seen to). Thread-safe for distinct
  * trees. */
+#define XSIG_STOP_LEAF_FIRST 0x1 /* xsig_process_stop_trees: children before
+                                    their parents, within the one grace */
 XSIG_API int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, int flags,
                                      xsig_status_t *st, int *forced);
 

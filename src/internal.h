@@ -214,8 +214,9 @@ void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after);
 void xsig__os_tree_kill(xsig_process_t *p);
 /* 1 once nothing of a reaped child's tree runs. */
 int xsig__os_tree_gone(xsig_process_t *p);
-/* Descendants of pid, children first, none older than its parent. */
-int xsig__os_descendants(int64_t pid, int64_t *out, int max);
+/* Descendants of pid, children first, none older than its parent; with
+ * depth, each one's depth (1: a child of pid). */
+int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max);
 /* Our parent's pid, or 0 when it cannot be named (Windows: it ended). */
 int64_t xsig__os_getppid(void);
 void xsig__os_nap(int ms);

@@ -163,6 +163,9 @@ int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
 
 /* Waits until every tree's leader is reaped and nothing of its tree runs,
  * or the deadline; gone[i] says which are. Returns 1 if all are. */
+/* Members a leaf-first stop looks after, over all its trees. */
+#define LEAF_FIRST_MAX 1024
+
 static int wait_trees_gone(xsig_process_t *const *t, int n, int64_t deadline, char *gone)
 {
   for (;;) {
@@ -200,7 +203,7 @@ static int check_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, i
   for (i = 0; i < n; i++)
     if (t[i] == NULL)
       return XSIG_EINVAL;
-  if (err || grace_ms < 0 || flags != 0)
+  if (err || grace_ms < 0 || (flags & ~XSIG_STOP_LEAF_FIRST))
     return err ? err : XSIG_EINVAL;
   for (i = 0; i < n; i++)
     if (!t[i]->child)
@@ -229,6 +232,67 @@ static int kill_and_reap(xsig_process_t *const *t, int n, char *gone, xsig_statu
   return err;
 }
 
+/* The members of every tree below its leader, held open (a pid reused
+ * meanwhile is never signalled), with their depth. */
+struct members {
+  xsig_process_t *p[LEAF_FIRST_MAX];
+  int depth[LEAF_FIRST_MAX];
+  int n, deepest;
+};
+
+static int list_members(xsig_process_t *const *t, int n, struct members *m)
+{
+  int64_t pids[LEAF_FIRST_MAX];
+  int depth[LEAF_FIRST_MAX], i, k, got;
+  m->n = m->deepest = 0;
+  for (i = 0; i < n; i++) {
+    if (xsig__child_reaped(t[i]))
+      continue;
+    got = xsig__os_descendants(t[i]->pid, pids, depth, LEAF_FIRST_MAX - m->n);
+    if (got == XSIG_ENOSYS)
+      return got;
+    for (k = 0; k < got; k++)
+      if (xsig_process_open(pids[k], &m->p[m->n]) == 0) {
+        m->depth[m->n] = depth[k];
+        m->deepest = depth[k] > m->deepest ? depth[k] : m->deepest;
+        m->n++;
+      }
+  }
+  return 0;
+}
+
+static int depth_running(const struct members *m, int d)
+{
+  int i;
+  for (i = 0; i < m->n; i++)
+    if (m->depth[i] == d && xsig_process_alive(m->p[i]) == 1)
+      return 1;
+  return 0;
+}
+
+/* Deepest first: each depth gets sig, then until it is gone or its share
+ * of what is left of the grace (the leaders count as one more depth). */
+static void ask_leaf_first(xsig_process_t *const *t, int n, int sig, int64_t deadline, struct members *m)
+{
+  int d, i;
+  for (d = m->deepest; d >= 1; d--) {
+    int64_t until = xsig__os_now_ms() + (deadline - xsig__os_now_ms()) / (d + 1);
+    for (i = 0; i < m->n; i++)
+      if (m->depth[i] == d) {
+        xsig_process_send(m->p[i], sig, 0, 0, NULL);
+        if (needs_cont(sig))
+          xsig_process_send(m->p[i], XSIG_CONT, 0, 0, NULL);
+      }
+    while (depth_running(m, d) && xsig__os_now_ms() < until)
+      xsig__os_nap(2);
+  }
+  for (i = 0; i < n; i++) {
+    xsig_process_send(t[i], sig, 0, 0, NULL);
+    if (needs_cont(sig))
+      xsig_process_send(t[i], XSIG_CONT, 0, 0, NULL);
+  }
+}
+
 int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, int flags,
                             xsig_status_t *st, int *forced)
 {
@@ -240,9 +304,23 @@ int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_
   if ((gone = calloc((size_t)n, 1)) == NULL)
     return XSIG_ENOMEM;
   sig = sig ? sig : XSIG_TERM;
-  for (i = 0; i < n; i++) /* all asked before any is waited for: one grace for all */
-    xsig__os_tree_send(t[i], sig, needs_cont(sig));
-  deadline = xsig__os_now_ms() + grace_ms; /* every tree has the whole grace */
+  if (flags & XSIG_STOP_LEAF_FIRST) {
+    struct members *m = malloc(sizeof *m);
+    if (m == NULL || (err = list_members(t, n, m)) != 0) {
+      free(m);
+      free(gone);
+      return m ? err : XSIG_ENOMEM; /* nothing sent */
+    }
+    deadline = xsig__os_now_ms() + grace_ms;
+    ask_leaf_first(t, n, sig, deadline, m);
+    for (i = 0; i < m->n; i++)
+      xsig_process_close(m->p[i]);
+    free(m);
+  } else {
+    for (i = 0; i < n; i++) /* all asked before any is waited for: one grace for all */
+      xsig__os_tree_send(t[i], sig, needs_cont(sig));
+    deadline = xsig__os_now_ms() + grace_ms; /* every tree has the whole grace */
+  }
   if (grace_ms > 0) /* no grace: no need to look */
     wait_trees_gone(t, n, deadline, gone);
   err = kill_and_reap(t, n, gone, st, forced);
@@ -271,5 +349,5 @@ int xsig_process_descendants(int64_t pid, int64_t *out, int max)
 {
   if (pid <= 0 || pid > 0x7fffffff || max < 0 || (out == NULL && max > 0))
     return XSIG_EINVAL;
-  return xsig__os_descendants(pid, out, max);
+  return xsig__os_descendants(pid, out, NULL, max);
 }

@@ -28,6 +28,11 @@ static void run_at_fail(void)
 
 /* Also appended to $XSIG_TEST_OUT when set: processes that xsig_spawn
  * starts inherit our stdout, which the test cannot read. */
+static void write_out(const char *text, size_t len);
+
+/* One write per line: processes that share the pipe (and Windows' C
+ * runtime, which writes an unbuffered stream a character at a time) would
+ * mix their lines otherwise. */
 void helper_say(const char *fmt, ...)
 {
   char line[512];
@@ -36,8 +41,12 @@ void helper_say(const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  printf("%s\n", line);
   fflush(stdout);
+  {
+    char nl[514];
+    size_t n = (size_t)snprintf(nl, sizeof nl, "%s\n", line);
+    write_out(nl, n < sizeof nl ? n : sizeof nl - 1);
+  }
   if (out && *out) {
     FILE *f = fopen(out, "a");
     if (f) {
@@ -465,6 +474,12 @@ int64_t test_count_handles(void)
   return n;
 }
 
+static void write_out(const char *text, size_t len)
+{
+  DWORD n;
+  WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), text, (DWORD)len, &n, NULL);
+}
+
 void test_describe_group(int64_t pgid)
 {
   (void)pgid;
@@ -843,6 +858,17 @@ void test_self_exe(char *buf, size_t size)
     buf[n] = 0;
   else
     snprintf(buf, size, "/proc/self/exe");
+}
+
+static void write_out(const char *text, size_t len)
+{
+  while (len > 0) {
+    ssize_t n = write(1, text, len);
+    if (n <= 0 && errno != EINTR)
+      return;
+    if (n > 0)
+      text += n, len -= (size_t)n;
+  }
 }
 
 static void print_file(const char *pid, const char *name)

@@ -123,7 +123,9 @@ TEST_IMPL(service_under_scm)
   service = CreateServiceW(manager, wname, wname, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
                            SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, wcmd, NULL, NULL, NULL, NULL, NULL);
   ASSERT(service != NULL);
-  ASSERT(StartServiceW(service, 0, NULL));
+  if (!StartServiceW(service, 0, NULL))
+    printf("StartServiceW: error %lu\n", (unsigned long)GetLastError());
+  ASSERT(query().dwCurrentState != SERVICE_STOPPED);
   st = wait_state(SERVICE_RUNNING, NULL);
   ASSERT_EQ(st.dwCurrentState, SERVICE_RUNNING);
   /* what it accepts: STOP, SHUTDOWN, PRESHUTDOWN, PARAMCHANGE, not PAUSE */
@@ -266,6 +268,8 @@ TEST_IMPL(cli_service_under_scm)
     MultiByteToWideChar(CP_UTF8, 0, name, -1, w, 64);
     service = OpenServiceW(manager, w, SERVICE_ALL_ACCESS);
   }
+  if (service == NULL)
+    printf("install said: %s; OpenServiceW: error %lu\n", out, (unsigned long)GetLastError());
   ASSERT(service != NULL);
   test_at_fail(delete_service);
   ASSERT_EQ(test_run_tool(out, sizeof out, "service", "install", name, "--", exe, NULL), 1);

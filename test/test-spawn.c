@@ -268,6 +268,87 @@ TEST_IMPL(stop_tree_graceful)
   return 0;
 }
 
+/* Leaf-first: the members get TERM (and end) before their leader is
+ * asked; a member that ignores TERM holds its depth for its share of the
+ * grace only, and the whole stop still takes one grace. */
+static int line_index(const char *file, const char *text)
+{
+  char buf[256];
+  int i = 0, at = -1;
+  FILE *f = fopen(file, "r");
+  while (f && fgets(buf, sizeof buf, f) && at < 0) {
+    if (strncmp(buf, text, strlen(text)) == 0)
+      at = i;
+    i++;
+  }
+  if (f)
+    fclose(f);
+  return at;
+}
+
+TEST_IMPL(stop_trees_leaf_first)
+{
+  xsig_process_t *t;
+  xsig_status_t st;
+  int forced = -1;
+  int64_t pids[2], start, took;
+#ifdef XSIG_TEST_POSIX_ONLY
+  start_tree("catch", "leaf-first.txt", &t, pids);
+  /* no process listing: refused, nothing sent */
+  ASSERT_EQ(xsig_process_stop_trees(&t, 1, 0, 1000, XSIG_STOP_LEAF_FIRST, &st, &forced), XSIG_ENOSYS);
+  ASSERT_EQ(xsig_process_alive(t), 1);
+  xsig_kill(pids[0], XSIG_KILL);
+  xsig_kill(pids[1], XSIG_KILL);
+  ASSERT_OK(xsig_process_stop_tree(t, XSIG_KILL, 0, NULL, NULL));
+  xsig_process_close(t);
+  remove("leaf-first.txt");
+  (void)start, (void)took;
+  return 0;
+#endif
+  start_tree("catch", "leaf-first.txt", &t, pids);
+  ASSERT_EQ(xsig_process_stop_trees(&t, 1, 0, 100, 0x4, NULL, NULL), XSIG_EINVAL);
+  ASSERT_OK(xsig_process_stop_trees(&t, 1, 0, 10000, XSIG_STOP_LEAF_FIRST, &st, &forced));
+  ASSERT_EQ(forced, 0);
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  assert_gone(pids[0]);
+  assert_gone(pids[1]);
+  /* both members had TERM, and ended, before the leader was asked */
+  ASSERT(line_index("leaf-first.txt", "got TERM: member") >= 0);
+  ASSERT(line_index("leaf-first.txt", "leader cleanup") > line_index("leaf-first.txt", "got TERM: member"));
+  {
+    char buf[256];
+    int members = 0, leader_seen = 0;
+    FILE *f = fopen("leaf-first.txt", "r");
+    while (f && fgets(buf, sizeof buf, f)) {
+      leader_seen |= strncmp(buf, "leader cleanup", 14) == 0;
+      members += !leader_seen && strncmp(buf, "got TERM: member", 16) == 0;
+    }
+    if (f)
+      fclose(f);
+    ASSERT_EQ(members, 2);
+  }
+  xsig_process_close(t);
+  remove("leaf-first.txt");
+
+  /* a member ignores TERM: it holds depth 1 for half the grace, then the
+   * leader is asked (and ends), then KILL at the one deadline */
+  start_tree("mixed", "leaf-first.txt", &t, pids);
+  start = xsig_clock_us();
+  ASSERT_OK(xsig_process_stop_trees(&t, 1, 0, 2000, XSIG_STOP_LEAF_FIRST, &st, &forced));
+  took = (xsig_clock_us() - start) / 1000;
+  printf("leaf-first with a member that ignores TERM: %lld ms\n", (long long)took);
+  ASSERT(took >= 2000 && took < 3900);
+  ASSERT_EQ(forced, 1);
+  ASSERT_EQ(st.exited, 1); /* the leader was asked in time, and stopped cleanly */
+  ASSERT(test_file_has("leaf-first.txt", "leader cleanup"));
+  assert_gone(pids[0]);
+  assert_gone(pids[1]);
+  xsig_process_close(t);
+  remove("leaf-first.txt");
+  return 0;
+}
+
 /* NULL gets the same answer on both platforms (one front end), and the
  * descendants of a tree are its members. */
 TEST_IMPL(process_null_and_descendants)

@@ -33,6 +33,6 @@ int xsig__unix_is_tkill(int si_code);
 int xsig__unix_group_live(int64_t pgid);
 /* Descendants of pid (see xsig_process_descendants), XSIG_ENOSYS where the
  * system has no way to list processes. */
-int xsig__unix_descendants(int64_t pid, int64_t *out, int max);
+int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max);
 
 #endif

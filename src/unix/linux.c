@@ -109,7 +109,7 @@ static int collect(const struct xsig__linux_proc *p, void *arg)
   return 0;
 }
 
-int xsig__unix_descendants(int64_t pid, int64_t *out, int max)
+int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max)
 {
   struct proc_list l;
   struct xsig__linux_proc self;
@@ -128,8 +128,11 @@ int xsig__unix_descendants(int64_t pid, int64_t *out, int max)
   for (done = -1; done < n && n < max; done++) {
     int64_t parent = done < 0 ? pid : out[done];
     for (i = 0; i < l.n && n < max; i++)
-      if (l.p[i].ppid == parent)
+      if (l.p[i].ppid == parent) {
+        if (depth)
+          depth[n] = done < 0 ? 1 : depth[done] + 1;
         out[n++] = l.p[i].pid;
+      }
   }
   free(l.p);
   return n;

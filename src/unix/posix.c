@@ -86,8 +86,8 @@ int xsig__unix_group_live(int64_t pgid)
   return -1;
 }
 
-int xsig__unix_descendants(int64_t pid, int64_t *out, int max)
+int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max)
 {
-  (void)pid, (void)out, (void)max;
+  (void)pid, (void)out, (void)depth, (void)max;
   return XSIG_ENOSYS; /* POSIX has no way to list processes */
 }

@@ -13,9 +13,9 @@ int64_t xsig__os_getppid(void)
   return (int64_t)getppid();
 }
 
-int xsig__os_descendants(int64_t pid, int64_t *out, int max)
+int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max)
 {
   if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
     return XSIG_ESRCH;
-  return xsig__unix_descendants(pid, out, max);
+  return xsig__unix_descendants(pid, out, depth, max);
 }

@@ -98,10 +98,10 @@ int64_t xsig__os_getppid(void)
   return born != 0 && born <= self ? (int64_t)parent : 0;
 }
 
-int xsig__os_descendants(int64_t pid, int64_t *out, int max)
+int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max)
 {
   HANDLE snap;
-  int n = 0, done;
+  int n = 0, done, k, before;
   if (!exists(pid))
     return XSIG_ESRCH;
   snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
@@ -110,8 +110,11 @@ int xsig__os_descendants(int64_t pid, int64_t *out, int max)
   for (done = -1; done < n && n < max; done++) {
     int64_t parent = done < 0 ? pid : out[done];
     uint64_t born = created_at(parent);
+    before = n;
     if (born != 0)
       n = add_children(snap, pid, parent, born, out, n, max);
+    for (k = before; depth && k < n; k++)
+      depth[k] = done < 0 ? 1 : depth[done] + 1;
   }
   CloseHandle(snap);
   return n;
