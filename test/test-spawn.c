@@ -529,7 +529,7 @@ TEST_IMPL(stop_trees_one_deadline)
   ASSERT_EQ(xsig_process_stop_trees(bad, 2, 0, 100, 0, NULL, NULL), XSIG_EINVAL);
   ASSERT_EQ(xsig_process_stop_trees(t, 0, 0, 100, 0, NULL, NULL), XSIG_EINVAL);
   ASSERT_EQ(xsig_process_stop_trees(t, 3, 0, -1, 0, NULL, NULL), XSIG_EINVAL);
-  ASSERT_EQ(xsig_process_stop_trees(t, 3, 0, 100, 1, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 3, 0, 100, 0x100, NULL, NULL), XSIG_EINVAL);
   ASSERT_EQ(xsig_process_stop_trees(t, 3, 999, 100, 0, NULL, NULL), XSIG_EINVAL);
   xsig_process_close(self);
   test_msleep(200);

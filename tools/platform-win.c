@@ -173,6 +173,21 @@ static int wait_state(SC_HANDLE s, DWORD state, SERVICE_STATUS_PROCESS *st)
   return 0;
 }
 
+/* The manager is busy for a while after boot ("database locked"): again,
+ * for at most 20 s. */
+static BOOL start_retrying(SC_HANDLE s)
+{
+  int i;
+  for (i = 0; i < 100; i++) {
+    if (StartServiceW(s, 0, NULL))
+      return TRUE;
+    if (GetLastError() != ERROR_SERVICE_DATABASE_LOCKED)
+      return FALSE;
+    Sleep(200);
+  }
+  return FALSE;
+}
+
 int tool_service_control(const char *what, const char *name)
 {
   SERVICE_STATUS_PROCESS st;
@@ -186,7 +201,7 @@ int tool_service_control(const char *what, const char *name)
     if (r == 0)
       printf("xsig service: removed '%s'\n", name);
   } else if (strcmp(what, "start") == 0) {
-    if (!StartServiceW(s, 0, NULL))
+    if (!start_retrying(s))
       r = win_error("cannot start service", name);
     else if (!wait_state(s, SERVICE_RUNNING, &st))
       r = (fprintf(stderr, "xsig service: '%s' did not reach RUNNING (exit code %lu)\n", name,
