@@ -21,10 +21,10 @@ static void leader_term(int sig, const xsig_info_t *info, void *arg)
  * who its parent is then: the process the system handed it to. */
 HELPER_IMPL(init_nap)
 {
-  int64_t first = xsig_getppid();
+  int64_t maker = atoll(argv[1]); /* our parent may have ended already */
   int i;
-  (void)argc, (void)argv;
-  for (i = 0; i < 1000 && xsig_getppid() == first; i++)
+  (void)argc;
+  for (i = 0; i < 1000 && xsig_getppid() == maker; i++)
     test_msleep(10);
   helper_say("nap: parent %lld", (long long)xsig_getppid());
   return 0;
@@ -34,8 +34,10 @@ HELPER_IMPL(init_nap)
 HELPER_IMPL(init_orphan_maker)
 {
   xsig_process_t *p;
+  char self[32];
   (void)argc, (void)argv;
-  if (test_xsig_spawn_helper("init_nap", NULL, NULL, 0, &p) != 0)
+  snprintf(self, sizeof self, "%lld", (long long)xsig_getpid());
+  if (test_xsig_spawn_helper("init_nap", self, NULL, 0, &p) != 0)
     return 3;
   return 0; /* p is never waited for */
 }
