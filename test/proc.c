@@ -886,36 +886,30 @@ static void print_file(const char *pid, const char *name)
   fprintf(stderr, "  %s %s: %s\n", pid, name, buf);
 }
 
+struct group_look { int64_t pgid; int n; };
+
+static int describe_member(const struct xsig__linux_proc *p, void *arg)
+{
+  struct group_look *g = arg;
+  char pid[24];
+  if (p->pgrp != g->pgid)
+    return 0;
+  snprintf(pid, sizeof pid, "%lld", (long long)p->pid);
+  print_file(pid, "stat");
+  print_file(pid, "wchan");
+  print_file(pid, "syscall");
+  g->n++;
+  return 0;
+}
+
 void test_describe_group(int64_t pgid)
 {
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  int n = 0;
-  if (d == NULL) {
+  struct group_look g;
+  g.pgid = pgid;
+  g.n = 0;
+  if (xsig__linux_proc_each(describe_member, &g) < 0)
     fprintf(stderr, "  (no /proc: cannot tell)\n");
-    return;
-  }
-  while ((e = readdir(d)) != NULL) {
-    char path[300], buf[600], *paren;
-    long long pgrp = 0;
-    char state;
-    int ppid;
-    FILE *f;
-    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-    if (e->d_name[0] < '1' || e->d_name[0] > '9' || (f = fopen(path, "r")) == NULL)
-      continue;
-    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
-    fclose(f);
-    paren = strrchr(buf, ')');
-    if (paren == NULL || sscanf(paren + 1, " %c %d %lld", &state, &ppid, &pgrp) != 3 || pgrp != pgid)
-      continue;
-    print_file(e->d_name, "stat");
-    print_file(e->d_name, "wchan");
-    print_file(e->d_name, "syscall");
-    n++;
-  }
-  closedir(d);
-  if (n == 0)
+  else if (g.n == 0)
     fprintf(stderr, "  (no process)\n");
 }
 

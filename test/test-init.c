@@ -6,8 +6,7 @@
  * `docker stop` reaches its entrypoint. */
 #include "task.h"
 #ifndef _WIN32
-#include <dirent.h>
-#include <unistd.h>
+#include "procfs.h"
 #endif
 
 static volatile int leader_termed;
@@ -46,30 +45,25 @@ HELPER_IMPL(init_orphan_maker)
 /* In this PID namespace (its own /proc, from --mount-proc): how many
  * processes are zombies, and how many others besides this one PID 1 has
  * as children, alive. */
+struct pid1_look { int zombies, alive; };
+
+static int look_at(const struct xsig__linux_proc *p, void *arg)
+{
+  struct pid1_look *l = arg;
+  if (p->state == 'Z')
+    l->zombies++;
+  else if (p->ppid == 1 && p->pid != xsig_getpid())
+    l->alive++;
+  return 0;
+}
+
 static void count_children_of_pid1(int *zombies, int *alive)
 {
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  *zombies = *alive = 0;
-  while (d && (e = readdir(d)) != NULL) {
-    char path[300], buf[512], *paren, state;
-    long long ppid = 0;
-    FILE *f;
-    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-    if (e->d_name[0] < '1' || e->d_name[0] > '9' || (f = fopen(path, "r")) == NULL)
-      continue;
-    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
-    fclose(f);
-    paren = strrchr(buf, ')');
-    if (paren == NULL || sscanf(paren + 1, " %c %lld", &state, &ppid) != 2)
-      continue;
-    if (state == 'Z')
-      ++*zombies;
-    else if (ppid == 1 && atoll(e->d_name) != (long long)xsig_getpid())
-      ++*alive;
-  }
-  if (d)
-    closedir(d);
+  struct pid1_look l;
+  l.zombies = l.alive = 0;
+  xsig__linux_proc_each(look_at, &l);
+  *zombies = l.zombies;
+  *alive = l.alive;
 }
 #endif
 
@@ -138,35 +132,29 @@ static int expect(test_proc_t *p, const char *want, struct seen *s)
 }
 
 #ifndef _WIN32
-/* The pid (in this namespace) of the one child of parent. */
+/* The pid of the one child of parent (0 until there is one). */
+struct child_look { int64_t parent, found; };
+
+static int is_child(const struct xsig__linux_proc *p, void *arg)
+{
+  struct child_look *c = arg;
+  if (p->ppid == c->parent)
+    c->found = p->pid;
+  return c->found != 0;
+}
+
 static int64_t child_of(int64_t parent)
 {
+  struct child_look c;
   int i;
-  for (i = 0; i < 500; i++) {
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    int64_t found = 0;
-    while (d && (e = readdir(d)) != NULL && !found) {
-      char path[300], buf[512], *paren;
-      long long ppid = 0;
-      char state;
-      FILE *f;
-      snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-      if (e->d_name[0] < '1' || e->d_name[0] > '9' || (f = fopen(path, "r")) == NULL)
-        continue;
-      buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
-      fclose(f);
-      paren = strrchr(buf, ')');
-      if (paren && sscanf(paren + 1, " %c %lld", &state, &ppid) == 2 && ppid == parent)
-        found = atoll(e->d_name);
-    }
-    if (d)
-      closedir(d);
-    if (found)
-      return found;
-    test_msleep(10);
+  c.parent = parent;
+  c.found = 0;
+  for (i = 0; i < 500 && c.found == 0; i++) {
+    xsig__linux_proc_each(is_child, &c);
+    if (c.found == 0)
+      test_msleep(10);
   }
-  return 0;
+  return c.found;
 }
 
 /* xsig run --init as PID 1 of a new PID namespace, the command's mode as

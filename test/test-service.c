@@ -5,6 +5,15 @@
  * STOPPED with the program's exit code, the program's file complete. */
 #include "task.h"
 
+/* Waits up to 20 s for a line of a file another process writes. */
+static int wait_file_has(const char *file, const char *text)
+{
+  int i;
+  for (i = 0; i < 800 && !test_file_has(file, text); i++)
+    test_msleep(25);
+  return test_file_has(file, text);
+}
+
 /* The same program, not started by a service manager: nothing changes. */
 TEST_IMPL(service_start_from_console)
 {
@@ -31,7 +40,6 @@ TEST_IMPL(example_service_from_console)
   const char *log = "service-console-log.txt";
   test_proc_t p;
   xsig_status_t st;
-  int i;
   test_build_exe(exe, sizeof exe, "xsig-service-example");
   remove(log);
   argv[0] = exe;
@@ -40,14 +48,10 @@ TEST_IMPL(example_service_from_console)
   argv[3] = (char *)"5";
   argv[4] = NULL;
   ASSERT_OK(test_spawn(&p, argv, 0));
-  for (i = 0; i < 800 && !test_file_has(log, "started from a console"); i++)
-    test_msleep(25);
-  ASSERT(test_file_has(log, "started from a console"));
+  ASSERT(wait_file_has(log, "started from a console"));
   ASSERT_OK(xsig_init());
   ASSERT_OK(xsig_kill(p.pid, XSIG_HUP));
-  for (i = 0; i < 800 && !test_file_has(log, "reloaded (1)"); i++)
-    test_msleep(25);
-  ASSERT(test_file_has(log, "reloaded (1)"));
+  ASSERT(wait_file_has(log, "reloaded (1)"));
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
   ASSERT_OK(test_wait(&p, 20000, &st));
   ASSERT_EQ(st.exited, 1);
@@ -124,7 +128,6 @@ TEST_IMPL(service_under_scm)
   SERVICE_STATUS_PROCESS st;
   SERVICE_STATUS ss;
   DWORD checkpoint = 0;
-  int i;
   test_build_exe(exe, sizeof exe, "xsig-service-example");
   snprintf(name, sizeof name, "xsig-test-%lu", (unsigned long)GetCurrentProcessId());
   GetFullPathNameA(test_own_file("service-log"), sizeof log, log, NULL);
@@ -145,14 +148,10 @@ TEST_IMPL(service_under_scm)
   ASSERT(st.dwControlsAccepted & SERVICE_ACCEPT_STOP);
   ASSERT(st.dwControlsAccepted & SERVICE_ACCEPT_PARAMCHANGE);
   ASSERT(!(st.dwControlsAccepted & SERVICE_ACCEPT_PAUSE_CONTINUE));
-  for (i = 0; i < 800 && !test_file_has(log, "started as a service"); i++)
-    test_msleep(25);
-  ASSERT(test_file_has(log, "started as a service"));
+  ASSERT(wait_file_has(log, "started as a service"));
   /* PARAMCHANGE is HUP */
   ASSERT(ControlService(service, SERVICE_CONTROL_PARAMCHANGE, &ss));
-  for (i = 0; i < 800 && !test_file_has(log, "reloaded (1)"); i++)
-    test_msleep(25);
-  ASSERT(test_file_has(log, "reloaded (1)"));
+  ASSERT(wait_file_has(log, "reloaded (1)"));
   /* PAUSE was not asked for: refused, and nothing arrives */
   ASSERT(!ControlService(service, SERVICE_CONTROL_PAUSE, &ss));
   /* STOP is TERM; while the handler's work goes on (2.5 s) the SCM sees
@@ -218,7 +217,6 @@ TEST_IMPL(cli_service_without_scm)
 {
   char out[4096], exe[1024];
   const char *file = "service-cli-posix.txt";
-  int i;
   xsig_status_t st;
   test_proc_t p;
   char tool[1024];
@@ -246,8 +244,7 @@ TEST_IMPL(cli_service_without_scm)
   remove(file);
   ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
   ASSERT_OK(test_expect_line(&p, "command: output for the log", NULL, 0, 20000));
-  for (i = 0; i < 800 && !test_file_has(file, "command ready"); i++)
-    test_msleep(25);
+  ASSERT(wait_file_has(file, "command ready"));
   ASSERT_OK(xsig_init());
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
   ASSERT_OK(test_wait(&p, 20000, &st));
@@ -266,7 +263,6 @@ TEST_IMPL(cli_service_without_scm)
 TEST_IMPL(cli_service_under_scm)
 {
   char out[4096], exe[1024], name[64], file[MAX_PATH], log[MAX_PATH];
-  int i;
   test_self_exe(exe, sizeof exe);
   snprintf(name, sizeof name, "xsig-cli-%lu", (unsigned long)GetCurrentProcessId());
   GetFullPathNameA(test_own_file("service-cli-file"), sizeof file, file, NULL);
@@ -289,9 +285,7 @@ TEST_IMPL(cli_service_under_scm)
   ASSERT(strstr(out, "a service of that name exists") != NULL);
   ASSERT_EQ(test_run_tool(out, sizeof out, "service", "start", name, NULL), 0);
   ASSERT(strstr(out, "running, pid") != NULL);
-  for (i = 0; i < 800 && !test_file_has(file, "command ready"); i++)
-    test_msleep(25);
-  ASSERT(test_file_has(file, "command ready"));
+  ASSERT(wait_file_has(file, "command ready"));
   ASSERT_EQ(test_run_tool(out, sizeof out, "service", "stop", name, NULL), 0);
   printf("%s", out);
   ASSERT(strstr(out, "stopped, exit code 0") != NULL);
