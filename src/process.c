@@ -161,11 +161,11 @@ int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
 
 /* --- trees -------------------------------------------------------------- */
 
-/* Waits until every tree's leader is reaped and nothing of its tree runs,
- * or the deadline; gone[i] says which are. Returns 1 if all are. */
 /* Members a leaf-first stop looks after, over all its trees. */
 #define LEAF_FIRST_MAX 1024
 
+/* Waits until every tree's leader is reaped and nothing of its tree runs,
+ * or the deadline; gone[i] says which are. Returns 1 if all are. */
 static int wait_trees_gone(xsig_process_t *const *t, int n, int64_t deadline, char *gone)
 {
   for (;;) {

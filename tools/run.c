@@ -49,9 +49,9 @@ static int help(void)
         "DURATION is a number with an optional suffix: s seconds (default), m minutes,\n"
         "h hours, d days; fractions are allowed; 0 disables the time-out.\n"
         "INT, TERM, HUP, QUIT (and BREAK on Windows) sent to xsig run go to COMMAND's\n"
-        "group; with -k (or as an entrypoint, 10 s or the time the system allows)\n"
-        "KILL follows for what of the tree is left. Orphans handed to xsig run (as\n"
-        "PID 1) are reaped.\n"
+        "group; after a stop request (TERM, INT, BREAK, a console's close) with -k (or\n"
+        "as an entrypoint: 10 s, or the time the system allows) KILL follows for what\n"
+        "of the tree is left. Orphans handed to xsig run (as PID 1) are reaped.\n"
         "\n"
         "Exit status: 124 timed out (without --preserve-status), 125 xsig run failed,\n"
         "126 COMMAND cannot be run, 127 COMMAND not found, 128+N COMMAND ended by signal N\n"
@@ -123,15 +123,24 @@ static int kill_rest_after(int ms)
 
 static int finish(int timed_out, int killed);
 
-/* A stop request goes to the tree; with a grace, the tree is seen to and
- * this process ends here, inside the handler: after a Windows console's
- * CLOSE, LOGOFF or SHUTDOWN the system ends it once the handler returns. */
+/* TERM, INT, BREAK, and HUP when a console closes; a HUP from anyone
+ * else (a service's PARAMCHANGE, kill -HUP) asks for a reload. */
+static int is_stop_request(int sig, const xsig_info_t *info)
+{
+  return sig == XSIG_TERM || sig == XSIG_INT || sig == XSIG_BREAK ||
+         (sig == XSIG_HUP && info->code == XSIG_SI_CONSOLE);
+}
+
+/* Every signal goes on to the tree; after a stop request, with a grace,
+ * the tree is seen to and this process ends here, inside the handler:
+ * after a Windows console's CLOSE, LOGOFF or SHUTDOWN the system ends it
+ * once the handler returns. */
 static void forward(int sig, const xsig_info_t *info, void *arg)
 {
   int grace;
   (void)arg;
   send_to_command(sig);
-  if (sig == XSIG_INT || sig == XSIG_TERM || sig == XSIG_HUP || sig == XSIG_QUIT || sig == XSIG_BREAK) {
+  if (is_stop_request(sig, info)) {
     grace = stop_grace(info);
     if (grace >= 0) {
       kill_rest_after(grace);

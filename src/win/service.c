@@ -51,7 +51,10 @@ static VOID CALLBACK next_checkpoint(PVOID arg, BOOLEAN fired)
 void xsig__win_service_ended(DWORD code)
 {
   HANDLE timer = NULL;
-  xsig__mutex_lock(&service_lock);
+  int i, locked = 0;
+  /* bounded: a fault may come on a thread that holds the lock */
+  for (i = 0; i < 1000 && !(locked = TryAcquireSRWLockExclusive(&service_lock) != 0); i++)
+    Sleep(1);
   if (status_handle && !stopped) {
     stopped = 1;
     timer = checkpoint_timer;
@@ -61,7 +64,8 @@ void xsig__win_service_ended(DWORD code)
     status.dwControlsAccepted = 0;
     report_locked(SERVICE_STOPPED);
   }
-  xsig__mutex_unlock(&service_lock);
+  if (locked)
+    xsig__mutex_unlock(&service_lock);
   if (timer)
     DeleteTimerQueueTimer(NULL, timer, NULL); /* no wait: it may be firing now */
 }
