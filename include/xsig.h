@@ -194,6 +194,8 @@ XSIG_API int xsig_sigorset(xsig_sigset_t *dst, const xsig_sigset_t *a,
 #define XSIG_SI_TIMER   7 /* a timer of xsig_timer_create expired (POSIX SI_TIMER) */
 #define XSIG_SI_SERVICE 8 /* a Windows service control from the SCM; event is
                              its SERVICE_CONTROL_* number */
+#define XSIG_SI_SESSION 9 /* the end of a Windows GUI session (WM_ENDSESSION);
+                             event is its ENDSESSION_* flags */
 
 typedef struct xsig_info {
   int signo;        /* the signal */
@@ -216,7 +218,8 @@ typedef struct xsig_info {
                        LOGOFF and SHUTDOWN console events (their handler
                        is waited for 4.5 s at most), a service's SHUTDOWN
                        (WaitToKillServiceTimeout) and PRESHUTDOWN (its
-                       preshutdown time-out); docs/termination.md */
+                       preshutdown time-out), a GUI session's end (4.5 s);
+                       docs/termination.md */
 } xsig_info_t;
 
 /* xsig_info_t.subcode of XSIG_CHLD: how the child changed (POSIX si_code
@@ -236,7 +239,10 @@ typedef struct xsig_info {
  * xsig_init needs one xsig_shutdown.
  * POSIX: creates one non-blocking close-on-exec pipe; no thread.
  * Windows: creates one event, installs a console control handler and starts
- * the receiving thread for signals from other processes.
+ * the receiving thread for signals from other processes; in a process
+ * without a console (a GUI program) also a thread with a hidden top-level
+ * window, through which the end of the session arrives as TERM
+ * (docs/termination.md).
  * Errors: XSIG_ESYS, XSIG_ENOMEM. Not async-signal-safe; thread-safe. */
 XSIG_API int xsig_init(void);
 

@@ -93,6 +93,11 @@ int xsig__win_console_init(void);
 void xsig__win_console_shutdown(void);
 void xsig__win_console_handler_done(const struct xsig_info *info);
 
+/* session.c: a hidden top-level window for the end of a GUI session, in
+ * a process without a console. */
+void xsig__win_session_init(void);
+void xsig__win_session_shutdown(void);
+
 /* service.c: the process ends with code: a service reports STOPPED. */
 void xsig__win_service_ended(DWORD code);
 void xsig__win_console_enable_ctrl_c(void);

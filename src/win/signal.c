@@ -111,12 +111,14 @@ int xsig__os_init(void)
     xsig__os_shutdown();
     return err;
   }
+  xsig__win_session_init();
   return 0;
 }
 
 void xsig__os_shutdown(void)
 {
   xsig__win_transport_stop();
+  xsig__win_session_shutdown();
   xsig__win_console_shutdown();
   drop_role_locked(&handler);
   drop_role_locked(&program);

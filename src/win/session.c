@@ -1,0 +1,127 @@
+/* The end of a GUI session (logoff, shutdown, the Restart Manager) as TERM.
+ * Windows tells it only to top-level windows (WM_QUERYENDSESSION, then
+ * WM_ENDSESSION; message-only windows get neither), so a process without a
+ * console has a hidden top-level window of xsig's own, on a thread of its
+ * own that sleeps in GetMessage. A process with a console is told through
+ * its console (CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT: console.c), so it
+ * has no such window and gets one TERM, not two.
+ *
+ * Once WM_ENDSESSION returns the process may be ended at any moment, so
+ * the window procedure keeps it from returning for the grace, or until the
+ * process ends by itself (its threads end with it), whether the work is
+ * done in the handler or after it, with a reason shown to the user
+ * (ShutdownBlockReasonCreate) meanwhile. */
+#include <string.h>
+#include "internal.h"
+#include <winternl.h>
+
+#define SESSION_GRACE_MS 4500 /* Windows lists the blockers after about 5 s */
+
+static HANDLE thread, ready, quit;
+static HWND window;
+
+static int ignored(void)
+{
+  xsig_action_t act;
+  xsig__action_get(XSIG_TERM, &act);
+  return act.handler == XSIG_IGN;
+}
+
+static void session_ends(HWND w, LPARAM how)
+{
+  xsig_info_t info;
+  memset(&info, 0, sizeof info);
+  info.signo = XSIG_TERM;
+  info.code = XSIG_SI_SESSION;
+  info.event = (int)how; /* ENDSESSION_LOGOFF, _CLOSEAPP, _CRITICAL, or 0 */
+  info.deadline_us = xsig_clock_us() + SESSION_GRACE_MS * (int64_t)1000;
+  ShutdownBlockReasonCreate(w, L"Finishing its work before the session ends");
+  if (xsig__win_accept(&info) == XSIG__ARRIVE_DEFAULT)
+    xsig__os_default_action(XSIG_TERM);
+  else if (ignored() == 0)
+    WaitForSingleObject(quit, SESSION_GRACE_MS); /* set only by xsig_shutdown */
+  ShutdownBlockReasonDestroy(w);
+}
+
+static LRESULT CALLBACK session_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
+{
+  switch (msg) {
+  case WM_QUERYENDSESSION:
+    return TRUE; /* answer at once; the work is done in WM_ENDSESSION */
+  case WM_ENDSESSION:
+    if (wp)
+      session_ends(w, lp);
+    return 0;
+  case WM_CLOSE: /* from xsig__win_session_shutdown only */
+    DestroyWindow(w);
+    return 0;
+  case WM_DESTROY:
+    PostQuitMessage(0);
+    return 0;
+  default:
+    return DefWindowProcW(w, msg, wp, lp);
+  }
+}
+
+static DWORD WINAPI session_thread(LPVOID arg)
+{
+  WNDCLASSW wc;
+  MSG m;
+  (void)arg;
+  memset(&wc, 0, sizeof wc);
+  wc.lpfnWndProc = session_proc;
+  wc.hInstance = GetModuleHandleW(NULL);
+  wc.lpszClassName = L"xsig-session";
+  RegisterClassW(&wc);
+  /* top-level (no parent, not HWND_MESSAGE) and never shown */
+  window = CreateWindowExW(0, L"xsig-session", L"xsig", WS_POPUP, 0, 0, 0, 0, NULL, NULL, wc.hInstance, NULL);
+  SetEvent(ready);
+  if (window == NULL)
+    return 0;
+  while (GetMessageW(&m, NULL, 0, 0) > 0)
+    DispatchMessageW(&m);
+  return 0;
+}
+
+/* The console handle of our process parameters, as process.c reads a
+ * target's: NULL without a console, -1 when detached. */
+static int has_console(void)
+{
+  void *peb = NULL;
+  HANDLE console;
+  if (xsig__win_process_basics(GetCurrentProcess(), &peb, NULL) != 0 || peb == NULL)
+    return 1; /* cannot tell: no window, at worst no session end */
+  console = *(HANDLE *)((char *)((PEB *)peb)->ProcessParameters + 4 * sizeof(ULONG));
+  return console != NULL && console != INVALID_HANDLE_VALUE;
+}
+
+/* Without a window (no desktop, say) nothing arrives this way: not an
+ * error for xsig_init. */
+void xsig__win_session_init(void)
+{
+  if (thread || has_console())
+    return;
+  if ((quit = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL ||
+      (ready = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
+    return;
+  if ((thread = CreateThread(NULL, 0, session_thread, NULL, 0, NULL)) != NULL)
+    WaitForSingleObject(ready, INFINITE);
+  CloseHandle(ready);
+  ready = NULL;
+}
+
+void xsig__win_session_shutdown(void)
+{
+  if (thread == NULL)
+    return;
+  SetEvent(quit);
+  if (window)
+    PostMessageW(window, WM_CLOSE, 0, 0);
+  /* bounded: its procedure may be waiting for the state lock we hold */
+  WaitForSingleObject(thread, SESSION_GRACE_MS + 500);
+  CloseHandle(thread);
+  thread = NULL;
+  window = NULL;
+  CloseHandle(quit);
+  quit = NULL;
+}
