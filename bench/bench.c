@@ -4,6 +4,7 @@
  *   xsig-bench throughput SENDERS COUNT -> "<signals per second> <received>/<sent>"
  *   xsig-bench idle SECONDS init|noinit|winch|thread -> prints its pid, waits (for the idle probe)
  *   xsig-bench init                     -> "<microseconds xsig_init takes>"
+ *   xsig-bench tree GRACE_MS xsig|leaf|level|hand -> "<ms to stop a 50-process tree>"
  *   xsig-bench trees N GRACE_MS together|serial -> "<ms to stop N trees>"
  * Modes: xsig-wait, xsig-handler, and on Linux raw (kill + sigwaitinfo),
  * signalfd, libuv; on Windows xsig-apc, raw-pipe, raw-event. */
@@ -276,6 +277,53 @@ static int wait_ready(const xsig_sigset_t *s, int n)
   return 0;
 }
 
+/* What a service wrapper does (WinSW, NSSM): level by level from the
+ * leaves, TERM, a time-out of its own for that level, KILL what is left.
+ * The levels come from the process listing. */
+static int is_in(const int64_t *a, int n, int64_t v)
+{
+  int i;
+  for (i = 0; i < n; i++)
+    if (a[i] == v)
+      return 1;
+  return 0;
+}
+
+static void stop_level(const int64_t *pids, int n, int grace_ms)
+{
+  int64_t end = bench_now_us() + (int64_t)grace_ms * 1000;
+  int i, left = n;
+  for (i = 0; i < n; i++)
+    xsig_kill(pids[i], XSIG_TERM);
+  while (left > 0 && bench_now_us() < end) {
+    bench_sleep_ms(1);
+    for (i = 0, left = 0; i < n; i++)
+      left += xsig_kill(pids[i], 0) == 0;
+  }
+  for (i = 0; i < n; i++)
+    xsig_kill(pids[i], XSIG_KILL);
+}
+
+static void stop_tree_per_level(xsig_process_t *root, int grace_ms)
+{
+  int64_t all[64], low[64], mid[64], sub[64];
+  int n = xsig_process_descendants(xsig_process_pid(root), all, 64), nl = 0, nm = 0, i, k, ns;
+  for (i = 0; i < n; i++) {
+    ns = xsig_process_descendants(all[i], sub, 64);
+    for (k = 0; k < ns; k++)
+      if (!is_in(low, nl, sub[k]))
+        low[nl++] = sub[k];
+  }
+  for (i = 0; i < n; i++)
+    if (!is_in(low, nl, all[i]))
+      mid[nm++] = all[i];
+  stop_level(low, nl, grace_ms);
+  stop_level(mid, nm, grace_ms);
+  xsig_kill(xsig_process_pid(root), XSIG_TERM);
+  if (xsig_process_wait(root, grace_ms, NULL) != 0)
+    xsig_process_stop_tree(root, XSIG_KILL, 0, NULL, NULL);
+}
+
 static int tree(int grace_ms, const char *how)
 {
   xsig_process_t *root;
@@ -300,6 +348,10 @@ static int tree(int grace_ms, const char *how)
   t = bench_now_us();
   if (strcmp(how, "xsig") == 0)
     xsig_process_stop_tree(root, XSIG_TERM, grace_ms, &st, &forced);
+  else if (strcmp(how, "leaf") == 0)
+    xsig_process_stop_trees(&root, 1, XSIG_TERM, grace_ms, XSIG_STOP_LEAF_FIRST, &st, &forced);
+  else if (strcmp(how, "level") == 0)
+    stop_tree_per_level(root, grace_ms);
   else
     bench_stop_tree_by_hand(root, grace_ms);
   t = bench_now_us() - t;
@@ -560,7 +612,7 @@ int main(int argc, char **argv)
     return 0;
   }
   fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch|thread |"
-                  " init | noinit | tree GRACE_MS xsig|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
+                  " init | noinit | tree GRACE_MS xsig|leaf|level|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
                   " timer xsig|raw SECONDS\n");
   return 2;
 }

@@ -217,6 +217,21 @@ sleep 2
 winch_case "Wine, WINCH handler, WinEvent hook" "XSIG_CONSOLE_HOST_PID=$(cat "$tmp/host")" winch
 
 echo
+echo "== the 50-process tree, grace 1000 ms: one deadline (what xsig run uses), leaf-first, and a wrapper's time-out per level (ms)"
+for ((r = 0; r < 3; r++)); do
+  for m in xsig leaf level; do
+    $LB tree 1000 $m >>"$tmp/lv-l-$m"
+    wine $WB tree 1000 $m >>"$tmp/lv-w-$m"
+  done
+done
+for pl in "Linux l" "Wine w"; do
+  set -- $pl
+  level=$(median "$tmp/lv-$2-level")
+  read -r md mn mx < <(stats "$tmp/lv-$2-level"); row "$1 a time-out per level, leaves first (baseline)" "$md" "$mn" "$mx" ""
+  read -r md mn mx < <(stats "$tmp/lv-$2-leaf"); row "$1 xsig_process_stop_trees, leaf-first" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
+  read -r md mn mx < <(stats "$tmp/lv-$2-xsig"); row "$1 xsig_process_stop_tree, one deadline" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
+done
+
 echo "== start-up: what xsig_init adds (microseconds, in-process)"
 for ((r = 0; r < 15; r++)); do $LB init >>"$tmp/il"; wine $WB init >>"$tmp/iw"; done
 read -r md mn mx < <(stats "$tmp/il"); row "Linux xsig_init" "$md" "$mn" "$mx" ""

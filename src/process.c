@@ -306,12 +306,12 @@ int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_
   sig = sig ? sig : XSIG_TERM;
   if (flags & XSIG_STOP_LEAF_FIRST) {
     struct members *m = malloc(sizeof *m);
+    deadline = xsig__os_now_ms() + grace_ms; /* listing the trees counts too */
     if (m == NULL || (err = list_members(t, n, m)) != 0) {
       free(m);
       free(gone);
       return m ? err : XSIG_ENOMEM; /* nothing sent */
     }
-    deadline = xsig__os_now_ms() + grace_ms;
     ask_leaf_first(t, n, sig, deadline, m);
     for (i = 0; i < m->n; i++)
       xsig_process_close(m->p[i]);
