@@ -409,7 +409,9 @@ TEST_IMPL(cli_kill_tree)
   remove(test_own_file("cli-kill-tree"));
   return 0;
 #endif
-  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "--tree", pid, NULL), 0);
+  i = test_run_tool(out, sizeof out, "kill", "--tree", pid, NULL);
+  printf("xsig kill said: %s\n", out);
+  ASSERT_EQ(i, 0);
   ASSERT_OK(xsig_process_wait(leader, 20000, NULL));
   for (i = 0; i < 500 && (xsig_kill(a, 0) != XSIG_ESRCH || xsig_kill(b, 0) != XSIG_ESRCH); i++)
     test_msleep(10);
