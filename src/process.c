@@ -277,8 +277,8 @@ static void ask_leaf_first(xsig_process_t *const *t, int n, int sig, int64_t dea
   int d, i;
   for (d = m->deepest; d >= 1; d--) {
     int64_t until = xsig__os_now_ms() + (deadline - xsig__os_now_ms()) / (d + 1);
-    for (i = 0; i < m->n; i++)
-      if (m->depth[i] == d) {
+    for (i = 0; i < m->n && xsig__os_now_ms() < deadline; i++)
+      if (m->depth[i] == d) { /* past the deadline the rest get KILL */
         xsig_process_send(m->p[i], sig, 0, 0, NULL);
         if (needs_cont(sig))
           xsig_process_send(m->p[i], XSIG_CONT, 0, 0, NULL);
