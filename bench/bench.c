@@ -4,7 +4,7 @@
  *   xsig-bench throughput SENDERS COUNT -> "<signals per second> <received>/<sent>"
  *   xsig-bench idle SECONDS init|noinit|winch|thread -> prints its pid, waits (for the idle probe)
  *   xsig-bench init                     -> "<microseconds xsig_init takes>"
- *   xsig-bench tree GRACE_MS xsig|leaf|level|hand -> "<ms to stop a 50-process tree>"
+ *   xsig-bench tree GRACE_MS xsig|leaf|level|run|hand -> "<ms to stop a 50-process tree>"
  *   xsig-bench trees N GRACE_MS together|serial -> "<ms to stop N trees>"
  * Modes: xsig-wait, xsig-handler, and on Linux raw (kill + sigwaitinfo),
  * signalfd, libuv; on Windows xsig-apc, raw-pipe, raw-event. */
@@ -324,29 +324,58 @@ static void stop_tree_per_level(xsig_process_t *root, int grace_ms)
     xsig_process_stop_tree(root, XSIG_KILL, 0, NULL, NULL);
 }
 
+/* The xsig tool next to this program's folder: <build>/xsig[.exe]. */
+static void tool_path(char *buf, size_t size)
+{
+  char *cut;
+  snprintf(buf, size, "%s", self);
+  cut = strrchr(buf, '/') > strrchr(buf, '\\') ? strrchr(buf, '/') : strrchr(buf, '\\');
+  if (cut)
+    *cut = 0; /* <build>/bench */
+  cut = strrchr(buf, '/') > strrchr(buf, '\\') ? strrchr(buf, '/') : strrchr(buf, '\\');
+  if (cut)
+    cut[1] = 0;
+  else
+    buf[0] = 0;
+  strncat(buf, strchr(self, '\\') ? "xsig.exe" : "xsig", size - strlen(buf) - 1);
+}
+
 static int tree(int grace_ms, const char *how)
 {
   xsig_process_t *root;
   xsig_sigset_t s = block_ready_signal();
   xsig_status_t st;
-  int forced = 0;
+  int forced = 0, run = strcmp(how, "run") == 0;
   int64_t t;
   {
-    char a1[32];
-    char *argv[5];
+    char a1[32], tool[1024], grace[32];
+    char *argv[10], **a = argv;
     snprintf(a1, sizeof a1, "%lld", (long long)(bench_getpid() << 8));
-    argv[0] = self;
-    argv[1] = (char *)"member";
-    argv[2] = (char *)"0";
-    argv[3] = a1;
-    argv[4] = NULL;
-    if (xsig_spawn(self, argv, XSIG_SPAWN_NEW_GROUP, &root) != 0)
+    snprintf(grace, sizeof grace, "%gs", grace_ms / 1000.0);
+    tool_path(tool, sizeof tool);
+    if (run) { /* the tree under xsig run --init, as a container's entrypoint */
+      *a++ = tool;
+      *a++ = (char *)"run";
+      *a++ = (char *)"--init";
+      *a++ = (char *)"-k";
+      *a++ = grace;
+      *a++ = (char *)"--";
+    }
+    *a++ = self;
+    *a++ = (char *)"member";
+    *a++ = (char *)"0";
+    *a++ = a1;
+    *a = NULL;
+    if (xsig_spawn(argv[0], argv, XSIG_SPAWN_NEW_GROUP, &root) != 0)
       return 2;
   }
   if (wait_ready(&s, 1 + TREE_KIDS + TREE_KIDS * TREE_GRANDKIDS) != 0)
     return 3;
   t = bench_now_us();
-  if (strcmp(how, "xsig") == 0)
+  if (run) { /* the stop request to xsig run: it sees to the tree */
+    xsig_process_send(root, XSIG_TERM, 0, 0, NULL);
+    xsig_process_wait(root, -1, &st);
+  } else if (strcmp(how, "xsig") == 0)
     xsig_process_stop_tree(root, XSIG_TERM, grace_ms, &st, &forced);
   else if (strcmp(how, "leaf") == 0)
     xsig_process_stop_trees(&root, 1, XSIG_TERM, grace_ms, XSIG_STOP_LEAF_FIRST, &st, &forced);
@@ -612,7 +641,7 @@ int main(int argc, char **argv)
     return 0;
   }
   fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch|thread |"
-                  " init | noinit | tree GRACE_MS xsig|leaf|level|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
+                  " init | noinit | tree GRACE_MS xsig|leaf|level|run|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
                   " timer xsig|raw SECONDS\n");
   return 2;
 }

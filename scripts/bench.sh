@@ -232,6 +232,20 @@ for pl in "Linux l" "Wine w"; do
   read -r md mn mx < <(stats "$tmp/lv-$2-xsig"); row "$1 xsig_process_stop_tree, one deadline" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
 done
 
+echo "== the 50-process tree under xsig run --init -k 5s, TERM to xsig run, against a wrapper's 5 s per level (ms)"
+for ((r = 0; r < 3; r++)); do
+  for m in run level; do
+    $LB tree 5000 $m >>"$tmp/r5-l-$m"
+    wine $WB tree 5000 $m >>"$tmp/r5-w-$m"
+  done
+done
+for pl in "Linux l" "Wine w"; do
+  set -- $pl
+  level=$(median "$tmp/r5-$2-level")
+  read -r md mn mx < <(stats "$tmp/r5-$2-level"); row "$1 a time-out of 5 s per level (baseline)" "$md" "$mn" "$mx" ""
+  read -r md mn mx < <(stats "$tmp/r5-$2-run"); row "$1 xsig run --init, one 5 s budget" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
+done
+
 echo "== start-up: what xsig_init adds (microseconds, in-process)"
 for ((r = 0; r < 15; r++)); do $LB init >>"$tmp/il"; wine $WB init >>"$tmp/iw"; done
 read -r md mn mx < <(stats "$tmp/il"); row "Linux xsig_init" "$md" "$mn" "$mx" ""
