@@ -217,34 +217,34 @@ sleep 2
 winch_case "Wine, WINCH handler, WinEvent hook" "XSIG_CONSOLE_HOST_PID=$(cat "$tmp/host")" winch
 
 echo
-echo "== the 50-process tree, grace 1000 ms: one deadline (what xsig run uses), leaf-first, and a wrapper's time-out per level (ms)"
-for ((r = 0; r < 3; r++)); do
-  for m in xsig leaf level; do
-    $LB tree 1000 $m >>"$tmp/lv-l-$m"
-    wine $WB tree 1000 $m >>"$tmp/lv-w-$m"
+# The 50-process tree stopped each way with GRACE ms, against the
+# wrapper's time-out per level ("level"), three runs each.
+#   tree_against_levels GRACE TAG "MODE LABEL" ...
+tree_against_levels() {
+  local grace=$1 tag=$2 r m pl level
+  shift 2
+  local modes=("$@")
+  for ((r = 0; r < 3; r++)); do
+    for m in level "${modes[@]%% *}"; do
+      $LB tree "$grace" "$m" >>"$tmp/$tag-l-$m"
+      wine $WB tree "$grace" "$m" >>"$tmp/$tag-w-$m"
+    done
   done
-done
-for pl in "Linux l" "Wine w"; do
-  set -- $pl
-  level=$(median "$tmp/lv-$2-level")
-  read -r md mn mx < <(stats "$tmp/lv-$2-level"); row "$1 a time-out per level, leaves first (baseline)" "$md" "$mn" "$mx" ""
-  read -r md mn mx < <(stats "$tmp/lv-$2-leaf"); row "$1 xsig_process_stop_trees, leaf-first" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
-  read -r md mn mx < <(stats "$tmp/lv-$2-xsig"); row "$1 xsig_process_stop_tree, one deadline" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
-done
+  for pl in "Linux l" "Wine w"; do
+    set -- $pl
+    level=$(median "$tmp/$tag-$2-level")
+    read -r md mn mx < <(stats "$tmp/$tag-$2-level"); row "$1 a time-out of $grace ms per level, leaves first (baseline)" "$md" "$mn" "$mx" ""
+    for m in "${modes[@]}"; do
+      read -r md mn mx < <(stats "$tmp/$tag-$2-${m%% *}"); row "$1 ${m#* }" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
+    done
+  done
+}
+
+echo "== the 50-process tree, grace 1000 ms: one deadline (what xsig run uses), leaf-first, and a wrapper's time-out per level (ms)"
+tree_against_levels 1000 lv "leaf xsig_process_stop_trees, leaf-first" "xsig xsig_process_stop_tree, one deadline"
 
 echo "== the 50-process tree under xsig run --init -k 5s, TERM to xsig run, against a wrapper's 5 s per level (ms)"
-for ((r = 0; r < 3; r++)); do
-  for m in run level; do
-    $LB tree 5000 $m >>"$tmp/r5-l-$m"
-    wine $WB tree 5000 $m >>"$tmp/r5-w-$m"
-  done
-done
-for pl in "Linux l" "Wine w"; do
-  set -- $pl
-  level=$(median "$tmp/r5-$2-level")
-  read -r md mn mx < <(stats "$tmp/r5-$2-level"); row "$1 a time-out of 5 s per level (baseline)" "$md" "$mn" "$mx" ""
-  read -r md mn mx < <(stats "$tmp/r5-$2-run"); row "$1 xsig run --init, one 5 s budget" "$md" "$mn" "$mx" "$(ratio "$md" "$level") of per level"
-done
+tree_against_levels 5000 r5 "run xsig run --init, one 5 s budget"
 
 echo "== start-up: what xsig_init adds (microseconds, in-process)"
 for ((r = 0; r < 15; r++)); do $LB init >>"$tmp/il"; wine $WB init >>"$tmp/iw"; done
