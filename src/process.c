@@ -161,6 +161,13 @@ int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t *st)
 
 /* --- trees -------------------------------------------------------------- */
 
+/* The clock of a tree stop's deadline: a grace is promised whole, and
+ * Windows' millisecond tick moves in steps of about 16 ms. */
+static int64_t tree_now_ms(void)
+{
+  return xsig__os_now_us() / 1000;
+}
+
 /* Members a leaf-first stop looks after, over all its trees. */
 #define LEAF_FIRST_MAX 1024
 
@@ -179,7 +186,7 @@ static int wait_trees_gone(xsig_process_t *const *t, int n, int64_t deadline, ch
     }
     if (running < 0)
       return 1;
-    left = deadline - xsig__os_now_ms();
+    left = deadline - tree_now_ms();
     if (left <= 0)
       return 0;
     /* on a leader while it runs, then a short nap for the rest */
@@ -222,7 +229,7 @@ static int kill_and_reap(xsig_process_t *const *t, int n, char *gone, xsig_statu
     if (!gone[i])
       xsig__os_tree_kill(t[i]);
   }
-  if (!wait_trees_gone(t, n, xsig__os_now_ms() + KILL_WAIT_MS, gone))
+  if (!wait_trees_gone(t, n, tree_now_ms() + KILL_WAIT_MS, gone))
     err = XSIG_ETIMEDOUT;
   for (i = 0; i < n; i++) {
     r = gone[i] ? xsig_process_wait(t[i], KILL_WAIT_MS, st ? &st[i] : NULL) : XSIG_ETIMEDOUT;
@@ -276,14 +283,14 @@ static void ask_leaf_first(xsig_process_t *const *t, int n, int sig, int64_t dea
 {
   int d, i;
   for (d = m->deepest; d >= 1; d--) {
-    int64_t until = xsig__os_now_ms() + (deadline - xsig__os_now_ms()) / (d + 1);
-    for (i = 0; i < m->n && xsig__os_now_ms() < deadline; i++)
+    int64_t until = tree_now_ms() + (deadline - tree_now_ms()) / (d + 1);
+    for (i = 0; i < m->n && tree_now_ms() < deadline; i++)
       if (m->depth[i] == d) { /* past the deadline the rest get KILL */
         xsig_process_send(m->p[i], sig, 0, 0, NULL);
         if (needs_cont(sig))
           xsig_process_send(m->p[i], XSIG_CONT, 0, 0, NULL);
       }
-    while (depth_running(m, d) && xsig__os_now_ms() < until)
+    while (depth_running(m, d) && tree_now_ms() < until)
       xsig__os_nap(2);
   }
   for (i = 0; i < n; i++) {
@@ -306,7 +313,7 @@ int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_
   sig = sig ? sig : XSIG_TERM;
   if (flags & XSIG_STOP_LEAF_FIRST) {
     struct members *m = malloc(sizeof *m);
-    deadline = xsig__os_now_ms() + grace_ms; /* listing the trees counts too */
+    deadline = tree_now_ms() + grace_ms; /* listing the trees counts too */
     if (m == NULL || (err = list_members(t, n, m)) != 0) {
       free(m);
       free(gone);
@@ -319,7 +326,7 @@ int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_
   } else {
     for (i = 0; i < n; i++) /* all asked before any is waited for: one grace for all */
       xsig__os_tree_send(t[i], sig, needs_cont(sig));
-    deadline = xsig__os_now_ms() + grace_ms; /* every tree has the whole grace */
+    deadline = tree_now_ms() + grace_ms; /* every tree has the whole grace */
   }
   if (grace_ms > 0) /* no grace: no need to look */
     wait_trees_gone(t, n, deadline, gone);

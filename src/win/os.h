@@ -93,6 +93,11 @@ int xsig__win_console_init(void);
 void xsig__win_console_shutdown(void);
 void xsig__win_console_handler_done(const struct xsig_info *info);
 
+/* process.c: whether process h is attached to a console (the console
+ * handle of its process parameters: NULL for a GUI program or a service,
+ * -1 when detached): 1, 0, or -1 when it cannot be read. */
+int xsig__win_has_console(HANDLE h);
+
 /* session.c: a hidden top-level window for the end of a GUI session, in
  * a process without a console. */
 void xsig__win_session_init(void);

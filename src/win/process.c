@@ -320,14 +320,13 @@ static int ignores_ctrl_c(HANDLE h)
   return read_console_fields(h, &console, &flags) ? -1 : (flags & 1) != 0;
 }
 
-/* Whether the target is attached to a console: the console handle of its
- * process parameters is set (NULL for a GUI program, -1 when detached). */
-static int has_console(HANDLE h)
+int xsig__win_has_console(HANDLE h)
 {
   HANDLE console;
   ULONG flags;
-  return read_console_fields(h, &console, &flags) == 0 && console != NULL &&
-         console != INVALID_HANDLE_VALUE;
+  if (read_console_fields(h, &console, &flags) != 0)
+    return -1;
+  return console != NULL && console != INVALID_HANDLE_VALUE;
 }
 
 /* Starts a thread in the target at kernelbase!CtrlRoutine, as the console
@@ -367,7 +366,7 @@ static int close_event_thread(HANDLE h, DWORD ev)
   HANDLE t;
   DWORD code = 1;
   int err, taken;
-  if (!has_console(h) || (t = start_ctrl_routine(h, ev, &err)) == NULL)
+  if (xsig__win_has_console(h) != 1 || (t = start_ctrl_routine(h, ev, &err)) == NULL)
     return 0;
   taken = WaitForSingleObject(t, 200) != WAIT_OBJECT_0 || !GetExitCodeThread(t, &code) ||
           code != 0 || WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
@@ -748,7 +747,7 @@ static int start_suspended(const char *file, char *const argv[], int flags, PROC
   si.cb = sizeof si;
   /* Without a console of ours (a service, a GUI program) a console child
    * would get a console of its own and its standard handles: pass ours. */
-  if (GetConsoleWindow() == NULL && GetConsoleCP() == 0) {
+  if (xsig__win_has_console(GetCurrentProcess()) == 0) {
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);

@@ -13,7 +13,6 @@
  * (ShutdownBlockReasonCreate) meanwhile. */
 #include <string.h>
 #include "internal.h"
-#include <winternl.h>
 
 #define SESSION_GRACE_MS 4500 /* Windows lists the blockers after about 5 s */
 
@@ -83,23 +82,11 @@ static DWORD WINAPI session_thread(LPVOID arg)
   return 0;
 }
 
-/* The console handle of our process parameters, as process.c reads a
- * target's: NULL without a console, -1 when detached. */
-static int has_console(void)
-{
-  void *peb = NULL;
-  HANDLE console;
-  if (xsig__win_process_basics(GetCurrentProcess(), &peb, NULL) != 0 || peb == NULL)
-    return 1; /* cannot tell: no window, at worst no session end */
-  console = *(HANDLE *)((char *)((PEB *)peb)->ProcessParameters + 4 * sizeof(ULONG));
-  return console != NULL && console != INVALID_HANDLE_VALUE;
-}
-
 /* Without a window (no desktop, say) nothing arrives this way: not an
  * error for xsig_init. */
 void xsig__win_session_init(void)
 {
-  if (thread || has_console())
+  if (thread || xsig__win_has_console(GetCurrentProcess()) != 0) /* cannot tell: no window */
     return;
   if ((quit = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL ||
       (ready = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)

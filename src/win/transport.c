@@ -10,6 +10,7 @@
  *   is dropped after IDLE_MS. A new instance is listening whenever all others
  *   are busy, so one client never blocks the rest.
  * - No time-outs while nobody is connected: an idle process never wakes. */
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include "internal.h"
@@ -370,9 +371,21 @@ void xsig__win_transport_stop(void)
   pipe_sd = NULL;
 }
 
+/* A program that ends right after its handler (return from main, exit())
+ * must not take with it the reply its sender waits for: that sender would
+ * read "no such process" for a signal that was delivered. The same wait a
+ * default action does, while the C runtime's exit still has our thread. */
+static void flush_replies_at_exit(void)
+{
+  xsig__win_transport_flush_replies();
+}
+
 int xsig__win_transport_start(void)
 {
+  static int at_exit;
   int err = make_security_descriptor();
+  if (!at_exit)
+    at_exit = atexit(flush_replies_at_exit) == 0;
   if (err == 0)
     err = add_instance(1);
   if (err == 0 && (stop_event = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
