@@ -608,9 +608,10 @@ static pid_t children[MAX_CHILDREN];
 static int nchildren;
 
 #include "procfs.h"
-/* Every process below this one, through the parent links in /proc (a
- * process whose parent already died has left the chain: the tree tests
- * stop their trees themselves). */
+/* Every process below this one, through the parent links in /proc, and,
+ * when this process leads a session of its own (test_platform_init), every
+ * other process of it: one whose parent already died has left the chain
+ * (a helper's child after `xsig run` ended by a signal it missed). */
 enum { MAX_PROCS = 4096 };
 static struct xsig__linux_proc procs[MAX_PROCS];
 static char mine[MAX_PROCS];
@@ -637,6 +638,10 @@ static void kill_descendants(void)
         if (k < 0 ? procs[i].ppid == getpid() : mine[k] && procs[k].pid == procs[i].ppid)
           mine[i] = changed = 1;
   }
+  if (getsid(0) == getpid())
+    for (i = 0; i < nprocs; i++)
+      if (procs[i].pid != getpid() && getsid((pid_t)procs[i].pid) == getpid())
+        mine[i] = 1;
   for (i = 0; i < nprocs; i++)
     if (mine[i])
       kill((pid_t)procs[i].pid, SIGKILL);
@@ -671,6 +676,10 @@ void test_platform_init(int is_helper, int timeout_s)
   timer_t t;
   if (is_helper)
     return;
+  /* A session of its own (not when it leads a group already, as a shell's
+   * job: then the session is the terminal's), so that kill_descendants
+   * finds orphans too. */
+  setsid();
   /* A timer of its own on a signal no test uses: alarm() and ALRM are the
    * timer tests' (test-timer.c). */
   memset(&sa, 0, sizeof sa);

@@ -30,7 +30,15 @@ void test_fail(const char *file, int line, const char *what);
   } while (0)
 
 #define ASSERT_OK(expr) ASSERT_EQ((expr), 0)
-#define ASSERT_STR(a, b) ASSERT(strcmp((a), (b)) == 0)
+#define ASSERT_STR(a, b)                                                    \
+  do {                                                                      \
+    const char *a_ = (a), *b_ = (b);                                        \
+    if (strcmp(a_, b_) != 0) {                                              \
+      char m_[600];                                                         \
+      snprintf(m_, sizeof m_, "%s == %s (\"%.250s\" != \"%.250s\")", #a, #b, a_, b_); \
+      test_fail(__FILE__, __LINE__, m_);                                    \
+    }                                                                       \
+  } while (0)
 
 /* An anonymous pipe of the platform's own handles, read with the blocking
  * call a program would make (read(), ReadFile). */

@@ -60,7 +60,6 @@ HELPER_IMPL(blocked_reader)
   int interrupt = !strcmp(mode, "interrupt") || !strcmp(mode, "both");
   xsig_action_t act;
   test_thread_t watcher;
-  volatile unsigned long spins = 0;
   int r;
   main_tid = test_thread_id();
   ASSERT_OK(xsig_init());
@@ -76,10 +75,11 @@ HELPER_IMPL(blocked_reader)
     ASSERT_OK(test_thread_start(&watcher, watch_pending, NULL));
   helper_say("reader: ready");
   if (!strcmp(mode, "busy")) {
-    while (!test_atomic_add(&term_handled, 0))
-      spins++;
-    helper_say("reader: busy loop left after TERM on %s (%s spins)",
-               handler_tid == main_tid ? "main" : "another thread", spins > 0 ? "some" : "no");
+    while (!test_atomic_add(&term_handled, 0)) {
+    }
+    /* spins may be 0: a loaded machine can run the handler before main's
+     * first turn (seen under qemu-user) */
+    helper_say("reader: busy loop left after TERM on %s", handler_tid == main_tid ? "main" : "another thread");
     return 0;
   }
   test_atomic_add(&in_read, 1);
@@ -171,7 +171,7 @@ TEST_IMPL(handler_thread_runs_while_blocked)
 
 TEST_IMPL(handler_thread_busy_loop)
 {
-  static const char *const want[] = { "reader: busy loop left after TERM on another thread (some spins)", NULL };
+  static const char *const want[] = { "reader: busy loop left after TERM on another thread", NULL };
   run_reader("busy", 0, want);
   return 0;
 }

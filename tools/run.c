@@ -242,12 +242,24 @@ static int spawn_error(int err, const char *file)
   return err == XSIG_ENOENT ? EXIT_ENOENT : err == XSIG_ENOEXEC ? EXIT_CANNOT_INVOKE : EXIT_CANCELED;
 }
 
-/* As tini does, an entrypoint passes on what a container's user sends. */
-static void install_forwarding(void)
+/* As tini does, an entrypoint passes on what a container's user sends.
+ * The handlers go in before the command starts, with the signals blocked
+ * until there is a command to pass them to: a TERM
+ * in between would end xsig run by its default and leave the command
+ * running. */
+static void install_forwarding(xsig_sigset_t *old)
 {
   static const int stops[] = { XSIG_INT, XSIG_TERM, XSIG_HUP, XSIG_QUIT, XSIG_BREAK };
   static const int others[] = { XSIG_USR1, XSIG_USR2, XSIG_WINCH };
+  xsig_sigset_t set;
   size_t k;
+  xsig_sigemptyset(&set);
+  for (k = 0; k < sizeof stops / sizeof stops[0]; k++)
+    xsig_sigaddset(&set, stops[k]); /* BREAK: XSIG_EINVAL where there is none */
+  for (k = 0; entrypoint() && k < sizeof others / sizeof others[0]; k++)
+    xsig_sigaddset(&set, others[k]);
+  xsig_sigaddset(&set, XSIG_CHLD);
+  xsig_sigmask(XSIG_BLOCK, &set, old);
   for (k = 0; k < sizeof stops / sizeof stops[0]; k++)
     if (xsig_valid(stops[k]))
       xsig_handle(stops[k], forward);
@@ -311,16 +323,18 @@ int tool_run(int argc, char **argv)
 {
   int64_t duration;
   int i, r, timed_out = 0, killed = 0;
+  xsig_sigset_t mask;
   r = tool_run_parse(argc, argv, &opts);
   if (r >= 0)
     return r;
   duration = opts.duration_ms;
   i = opts.command;
   command_name = argv[i];
+  install_forwarding(&mask);
   r = xsig_spawn(argv[i], argv + i, opts.foreground ? 0 : XSIG_SPAWN_NEW_GROUP, &child);
   if (r != 0)
     return spawn_error(r, argv[i]);
-  install_forwarding(); /* once there is a command to pass them to */
+  xsig_sigmask(XSIG_SETMASK, &mask, NULL); /* the command's start: what came runs now */
   /* 0 disables the time-out; so does the cap (inf, or about 24.8 days) */
   if (!wait_child(duration > 0 && duration < INT32_MAX ? duration : -1)) {
     timed_out = 1;
