@@ -214,9 +214,10 @@ typedef struct xsig_info {
                        count (expiries beyond this one); else 0 */
   int64_t deadline_us; /* when the system ends this process after this
                        request, on the clock of xsig_clock_us; 0 if it
-                       does not say (always on POSIX). Windows: CLOSE,
-                       LOGOFF and SHUTDOWN console events (their handler
-                       is waited for 4.5 s at most), a service's SHUTDOWN
+                       does not say (always on POSIX). Windows: the CLOSE
+                       console event (its handler is waited for 4.5 s at
+                       most), LOGOFF and SHUTDOWN (WaitToKillServiceTimeout
+                       less 0.5 s; 4.5 s if not set), a service's SHUTDOWN
                        (WaitToKillServiceTimeout) and PRESHUTDOWN (its
                        preshutdown time-out), a GUI session's end (4.5 s);
                        docs/termination.md */

@@ -579,6 +579,32 @@ int test_raw_kill(int64_t pid, int sig)
 
 void test_kill_hard(test_proc_t *p) { TerminateProcess(p->handle, 9); }
 
+#define CONTROL_KEY L"SYSTEM\\CurrentControlSet\\Control"
+static wchar_t saved_wait[32];
+static DWORD saved_wait_size;
+
+void test_set_wait_to_kill(const char *ms)
+{
+  wchar_t text[32];
+  HKEY k;
+  if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, CONTROL_KEY, 0, KEY_QUERY_VALUE | KEY_SET_VALUE, &k) != ERROR_SUCCESS)
+    return;
+  if (ms) {
+    saved_wait_size = sizeof saved_wait;
+    if (RegQueryValueExW(k, L"WaitToKillServiceTimeout", NULL, NULL, (BYTE *)saved_wait, &saved_wait_size) !=
+        ERROR_SUCCESS)
+      saved_wait_size = 0;
+    MultiByteToWideChar(CP_UTF8, 0, ms, -1, text, 32);
+    RegSetValueExW(k, L"WaitToKillServiceTimeout", 0, REG_SZ, (const BYTE *)text,
+                   (DWORD)((wcslen(text) + 1) * sizeof(wchar_t)));
+  } else if (saved_wait_size) {
+    RegSetValueExW(k, L"WaitToKillServiceTimeout", 0, REG_SZ, (const BYTE *)saved_wait, saved_wait_size);
+  } else {
+    RegDeleteValueW(k, L"WaitToKillServiceTimeout");
+  }
+  RegCloseKey(k);
+}
+
 /* NtSuspendProcess has stopped every thread when it returns. */
 int test_wait_stopped(int64_t pid, int timeout_ms)
 {

@@ -149,6 +149,9 @@ int test_raw_kill(int64_t pid, int sig);
 int test_wait_stopped(int64_t pid, int timeout_ms);
 /* Ends a helper at once, wherever it is (SIGKILL / TerminateProcess). */
 void test_kill_hard(test_proc_t *p);
+/* Windows: sets the machine's WaitToKillServiceTimeout to ms (a string, as
+ * Windows keeps it); NULL puts back what was there before. */
+void test_set_wait_to_kill(const char *ms);
 /* Makes the next process created get this pid (Linux, root: ns_last_pid).
  * Returns 0, or -1 where that cannot be arranged. */
 int test_next_pid(int64_t pid);

@@ -134,13 +134,14 @@ HELPER_IMPL(console_event_child)
   return 0;
 }
 
-static int slow_calls;
+static int slow_calls, cleanup_ms = 300;
 static HANDLE console_thread;
 static void slow_cleanup(int sig, const xsig_info_t *info, void *arg)
 {
   (void)arg;
-  helper_say("cleanup start sig=%d event=%d", sig, info->event);
-  Sleep(300);
+  helper_say("cleanup start sig=%d event=%d left=%lld", sig, info->event,
+             (long long)((info->deadline_us - xsig_clock_us()) / 1000));
+  Sleep((DWORD)cleanup_ms);
   /* Windows ends the process when the console thread returns: it must
    * still be waiting for us here. */
   helper_say("cleanup done, console thread waiting=%d",
@@ -148,11 +149,12 @@ static void slow_cleanup(int sig, const xsig_info_t *info, void *arg)
   slow_calls++;
 }
 
-/* Child: CLOSE/LOGOFF/SHUTDOWN with a handler that takes 300 ms. */
+/* Child: CLOSE/LOGOFF/SHUTDOWN with a handler that takes 300 ms (or argv[2]). */
 HELPER_IMPL(console_close_child)
 {
   DWORD ev = (DWORD)atoi(argv[1]);
-  (void)argc;
+  if (argc > 2)
+    cleanup_ms = atoi(argv[2]);
   xsig_init();
   xsig_handle(XSIG_HUP, slow_cleanup);
   xsig_handle(XSIG_TERM, slow_cleanup);
@@ -203,6 +205,11 @@ TEST_IMPL(console_close_waits_for_handler)
     ASSERT_OK(test_spawn_helper(&p, "console_close_child", arg, 0));
     ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
     ASSERT(strncmp(line, "cleanup start", 13) == 0);
+    {
+      long long left = -1;
+      sscanf(line, "cleanup start sig=%*d event=%*d left=%lld", &left);
+      ASSERT(left > 3500 && left <= 4500); /* 5 s, less the margin (nothing set WaitToKillServiceTimeout) */
+    }
     /* the cleanup finished while the console thread was waiting for it */
     ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
     ASSERT_STR(line, "cleanup done, console thread waiting=1");
@@ -215,6 +222,55 @@ TEST_IMPL(console_close_waits_for_handler)
     ASSERT_OK(test_wait(&p, 20000, NULL));
     test_proc_close(&p);
   }
+  return 0;
+}
+
+static void end_wait_to_kill(void) { test_set_wait_to_kill(NULL); }
+
+/* LOGOFF and SHUTDOWN reach only programs nobody sits at (services, a
+ * Windows container's entrypoint), which the system waits for as long as
+ * WaitToKillServiceTimeout says: a container image may raise it. The
+ * handler has that time (less the margin), here 8 s for 6 s of work;
+ * CLOSE keeps its fixed 5 s. */
+TEST_IMPL(console_shutdown_time_from_registry)
+{
+  static const DWORD events[2] = { CTRL_SHUTDOWN_EVENT, CTRL_LOGOFF_EVENT };
+  int i;
+  test_at_fail(end_wait_to_kill);
+  test_set_wait_to_kill("8000");
+  for (i = 0; i < 2; i++) {
+    test_proc_t p;
+    char arg[16], line[128];
+    long long left = -1;
+    snprintf(arg, sizeof arg, "%lu", (unsigned long)events[i]);
+    ASSERT_OK(test_spawn_helper3(&p, "console_close_child", arg, "6000", NULL));
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    sscanf(line, "cleanup start sig=%*d event=%*d left=%lld", &left);
+    printf("%s\n", line);
+    ASSERT(left > 6500 && left <= 7500);
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    ASSERT_STR(line, "cleanup done, console thread waiting=1"); /* after 6 s, not cut at 4.5 */
+    if (test_read_line(&p, line, sizeof line, 5000) == 0)
+      ASSERT_STR(line, "console thread returned=1");
+    else
+      ASSERT(!test_under_wine());
+    ASSERT_OK(test_wait(&p, 20000, NULL));
+    test_proc_close(&p);
+  }
+  {
+    test_proc_t p;
+    char arg[16], line[128];
+    long long left = -1;
+    snprintf(arg, sizeof arg, "%lu", (unsigned long)CTRL_CLOSE_EVENT);
+    ASSERT_OK(test_spawn_helper3(&p, "console_close_child", arg, "300", NULL));
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    sscanf(line, "cleanup start sig=%*d event=%*d left=%lld", &left);
+    ASSERT(left > 3500 && left <= 4500);
+    test_wait(&p, 20000, NULL);
+    test_proc_close(&p);
+  }
+  test_set_wait_to_kill(NULL);
+  test_at_fail(NULL);
   return 0;
 }
 

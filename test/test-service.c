@@ -69,6 +69,17 @@ TEST_IMPL(example_service_from_console)
 
 static SC_HANDLE manager, service;
 
+/* A name no earlier run used: Wine keeps a deleted service's key in the
+ * prefix (seen after DeleteService returned TRUE, the service stopped and
+ * every handle closed), and its pids start again with each wineserver. */
+static void service_name(char *buf, size_t size, const char *what)
+{
+  FILETIME now;
+  GetSystemTimeAsFileTime(&now);
+  snprintf(buf, size, "xsig-%s-%lu-%08lx", what, (unsigned long)GetCurrentProcessId(),
+           (unsigned long)now.dwLowDateTime);
+}
+
 static void delete_service(void)
 {
   SERVICE_STATUS ss;
@@ -129,7 +140,7 @@ TEST_IMPL(service_under_scm)
   SERVICE_STATUS ss;
   DWORD checkpoint = 0;
   test_build_exe(exe, sizeof exe, "xsig-service-example");
-  snprintf(name, sizeof name, "xsig-test-%lu", (unsigned long)GetCurrentProcessId());
+  service_name(name, sizeof name, "test");
   GetFullPathNameA(test_own_file("service-log"), sizeof log, log, NULL);
   remove(log);
   snprintf(cmd, sizeof cmd, "\"%s\" %s \"%s\" 7", exe, name, log);
@@ -140,6 +151,8 @@ TEST_IMPL(service_under_scm)
   ASSERT(manager != NULL);
   service = CreateServiceW(manager, wname, wname, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
                            SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, wcmd, NULL, NULL, NULL, NULL, NULL);
+  if (service == NULL)
+    printf("CreateServiceW: error %lu\n", (unsigned long)GetLastError());
   ASSERT(service != NULL);
   ASSERT(start_service(service));
   st = wait_state(SERVICE_RUNNING, NULL);
@@ -173,6 +186,131 @@ TEST_IMPL(service_under_scm)
   service = NULL;
   delete_service();
   remove(log);
+  return 0;
+}
+
+/* --- SHUTDOWN and PRESHUTDOWN ------------------------------------------ *
+ * Only a system shutdown sends them: ControlService refuses them (87, on
+ * Windows too) and Wine's shutdown kills services before it would. So a
+ * real service under the SCM takes them from its own control handler, as
+ * the dispatcher would call it (from the main thread here, not the
+ * dispatcher's: the one difference). */
+#include "os.h" /* xsig__win_service_control */
+
+static const char *shutdown_log;
+static volatile LONG shutdown_termed;
+
+static void log_line(const char *file, const char *text)
+{
+  FILE *f = fopen(file, "a");
+  if (f) {
+    fputs(text, f);
+    fputc('\n', f);
+    fclose(f);
+  }
+}
+
+static void shutdown_term(int sig, const xsig_info_t *info, void *arg)
+{
+  char line[160];
+  (void)sig, (void)arg;
+  snprintf(line, sizeof line, "TERM code %d event %d left %lld ms", info->code, info->event,
+           info->deadline_us ? (long long)((info->deadline_us - xsig_clock_us()) / 1000) : -1LL);
+  log_line(shutdown_log, line);
+  InterlockedExchange(&shutdown_termed, 1);
+}
+
+/* argv: NAME LOG CONTROL. Runs as the service NAME; exits 3 after its work. */
+HELPER_IMPL(service_shutdown)
+{
+  int r;
+  (void)argc;
+  shutdown_log = argv[2];
+  xsig_init();
+  xsig_handle(XSIG_TERM, shutdown_term);
+  r = xsig_service_start(argv[1], 0);
+  log_line(shutdown_log, r == 0 ? "started as a service" : xsig_errname(r));
+  if (r != 0)
+    return 1;
+  xsig__win_service_control((DWORD)atoi(argv[3]), 0, NULL, NULL);
+  while (!InterlockedCompareExchange(&shutdown_termed, 0, 0))
+    xsig_sleep(1000);
+  Sleep(2500); /* its last work: STOP_PENDING meanwhile */
+  log_line(shutdown_log, "flushed");
+  return 3;
+}
+
+static void end_shutdown_test(void)
+{
+  delete_service();
+  test_set_wait_to_kill(NULL);
+}
+
+/* One service through control (SHUTDOWN or PRESHUTDOWN): TERM from the
+ * service manager with the time the system allows, STOP_PENDING while its
+ * work goes on, STOPPED with code 3, its file complete. */
+static void run_shutdown(DWORD control, long allowed_ms)
+{
+  char exe[1024], name[64], log[MAX_PATH], cmd[2048], want[64];
+  wchar_t wname[64], wcmd[2048];
+  SERVICE_STATUS_PROCESS st;
+  DWORD checkpoint = 0;
+  long long left = -2;
+  char line[160];
+  FILE *f;
+  test_self_exe(exe, sizeof exe);
+  service_name(name, sizeof name, control == SERVICE_CONTROL_SHUTDOWN ? "shutdown" : "preshutdown");
+  GetFullPathNameA(test_own_file(control == SERVICE_CONTROL_SHUTDOWN ? "shutdown-log" : "preshutdown-log"),
+                   sizeof log, log, NULL);
+  remove(log);
+  snprintf(cmd, sizeof cmd, "\"%s\" --helper service_shutdown %s \"%s\" %lu", exe, name, log, (unsigned long)control);
+  MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 64);
+  MultiByteToWideChar(CP_UTF8, 0, cmd, -1, wcmd, 2048);
+  manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+  ASSERT(manager != NULL);
+  service = CreateServiceW(manager, wname, wname, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
+                           SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, wcmd, NULL, NULL, NULL, NULL, NULL);
+  if (service == NULL)
+    printf("CreateServiceW: error %lu\n", (unsigned long)GetLastError());
+  ASSERT(service != NULL);
+  if (control == SERVICE_CONTROL_PRESHUTDOWN) {
+    SERVICE_PRESHUTDOWN_INFO pre;
+    pre.dwPreshutdownTimeout = (DWORD)allowed_ms;
+    ASSERT(ChangeServiceConfig2W(service, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre));
+  }
+  ASSERT(start_service(service));
+  st = wait_state(SERVICE_STOPPED, &checkpoint);
+  f = fopen(log, "r");
+  while (f && fgets(line, sizeof line, f)) {
+    printf("service %lu: %s", (unsigned long)control, line);
+    sscanf(line, "TERM code 8 event %*d left %lld ms", &left);
+  }
+  if (f)
+    fclose(f);
+  ASSERT_EQ(st.dwCurrentState, SERVICE_STOPPED);
+  ASSERT(checkpoint >= 1); /* STOP_PENDING was reported while it worked */
+  ASSERT_EQ(st.dwWin32ExitCode, ERROR_SERVICE_SPECIFIC_ERROR);
+  ASSERT_EQ(st.dwServiceSpecificExitCode, 3);
+  snprintf(want, sizeof want, "TERM code %d event %lu left", XSIG_SI_SERVICE, (unsigned long)control);
+  ASSERT(test_file_has(log, want));
+  /* the time the system allows, less what the handler took to run */
+  ASSERT(left > allowed_ms - 2000 && left <= allowed_ms);
+  ASSERT(test_file_has(log, "flushed"));
+  ASSERT(DeleteService(service));
+  CloseServiceHandle(service);
+  service = NULL;
+  delete_service();
+  remove(log);
+}
+
+TEST_IMPL(service_shutdown_and_preshutdown)
+{
+  test_at_fail(end_shutdown_test);
+  test_set_wait_to_kill("7000"); /* SHUTDOWN: the machine's WaitToKillServiceTimeout */
+  run_shutdown(SERVICE_CONTROL_SHUTDOWN, 7000);
+  test_set_wait_to_kill(NULL);
+  run_shutdown(SERVICE_CONTROL_PRESHUTDOWN, 9000); /* PRESHUTDOWN: the service's own */
+  test_at_fail(NULL);
   return 0;
 }
 #endif
@@ -264,7 +402,7 @@ TEST_IMPL(cli_service_under_scm)
 {
   char out[4096], exe[1024], name[64], file[MAX_PATH], log[MAX_PATH];
   test_self_exe(exe, sizeof exe);
-  snprintf(name, sizeof name, "xsig-cli-%lu", (unsigned long)GetCurrentProcessId());
+  service_name(name, sizeof name, "cli");
   GetFullPathNameA(test_own_file("service-cli-file"), sizeof file, file, NULL);
   GetFullPathNameA(test_own_file("service-cli-log"), sizeof log, log, NULL);
   remove(file);

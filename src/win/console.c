@@ -6,9 +6,12 @@
 #include <string.h>
 #include "internal.h"
 
-/* Windows allows about 5 s after CLOSE (and LOGOFF/SHUTDOWN) before it
- * ends the process itself; stay below that. */
-#define CONSOLE_GRACE_MS 4500
+/* Windows allows 5 s after CLOSE before it ends the process itself, and
+ * after LOGOFF or SHUTDOWN WaitToKillServiceTimeout (5 s unless set: a
+ * Windows container's image may raise it); xsig's handler waits that long
+ * for the program's, less a margin to return in. */
+#define CONSOLE_WAIT_MS 5000
+#define CONSOLE_MARGIN_MS 500
 
 static HANDLE close_done;
 /* Set while the console thread is inside on_console_event: SetConsoleCtrlHandler
@@ -36,10 +39,19 @@ static int is_closing(DWORD ev)
   return ev == CTRL_CLOSE_EVENT || ev == CTRL_LOGOFF_EVENT || ev == CTRL_SHUTDOWN_EVENT;
 }
 
+static DWORD grace_ms(DWORD ev)
+{
+  DWORD ms = ev == CTRL_CLOSE_EVENT ? 0 : xsig__win_wait_to_kill_ms();
+  if (ms == 0)
+    ms = CONSOLE_WAIT_MS;
+  return ms > 2 * CONSOLE_MARGIN_MS ? ms - CONSOLE_MARGIN_MS : ms / 2;
+}
+
 static BOOL WINAPI on_console_event(DWORD ev)
 {
   xsig_info_t info;
   int sig = signal_of_event(ev);
+  DWORD grace = 0;
   if (sig == 0 || !xsig__is_initialised())
     return FALSE;
   xsig__atomic_add(&in_console_event, 1);
@@ -48,7 +60,8 @@ static BOOL WINAPI on_console_event(DWORD ev)
   info.code = XSIG_SI_CONSOLE;
   info.event = (int)ev;
   if (is_closing(ev)) {
-    info.deadline_us = xsig_clock_us() + CONSOLE_GRACE_MS * (int64_t)1000;
+    grace = grace_ms(ev);
+    info.deadline_us = xsig_clock_us() + grace * (int64_t)1000;
     ResetEvent(close_done);
   }
   switch (xsig__win_accept(&info)) {
@@ -57,7 +70,7 @@ static BOOL WINAPI on_console_event(DWORD ev)
     break;
   case 0:
     if (is_closing(ev))
-      WaitForSingleObject(close_done, CONSOLE_GRACE_MS);
+      WaitForSingleObject(close_done, grace);
     break;
   }
   xsig__atomic_add(&in_console_event, -1);
@@ -124,7 +137,7 @@ void xsig__win_console_shutdown(void)
   winch_shutdown();
   if (close_done)
     SetEvent(close_done); /* release a console thread that is waiting */
-  enabler_running(CONSOLE_GRACE_MS + 1000);
+  enabler_running(CONSOLE_WAIT_MS); /* the console thread was just released */
 }
 
 /* --- WINCH: the console's size ------------------------------------------

@@ -105,6 +105,16 @@ void xsig__win_session_shutdown(void);
 
 /* service.c: the process ends with code: a service reports STOPPED. */
 void xsig__win_service_ended(DWORD code);
+/* service.c: WaitToKillServiceTimeout, in ms (0: not set): how long the
+ * system waits at shutdown for services and for the console programs that
+ * get LOGOFF or SHUTDOWN (only programs with nobody at them do: services,
+ * a Windows container's entrypoint). */
+DWORD xsig__win_wait_to_kill_ms(void);
+/* service.c: the service's control handler (HandlerEx), as the SCM calls
+ * it. The tests call it for SHUTDOWN and PRESHUTDOWN, which only a system
+ * shutdown sends (ControlService refuses them; Wine's shutdown kills
+ * services before sending them). */
+DWORD WINAPI xsig__win_service_control(DWORD control, DWORD type, LPVOID data, LPVOID context);
 void xsig__win_console_enable_ctrl_c(void);
 /* Under the state lock: watch the console's size (WINCH) while on. */
 void xsig__win_console_watch_size(int on);

@@ -128,17 +128,27 @@ static void hook_exit_process(void)
   CloseHandle(snap);
 }
 
+/* Windows keeps it as a string; a DWORD (as some set it) is read too. */
+DWORD xsig__win_wait_to_kill_ms(void)
+{
+  union { wchar_t text[32]; DWORD number; } v;
+  DWORD size = sizeof v, type = 0;
+  if (RegGetValueW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Control", L"WaitToKillServiceTimeout",
+                   RRF_RT_REG_SZ | RRF_RT_REG_DWORD, &type, &v, &size) != ERROR_SUCCESS)
+    return 0;
+  return type == REG_DWORD ? v.number : (DWORD)wcstoul(v.text, NULL, 10);
+}
+
 /* How long the system waits for a service after SHUTDOWN or PRESHUTDOWN
  * before it ends it, in ms; 0 if it cannot be read. */
 static DWORD shutdown_wait_ms(DWORD control)
 {
-  wchar_t text[32];
-  DWORD size = sizeof text, ms = 0;
+  DWORD size, ms = 0;
   if (control == SERVICE_CONTROL_PRESHUTDOWN) {
     SC_HANDLE m = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), s = NULL;
     union { SERVICE_PRESHUTDOWN_INFO info; BYTE bytes[64]; } cfg;
     if (m && (s = OpenServiceW(m, service_name, SERVICE_QUERY_CONFIG)) != NULL &&
-        QueryServiceConfig2W(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, cfg.bytes, sizeof cfg, &size))
+        QueryServiceConfig2W(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, cfg.bytes, sizeof cfg.bytes, &size))
       ms = cfg.info.dwPreshutdownTimeout;
     if (s)
       CloseServiceHandle(s);
@@ -146,9 +156,7 @@ static DWORD shutdown_wait_ms(DWORD control)
       CloseServiceHandle(m);
     return ms;
   }
-  if (RegGetValueW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Control", L"WaitToKillServiceTimeout",
-                   RRF_RT_REG_SZ, NULL, text, &size) == ERROR_SUCCESS)
-    ms = (DWORD)wcstoul(text, NULL, 10);
+  ms = xsig__win_wait_to_kill_ms();
   return ms ? ms : SHUTDOWN_DEFAULT_MS;
 }
 
@@ -192,7 +200,7 @@ static void report(DWORD state)
 }
 
 /* On the dispatcher thread; must return at once (the SCM allows 30 s). */
-static DWORD WINAPI on_control(DWORD control, DWORD type, LPVOID data, LPVOID context)
+DWORD WINAPI xsig__win_service_control(DWORD control, DWORD type, LPVOID data, LPVOID context)
 {
   (void)type, (void)data, (void)context;
   switch (control) {
@@ -225,7 +233,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
   (void)argc, (void)argv;
   xsig__mutex_lock(&service_lock);
-  status_handle = RegisterServiceCtrlHandlerExW(service_name, on_control, NULL);
+  status_handle = RegisterServiceCtrlHandlerExW(service_name, xsig__win_service_control, NULL);
   if (status_handle == NULL) {
     dispatcher_error = GetLastError();
   } else {
