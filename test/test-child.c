@@ -233,7 +233,7 @@ TEST_IMPL(children_waitable_ready_until_reported)
   return 0;
 #endif
   ASSERT(h != XSIG_NO_HANDLE); /* Linux with pidfds, Windows */
-  ASSERT_EQ(h, xsig_children_waitable());
+  ASSERT(h == xsig_children_waitable());
   ASSERT_OK(test_xsig_spawn_helper("child_end_as", "0", "200", 0, &p));
   ASSERT_EQ(test_wait_handle(h, 0), 0);
   ASSERT_EQ(test_wait_handle(h, 20000), 1);

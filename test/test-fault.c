@@ -45,7 +45,7 @@ static void count(int sig, const xsig_info_t *info, void *arg)
 
 /* Per architecture: an illegal instruction, a privileged one (each followed
  * by a return), and whether an integer division by zero traps. */
-#if defined(__x86_64__) || defined(_M_X64)
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
 static const unsigned char ill_code[] = { 0x0F, 0x0B, 0xC3 };  /* ud2; ret */
 static const unsigned char priv_code[] = { 0xF4, 0x90, 0xC3 }; /* hlt; nop; ret */
 # define PRIV_SUBCODE XSIG_ILL_PRVOPC
@@ -666,9 +666,15 @@ static EXCEPTION_DISPOSITION frame_handler(EXCEPTION_RECORD *rec, void *frame, C
   if (rec->ExceptionCode != EXCEPTION_ACCESS_VIOLATION)
     return ExceptionContinueSearch;
   frame_handler_saw++;
+#ifdef _WIN64
   ctx->Rip += 6; /* past "mov dword [rcx], 1" */
+#else
+  ctx->Eip += 6; /* past "mov dword [ecx], 1" */
+#endif
   return ExceptionContinueExecution;
 }
+
+#ifdef _WIN64
 
 /* Code with unwind information naming frame_handler as its exception
  * handler, registered with RtlAddFunctionTable: a function with its own
@@ -694,9 +700,65 @@ static unsigned char *code_with_frame_handler(RUNTIME_FUNCTION *rf)
   return RtlAddFunctionTable(rf, 1, (DWORD64)(uintptr_t)p) ? p : NULL;
 }
 
+static void remove_frame_handler(RUNTIME_FUNCTION *rf, unsigned char *code)
+{
+  RtlDeleteFunctionTable(rf);
+  VirtualFree(code, 0, MEM_RELEASE);
+}
+
+typedef RUNTIME_FUNCTION frame_registration;
+#define call_with_frame_handler(reg, store, arg) store(arg)
+#else
+/* x86: a frame-based handler is a record in the thread's chain (fs:0), on
+ * the stack, as __try pushes one; the store takes its argument from the
+ * stack ("mov ecx, [esp+4]; mov dword [ecx], 1; ret"). */
+struct seh_record { struct seh_record *next; void *handler; };
+typedef struct seh_record frame_registration;
+
+static NT_TIB *tib(void)
+{
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC diagnostic push
+# pragma GCC diagnostic ignored "-Warray-bounds" /* gcc 12 takes mingw's fs: read for an array */
+#endif
+  return (NT_TIB *)NtCurrentTeb();
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC diagnostic pop
+#endif
+}
+
+static unsigned char *code_with_frame_handler(frame_registration *unused)
+{
+  static const unsigned char body[] = { 0x8B, 0x4C, 0x24, 0x04, 0xC7, 0x01, 0x01, 0x00, 0x00, 0x00, 0xC3 };
+  unsigned char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_EXECUTE_READWRITE);
+  (void)unused;
+  if (p)
+    memcpy(p, body, sizeof body);
+  return p;
+}
+
+static void call_with_frame_handler_x86(void (*store)(int *), int *arg)
+{
+  struct seh_record rec;
+  NT_TIB *t = tib();
+  rec.next = (struct seh_record *)t->ExceptionList;
+  rec.handler = (void *)(uintptr_t)frame_handler;
+  t->ExceptionList = (struct _EXCEPTION_REGISTRATION_RECORD *)&rec;
+  store(arg);
+  t->ExceptionList = (struct _EXCEPTION_REGISTRATION_RECORD *)rec.next;
+}
+#define call_with_frame_handler(reg, store, arg) call_with_frame_handler_x86(store, arg)
+
+static void remove_frame_handler(frame_registration *unused, unsigned char *code)
+{
+  (void)unused;
+  VirtualFree(code, 0, MEM_RELEASE);
+}
+#endif
+
 TEST_IMPL(fault_passes_on_what_is_not_ours)
 {
-  RUNTIME_FUNCTION rf;
+  frame_registration rf;
   unsigned char *code;
   void (*store)(int *);
   PVOID later, earlier;
@@ -718,7 +780,7 @@ TEST_IMPL(fault_passes_on_what_is_not_ours)
   code = code_with_frame_handler(&rf);
   ASSERT(code != NULL);
   memcpy(&store, &code, sizeof store);
-  store((int *)(uintptr_t)(16 + zero));
+  call_with_frame_handler(&rf, store, (int *)(uintptr_t)(16 + zero));
   ASSERT_EQ(frame_handler_saw, 1);
   ASSERT_EQ(recoveries, 0);
   /* and a fault of ours is still ours, after a handler that was first */
@@ -729,8 +791,7 @@ TEST_IMPL(fault_passes_on_what_is_not_ours)
   ASSERT_EQ(recoveries, 1);
   ASSERT_EQ(earlier_veh_saw, 1);
   RemoveVectoredExceptionHandler(earlier);
-  RtlDeleteFunctionTable(&rf);
-  VirtualFree(code, 0, MEM_RELEASE);
+  remove_frame_handler(&rf, code);
   RemoveVectoredExceptionHandler(later);
   ASSERT_OK(xsig_shutdown());
   return 0;

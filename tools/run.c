@@ -95,26 +95,30 @@ static int entrypoint(void)
   return opts.init || opts.duration_ms == 0;
 }
 
-/* The tree's time after a stop request: -k, else an entrypoint's default;
+/* The tree's time after a stop request made at asked_us: -k, else an
+ * entrypoint's default;
  * never past what the system allows (less the margin). -1: no KILL. */
-static int stop_grace(const xsig_info_t *info)
+static int stop_grace(const xsig_info_t *info, int64_t asked_us)
 {
   int64_t grace = opts.kill_after_ms >= 0 ? opts.kill_after_ms : entrypoint() ? INIT_GRACE_MS : -1;
   if (grace >= 0 && info->deadline_us) {
-    int64_t left = (info->deadline_us - xsig_clock_us()) / 1000 - STOP_MARGIN_MS;
+    int64_t left = (info->deadline_us - asked_us) / 1000 - STOP_MARGIN_MS;
     grace = left < 0 ? 0 : left < grace ? left : grace;
   }
   return grace > INT32_MAX ? INT32_MAX : (int)grace;
 }
 
-/* CONT (GNU timeout sends it after the signal), then the grace for the
- * whole tree, then KILL for what is left. Returns 1 if the command itself
+/* CONT (GNU timeout sends it after the signal), then what is left of the
+ * grace for the whole tree, counted from since_us (when the signal went
+ * out: sending to a big tree takes time, under Wine about 17 ms a member),
+ * then KILL for what is left of the tree. Returns 1 if the command itself
  * ended by KILL. */
-static int kill_rest_after(int ms)
+static int kill_rest_after(int ms, int64_t since_us)
 {
   xsig_status_t st;
   int forced = 0;
-  if (xsig_process_stop_tree(child, XSIG_CONT, ms, &st, &forced) != 0)
+  int64_t left = ms - (xsig_clock_us() - since_us) / 1000;
+  if (xsig_process_stop_tree(child, XSIG_CONT, left < 0 ? 0 : (int)left, &st, &forced) != 0)
     return 0;
   if (forced)
     say_sending(XSIG_KILL);
@@ -137,13 +141,14 @@ static int is_stop_request(int sig, const xsig_info_t *info)
  * once the handler returns. */
 static void forward(int sig, const xsig_info_t *info, void *arg)
 {
+  int64_t asked = xsig_clock_us();
   int grace;
   (void)arg;
   send_to_command(sig);
   if (is_stop_request(sig, info)) {
-    grace = stop_grace(info);
+    grace = stop_grace(info, asked);
     if (grace >= 0) {
-      kill_rest_after(grace);
+      kill_rest_after(grace, asked);
       exit(finish(0, 0));
     }
   }
@@ -274,11 +279,12 @@ static void install_forwarding(xsig_sigset_t *old)
  * Returns 1 if the command itself ended by KILL. */
 static int on_timeout(void)
 {
+  int64_t sent = xsig_clock_us();
   say_sending(opts.sig);
   send_to_command(opts.sig);
   if (opts.kill_after_ms < 0)
     return opts.sig == XSIG_KILL;
-  return kill_rest_after(opts.kill_after_ms > INT32_MAX ? INT32_MAX : (int)opts.kill_after_ms);
+  return kill_rest_after(opts.kill_after_ms > INT32_MAX ? INT32_MAX : (int)opts.kill_after_ms, sent);
 }
 
 /* The command has ended: our exit code (or an end like its signal). */

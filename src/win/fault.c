@@ -10,8 +10,25 @@
 #include <wchar.h>
 #include "internal.h"
 
-#if !defined(_M_X64) && !defined(__x86_64__)
-#error "src/win/fault.c reads x64 contexts"
+/* What differs between x64 and x86 is kept in the few functions of the
+ * block "--- the processor" below. */
+#if defined(_M_X64) || defined(__x86_64__)
+# define XSIG__WIN_X64 1
+#elif defined(_M_IX86) || defined(__i386__)
+# define XSIG__WIN_X86 1
+#else
+# error "src/win/fault.c reads x64 and x86 contexts only: an ARM64 port needs its context, unwinding and FP status here"
+#endif
+
+/* Out of line: what copies a CONTEXT (1.2 KiB on x64) runs on the fault
+ * thread, and must not be inlined into the faulting thread's path, which
+ * may have no stack left (clang did, and the stack overflow test hung). */
+#if defined(_MSC_VER)
+# define NOINLINE __declspec(noinline)
+#elif defined(__GNUC__)
+# define NOINLINE __attribute__((noinline))
+#else
+# define NOINLINE
 #endif
 
 #define MAX_FRAMES 64
@@ -38,6 +55,19 @@ static int fpe_from_mxcsr(DWORD mxcsr)
   if (raised & 0x02) return XSIG_FPE_FLTUND; /* denormal operand */
   return XSIG_FPE_FLTINV;
 }
+
+#ifdef XSIG__WIN_X64
+static DWORD context_mxcsr(const CONTEXT *ctx) { return ctx->MxCsr; }
+#else
+/* In the FXSAVE area of the context, when the system filled it in. */
+static DWORD context_mxcsr(const CONTEXT *ctx)
+{
+  DWORD mxcsr = 0;
+  if ((ctx->ContextFlags & CONTEXT_EXTENDED_REGISTERS) == CONTEXT_EXTENDED_REGISTERS)
+    memcpy(&mxcsr, ctx->ExtendedRegisters + 24, sizeof mxcsr);
+  return mxcsr;
+}
+#endif
 
 /* A reserved or free page: nothing mapped there. */
 static int is_unmapped(const void *addr)
@@ -92,11 +122,11 @@ static int map_exception(const EXCEPTION_RECORD *rec, const CONTEXT *ctx, xsig_i
   if (rec->ExceptionCode == EXCEPTION_ACCESS_VIOLATION)
     info->subcode = is_unmapped(info->addr) ? XSIG_SEGV_MAPERR : XSIG_SEGV_ACCERR;
   else if (info->subcode == 0) /* SSE: MXCSR says which */
-    info->subcode = fpe_from_mxcsr(ctx->MxCsr);
+    info->subcode = fpe_from_mxcsr(context_mxcsr(ctx));
   return 1;
 }
 
-static int readable(DWORD64 addr)
+static int readable(ULONG_PTR addr)
 {
   MEMORY_BASIC_INFORMATION mbi;
   return VirtualQuery((LPCVOID)(ULONG_PTR)addr, &mbi, sizeof mbi) != 0 && mbi.State == MEM_COMMIT &&
@@ -132,58 +162,153 @@ static int is_system_module(ULONG_PTR base)
   return base && (base == system_modules[0] || base == system_modules[1] || base == system_modules[2]);
 }
 
-/* Would a frame-based handler (__try/__except, a language runtime) on the
- * faulting stack see this exception? The system's own outermost frames do
- * not count: they lead to the unhandled-exception filter. */
-static int frame_handler_exists(const CONTEXT *fault)
-{
-  CONTEXT ctx = *fault;
-  int i;
-  for (i = 0; i < MAX_FRAMES && ctx.Rip; i++) {
-    DWORD64 base = 0, frame = 0;
-    PVOID data = NULL;
-    PRUNTIME_FUNCTION fe = RtlLookupFunctionEntry(ctx.Rip, &base, NULL);
-    if (fe == NULL) { /* a leaf: the return address is on top */
-      if (!readable(ctx.Rsp))
-        break;
-      ctx.Rip = *(DWORD64 *)ctx.Rsp;
-      ctx.Rsp += 8;
-      continue;
-    }
-    if (RtlVirtualUnwind(UNW_FLAG_EHANDLER, base, ctx.Rip, fe, &ctx, &data, &frame, NULL) &&
-        !is_system_module((ULONG_PTR)base))
-      return 1;
-  }
-  return 0;
-}
-
 void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len)
 {
   DWORD n;
   WriteFile(out, buf, (DWORD)len, &n, NULL);
 }
 
-/* x64 lets a leaf function go without an entry in the function table
- * (clang leaves them out; gcc does not). Such a function starts at the
- * nearest export at or below rva, if no function of the table starts
- * between the two. 0 if that cannot be told. */
-static DWORD leaf_start(const unsigned char *base, const IMAGE_NT_HEADERS *nt,
-                        const IMAGE_EXPORT_DIRECTORY *ex, DWORD rva)
+/* The nearest export at or below rva (not a forwarder): where the function
+ * that holds rva starts, when nothing better says so. 0 if none. */
+static DWORD nearest_export(const unsigned char *base, const IMAGE_NT_HEADERS *nt,
+                            const IMAGE_EXPORT_DIRECTORY *ex, DWORD rva)
 {
   const IMAGE_DATA_DIRECTORY *exd = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
-  const IMAGE_DATA_DIRECTORY *fnd = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXCEPTION];
   const DWORD *funcs = (const DWORD *)(base + ex->AddressOfFunctions);
-  const RUNTIME_FUNCTION *fn = (const RUNTIME_FUNCTION *)(base + fnd->VirtualAddress);
-  DWORD best = 0, i, n = fnd->Size / sizeof *fn;
+  DWORD best = 0, i;
   for (i = 0; i < ex->NumberOfFunctions; i++)
     if (funcs[i] <= rva && funcs[i] > best &&
-        (funcs[i] < exd->VirtualAddress || funcs[i] >= exd->VirtualAddress + exd->Size)) /* not a forwarder */
+        (funcs[i] < exd->VirtualAddress || funcs[i] >= exd->VirtualAddress + exd->Size))
       best = funcs[i];
+  return best;
+}
+
+/* --- the processor: a frame's way out, and what the system knows of it -- */
+
+#ifdef XSIG__WIN_X64
+static ULONG_PTR context_pc(const CONTEXT *ctx) { return (ULONG_PTR)ctx->Rip; }
+
+/* Moves ctx one frame out through the function table; 0 if it cannot.
+ * *handler_image: the image of a frame whose function has an exception
+ * handler (0: none). */
+static int step_out(CONTEXT *ctx, ULONG_PTR *handler_image)
+{
+  DWORD64 base = 0, frame = 0;
+  PVOID data = NULL;
+  PRUNTIME_FUNCTION fe = RtlLookupFunctionEntry(ctx->Rip, &base, NULL);
+  *handler_image = 0;
+  if (fe == NULL) { /* a leaf: the return address is on top */
+    if (!readable((ULONG_PTR)ctx->Rsp))
+      return 0;
+    ctx->Rip = *(DWORD64 *)ctx->Rsp;
+    ctx->Rsp += 8;
+    return 1;
+  }
+  if (RtlVirtualUnwind(UNW_FLAG_EHANDLER, base, ctx->Rip, fe, ctx, &data, &frame, NULL))
+    *handler_image = (ULONG_PTR)base;
+  return 1;
+}
+
+/* Unwinding needs stack: a faulting thread asks the fault thread. */
+#define CHECK_NEEDS_STACK 1
+
+/* Would a frame-based handler (__try/__except, a language runtime) on the
+ * faulting stack see this exception? The system's own outermost frames do
+ * not count: they lead to the unhandled-exception filter. */
+static NOINLINE int frame_handler_exists(const CONTEXT *fault)
+{
+  CONTEXT ctx = *fault;
+  ULONG_PTR image;
+  int i;
+  for (i = 0; i < MAX_FRAMES && ctx.Rip; i++) {
+    if (!step_out(&ctx, &image))
+      break;
+    if (image && !is_system_module(image))
+      return 1;
+  }
+  return 0;
+}
+
+/* x64 lets a leaf function go without an entry in the function table
+ * (clang leaves them out; gcc does not). Where the function that holds pc
+ * starts: its table entry, else the nearest export if no function of the
+ * table starts between the two; 0 if that cannot be told. */
+static DWORD function_start(ULONG_PTR pc, const unsigned char *base, const IMAGE_NT_HEADERS *nt,
+                            const IMAGE_EXPORT_DIRECTORY *ex, DWORD rva)
+{
+  const IMAGE_DATA_DIRECTORY *fnd = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXCEPTION];
+  const RUNTIME_FUNCTION *fn = (const RUNTIME_FUNCTION *)(base + fnd->VirtualAddress);
+  DWORD64 image = 0;
+  PRUNTIME_FUNCTION fe = RtlLookupFunctionEntry(pc, &image, NULL);
+  DWORD best, i, n = fnd->Size / sizeof *fn;
+  if (fe)
+    return image == (DWORD64)(ULONG_PTR)base ? fe->BeginAddress : 0;
+  best = ex ? nearest_export(base, nt, ex, rva) : 0;
   for (i = 0; best && fnd->VirtualAddress && i < n; i++)
     if (fn[i].BeginAddress > best && fn[i].BeginAddress <= rva)
       return 0;
   return best;
 }
+#else /* x86 */
+static ULONG_PTR context_pc(const CONTEXT *ctx) { return (ULONG_PTR)ctx->Eip; }
+
+/* x86 Windows has no unwind tables: the frame-pointer chain (the build
+ * keeps frame pointers: cmake/mingw-w64-i686.cmake; MSVC keeps them with
+ * /Oy-). Stops where a frame does not lead further up the stack. */
+static int step_out(CONTEXT *ctx, ULONG_PTR *handler_image)
+{
+  ULONG_PTR fp = ctx->Ebp;
+  *handler_image = 0;
+  if (fp < ctx->Esp || !readable(fp) || !readable(fp + sizeof(ULONG_PTR)))
+    return 0;
+  ctx->Eip = ((const ULONG_PTR *)fp)[1];
+  ctx->Ebp = ((const ULONG_PTR *)fp)[0];
+  ctx->Esp = fp + 2 * sizeof(ULONG_PTR);
+  return 1;
+}
+
+/* The thread's own handler chain is read in place: no stack needed. */
+#define CHECK_NEEDS_STACK 0
+
+/* An x86 thread's frame-based handlers are a chain that starts in its
+ * TEB; the handlers of the system's modules and of the C runtime's thread
+ * start lead to the unhandled-exception filter. Only on the faulting
+ * thread. */
+static const void *handler_chain(void)
+{
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC diagnostic push
+# pragma GCC diagnostic ignored "-Warray-bounds" /* gcc 12 takes mingw's fs: read for an array */
+#endif
+  return ((NT_TIB *)NtCurrentTeb())->ExceptionList;
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC diagnostic pop
+#endif
+}
+
+static NOINLINE int frame_handler_exists(const CONTEXT *fault)
+{
+  struct record { struct record *next; void *handler; };
+  const struct record *r = (const struct record *)handler_chain();
+  PVOID image;
+  int i;
+  (void)fault;
+  for (i = 0; i < MAX_FRAMES && r && r != (const struct record *)(LONG_PTR)-1; i++, r = r->next) {
+    if (!readable((ULONG_PTR)r))
+      break;
+    if (RtlPcToFileHeader(r->handler, &image) && !is_system_module((ULONG_PTR)image))
+      return 1;
+  }
+  return 0;
+}
+
+static DWORD function_start(ULONG_PTR pc, const unsigned char *base, const IMAGE_NT_HEADERS *nt,
+                            const IMAGE_EXPORT_DIRECTORY *ex, DWORD rva)
+{
+  (void)pc;
+  return ex ? nearest_export(base, nt, ex, rva) : 0;
+}
+#endif
 
 /* The module's name, and the exported name of the function pc is in if it
  * has one, read from the export directory and the function table: no
@@ -197,9 +322,7 @@ static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
   const IMAGE_EXPORT_DIRECTORY *ex;
   const DWORD *names, *funcs;
   const WORD *ords;
-  PRUNTIME_FUNCTION fe;
-  DWORD64 image = 0;
-  DWORD i, rva, start = 0;
+  DWORD i, rva, start;
   if (RtlPcToFileHeader((PVOID)pc, &base_ptr) == NULL)
     return;
   base = base_ptr;
@@ -207,11 +330,7 @@ static void describe_pc(struct xsig__line *l, ULONG_PTR pc)
   nt = (const IMAGE_NT_HEADERS *)(base + ((const IMAGE_DOS_HEADER *)base)->e_lfanew);
   dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
   ex = dir->VirtualAddress ? (const IMAGE_EXPORT_DIRECTORY *)(base + dir->VirtualAddress) : NULL;
-  fe = RtlLookupFunctionEntry(pc, &image, NULL);
-  if (fe && image == (DWORD64)(ULONG_PTR)base)
-    start = fe->BeginAddress;
-  else if (fe == NULL && ex)
-    start = leaf_start(base, nt, ex, rva);
+  start = function_start(pc, base, nt, ex, rva);
   if (ex && start) {
     names = (const DWORD *)(base + ex->AddressOfNames);
     funcs = (const DWORD *)(base + ex->AddressOfFunctions);
@@ -267,32 +386,23 @@ static void report_dump(const EXCEPTION_RECORD *er, const CONTEXT *fault, DWORD 
 }
 
 /* Walks the faulting thread's frames from the exception's context. */
-static void report(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTEXT *fault, DWORD tid)
+static NOINLINE void report(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTEXT *fault, DWORD tid)
 {
   CONTEXT ctx = *fault;
   int i;
   xsig__report_header(info, tid);
-  for (i = 0; i < MAX_FRAMES && ctx.Rip; i++) {
+  for (i = 0; i < MAX_FRAMES && context_pc(&ctx); i++) {
     struct xsig__line l;
-    DWORD64 base = 0, frame = 0;
-    PVOID data = NULL;
-    PRUNTIME_FUNCTION fe;
+    ULONG_PTR image;
     l.len = 0;
     xsig__line_str(&l, "xsig:   #");
     xsig__line_dec(&l, (uint64_t)i);
     xsig__line_str(&l, " ");
-    xsig__line_hex(&l, ctx.Rip);
-    describe_pc(&l, (ULONG_PTR)ctx.Rip);
+    xsig__line_hex(&l, context_pc(&ctx));
+    describe_pc(&l, context_pc(&ctx));
     xsig__line_end(&l);
-    fe = RtlLookupFunctionEntry(ctx.Rip, &base, NULL);
-    if (fe == NULL) {
-      if (!readable(ctx.Rsp))
-        break;
-      ctx.Rip = *(DWORD64 *)ctx.Rsp;
-      ctx.Rsp += 8;
-    } else {
-      RtlVirtualUnwind(UNW_FLAG_NHANDLER, base, ctx.Rip, fe, &ctx, &data, &frame, NULL);
-    }
+    if (!step_out(&ctx, &image))
+      break;
   }
   if (xsig__win_crash_dump_on())
     report_dump(er, fault, tid);
@@ -374,7 +484,7 @@ static void stop_service(void)
 static int would_frame_handler_take(const CONTEXT *ctx)
 {
   int r;
-  if (service == NULL || GetCurrentThreadId() == service_tid)
+  if (!CHECK_NEEDS_STACK || service == NULL || GetCurrentThreadId() == service_tid)
     return frame_handler_exists(ctx);
   AcquireSRWLockExclusive(&service_lock);
   req = REQ_CHECK;

@@ -7,6 +7,7 @@
  * StartServiceCtrlDispatcherW makes of the thread that calls it: a thread
  * of xsig's own, so that the program's main thread goes on as it would
  * from a console. service_lock guards status, stopping and the timer. */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 #include <tlhelp32.h>
