@@ -1,6 +1,7 @@
 # Cross-compile for 32-bit Windows (i686) with Debian's mingw-w64; run with
-# Wine's 32-bit half (wine32:i386). Frame pointers kept: an x86 crash
-# report walks the frame chain (x86 Windows has no unwind tables).
+# Wine's 32-bit half (wine32:i386). Frame pointers kept (here and in the
+# preset's flags): an x86 crash report walks the frame chain (x86 Windows
+# has no unwind tables).
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86)
 set(CMAKE_C_COMPILER i686-w64-mingw32-gcc)

@@ -96,8 +96,8 @@ static int entrypoint(void)
 }
 
 /* The tree's time after a stop request made at asked_us: -k, else an
- * entrypoint's default;
- * never past what the system allows (less the margin). -1: no KILL. */
+ * entrypoint's default; never past what the system allows (less the
+ * margin). -1: no KILL. */
 static int stop_grace(const xsig_info_t *info, int64_t asked_us)
 {
   int64_t grace = opts.kill_after_ms >= 0 ? opts.kill_after_ms : entrypoint() ? INIT_GRACE_MS : -1;
@@ -249,9 +249,8 @@ static int spawn_error(int err, const char *file)
 
 /* As tini does, an entrypoint passes on what a container's user sends.
  * The handlers go in before the command starts, with the signals blocked
- * until there is a command to pass them to: a TERM
- * in between would end xsig run by its default and leave the command
- * running. */
+ * until there is a command to pass them to: a TERM in between would end
+ * xsig run by its default and leave the command running. */
 static void install_forwarding(xsig_sigset_t *old)
 {
   static const int stops[] = { XSIG_INT, XSIG_TERM, XSIG_HUP, XSIG_QUIT, XSIG_BREAK };

@@ -20,9 +20,10 @@
 # error "src/win/fault.c reads x64 and x86 contexts only: an ARM64 port needs its context, unwinding and FP status here"
 #endif
 
-/* Out of line: what copies a CONTEXT (1.2 KiB on x64) runs on the fault
- * thread, and must not be inlined into the faulting thread's path, which
- * may have no stack left (clang did, and the stack overflow test hung). */
+/* Out of line: the functions that copy a CONTEXT (1.2 KiB on x64) run on
+ * the fault thread and must not be inlined into the faulting thread's
+ * path, which may have no stack left (clang did: the stack overflow test
+ * hung). */
 #if defined(_MSC_VER)
 # define NOINLINE __declspec(noinline)
 #elif defined(__GNUC__)
@@ -271,9 +272,8 @@ static int step_out(CONTEXT *ctx, ULONG_PTR *handler_image)
 #define CHECK_NEEDS_STACK 0
 
 /* An x86 thread's frame-based handlers are a chain that starts in its
- * TEB; the handlers of the system's modules and of the C runtime's thread
- * start lead to the unhandled-exception filter. Only on the faulting
- * thread. */
+ * TEB; those of the system's own modules lead to the unhandled-exception
+ * filter. Only on the faulting thread. */
 static const void *handler_chain(void)
 {
 #if defined(__GNUC__) && !defined(__clang__)
