@@ -194,34 +194,39 @@ TEST_IMPL(console_all_events_map)
   return 0;
 }
 
+/* console_close_child for ev with work_ms of cleanup: its handler starts
+ * with more than lo and at most hi ms left, finishes while the console
+ * thread still waits for it, and the console thread returns right after. */
+static void run_close_child(DWORD ev, const char *work_ms, long long lo, long long hi)
+{
+  test_proc_t p;
+  char arg[16], line[128];
+  long long left = -1;
+  snprintf(arg, sizeof arg, "%lu", (unsigned long)ev);
+  ASSERT_OK(test_spawn_helper3(&p, "console_close_child", arg, work_ms, NULL));
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  printf("%s\n", line);
+  ASSERT(sscanf(line, "cleanup start sig=%*d event=%*d left=%lld", &left) == 1);
+  ASSERT(left > lo && left <= hi);
+  /* the cleanup finished while the console thread was waiting for it */
+  ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+  ASSERT_STR(line, "cleanup done, console thread waiting=1");
+  /* Windows would end the process here; under Wine it lives on to tell
+   * that the console thread returned right after the handler. */
+  if (test_read_line(&p, line, sizeof line, 5000) == 0)
+    ASSERT_STR(line, "console thread returned=1");
+  else
+    ASSERT(!test_under_wine());
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+}
+
+/* 5 s, less the margin (nothing set WaitToKillServiceTimeout here). */
 TEST_IMPL(console_close_waits_for_handler)
 {
-  static const DWORD events[3] = { CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT };
-  int i;
-  for (i = 0; i < 3; i++) {
-    test_proc_t p;
-    char arg[16], line[128];
-    snprintf(arg, sizeof arg, "%lu", (unsigned long)events[i]);
-    ASSERT_OK(test_spawn_helper(&p, "console_close_child", arg, 0));
-    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
-    ASSERT(strncmp(line, "cleanup start", 13) == 0);
-    {
-      long long left = -1;
-      sscanf(line, "cleanup start sig=%*d event=%*d left=%lld", &left);
-      ASSERT(left > 3500 && left <= 4500); /* 5 s, less the margin (nothing set WaitToKillServiceTimeout) */
-    }
-    /* the cleanup finished while the console thread was waiting for it */
-    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
-    ASSERT_STR(line, "cleanup done, console thread waiting=1");
-    /* Windows would end the process here; under Wine it lives on to tell
-     * that the console thread returned right after the handler. */
-    if (test_read_line(&p, line, sizeof line, 5000) == 0)
-      ASSERT_STR(line, "console thread returned=1");
-    else
-      ASSERT(!test_under_wine());
-    ASSERT_OK(test_wait(&p, 20000, NULL));
-    test_proc_close(&p);
-  }
+  run_close_child(CTRL_CLOSE_EVENT, "300", 3500, 4500);
+  run_close_child(CTRL_LOGOFF_EVENT, "300", 3500, 4500);
+  run_close_child(CTRL_SHUTDOWN_EVENT, "300", 3500, 4500);
   return 0;
 }
 
@@ -230,45 +235,15 @@ static void end_wait_to_kill(void) { test_set_wait_to_kill(NULL); }
 /* LOGOFF and SHUTDOWN reach only programs nobody sits at (services, a
  * Windows container's entrypoint), which the system waits for as long as
  * WaitToKillServiceTimeout says: a container image may raise it. The
- * handler has that time (less the margin), here 8 s for 6 s of work;
- * CLOSE keeps its fixed 5 s. */
+ * handler has that time (less the margin), here 8 s for 6 s of work (not
+ * cut at 4.5 s); CLOSE keeps its fixed 5 s. */
 TEST_IMPL(console_shutdown_time_from_registry)
 {
-  static const DWORD events[2] = { CTRL_SHUTDOWN_EVENT, CTRL_LOGOFF_EVENT };
-  int i;
   test_at_fail(end_wait_to_kill);
   test_set_wait_to_kill("8000");
-  for (i = 0; i < 2; i++) {
-    test_proc_t p;
-    char arg[16], line[128];
-    long long left = -1;
-    snprintf(arg, sizeof arg, "%lu", (unsigned long)events[i]);
-    ASSERT_OK(test_spawn_helper3(&p, "console_close_child", arg, "6000", NULL));
-    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
-    sscanf(line, "cleanup start sig=%*d event=%*d left=%lld", &left);
-    printf("%s\n", line);
-    ASSERT(left > 6500 && left <= 7500);
-    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
-    ASSERT_STR(line, "cleanup done, console thread waiting=1"); /* after 6 s, not cut at 4.5 */
-    if (test_read_line(&p, line, sizeof line, 5000) == 0)
-      ASSERT_STR(line, "console thread returned=1");
-    else
-      ASSERT(!test_under_wine());
-    ASSERT_OK(test_wait(&p, 20000, NULL));
-    test_proc_close(&p);
-  }
-  {
-    test_proc_t p;
-    char arg[16], line[128];
-    long long left = -1;
-    snprintf(arg, sizeof arg, "%lu", (unsigned long)CTRL_CLOSE_EVENT);
-    ASSERT_OK(test_spawn_helper3(&p, "console_close_child", arg, "300", NULL));
-    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
-    sscanf(line, "cleanup start sig=%*d event=%*d left=%lld", &left);
-    ASSERT(left > 3500 && left <= 4500);
-    test_wait(&p, 20000, NULL);
-    test_proc_close(&p);
-  }
+  run_close_child(CTRL_SHUTDOWN_EVENT, "6000", 6500, 7500);
+  run_close_child(CTRL_LOGOFF_EVENT, "6000", 6500, 7500);
+  run_close_child(CTRL_CLOSE_EVENT, "300", 3500, 4500);
   test_set_wait_to_kill(NULL);
   test_at_fail(NULL);
   return 0;

@@ -94,6 +94,18 @@ static void delete_service(void)
   manager = NULL;
 }
 
+/* A demand-start service of its own process: manager and service set. */
+static void create_service(const wchar_t *name, const wchar_t *cmd)
+{
+  manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+  ASSERT(manager != NULL);
+  service = CreateServiceW(manager, name, name, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
+                           SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL, NULL, NULL);
+  if (service == NULL)
+    printf("CreateServiceW: error %lu\n", (unsigned long)GetLastError());
+  ASSERT(service != NULL);
+}
+
 /* StartServiceW, again while the manager is still busy (1055). */
 static BOOL start_service(SC_HANDLE s)
 {
@@ -147,13 +159,7 @@ TEST_IMPL(service_under_scm)
   MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 64);
   MultiByteToWideChar(CP_UTF8, 0, cmd, -1, wcmd, 2048);
   test_at_fail(delete_service);
-  manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
-  ASSERT(manager != NULL);
-  service = CreateServiceW(manager, wname, wname, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
-                           SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, wcmd, NULL, NULL, NULL, NULL, NULL);
-  if (service == NULL)
-    printf("CreateServiceW: error %lu\n", (unsigned long)GetLastError());
-  ASSERT(service != NULL);
+  create_service(wname, wcmd);
   ASSERT(start_service(service));
   st = wait_state(SERVICE_RUNNING, NULL);
   ASSERT_EQ(st.dwCurrentState, SERVICE_RUNNING);
@@ -266,13 +272,7 @@ static void run_shutdown(DWORD control, long allowed_ms)
   snprintf(cmd, sizeof cmd, "\"%s\" --helper service_shutdown %s \"%s\" %lu", exe, name, log, (unsigned long)control);
   MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 64);
   MultiByteToWideChar(CP_UTF8, 0, cmd, -1, wcmd, 2048);
-  manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
-  ASSERT(manager != NULL);
-  service = CreateServiceW(manager, wname, wname, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
-                           SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, wcmd, NULL, NULL, NULL, NULL, NULL);
-  if (service == NULL)
-    printf("CreateServiceW: error %lu\n", (unsigned long)GetLastError());
-  ASSERT(service != NULL);
+  create_service(wname, wcmd);
   if (control == SERVICE_CONTROL_PRESHUTDOWN) {
     SERVICE_PRESHUTDOWN_INFO pre;
     pre.dwPreshutdownTimeout = (DWORD)allowed_ms;
