@@ -224,9 +224,9 @@ static void run_close_child(DWORD ev, const char *work_ms, long long lo, long lo
 /* 5 s, less the margin (nothing set WaitToKillServiceTimeout here). */
 TEST_IMPL(console_close_waits_for_handler)
 {
-  run_close_child(CTRL_CLOSE_EVENT, "300", 3500, 4500);
-  run_close_child(CTRL_LOGOFF_EVENT, "300", 3500, 4500);
-  run_close_child(CTRL_SHUTDOWN_EVENT, "300", 3500, 4500);
+  run_close_child(CTRL_CLOSE_EVENT, "300", 2500, 4500);
+  run_close_child(CTRL_LOGOFF_EVENT, "300", 2500, 4500);
+  run_close_child(CTRL_SHUTDOWN_EVENT, "300", 2500, 4500);
   return 0;
 }
 
@@ -235,15 +235,15 @@ static void end_wait_to_kill(void) { test_set_wait_to_kill(NULL); }
 /* LOGOFF and SHUTDOWN reach only programs nobody sits at (services, a
  * Windows container's entrypoint), which the system waits for as long as
  * WaitToKillServiceTimeout says: a container image may raise it. The
- * handler has that time (less the margin), here 8 s for 6 s of work (not
- * cut at 4.5 s); CLOSE keeps its fixed 5 s. */
+ * handler has that time (less the margin), here 9 s for 5.5 s of work
+ * (not cut at 4.5 s); CLOSE keeps its fixed 5 s. */
 TEST_IMPL(console_shutdown_time_from_registry)
 {
   test_at_fail(end_wait_to_kill);
-  test_set_wait_to_kill("8000");
-  run_close_child(CTRL_SHUTDOWN_EVENT, "6000", 6500, 7500);
-  run_close_child(CTRL_LOGOFF_EVENT, "6000", 6500, 7500);
-  run_close_child(CTRL_CLOSE_EVENT, "300", 3500, 4500);
+  test_set_wait_to_kill("9000");
+  run_close_child(CTRL_SHUTDOWN_EVENT, "5500", 6000, 8500);
+  run_close_child(CTRL_LOGOFF_EVENT, "5500", 6000, 8500);
+  run_close_child(CTRL_CLOSE_EVENT, "300", 2500, 4500);
   test_set_wait_to_kill(NULL);
   test_at_fail(NULL);
   return 0;
