@@ -77,8 +77,8 @@ HELPER_IMPL(blocked_reader)
   if (!strcmp(mode, "busy")) {
     while (!test_atomic_add(&term_handled, 0)) {
     }
-    /* spins may be 0: a loaded machine can run the handler before main's
-     * first turn (seen under qemu-user) */
+    /* the turns are not counted: a loaded machine can run the handler
+     * before main's first one (seen under qemu-user) */
     helper_say("reader: busy loop left after TERM on %s", handler_tid == main_tid ? "main" : "another thread");
     return 0;
   }
