@@ -229,3 +229,18 @@ int bench_raw_timer(int64_t period_us, int seconds, int64_t *late, int max)
   close(fd);
   return n;
 }
+
+/* The raw ring is a Windows baseline (issue 19); Linux's own queue is the
+ * kernel's (kill + sigwaitinfo, signalfd). */
+int bench_raw_ring(int senders, int count, const char *self)
+{
+  (void)senders, (void)count, (void)self;
+  fprintf(stderr, "xsig-bench: ring: a Windows baseline\n");
+  return -1;
+}
+
+int bench_raw_ring_sender(int64_t parent, int index, int count)
+{
+  (void)parent, (void)index, (void)count;
+  return 1;
+}

@@ -618,6 +618,10 @@ int main(int argc, char **argv)
     return timer_bench(argv[2], atoi(argv[3]));
   if (argc == 4 && strcmp(argv[1], "throughput") == 0)
     return throughput(atoi(argv[2]), atoi(argv[3]));
+  if (argc == 4 && strcmp(argv[1], "ring") == 0)
+    return bench_raw_ring(atoi(argv[2]), atoi(argv[3]), self) == 0 ? 0 : 1;
+  if (argc == 5 && strcmp(argv[1], "ringsender") == 0)
+    return bench_raw_ring_sender(atoll(argv[2]), atoi(argv[3]), atoi(argv[4]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0 && strcmp(argv[3], "children") == 0)
     return idle_supervisor(atoi(argv[2]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0) {
@@ -642,6 +646,6 @@ int main(int argc, char **argv)
   }
   fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch|thread |"
                   " init | noinit | tree GRACE_MS xsig|leaf|level|run|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
-                  " timer xsig|raw SECONDS\n");
+                  " timer xsig|raw SECONDS | ring SENDERS N (Windows)\n");
   return 2;
 }

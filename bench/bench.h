@@ -28,5 +28,9 @@ void bench_stop_tree_by_hand(struct xsig_process *root, int grace_ms);
  * periodic waitable timer): each expiry's lateness in microseconds, in
  * late[] (at most max); returns how many. */
 int bench_raw_timer(int64_t period_us, int seconds, int64_t *late, int max);
+/* Windows: senders processes each queue count values through a raw
+ * shared-memory ring into this one; prints values/s. -1 elsewhere. */
+int bench_raw_ring(int senders, int count, const char *self);
+int bench_raw_ring_sender(int64_t parent, int index, int count);
 
 #endif

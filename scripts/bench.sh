@@ -101,6 +101,10 @@ for s in 1 4; do
   row "Linux, $s sender(s) x 25000" "$md" "$mn" "$mx" "counts: $(awk '{print $2}' "$tmp/tl$s" | tr '\n' ' ')"
   read -r md mn mx < <(stats "$tmp/tw$s.n")
   row "Wine, $s sender(s) x 500" "$md" "$mn" "$mx" "counts: $(awk '{print $2}' "$tmp/tw$s" | tr '\n' ' ')"
+  # issue 19's question: what a raw shared-memory ring carries under Wine
+  for ((r = 0; r < 3; r++)); do wine $WB ring $s 100000 | awk '{print int($4)}' >>"$tmp/twr$s"; done
+  read -r md mn mx < <(stats "$tmp/twr$s")
+  row "Wine, $s sender(s) x 100000, a raw shared-memory ring (no xsig)" "$md" "$mn" "$mx" "$(ratio "$md" "$(median "$tmp/tw$s.n")") of xsig's transport"
 done
 
 echo
