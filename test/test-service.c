@@ -5,6 +5,15 @@
  * STOPPED with the program's exit code, the program's file complete. */
 #include "task.h"
 
+static void append_line(const char *file, const char *text)
+{
+  FILE *f = fopen(file, "a");
+  if (f) {
+    fprintf(f, "%s\n", text);
+    fclose(f);
+  }
+}
+
 /* Waits up to 20 s for a line of a file another process writes. */
 static int wait_file_has(const char *file, const char *text)
 {
@@ -206,23 +215,13 @@ TEST_IMPL(service_under_scm)
 static const char *shutdown_log;
 static volatile LONG shutdown_termed;
 
-static void log_line(const char *file, const char *text)
-{
-  FILE *f = fopen(file, "a");
-  if (f) {
-    fputs(text, f);
-    fputc('\n', f);
-    fclose(f);
-  }
-}
-
 static void shutdown_term(int sig, const xsig_info_t *info, void *arg)
 {
   char line[160];
   (void)sig, (void)arg;
   snprintf(line, sizeof line, "TERM code %d event %d left %lld ms", info->code, info->event,
            info->deadline_us ? (long long)((info->deadline_us - xsig_clock_us()) / 1000) : -1LL);
-  log_line(shutdown_log, line);
+  append_line(shutdown_log, line);
   InterlockedExchange(&shutdown_termed, 1);
 }
 
@@ -235,14 +234,14 @@ HELPER_IMPL(service_shutdown)
   xsig_init();
   xsig_handle(XSIG_TERM, shutdown_term);
   r = xsig_service_start(argv[1], 0);
-  log_line(shutdown_log, r == 0 ? "started as a service" : xsig_errname(r));
+  append_line(shutdown_log, r == 0 ? "started as a service" : xsig_errname(r));
   if (r != 0)
     return 1;
   xsig__win_service_control((DWORD)atoi(argv[3]), 0, NULL, NULL);
   while (!InterlockedCompareExchange(&shutdown_termed, 0, 0))
     xsig_sleep(1000);
   Sleep(2500); /* its last work: STOP_PENDING meanwhile */
-  log_line(shutdown_log, "flushed");
+  append_line(shutdown_log, "flushed");
   return 3;
 }
 
@@ -320,15 +319,6 @@ static void command_term(int sig, const xsig_info_t *info, void *arg)
 {
   (void)sig, (void)info, (void)arg;
   command_termed = 1;
-}
-
-static void append_line(const char *file, const char *text)
-{
-  FILE *f = fopen(file, "a");
-  if (f) {
-    fprintf(f, "%s\n", text);
-    fclose(f);
-  }
 }
 
 /* A command that knows nothing of services: logs to stdout, keeps its

@@ -130,7 +130,7 @@ static int map_exception(const EXCEPTION_RECORD *rec, const CONTEXT *ctx, xsig_i
 static int readable(ULONG_PTR addr)
 {
   MEMORY_BASIC_INFORMATION mbi;
-  return VirtualQuery((LPCVOID)(ULONG_PTR)addr, &mbi, sizeof mbi) != 0 && mbi.State == MEM_COMMIT &&
+  return VirtualQuery((LPCVOID)addr, &mbi, sizeof mbi) != 0 && mbi.State == MEM_COMMIT &&
          (mbi.Protect & (PAGE_READONLY | PAGE_READWRITE | PAGE_EXECUTE_READ | PAGE_EXECUTE_READWRITE)) &&
          !(mbi.Protect & PAGE_GUARD);
 }
