@@ -45,12 +45,14 @@ static void echo_handler(int sig, const xsig_info_t *info, void *arg)
   xsig_kill(info->pid, sig);
 }
 
+static int64_t first_us; /* when count_handler first ran */
 static void count_handler(int sig, const xsig_info_t *info, void *arg)
 {
   (void)sig;
   (void)info;
   (void)arg;
-  got++;
+  if (got++ == 0)
+    first_us = bench_now_us();
 }
 
 static void block_usr1(void)

@@ -86,8 +86,17 @@ void xsig__unlock(void);
  * queues real-time ones. Returns 0 or XSIG_EAGAIN (queue full, counted). */
 int xsig__post(const xsig_info_t *info);
 
-/* Free entries in the real-time queue. */
+/* Free entries in the real-time queue (less those promised). */
 int xsig__rt_room(void);
+
+/* Promises up to want entries of the real-time queue to a sender (the
+ * Windows ring's credit); returns how many. xsig__post_reserved spends one
+ * (the entry is taken even if the signal is then ignored); unreserve gives
+ * back what was never spent. A shutdown drops them all. */
+int xsig__rt_reserve(int want);
+void xsig__rt_unreserve(int n);
+int xsig__post_reserved(const xsig_info_t *info);
+void xsig__stats_add_dropped(void);
 
 /* Removes the first pending signal that is in set (or, with set NULL, the
  * first not in mask) and stores its info and current action. Returns the

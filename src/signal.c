@@ -22,6 +22,7 @@ static xsig_info_t std_info[XSIG_NSIG];
 static struct rt_node rt_nodes[XSIG_QUEUE_MAX];
 static int rt_free;
 static int rt_used;
+static int rt_reserved; /* room promised to senders (src/win/ring.c credit) */
 static int rt_head[XSIG_NSIG], rt_tail[XSIG_NSIG];
 static xsig_sigset_t rt_nonempty; /* signals with a queued entry */
 static xsig_stats_t stats;
@@ -41,6 +42,7 @@ static void reset_pending_locked(void)
     rt_nodes[i].next = i + 1 < XSIG_QUEUE_MAX ? i + 1 : -1;
   rt_free = 0;
   rt_used = 0;
+  rt_reserved = 0;
   memset(&rt_nonempty, 0, sizeof rt_nonempty);
   for (i = 0; i < XSIG_NSIG; i++)
     rt_head[i] = rt_tail[i] = -1;
@@ -124,9 +126,36 @@ int xsig__rt_room(void)
 {
   int room;
   xsig__lock();
-  room = XSIG_QUEUE_MAX - rt_used;
+  room = XSIG_QUEUE_MAX - rt_used - rt_reserved;
   xsig__unlock();
   return room;
+}
+
+int xsig__rt_reserve(int want)
+{
+  int room;
+  xsig__lock();
+  room = XSIG_QUEUE_MAX - rt_used - rt_reserved;
+  if (want > room)
+    want = room;
+  if (want < 0)
+    want = 0;
+  rt_reserved += want;
+  xsig__unlock();
+  return want;
+}
+
+static void unreserve_locked(int n)
+{
+  /* a shutdown in between has already dropped every reservation */
+  rt_reserved = n > rt_reserved ? 0 : rt_reserved - n;
+}
+
+void xsig__rt_unreserve(int n)
+{
+  xsig__lock();
+  unreserve_locked(n);
+  xsig__unlock();
 }
 
 static void rt_push_locked(const xsig_info_t *info)
@@ -191,23 +220,20 @@ static int timer_merged_locked(const xsig_info_t *info)
   return 0;
 }
 
-int xsig__post(const xsig_info_t *info)
+static int post_locked(const xsig_info_t *info, int reserved)
 {
   int sig = info->signo;
-  xsig__lock();
-  if (actions[sig].handler == XSIG_IGN) {
-    xsig__unlock();
+  if (reserved)
+    unreserve_locked(1); /* the entry is this signal's now, or nobody's */
+  if (actions[sig].handler == XSIG_IGN)
     return 0;
-  }
   if (info->code == XSIG_SI_TIMER && info->os_code && timer_merged_locked(info)) {
     stats.received++;
-    xsig__unlock();
     return 0;
   }
   if (xsig_is_realtime(sig)) {
-    if (rt_free < 0) {
+    if (XSIG_QUEUE_MAX - rt_used - rt_reserved <= 0) {
       stats.dropped++;
-      xsig__unlock();
       return XSIG_EAGAIN;
     }
     rt_push_locked(info);
@@ -218,8 +244,32 @@ int xsig__post(const xsig_info_t *info)
   stats.received++;
   xsig__os_posted_locked(info);
   xsig__handler_thread_poke_locked();
-  xsig__unlock();
   return 0;
+}
+
+int xsig__post(const xsig_info_t *info)
+{
+  int err;
+  xsig__lock();
+  err = post_locked(info, 0);
+  xsig__unlock();
+  return err;
+}
+
+int xsig__post_reserved(const xsig_info_t *info)
+{
+  int err;
+  xsig__lock();
+  err = post_locked(info, 1);
+  xsig__unlock();
+  return err;
+}
+
+void xsig__stats_add_dropped(void)
+{
+  xsig__lock();
+  stats.dropped++;
+  xsig__unlock();
 }
 
 /* The lowest signal in pending that is in set, or (set NULL) not in mask. */

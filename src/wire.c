@@ -21,7 +21,7 @@ int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info)
   memcpy(&m, buf, sizeof m);
   if (m.magic != XSIG__WIRE_MAGIC || m.version != XSIG__WIRE_VERSION || m.size != sizeof m)
     return XSIG_EINVAL;
-  if ((m.flags & ~XSIG__WIRE_FLAG_VALUE) || m.reserved != 0)
+  if ((m.flags & ~(XSIG__WIRE_FLAG_VALUE | XSIG__WIRE_FLAG_RING)) || m.reserved != 0)
     return XSIG_EINVAL;
   if (!(m.flags & XSIG__WIRE_FLAG_VALUE) && m.value != 0)
     return XSIG_EINVAL;
@@ -33,4 +33,24 @@ int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info)
   info->code = (m.flags & XSIG__WIRE_FLAG_VALUE) ? XSIG_SI_QUEUE : XSIG_SI_USER;
   info->value = (intptr_t)m.value;
   return 0;
+}
+
+int xsig__ring_count(uint32_t head, uint32_t tail)
+{
+  uint32_t n = head - tail;
+  return n <= XSIG__RING_SLOTS ? (int)n : -1;
+}
+
+int xsig__ring_decode(const struct xsig__wire_msg *slot, xsig_info_t *info)
+{
+  if (slot->flags & XSIG__WIRE_FLAG_RING)
+    return XSIG_EINVAL;
+  return xsig__wire_decode(slot, sizeof *slot, info);
+}
+
+int xsig__wire_wants_ring(const void *buf)
+{
+  struct xsig__wire_msg m;
+  memcpy(&m, buf, sizeof m);
+  return (m.flags & XSIG__WIRE_FLAG_RING) != 0;
 }

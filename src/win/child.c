@@ -50,7 +50,7 @@ static void CALLBACK child_ended(PVOID arg, BOOLEAN timed_out)
   if (xsig__is_initialised() && GetExitCodeProcess(p->os.h, &code)) {
     xsig_status_from_windows(code, &st);
     xsig__chld_info(p->pid, &st, &info);
-    xsig__win_accept(&info); /* its default action is to ignore it */
+    xsig__win_accept(&info, 0); /* its default action is to ignore it */
   }
   SetEvent(children_event);
 }

@@ -64,7 +64,7 @@ static BOOL WINAPI on_console_event(DWORD ev)
     info.deadline_us = xsig_clock_us() + grace * (int64_t)1000;
     ResetEvent(close_done);
   }
-  switch (xsig__win_accept(&info)) {
+  switch (xsig__win_accept(&info, 0)) {
   case XSIG__ARRIVE_DEFAULT:
     xsig__os_default_action(sig);
     break;
@@ -205,7 +205,7 @@ static void winch_check(void)
   memset(&info, 0, sizeof info);
   info.signo = XSIG_WINCH;
   info.code = XSIG_SI_KERNEL; /* from the system, as the kernel's on Linux */
-  xsig__win_accept(&info);    /* its default is to ignore it */
+  xsig__win_accept(&info, 0);    /* its default is to ignore it */
 }
 
 static void CALLBACK winch_poll(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER t)

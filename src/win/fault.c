@@ -438,6 +438,7 @@ static DWORD WINAPI service_main(LPVOID unused)
       break;
     case REQ_REPORT:
       report(req_info, req_rec, req_ctx, req_tid);
+      xsig__win_rings_ending();
       TerminateProcess(GetCurrentProcess(), req_exit);
       break;
     case REQ_STOP:
@@ -516,6 +517,7 @@ static void die(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTE
     }
   }
   xsig__win_service_ended(exit_code);
+  xsig__win_rings_ending();
   TerminateProcess(GetCurrentProcess(), exit_code);
   ExitProcess(exit_code); /* not reached */
 }
@@ -574,6 +576,7 @@ static LONG WINAPI on_unhandled(EXCEPTION_POINTERS *ep)
     return EXCEPTION_CONTINUE_SEARCH;
   if (map_exception(ep->ExceptionRecord, ep->ContextRecord, &info) && xsig__fault_wanted(info.signo))
     return take_fault(ep, &info);
+  xsig__win_rings_ending();
   TerminateProcess(GetCurrentProcess(), code);
   return EXCEPTION_EXECUTE_HANDLER;
 }

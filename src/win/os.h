@@ -59,12 +59,49 @@ struct xsig__os_process {
  * does it, after replying if it has to). Else 0 or XSIG_EAGAIN. */
 #define XSIG__ARRIVE_DEFAULT 1
 struct xsig_info;
-int xsig__win_accept(const struct xsig_info *info);
+/* how: RESERVED, a real-time signal for which a ring's credit kept room;
+ * NO_WAKE, the caller wakes the delivery thread once for a batch. */
+#define XSIG__ACCEPT_RESERVED 1
+#define XSIG__ACCEPT_NO_WAKE 2
+int xsig__win_accept(const struct xsig_info *info, int how);
 
 /* src/win/signal.c: a thread starts (src/win/thread.c's TLS callback). */
 void xsig__win_thread_attach(void);
 
+/* How long a send waits for its receiver, and how long before it looks
+ * whether the receiver is stopped (then it cannot answer until CONT). */
+#define XSIG__WIN_SEND_TIMEOUT_MS 5000
+#define XSIG__WIN_STOPPED_CHECK_MS 100
+/* process.c: every thread of process pid is suspended (STOP). */
+int xsig__win_is_stopped(DWORD pid);
+
+/* src/win/ring.c, the receiver's side, for the transport's thread. */
+struct xsig__wire_reply;
+int xsig__win_rings_start(void);
+void xsig__win_rings_stop(void);
+/* Fills hs (1 + MAX_RINGS at most) with what its wait must include. */
+int xsig__win_rings_handles(HANDLE *hs);
+void xsig__win_rings_offer(DWORD pid, struct xsig__wire_reply *reply);
+/* ended: what the wait found signalled (a sender may have ended), or NULL. */
+void xsig__win_rings_serve(HANDLE ended);
+/* Before the wait: 1 if it must not block. */
+int xsig__win_rings_sleep(void);
+void xsig__win_rings_awake(void);
+/* Any thread: the process is about to end (its senders stop trusting
+ * that it runs). */
+void xsig__win_rings_ending(void);
+/* src/win/ring.c, the sender's side: a channel to one receiver, held by
+ * one thread from get to put; NULL when all are in use. */
+struct xsig__win_channel;
+#define XSIG__WIN_NO_RING 2 /* the channel has no ring: use the pipe */
+struct xsig__win_channel *xsig__win_channel_get(DWORD pid);
+void xsig__win_channel_drop(DWORD pid);
+void xsig__win_channel_put(struct xsig__win_channel *c);
+int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value, int has_value);
+void xsig__win_channel_attach(struct xsig__win_channel *c, const struct xsig__wire_reply *reply);
+
 /* src/win/transport.c */
+void xsig__win_transport_count_remote(void);
 int xsig__win_transport_start(void);
 void xsig__win_transport_stop(void);
 uint64_t xsig__win_transport_remote_count(void);

@@ -9,10 +9,8 @@
 #include <winternl.h>
 #include "wire.h"
 
-#define SEND_TIMEOUT_MS 5000
-/* How long a receiver may take to answer before we look whether it is
- * stopped (then it cannot answer until CONT), and how often after that. */
-#define STOPPED_CHECK_MS 100
+#define SEND_TIMEOUT_MS XSIG__WIN_SEND_TIMEOUT_MS
+#define STOPPED_CHECK_MS XSIG__WIN_STOPPED_CHECK_MS
 #define STOPPED_RECHECK_MS 500
 #define NO_TRANSPORT 1
 
@@ -126,7 +124,7 @@ static int thread_suspended(DWORD tid, int *seen)
 
 /* STOP suspends every thread of a process, so it is stopped when each
  * thread we can look at is suspended. */
-static int is_stopped(DWORD pid)
+int xsig__win_is_stopped(DWORD pid)
 {
   THREADENTRY32 te;
   HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
@@ -165,7 +163,7 @@ static HANDLE connect_transport(DWORD pid, int *err)
       *err = GetLastError() == ERROR_PIPE_BUSY ? XSIG_ETIMEDOUT : error_from_win(GetLastError());
       return NULL;
     }
-    if (is_stopped(pid)) {
+    if (xsig__win_is_stopped(pid)) {
       *err = XSIG_EAGAIN;
       return NULL;
     }
@@ -201,12 +199,12 @@ static int receiver_gone(HANDLE target)
  * message is left in the pipe, where it stays pending, and the send
  * returns at once, as kill(2) to a stopped process does (*left = 1). */
 static int await_reply(HANDLE pipe, HANDLE target, DWORD pid, OVERLAPPED *ov,
-                       const struct xsig__wire_reply *reply, int *left)
+                       struct xsig__wire_reply *reply, int *left)
 {
   ULONGLONG deadline = GetTickCount64() + SEND_TIMEOUT_MS;
   DWORD got = 0, step = STOPPED_CHECK_MS;
   while (WaitForSingleObject(ov->hEvent, step) != WAIT_OBJECT_0) {
-    *left = is_stopped(pid);
+    *left = xsig__win_is_stopped(pid);
     if (*left || GetTickCount64() >= deadline) {
       CancelIo(pipe);
       break;
@@ -215,7 +213,10 @@ static int await_reply(HANDLE pipe, HANDLE target, DWORD pid, OVERLAPPED *ov,
   }
   if (GetOverlappedResult(pipe, ov, &got, TRUE)) {
     *left = 0; /* it answered after all */
-    return got == sizeof *reply && reply->magic == XSIG__WIRE_MAGIC ? reply->result : XSIG_ESYS;
+    if (got == sizeof *reply && reply->magic == XSIG__WIRE_MAGIC)
+      return reply->result;
+    reply->ring = 0;
+    return XSIG_ESYS;
   }
   if (*left)
     return 0;
@@ -223,35 +224,61 @@ static int await_reply(HANDLE pipe, HANDLE target, DWORD pid, OVERLAPPED *ov,
 }
 
 /* One message, one reply, bounded in time. */
-static int transact(HANDLE pipe, HANDLE target, DWORD pid, const struct xsig__wire_msg *msg, int *left)
+static int transact(HANDLE pipe, HANDLE target, DWORD pid, const struct xsig__wire_msg *msg,
+                    struct xsig__wire_reply *reply, int *left)
 {
-  struct xsig__wire_reply reply;
   OVERLAPPED ov;
   int err;
+  memset(reply, 0, sizeof *reply);
   memset(&ov, 0, sizeof ov);
   ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (ov.hEvent == NULL)
     return XSIG_ESYS;
-  if (!TransactNamedPipe(pipe, (void *)msg, sizeof *msg, &reply, sizeof reply, NULL, &ov) &&
+  if (!TransactNamedPipe(pipe, (void *)msg, sizeof *msg, reply, sizeof *reply, NULL, &ov) &&
       GetLastError() != ERROR_IO_PENDING)
     err = receiver_gone(target);
   else
-    err = await_reply(pipe, target, pid, &ov, &reply, left);
+    err = await_reply(pipe, target, pid, &ov, reply, left);
   CloseHandle(ov.hEvent);
   return err;
 }
 
+/* Over the pipe, asking for a ring when there is a channel to keep it. */
+static int send_pipe(DWORD pid, HANDLE target, const struct xsig__wire_msg *msg,
+                     struct xsig__win_channel *c, int *left)
+{
+  struct xsig__wire_reply reply;
+  struct xsig__wire_msg ask = *msg;
+  int err;
+  HANDLE pipe = connect_transport(pid, &err);
+  if (pipe == NULL)
+    return err;
+  if (c)
+    ask.flags |= XSIG__WIRE_FLAG_RING;
+  err = transact(pipe, target, pid, &ask, &reply, left);
+  CloseHandle(pipe);
+  if (c && reply.ring)
+    xsig__win_channel_attach(c, &reply);
+  return err;
+}
+
+/* Through the ring to pid when there is one, else the pipe (which then
+ * sets one up). Not to itself: a signal a process sends itself is pending
+ * before the call returns (POSIX), and a ring only posts it. */
 static int send_transport(DWORD pid, HANDLE target, int sig, intptr_t value, int flags, int *left)
 {
   struct xsig__wire_msg msg;
-  int err;
-  HANDLE pipe = connect_transport(pid, &err);
+  struct xsig__win_channel *c = pid == GetCurrentProcessId() ? NULL : xsig__win_channel_get(pid);
+  int has_value = (flags & XSIG_SEND_VALUE) != 0, err = XSIG__WIN_NO_RING;
   *left = 0;
-  if (pipe == NULL)
-    return err;
-  xsig__wire_encode(&msg, sig, value, (flags & XSIG_SEND_VALUE) != 0);
-  err = transact(pipe, target, pid, &msg, left);
-  CloseHandle(pipe);
+  if (c)
+    err = xsig__win_channel_send(c, sig, value, has_value);
+  if (err == XSIG__WIN_NO_RING) {
+    xsig__wire_encode(&msg, sig, value, has_value);
+    err = send_pipe(pid, target, &msg, c, left);
+  }
+  if (c)
+    xsig__win_channel_put(c);
   return err;
 }
 
@@ -415,6 +442,7 @@ static int terminate(HANDLE h, int sig, int *via)
   }
   if (!TerminateProcess(h, code))
     return error_from_win(GetLastError());
+  xsig__win_channel_drop(GetProcessId(h));
   return done(via, how);
 }
 
@@ -423,13 +451,13 @@ static int terminate(HANDLE h, int sig, int *via)
  * itself left suspended). */
 static int stop_process(HANDLE h, DWORD pid, int *via)
 {
-  int err = is_stopped(pid) ? 0 : call_nt(h, "NtSuspendProcess");
+  int err = xsig__win_is_stopped(pid) ? 0 : call_nt(h, "NtSuspendProcess");
   return err ? err : done(via, XSIG_VIA_SUSPEND);
 }
 
 static int resume_process(HANDLE h, DWORD pid)
 {
-  return is_stopped(pid) ? call_nt(h, "NtResumeProcess") : 0;
+  return xsig__win_is_stopped(pid) ? call_nt(h, "NtResumeProcess") : 0;
 }
 
 /* INT and BREAK to a program without xsig. A thread at CtrlRoutine reaches
@@ -530,7 +558,7 @@ static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
     if (h == NULL)
       continue;
     e = send_to(pid, h, sig, 0, flags, &v, &left);
-    if (cont_after && (left || (e == 0 && v != XSIG_VIA_XSIG && is_stopped(pid))))
+    if (cont_after && (left || (e == 0 && xsig__win_is_stopped(pid))))
       send_to(pid, h, XSIG_CONT, 0, 0, NULL, &left);
     CloseHandle(h);
     if (e == 0)
@@ -554,10 +582,26 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
   return err;
 }
 
+/* The fast path: a ring to pid already there. Else XSIG__WIN_NO_RING.
+ * CONT must resume the target first, and 0, KILL and STOP never travel. */
+static int send_ring(DWORD pid, int sig, intptr_t value, int flags)
+{
+  struct xsig__win_channel *c;
+  int err;
+  if (sig == 0 || sig == XSIG_KILL || sig == XSIG_STOP || sig == XSIG_CONT ||
+      pid == GetCurrentProcessId() || (c = xsig__win_channel_get(pid)) == NULL)
+    return XSIG__WIN_NO_RING;
+  err = xsig__win_channel_send(c, sig, value, (flags & XSIG_SEND_VALUE) != 0);
+  xsig__win_channel_put(c);
+  return err;
+}
+
 int xsig__os_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
 {
   HANDLE h;
   int left, err;
+  if (pid > 0 && (err = send_ring((DWORD)pid, sig, value, flags)) != XSIG__WIN_NO_RING)
+    return err ? err : done(via, XSIG_VIA_XSIG);
   if (pid < -1)
     return send_group((DWORD)-pid, sig, flags, via);
   if (pid == 0)
@@ -580,7 +624,9 @@ int xsig__os_process_open(xsig_process_t *p)
 
 int xsig__os_process_send(xsig_process_t *p, int sig, intptr_t value, int flags, int *via)
 {
-  int left;
+  int left, err = send_ring((DWORD)p->pid, sig, value, flags);
+  if (err != XSIG__WIN_NO_RING)
+    return err ? err : done(via, XSIG_VIA_XSIG);
   return send_to((DWORD)p->pid, p->os.h, sig, value, flags, via, &left);
 }
 

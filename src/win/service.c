@@ -173,7 +173,7 @@ static void post(int sig, DWORD control)
     wait_ms = shutdown_wait_ms(control);
   if (wait_ms)
     info.deadline_us = xsig_clock_us() + (int64_t)wait_ms * 1000;
-  if (xsig__is_initialised() && xsig__win_accept(&info) == XSIG__ARRIVE_DEFAULT)
+  if (xsig__is_initialised() && xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT)
     xsig__os_default_action(sig);
 }
 

@@ -35,7 +35,7 @@ static void session_ends(HWND w, LPARAM how)
   info.event = (int)how; /* ENDSESSION_LOGOFF, _CLOSEAPP, _CRITICAL, or 0 */
   info.deadline_us = xsig_clock_us() + SESSION_GRACE_MS * (int64_t)1000;
   ShutdownBlockReasonCreate(w, L"Finishing its work before the session ends");
-  if (xsig__win_accept(&info) == XSIG__ARRIVE_DEFAULT)
+  if (xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT)
     xsig__os_default_action(XSIG_TERM);
   else if (ignored() == 0)
     WaitForSingleObject(quit, SESSION_GRACE_MS); /* set only by xsig_shutdown */

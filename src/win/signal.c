@@ -25,8 +25,13 @@ struct role {
  * but tid changes under it and is read through an atomic load (a fault
  * handler asks it, and must not take the lock). new_thread_mask, the
  * program thread's mask for threads that start, has a lock of its own: a
- * starting thread reads it under the loader lock. apc_queued is atomic. */
+ * starting thread reads it under the loader lock. apc_queued is atomic.
+ * ready_lock guards ready_on and the state of ready_event with it, so that
+ * each is set or reset only when it changes (a server call under Wine, and
+ * dispatch collects before every take). */
 static HANDLE ready_event;
+static SRWLOCK ready_lock = SRWLOCK_INIT;
+static int ready_on;
 static struct role program, handler;
 static xsig_sigset_t interrupting; /* actions with XSIG_INTERRUPT */
 static SRWLOCK new_thread_lock = SRWLOCK_INIT;
@@ -97,6 +102,7 @@ int xsig__os_init(void)
   ready_event = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (ready_event == NULL)
     return XSIG_ESYS;
+  ready_on = 0;
   memset(&interrupting, 0, sizeof interrupting);
   if (take_role_locked(&program) != 0) { /* xsig_init holds the lock */
     CloseHandle(ready_event);
@@ -147,10 +153,16 @@ void xsig__os_restore(int sig)
   (void)sig;
 }
 
+/* A wake's signal is posted before the wake, so the take after this
+ * reset gets it. */
 void xsig__os_collect(void)
 {
-  if (ready_event)
+  AcquireSRWLockExclusive(&ready_lock);
+  if (ready_event && ready_on) {
     ResetEvent(ready_event);
+    ready_on = 0;
+  }
+  ReleaseSRWLockExclusive(&ready_lock);
 }
 
 static void CALLBACK apc_nothing(ULONG_PTR unused)
@@ -191,7 +203,12 @@ static void CALLBACK apc_dispatch(ULONG_PTR unused)
 void xsig__os_wake(void)
 {
   struct role *r;
-  SetEvent(ready_event);
+  AcquireSRWLockExclusive(&ready_lock);
+  if (!ready_on) {
+    SetEvent(ready_event);
+    ready_on = 1;
+  }
+  ReleaseSRWLockExclusive(&ready_lock);
   xsig__lock();
   r = taker_locked();
   if (!is_thread_of(r) && xsig__atomic_exchange(&apc_queued, 1) == 0)
@@ -276,6 +293,7 @@ void xsig__os_default_action(int sig)
     if (sig == XSIG_QUIT && xsig__win_dump_self())
       code |= XSIG_WIN_EXIT_CORE;
     xsig__win_service_ended(code);
+    xsig__win_rings_ending();
     /* Like a POSIX default action: no atexit handlers, no DLL detach. */
     TerminateProcess(GetCurrentProcess(), code);
   }
@@ -303,16 +321,21 @@ int xsig__os_raise_default(int sig)
   return xsig__os_send_self(&info);
 }
 
-int xsig__win_accept(const xsig_info_t *info)
+int xsig__win_accept(const xsig_info_t *info, int how)
 {
   xsig_action_t act;
+  int err, reserved = (how & XSIG__ACCEPT_RESERVED) != 0;
   xsig__action_get(info->signo, &act);
-  if (act.handler == XSIG_IGN)
-    return 0;
   /* A default action runs now: the program may never dispatch. */
-  if (act.handler == XSIG_DFL && !blocked_by_taker(info->signo))
-    return XSIG__ARRIVE_DEFAULT;
-  return xsig__os_send_self(info);
+  if (act.handler == XSIG_IGN || (act.handler == XSIG_DFL && !blocked_by_taker(info->signo))) {
+    if (reserved)
+      xsig__rt_unreserve(1);
+    return act.handler == XSIG_IGN ? 0 : XSIG__ARRIVE_DEFAULT;
+  }
+  err = reserved ? xsig__post_reserved(info) : xsig__post(info);
+  if (err == 0 && !(how & XSIG__ACCEPT_NO_WAKE))
+    xsig__os_wake();
+  return err;
 }
 
 void xsig__os_extra_stats(xsig_stats_t *stats)

@@ -67,7 +67,7 @@ static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp
     post = 1;
   }
   xsig__timers_unlock();
-  if (post && xsig__is_initialised() && xsig__win_accept(&info) == XSIG__ARRIVE_DEFAULT)
+  if (post && xsig__is_initialised() && xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT)
     xsig__os_default_action(info.signo); /* ALRM's is to end the process, as POSIX */
 }
 

@@ -207,7 +207,10 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
   info.pid = (int64_t)client;
   xsig__atomic_add64(&remote_count, 1);
   xsig__atomic_add(&replies_owed, 1); /* before a handler can see it */
-  r = xsig__win_accept(&info);
+  memset(&in->reply, 0, sizeof in->reply);
+  r = xsig__win_accept(&info, 0);
+  if (xsig__wire_wants_ring(in->buf))
+    xsig__win_rings_offer(client, &in->reply);
   in->default_after_reply = r == XSIG__ARRIVE_DEFAULT ? info.signo : 0;
   reply(in, r == XSIG__ARRIVE_DEFAULT ? 0 : r);
 }
@@ -310,26 +313,33 @@ static void serve_ready(int n)
       on_event(&inst[i]);
 }
 
+/* The stop event, the pipe's instances, then the rings (ring.c): their
+ * doorbell and their senders' processes. */
 static DWORD WINAPI serve(LPVOID unused)
 {
-  HANDLE hs[MAX_INSTANCES + 1];
+  HANDLE hs[MAXIMUM_WAIT_OBJECTS];
   (void)unused;
   xsig__atomic_store(&serve_tid, (long)GetCurrentThreadId());
   for (;;) {
-    int i, n = ninst;
-    DWORD r;
+    int i, n = ninst, m;
+    DWORD r, timeout;
     hs[0] = stop_event;
     for (i = 0; i < n; i++)
       hs[i + 1] = inst[i].ov.hEvent;
-    r = WaitForMultipleObjects((DWORD)n + 1, hs, FALSE, next_timeout());
+    m = xsig__win_rings_handles(hs + n + 1);
+    timeout = xsig__win_rings_sleep() ? 0 : next_timeout();
+    r = WaitForMultipleObjects((DWORD)(n + 1 + m), hs, FALSE, timeout);
+    xsig__win_rings_awake();
     if (r == WAIT_OBJECT_0)
       return 0;
     if (r == WAIT_TIMEOUT)
       drop_idle_clients();
     else if (r > WAIT_OBJECT_0 && r <= WAIT_OBJECT_0 + (DWORD)n)
       serve_ready(n);
-    else
-      Sleep(1); /* WAIT_FAILED: should not happen; do not spin hard */
+    else if (r == WAIT_FAILED)
+      Sleep(1); /* should not happen; do not spin hard */
+    xsig__win_rings_serve(r > WAIT_OBJECT_0 + (DWORD)n + 1 && r < WAIT_OBJECT_0 + (DWORD)(n + 1 + m)
+                              ? hs[r - WAIT_OBJECT_0] : NULL);
   }
 }
 
@@ -340,6 +350,11 @@ void xsig__win_transport_flush_replies(void)
     return; /* its own replies cannot move while it waits */
   for (i = 0; i < 200 && xsig__atomic_load(&replies_owed) > 0; i++)
     Sleep(1);
+}
+
+void xsig__win_transport_count_remote(void)
+{
+  xsig__atomic_add64(&remote_count, 1);
 }
 
 uint64_t xsig__win_transport_remote_count(void)
@@ -356,6 +371,7 @@ void xsig__win_transport_stop(void)
     CloseHandle(thread);
     thread = NULL;
   }
+  xsig__win_rings_stop();
   for (i = 0; i < ninst; i++) {
     CancelIo(inst[i].pipe);
     CloseHandle(inst[i].pipe);
@@ -377,6 +393,7 @@ void xsig__win_transport_stop(void)
  * default action does, while the C runtime's exit still has our thread. */
 static void flush_replies_at_exit(void)
 {
+  xsig__win_rings_ending();
   xsig__win_transport_flush_replies();
 }
 
@@ -384,8 +401,11 @@ int xsig__win_transport_start(void)
 {
   static int at_exit;
   int err = make_security_descriptor();
+  InterlockedExchange64(&remote_count, 0); /* counted per xsig_init, as the other stats */
   if (!at_exit)
     at_exit = atexit(flush_replies_at_exit) == 0;
+  if (err == 0)
+    err = xsig__win_rings_start();
   if (err == 0)
     err = add_instance(1);
   if (err == 0 && (stop_event = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
