@@ -44,6 +44,7 @@ struct peer {
 static struct peer peers[MAX_RINGS];
 static int npeers;
 static SRWLOCK peers_lock = SRWLOCK_INIT;
+static xsig__atomic_long process_ending; /* set once, by rings_ending */
 static HANDLE doorbell; /* auto-reset: some ring has news */
 
 int xsig__win_rings_start(void)
@@ -52,9 +53,11 @@ int xsig__win_rings_start(void)
   return doorbell ? 0 : XSIG_ESYS;
 }
 
+/* A ring being offered while this runs is marked by the offer itself. */
 void xsig__win_rings_ending(void)
 {
   int i;
+  xsig__atomic_store(&process_ending, 1);
   if (!TryAcquireSRWLockExclusive(&peers_lock))
     return;
   for (i = 0; i < npeers; i++)
@@ -251,6 +254,8 @@ void xsig__win_rings_offer(DWORD pid, struct xsig__wire_reply *reply)
     AcquireSRWLockExclusive(&peers_lock);
     npeers++;
     ReleaseSRWLockExclusive(&peers_lock);
+    if (xsig__atomic_load(&process_ending))
+      InterlockedExchange(&p->ring->ending, 1);
     return;
   }
   if (p->sender) {
