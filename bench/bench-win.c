@@ -132,6 +132,22 @@ double bench_baseline_parent(const char *mode, int iterations, const char *self)
       send_pipe(pi.dwProcessId);
       receive_pipe(srv);
     }
+  } else if (strcmp(mode, "raw-pipe-open") == 0) {
+    /* a pipe that stays connected: one 32-byte message, one 8-byte reply */
+    char name[96], msg[32], reply[8];
+    DWORD got, pmode = PIPE_READMODE_MESSAGE;
+    HANDLE h = INVALID_HANDLE_VALUE, ready = event_of("b", GetCurrentProcessId(), 1);
+    pi = start_child(self, mode);
+    WaitForSingleObject(ready, INFINITE);
+    name_of(name, sizeof name, "pipe", pi.dwProcessId);
+    while (h == INVALID_HANDLE_VALUE && WaitNamedPipeA(name, 1000))
+      h = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    SetNamedPipeHandleState(h, &pmode, NULL, NULL);
+    memset(msg, 1, sizeof msg);
+    t0 = bench_now_us();
+    for (i = 0; i < iterations; i++)
+      TransactNamedPipe(h, msg, sizeof msg, reply, sizeof reply, &got, NULL);
+    CloseHandle(h);
   } else {
     fprintf(stderr, "xsig-bench: unknown mode %s\n", mode);
     return -1;
@@ -144,6 +160,17 @@ double bench_baseline_parent(const char *mode, int iterations, const char *self)
 
 int bench_baseline_child(const char *mode, int64_t parent)
 {
+  if (strcmp(mode, "raw-pipe-open") == 0) {
+    char msg[33], reply[8];
+    DWORD got;
+    HANDLE srv = serve_pipe(GetCurrentProcessId());
+    SetEvent(event_of("b", parent, 0));
+    ConnectNamedPipe(srv, NULL);
+    memset(reply, 0, sizeof reply);
+    while (ReadFile(srv, msg, sizeof msg, &got, NULL))
+      WriteFile(srv, reply, sizeof reply, &got, NULL);
+    return 0;
+  }
   if (strcmp(mode, "raw-event") == 0) {
     HANDLE a = event_of("a", parent, 0), b = event_of("b", parent, 0);
     SetEvent(b);

@@ -171,6 +171,35 @@ TEST_IMPL(ring_receiver_restarts)
   return 0;
 }
 
+/* Ended by another process's TerminateProcess, a receiver cannot say so in
+ * its rings: its senders see it within the time they trust a ring (2 ms),
+ * then get XSIG_ESRCH. Ended by xsig's own KILL, at once. */
+TEST_IMPL(ring_receiver_terminated)
+{
+  test_proc_t p;
+  int64_t self = test_getpid();
+  int k;
+  for (k = 0; k < 2; k++) {
+    ASSERT_OK(test_spawn_helper(&p, "ring_receiver", NULL, 0));
+    ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* pipe, and a ring */
+    expect_say(&p, XSIG_USR1, self, 0, 1);
+    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* the ring */
+    expect_say(&p, XSIG_USR1, self, 0, 2);
+    if (k == 0) {
+      test_kill_hard(&p);
+      ASSERT_OK(test_wait(&p, 20000, NULL));
+      test_msleep(20);
+    } else {
+      ASSERT_OK(xsig_kill(p.pid, XSIG_KILL));
+      ASSERT_OK(test_wait(&p, 20000, NULL));
+    }
+    ASSERT_EQ(xsig_kill(p.pid, XSIG_USR1), XSIG_ESRCH);
+    test_proc_close(&p);
+  }
+  return 0;
+}
+
 static volatile int rt_got, rt_in_order = 1;
 static void rt_count(int sig, const xsig_info_t *info, void *arg)
 {

@@ -873,7 +873,13 @@ void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after)
 
 void xsig__os_tree_kill(xsig_process_t *p)
 {
+  union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
+  DWORD i;
+  memset(&ids, 0, sizeof ids);
+  QueryInformationJobObject(p->os.job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL);
   TerminateJobObject(p->os.job, xsig_win_exit_code(XSIG_KILL));
+  for (i = 0; i < ids.list.NumberOfProcessIdsInList; i++)
+    xsig__win_channel_drop((DWORD)ids.list.ProcessIdList[i]); /* a send after this looks again */
 }
 
 static DWORD active_in_job(HANDLE job)

@@ -379,17 +379,17 @@ void xsig__win_channel_drop(DWORD pid)
 
 /* Whether the receiver must be asked if it still runs. Asking costs a
  * server call under Wine (about 25 us with nothing else running, 100 with
- * four senders: ten times the rest of a send), so a busy sender asks at
- * most every ALIVE_US while the receiver has not yet taken all it sent: a
- * message then joins others that share their fate. A receiver that ends
- * any way but by another's TerminateProcess says so in the ring first
- * (xsig__win_rings_ending), so after such an end the next send asks; after
- * TerminateProcess, within ALIVE_US, or when the ring fills. */
-#define ALIVE_US 5000
+ * four senders: ten times the rest of a send), so a sender asks at most
+ * every ALIVE_US. A receiver that ends any way but by another process's
+ * TerminateProcess says so in the ring first (xsig__win_rings_ending):
+ * then the next send asks. When xsig ends a process itself (KILL, a tree's
+ * job) it drops its channels to it. What is left: a receiver ended by
+ * someone else's TerminateProcess is seen within ALIVE_US (until then a
+ * signal to it is posted and lost, as one sent a moment earlier). */
+#define ALIVE_US 2000
 static int must_ask(struct xsig__win_channel *c, int64_t now)
 {
-  return (uint32_t)load(&c->ring->tail) == c->head || now - c->alive_us >= ALIVE_US ||
-         load(&c->ring->ending);
+  return now - c->alive_us >= ALIVE_US || load(&c->ring->ending);
 }
 
 static int receiver_ended(struct xsig__win_channel *c, int64_t now)
