@@ -603,8 +603,15 @@ XSIG_API const char *xsig_via_name(int via);
  * every thread suspended) and a second STOP changes nothing; CONT resumes
  * it and then goes to its CONT handler. A signal sent to a stopped process
  * returns at once and stays pending until CONT, when its handler runs
- * (Windows: a stopped xsig receiver holds at least two such signals from
- * other processes; one more gets XSIG_EAGAIN). KILL ends a stopped process.
+ * (Windows: a stopped xsig receiver holds what fits in each sender's ring,
+ * 256 signals, real-time ones up to the credit it gave that sender, or two
+ * from a sender that has no ring yet; one more gets XSIG_EAGAIN). KILL
+ * ends a stopped process.
+ * Windows: to an xsig process, the first signal from a sender goes through
+ * its named pipe and sets up a ring in memory the two share; the next ones
+ * are posted there, as kill(2) posts them (docs/sending.md). Its end is
+ * XSIG_ESRCH at once, or within 2 ms when another process ended it with
+ * TerminateProcess (a signal sent before that is lost with it).
  * Race: a plain pid may be reused by a new process between the caller's
  * learning it and the call; use xsig_process_t to rule that out.
  * Thread-safe. Does not need xsig_init(). */

@@ -271,6 +271,62 @@ TEST_IMPL(ring_full_queue_reported)
   return 0;
 }
 
+/* Sends its parent three signals (the first sets up a ring) and ends. */
+HELPER_IMPL(ring_sender_once)
+{
+  int64_t parent = argc > 1 ? atoll(argv[1]) : 0;
+  int i;
+  xsig_init();
+  for (i = 0; i < 3; i++)
+    if (xsig_kill(parent, XSIG_USR1) != 0)
+      return 1;
+  return 0;
+}
+
+static int64_t handles_settled(int64_t want)
+{
+  int64_t n = test_count_handles();
+  int tries;
+  for (tries = 0; tries < 100 && n != want; tries++) {
+    test_msleep(20); /* the transport's thread frees a ring when it sees its sender end */
+    n = test_count_handles();
+  }
+  return n;
+}
+
+/* Senders that come and go: each one's ring is freed when it ends. */
+TEST_IMPL(ring_senders_come_and_go)
+{
+  test_proc_t p;
+  xsig_sigset_t s;
+  xsig_info_t info;
+  xsig_stats_t st;
+  xsig_status_t ps;
+  char me[32];
+  int64_t before = 0;
+  int i, k;
+  ASSERT_OK(xsig_init());
+  s = test_sigset_of(XSIG_USR1);
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
+  snprintf(me, sizeof me, "%lld", (long long)test_getpid());
+  for (i = 0; i < 21; i++) {
+    if (i == 1)
+      before = handles_settled(-1); /* after the first one's first uses */
+    ASSERT_OK(test_spawn_helper(&p, "ring_sender_once", me, 0));
+    ASSERT_OK(test_wait(&p, 20000, &ps));
+    ASSERT(ps.exited && ps.code == 0);
+    test_proc_close(&p);
+    for (k = 0; k < 3; k++)
+      xsig_sigwait(&s, 0, &info); /* standard signals: one or more of them */
+  }
+  ASSERT_EQ(handles_settled(before), before);
+  ASSERT_OK(xsig_get_stats(&st));
+  ASSERT_EQ(st.remote, 63);
+  ASSERT_EQ(st.rejected, 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
 /* Starts and stops serving N times, each time once a signal came. */
 HELPER_IMPL(ring_cycler)
 {

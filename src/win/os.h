@@ -99,6 +99,7 @@ void xsig__win_channel_drop(DWORD pid);
 void xsig__win_channel_put(struct xsig__win_channel *c);
 int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value, int has_value);
 void xsig__win_channel_attach(struct xsig__win_channel *c, const struct xsig__wire_reply *reply);
+int xsig__win_channel_wait_taken(DWORD pid, int ms);
 
 /* src/win/transport.c */
 void xsig__win_transport_count_remote(void);

@@ -257,7 +257,7 @@ static int send_pipe(DWORD pid, HANDLE target, const struct xsig__wire_msg *msg,
     ask.flags |= XSIG__WIRE_FLAG_RING;
   err = transact(pipe, target, pid, &ask, &reply, left);
   CloseHandle(pipe);
-  if (c && reply.ring)
+  if (c && reply.magic == XSIG__WIRE_MAGIC && reply.ring)
     xsig__win_channel_attach(c, &reply);
   return err;
 }
@@ -541,6 +541,16 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
   return err;
 }
 
+/* After a signal went to pid (by way v): whether pid is stopped. A ring's
+ * receiver that took the signal runs; only one that did not, soon, is
+ * looked at thread by thread (a Toolhelp snapshot: ms under Wine). */
+static int member_stopped(DWORD pid, int v)
+{
+  if (v == XSIG_VIA_XSIG && xsig__win_channel_wait_taken(pid, STOPPED_CHECK_MS) == 1)
+    return 0;
+  return xsig__win_is_stopped(pid);
+}
+
 /* Every process of a job (the whole tree xsig started). With cont_after,
  * a member that is stopped gets CONT after sig, so that it can act on it. */
 static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
@@ -558,7 +568,7 @@ static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
     if (h == NULL)
       continue;
     e = send_to(pid, h, sig, 0, flags, &v, &left);
-    if (cont_after && (left || (e == 0 && xsig__win_is_stopped(pid))))
+    if (cont_after && (left || (e == 0 && member_stopped(pid, v))))
       send_to(pid, h, XSIG_CONT, 0, 0, NULL, &left);
     CloseHandle(h);
     if (e == 0)

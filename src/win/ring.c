@@ -506,3 +506,26 @@ int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value,
   }
   return 0;
 }
+
+/* Whether pid's receiver took everything sent to it within ms: 1, 0, or
+ * -1 when there is no ring to it (then nothing tells). */
+int xsig__win_channel_wait_taken(DWORD pid, int ms)
+{
+  struct xsig__win_channel *c = xsig__win_channel_get(pid);
+  ULONGLONG deadline = GetTickCount64() + (ULONGLONG)ms;
+  int taken = -1;
+  if (c == NULL)
+    return -1;
+  while (c->ring) {
+    ULONGLONG now = GetTickCount64();
+    HANDLE hs[2];
+    hs[0] = c->wake;
+    hs[1] = c->target;
+    InterlockedExchange(&c->ring->sender_waiting, 1);
+    if ((taken = (uint32_t)load(&c->ring->tail) == c->head) || now >= deadline ||
+        WaitForMultipleObjects(2, hs, FALSE, (DWORD)(deadline - now)) != WAIT_OBJECT_0)
+      break;
+  }
+  xsig__win_channel_put(c);
+  return taken;
+}

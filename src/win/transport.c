@@ -9,6 +9,9 @@
  *   Malformed messages are counted and dropped; a client that sends nothing
  *   is dropped after IDLE_MS. A new instance is listening whenever all others
  *   are busy, so one client never blocks the rest.
+ * - A message may ask for a ring (src/win/ring.c): the reply then carries
+ *   it, and that sender's next signals come through it; this thread serves
+ *   the rings too.
  * - No time-outs while nobody is connected: an idle process never wakes. */
 #include <stdlib.h>
 #include <string.h>
