@@ -5,7 +5,8 @@
 #include "task.h"
 #ifdef _WIN32
 #include <windows.h>
-#include "../src/win/ring.h"
+#include "os.h" /* xsig__win_pipe_name */
+#include "ring.h"
 
 static volatile int done, restart;
 static void say_handler(int sig, const xsig_info_t *info, void *arg)
@@ -59,19 +60,14 @@ static void expect_say(test_proc_t *p, int sig, int64_t pid, int rejected, int r
   ASSERT_STR(line, want);
 }
 
-static void pipe_name(int64_t pid, char *name, size_t size)
-{
-  snprintf(name, size, "\\\\.\\pipe\\xsig-1-%lld", (long long)pid);
-}
-
 /* Asks for a ring over the pipe with msg, as xsig's sender does. */
 static void ask_ring(int64_t pid, const struct xsig__wire_msg *msg, struct xsig__wire_reply *reply)
 {
-  char name[64];
+  wchar_t name[64];
   DWORD got = 0;
-  pipe_name(pid, name, sizeof name);
-  ASSERT(WaitNamedPipeA(name, 5000));
-  ASSERT(CallNamedPipeA(name, (void *)msg, sizeof *msg, reply, sizeof *reply, &got, 5000));
+  xsig__win_pipe_name((DWORD)pid, name, 64);
+  ASSERT(WaitNamedPipeW(name, 5000));
+  ASSERT(CallNamedPipeW(name, (void *)msg, sizeof *msg, reply, sizeof *reply, &got, 5000));
   ASSERT_EQ(got, sizeof *reply);
   ASSERT_EQ(reply->magic, XSIG__WIRE_MAGIC);
 }
