@@ -613,6 +613,34 @@ static int idle_supervisor(int seconds)
   return 0;
 }
 
+/* Idle with rings both ways: 4 echo peers each signalled this process
+ * (their rings to it) and were signalled back (its rings to them). */
+static int idle_rings(int seconds)
+{
+  xsig_process_t *kids[4];
+  xsig_sigset_t s;
+  xsig_info_t info;
+  int i;
+  xsig_init();
+  block_usr1();
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, XSIG_USR1);
+  for (i = 0; i < 4; i++) {
+    int64_t pid = spawn_peer("child", "xsig-wait", bench_getpid(), &kids[i]);
+    if (xsig_sigwait(&s, 30000, &info) != XSIG_USR1 || xsig_kill(pid, XSIG_USR1) != 0 ||
+        xsig_sigwait(&s, 30000, &info) != XSIG_USR1)
+      return 1;
+  }
+  printf("%lld\n", (long long)bench_getpid());
+  fflush(stdout);
+  bench_sleep_ms(seconds * 1000);
+  for (i = 0; i < 4; i++) {
+    xsig_process_stop_tree(kids[i], XSIG_KILL, 0, NULL, NULL);
+    xsig_process_close(kids[i]);
+  }
+  return 0;
+}
+
 static void on_winch(int sig, const xsig_info_t *info, void *arg)
 {
   (void)sig, (void)info, (void)arg;
@@ -668,6 +696,8 @@ int main(int argc, char **argv)
     return bench_raw_ring_sender(atoll(argv[2]), atoi(argv[3]), atoi(argv[4]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0 && strcmp(argv[3], "children") == 0)
     return idle_supervisor(atoi(argv[2]));
+  if (argc == 4 && strcmp(argv[1], "idle") == 0 && strcmp(argv[3], "rings") == 0)
+    return idle_rings(atoi(argv[2]));
   if (argc == 4 && strcmp(argv[1], "idle") == 0) {
     if (strcmp(argv[3], "init") == 0 || strcmp(argv[3], "winch") == 0 || strcmp(argv[3], "thread") == 0)
       xsig_init();
@@ -688,7 +718,7 @@ int main(int argc, char **argv)
     printf("%.1f\n", (double)(bench_now_us() - t));
     return 0;
   }
-  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch|thread |"
+  fprintf(stderr, "usage: xsig-bench latency MODE N | throughput SENDERS N | idle SECONDS init|noinit|winch|thread|rings |"
                   " init | noinit | tree GRACE_MS xsig|leaf|level|run|hand | trees N GRACE_MS together|serial | chld xsig|raw N | idle SECONDS children |"
                   " timer xsig|raw SECONDS | first ROUNDS | ring SENDERS N (Windows)\n");
   return 2;

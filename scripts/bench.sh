@@ -174,19 +174,21 @@ probe() { # pid -> "switches threads rss_kb"
   echo "$sw $(ls /proc/"$p"/task | wc -l) $(awk '/VmRSS/ {print $2}' /proc/"$p"/status)"
 }
 idle_case() { # label cmd-prefix exe-pattern
-  local label=$1 run=$2 pat=$3 a b c d pa pb pc pd
+  local label=$1 run=$2 pat=$3 a b c d e pa pb pc pd pe
   $run idle 10 init >/dev/null & $run idle 10 noinit >/dev/null & $run idle 10 children >/dev/null &
-  $run idle 10 thread >/dev/null &
+  $run idle 10 thread >/dev/null & $run idle 10 rings >/dev/null &
   sleep 2.5
   pa=$(pgrep -f "$pat idle 10 init" | tail -1); pb=$(pgrep -f "$pat idle 10 noinit" | tail -1)
   pc=$(pgrep -f "$pat idle 10 children" | tail -1); pd=$(pgrep -f "$pat idle 10 thread" | tail -1)
+  pe=$(pgrep -f "$pat idle 10 rings" | tail -1)
   read -r a1 ta ra < <(probe "$pa"); read -r b1 tb rb < <(probe "$pb"); read -r c1 tc rc < <(probe "$pc")
-  read -r d1 td rd < <(probe "$pd")
+  read -r d1 td rd < <(probe "$pd"); read -r e1 te re < <(probe "$pe")
   sleep 7
   read -r a2 _ _ < <(probe "$pa"); read -r b2 _ _ < <(probe "$pb"); read -r c2 _ _ < <(probe "$pc")
-  read -r d2 _ _ < <(probe "$pd")
+  read -r d2 _ _ < <(probe "$pd"); read -r e2 _ _ < <(probe "$pe")
   wait
   row "$label, a supervisor: 8 idle children, in xsig_wait_many" "$((c2 - c1))" "" "" "switches; $tc threads, RSS $rc KiB"
+  row "$label, signals both ways with 4 peers, then idle" "$((e2 - e1))" "" "" "switches; $te threads, RSS $re KiB (Windows: 8 rings)"
   row "$label, the handler thread running" "$((d2 - d1))" "" "" "switches; $td threads, RSS $rd KiB"
   row "$label, xsig_init done" "$((a2 - a1))" "" "" "switches; $ta threads, RSS $ra KiB"
   row "$label, no xsig_init (baseline)" "$((b2 - b1))" "" "" "switches; $tb threads, RSS $rb KiB; init adds $((ta - tb)) thread(s), $((ra - rb)) KiB"

@@ -56,6 +56,14 @@ void helper_say(const char *fmt, ...)
   }
 }
 
+void helper_say_arrival(int sig, const xsig_info_t *info)
+{
+  xsig_stats_t st;
+  xsig_get_stats(&st);
+  helper_say("sig=%d pid=%lld rejected=%llu remote=%llu", sig, (long long)info->pid,
+             (unsigned long long)st.rejected, (unsigned long long)st.remote);
+}
+
 void test_tool_path(char *buf, size_t size)
 {
   test_build_exe(buf, size, "xsig");

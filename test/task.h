@@ -112,6 +112,8 @@ void test_proc_close(test_proc_t *p);
 void test_msleep(int ms);
 /* Helpers print a line and flush it. */
 void helper_say(const char *fmt, ...);
+/* Says "sig=N pid=SENDER rejected=R remote=M" (the stats' counters). */
+void helper_say_arrival(int sig, const xsig_info_t *info);
 /* 1 when running under Wine. */
 int test_under_wine(void);
 int64_t test_thread_id(void);

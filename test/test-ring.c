@@ -11,11 +11,8 @@
 static volatile int done, restart;
 static void say_handler(int sig, const xsig_info_t *info, void *arg)
 {
-  xsig_stats_t st;
   (void)arg;
-  xsig_get_stats(&st);
-  helper_say("sig=%d pid=%lld rejected=%llu remote=%llu", sig, (long long)info->pid,
-             (unsigned long long)st.rejected, (unsigned long long)st.remote);
+  helper_say_arrival(sig, info);
   if (sig == XSIG_TERM)
     done = 1;
   if (sig == XSIG_USR2)

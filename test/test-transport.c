@@ -70,11 +70,8 @@ TEST_IMPL(transport_security_descriptor)
 static volatile int done;
 static void say_handler(int sig, const xsig_info_t *info, void *arg)
 {
-  xsig_stats_t st;
   (void)arg;
-  xsig_get_stats(&st);
-  helper_say("sig=%d pid=%lld rejected=%llu remote=%llu", sig, (long long)info->pid,
-             (unsigned long long)st.rejected, (unsigned long long)st.remote);
+  helper_say_arrival(sig, info);
   if (sig == XSIG_TERM)
     done = 1;
 }

@@ -400,11 +400,6 @@ static int receiver_ended(struct xsig__win_channel *c, int64_t now)
   return 0;
 }
 
-int xsig__win_channel_has_ring(const struct xsig__win_channel *c)
-{
-  return c->ring != NULL;
-}
-
 void xsig__win_channel_attach(struct xsig__win_channel *c, const struct xsig__wire_reply *reply)
 {
   HANDLE section = (HANDLE)(uintptr_t)reply->section;
