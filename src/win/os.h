@@ -91,10 +91,11 @@ void xsig__win_rings_awake(void);
  * that it runs). */
 void xsig__win_rings_ending(void);
 /* src/win/ring.c, the sender's side: a channel to one receiver, held by
- * one thread from get to put; NULL when all are in use. */
+ * one thread from get to put; NULL when all are in use, or (create 0)
+ * when there is none to pid yet. */
 struct xsig__win_channel;
 #define XSIG__WIN_NO_RING 2 /* the channel has no ring: use the pipe */
-struct xsig__win_channel *xsig__win_channel_get(DWORD pid);
+struct xsig__win_channel *xsig__win_channel_get(DWORD pid, int create);
 void xsig__win_channel_drop(DWORD pid);
 void xsig__win_channel_put(struct xsig__win_channel *c);
 int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value, int has_value);

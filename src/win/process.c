@@ -9,8 +9,6 @@
 #include <winternl.h>
 #include "wire.h"
 
-#define SEND_TIMEOUT_MS XSIG__WIN_SEND_TIMEOUT_MS
-#define STOPPED_CHECK_MS XSIG__WIN_STOPPED_CHECK_MS
 #define STOPPED_RECHECK_MS 500
 #define NO_TRANSPORT 1
 
@@ -146,7 +144,7 @@ static HANDLE connect_transport(DWORD pid, int *err)
   HANDLE pipe;
   ULONG server = 0;
   DWORD mode = PIPE_READMODE_MESSAGE;
-  ULONGLONG deadline = GetTickCount64() + SEND_TIMEOUT_MS;
+  ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
   xsig__win_pipe_name(pid, name, 64);
   for (;;) {
     pipe = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
@@ -201,8 +199,8 @@ static int receiver_gone(HANDLE target)
 static int await_reply(HANDLE pipe, HANDLE target, DWORD pid, OVERLAPPED *ov,
                        struct xsig__wire_reply *reply, int *left)
 {
-  ULONGLONG deadline = GetTickCount64() + SEND_TIMEOUT_MS;
-  DWORD got = 0, step = STOPPED_CHECK_MS;
+  ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
+  DWORD got = 0, step = XSIG__WIN_STOPPED_CHECK_MS;
   while (WaitForSingleObject(ov->hEvent, step) != WAIT_OBJECT_0) {
     *left = xsig__win_is_stopped(pid);
     if (*left || GetTickCount64() >= deadline) {
@@ -268,7 +266,7 @@ static int send_pipe(DWORD pid, HANDLE target, const struct xsig__wire_msg *msg,
 static int send_transport(DWORD pid, HANDLE target, int sig, intptr_t value, int flags, int *left)
 {
   struct xsig__wire_msg msg;
-  struct xsig__win_channel *c = pid == GetCurrentProcessId() ? NULL : xsig__win_channel_get(pid);
+  struct xsig__win_channel *c = pid == GetCurrentProcessId() ? NULL : xsig__win_channel_get(pid, 1);
   int has_value = (flags & XSIG_SEND_VALUE) != 0, err = XSIG__WIN_NO_RING;
   *left = 0;
   if (c)
@@ -546,7 +544,7 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
  * looked at thread by thread (a Toolhelp snapshot: ms under Wine). */
 static int member_stopped(DWORD pid, int v)
 {
-  if (v == XSIG_VIA_XSIG && xsig__win_channel_wait_taken(pid, STOPPED_CHECK_MS) == 1)
+  if (v == XSIG_VIA_XSIG && xsig__win_channel_wait_taken(pid, XSIG__WIN_STOPPED_CHECK_MS) == 1)
     return 0;
   return xsig__win_is_stopped(pid);
 }
@@ -592,14 +590,15 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
   return err;
 }
 
-/* The fast path: a ring to pid already there. Else XSIG__WIN_NO_RING.
- * CONT must resume the target first, and 0, KILL and STOP never travel. */
+/* The fast path: a ring to pid already there (send_transport sets them
+ * up, never to this process). Else XSIG__WIN_NO_RING. CONT must resume
+ * the target first, and 0, KILL and STOP never travel. */
 static int send_ring(DWORD pid, int sig, intptr_t value, int flags)
 {
   struct xsig__win_channel *c;
   int err;
   if (sig == 0 || sig == XSIG_KILL || sig == XSIG_STOP || sig == XSIG_CONT ||
-      pid == GetCurrentProcessId() || (c = xsig__win_channel_get(pid)) == NULL)
+      (c = xsig__win_channel_get(pid, 0)) == NULL)
     return XSIG__WIN_NO_RING;
   err = xsig__win_channel_send(c, sig, value, (flags & XSIG_SEND_VALUE) != 0);
   xsig__win_channel_put(c);

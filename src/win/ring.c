@@ -319,10 +319,10 @@ static int ended(HANDLE h)
   return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
 }
 
-/* Under cache_lock: pid's channel, else a free one, else the one least
- * recently used that nobody uses now; NULL if all are in use. A cached
- * pid cannot have been reused (the channel holds the process). */
-static struct xsig__win_channel *find_locked(DWORD pid)
+/* Under cache_lock: pid's channel, else (create) a free one, else the one
+ * least recently used that nobody uses now; NULL if none. A cached pid
+ * cannot have been reused (the channel holds the process). */
+static struct xsig__win_channel *find_locked(DWORD pid, int create)
 {
   struct xsig__win_channel *c, *best = NULL;
   for (c = channels; c < channels + CHANNELS; c++) {
@@ -331,7 +331,7 @@ static struct xsig__win_channel *find_locked(DWORD pid)
     if (c->users == 0 && (best == NULL || (best->pid && (c->pid == 0 || c->used < best->used))))
       best = c;
   }
-  if (best == NULL)
+  if (best == NULL || !create)
     return NULL;
   forget(best);
   best->target = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
@@ -341,11 +341,11 @@ static struct xsig__win_channel *find_locked(DWORD pid)
   return best;
 }
 
-struct xsig__win_channel *xsig__win_channel_get(DWORD pid)
+struct xsig__win_channel *xsig__win_channel_get(DWORD pid, int create)
 {
   struct xsig__win_channel *c;
   AcquireSRWLockExclusive(&cache_lock);
-  c = find_locked(pid);
+  c = find_locked(pid, create);
   if (c) {
     c->users++;
     c->used = ++uses;
@@ -506,7 +506,7 @@ int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value,
  * -1 when there is no ring to it (then nothing tells). */
 int xsig__win_channel_wait_taken(DWORD pid, int ms)
 {
-  struct xsig__win_channel *c = xsig__win_channel_get(pid);
+  struct xsig__win_channel *c = xsig__win_channel_get(pid, 0);
   ULONGLONG deadline = GetTickCount64() + (ULONGLONG)ms;
   int taken = -1;
   if (c == NULL)
