@@ -57,16 +57,62 @@ static void expect_say(test_proc_t *p, int sig, int64_t pid, int rejected, int r
   ASSERT_STR(line, want);
 }
 
-/* Asks for a ring over the pipe with msg, as xsig's sender does. */
-static void ask_ring(int64_t pid, const struct xsig__wire_msg *msg, struct xsig__wire_reply *reply)
+/* The objects of a ring as xsig's sender holds them. */
+struct held_ring {
+  HANDLE section, doorbell, wake;
+  struct xsig__win_ring *r;
+};
+
+static HANDLE connect_pipe(int64_t pid)
 {
   wchar_t name[64];
-  DWORD got = 0;
+  HANDLE h;
+  DWORD mode = PIPE_READMODE_MESSAGE;
   xsig__win_pipe_name((DWORD)pid, name, 64);
   ASSERT(WaitNamedPipeW(name, 5000));
-  ASSERT(CallNamedPipeW(name, (void *)msg, sizeof *msg, reply, sizeof *reply, &got, 5000));
+  h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+  ASSERT(h != INVALID_HANDLE_VALUE);
+  ASSERT(SetNamedPipeHandleState(h, &mode, NULL, NULL));
+  return h;
+}
+
+/* Asks for a ring over the pipe with msg, as xsig's sender does: the
+ * reply names the objects in the receiver's process, and the sender takes
+ * them from there with the rights it needs, then says it took the ring
+ * before it closes the pipe. */
+static void ask_ring(int64_t pid, const struct xsig__wire_msg *msg, struct xsig__wire_reply *reply,
+                     struct held_ring *t)
+{
+  HANDLE pipe = connect_pipe(pid), receiver;
+  DWORD got = 0;
+  ASSERT(TransactNamedPipe(pipe, (void *)msg, sizeof *msg, reply, sizeof *reply, &got, NULL));
   ASSERT_EQ(got, sizeof *reply);
   ASSERT_EQ(reply->magic, XSIG__WIRE_MAGIC);
+  ASSERT_EQ(reply->version, XSIG__WIRE_VERSION);
+  memset(t, 0, sizeof *t);
+  if (reply->ring == 1) {
+    receiver = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)pid);
+    ASSERT(receiver != NULL);
+    ASSERT(DuplicateHandle(receiver, (HANDLE)(uintptr_t)reply->section, GetCurrentProcess(),
+                           &t->section, FILE_MAP_READ | FILE_MAP_WRITE, FALSE, 0));
+    ASSERT(DuplicateHandle(receiver, (HANDLE)(uintptr_t)reply->doorbell, GetCurrentProcess(),
+                           &t->doorbell, SEMAPHORE_MODIFY_STATE, FALSE, 0));
+    ASSERT(DuplicateHandle(receiver, (HANDLE)(uintptr_t)reply->wake, GetCurrentProcess(),
+                           &t->wake, SYNCHRONIZE, FALSE, 0));
+    CloseHandle(receiver);
+    t->r = MapViewOfFile(t->section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof *t->r);
+    ASSERT(t->r != NULL);
+    InterlockedExchange(&t->r->attached.v, 1);
+  }
+  CloseHandle(pipe);
+}
+
+static void let_go(struct held_ring *t)
+{
+  UnmapViewOfFile(t->r);
+  CloseHandle(t->section);
+  CloseHandle(t->doorbell);
+  CloseHandle(t->wake);
 }
 
 static int wait_until(volatile LONG *v, LONG want, int ms)
@@ -81,59 +127,50 @@ TEST_IMPL(ring_sender_not_playing_fair)
   test_proc_t p;
   struct xsig__wire_msg m;
   struct xsig__wire_reply reply;
+  struct held_ring t;
   struct xsig__win_ring *r;
-  HANDLE section, doorbell, wake;
-  DWORD flags;
   int64_t self = test_getpid();
   ASSERT_OK(test_spawn_helper(&p, "ring_receiver", NULL, 0));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.flags |= XSIG__WIRE_FLAG_RING;
-  ask_ring(p.pid, &m, &reply);
+  ask_ring(p.pid, &m, &reply, &t);
   ASSERT_EQ(reply.result, 0);
   ASSERT_EQ(reply.ring, 1);
   expect_say(&p, XSIG_USR1, self, 0, 1); /* the first message travels on the pipe */
-  section = (HANDLE)(uintptr_t)reply.section;
-  doorbell = (HANDLE)(uintptr_t)reply.doorbell;
-  wake = (HANDLE)(uintptr_t)reply.wake;
-  /* given to this process only, never to its children, with no more
-   * rights than a sender needs: it can ring the doorbell, not wait on it;
-   * wait for its wake event, not set it */
-  ASSERT(GetHandleInformation(section, &flags) && !(flags & HANDLE_FLAG_INHERIT));
-  ASSERT(GetHandleInformation(doorbell, &flags) && !(flags & HANDLE_FLAG_INHERIT));
-  ASSERT(GetHandleInformation(wake, &flags) && !(flags & HANDLE_FLAG_INHERIT));
-  ASSERT_EQ(WaitForSingleObject(doorbell, 0), WAIT_FAILED);
-  ASSERT(!SetEvent(wake));
-  r = MapViewOfFile(section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof *r);
-  ASSERT(r != NULL);
+  /* with the rights xsig's sender takes, it can release the doorbell, not
+   * wait on it nor reset it; wait for its wake event, not set it */
+  ASSERT_EQ(WaitForSingleObject(t.doorbell, 0), WAIT_FAILED);
+  ASSERT(!ResetEvent(t.doorbell));
+  ASSERT(!SetEvent(t.wake));
+  r = t.r;
 
   /* junk, a ring request inside the ring, a real-time value with no
-   * credit: each refused and counted; the good message after them arrives,
-   * with the pid the pipe reported, not anything the ring says */
+   * credit, a version 1 message: each refused and counted; the good
+   * message after them arrives, with the pid the pipe reported, not
+   * anything the ring says */
   memset(&r->slot[0], 0xA5, sizeof r->slot[0]);
-  xsig__wire_encode(&r->slot[1], XSIG_USR1, 0, 0);
+  xsig__wire_encode(&r->slot[1], XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   r->slot[1].flags |= XSIG__WIRE_FLAG_RING;
-  xsig__wire_encode(&r->slot[2], XSIG_RTMIN, 7, 1);
-  xsig__wire_encode(&r->slot[3], XSIG_USR1, 0, 0);
-  InterlockedExchange(&r->head, 4);
-  ASSERT(SetEvent(doorbell));
-  expect_say(&p, XSIG_USR1, self, 3, 2);
-  ASSERT(wait_until(&r->tail, 4, 5000));
+  xsig__wire_encode(&r->slot[2], XSIG__WIRE_VERSION, XSIG_RTMIN, 7, 1);
+  xsig__wire_encode(&r->slot[3], XSIG__WIRE_VERSION_OLD, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&r->slot[4], XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  InterlockedExchange(&r->head.v, 5);
+  ReleaseSemaphore(t.doorbell, 1, NULL);
+  expect_say(&p, XSIG_USR1, self, 4, 2);
+  ASSERT(wait_until(&r->tail.v, 5, 5000));
 
   /* a head that cannot be: the receiver ends the ring and goes on */
-  InterlockedExchange(&r->head, 4 + XSIG__RING_SLOTS + 1);
-  ASSERT(SetEvent(doorbell));
-  ASSERT(wait_until(&r->closed, 1, 5000));
+  InterlockedExchange(&r->head.v, 5 + XSIG__RING_SLOTS + 1);
+  ReleaseSemaphore(t.doorbell, 1, NULL);
+  ASSERT(wait_until(&r->closed.v, XSIG__WIN_RING_CLOSED, 5000));
   ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* xsig's own sender: a new ring */
-  expect_say(&p, XSIG_USR1, self, 4, 3);
+  expect_say(&p, XSIG_USR1, self, 5, 3);
   ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
-  expect_say(&p, XSIG_USR1, self, 4, 4);
-  UnmapViewOfFile(r);
-  CloseHandle(section);
-  CloseHandle(doorbell);
-  CloseHandle(wake);
+  expect_say(&p, XSIG_USR1, self, 5, 4);
+  let_go(&t);
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
-  expect_say(&p, XSIG_TERM, self, 4, 5);
+  expect_say(&p, XSIG_TERM, self, 5, 5);
   ASSERT_OK(test_wait(&p, 20000, NULL));
   test_proc_close(&p);
   return 0;

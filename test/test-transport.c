@@ -136,24 +136,24 @@ TEST_IMPL(transport_malformed_messages)
 
   memset(junk, 0xA5, sizeof junk);
   send_bad(p.pid, junk, sizeof junk), bad++;                 /* nonsense */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   send_bad(p.pid, &m, 10), bad++;                            /* short */
   memset(big, 0, sizeof big);
   memcpy(big, &m, sizeof m);
   send_bad(p.pid, big, sizeof big), bad++;                   /* long */
-  m.version = 2;
+  m.version = 3;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* unknown version */
-  xsig__wire_encode(&m, 999, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, 999, 0, 0);
   send_bad(p.pid, &m, sizeof m), bad++;                      /* no such signal */
-  xsig__wire_encode(&m, XSIG_KILL, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_KILL, 0, 0);
   send_bad(p.pid, &m, sizeof m), bad++;                      /* KILL never travels */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.reserved = 1;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* reserved bits */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.flags = 0x80;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* unknown flag */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.value = 5;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* value without flag */
 
@@ -261,7 +261,7 @@ HELPER_IMPL(dying_sender)
   if (h == INVALID_HANDLE_VALUE)
     return 2;
   if (strcmp(argv[2], "written") == 0) {
-    xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+    xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
     if (!WriteFile(h, &m, sizeof m, &n, NULL) || n != sizeof m)
       return 3;
   }
