@@ -419,4 +419,252 @@ TEST_IMPL(ring_resources)
   ASSERT_OK(xsig_shutdown());
   return 0;
 }
+
+static volatile int counter_done;
+static void counter_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)info;
+  (void)arg;
+  if (sig == XSIG_USR2)
+    helper_say("handles %lld", (long long)test_count_handles());
+  if (sig == XSIG_TERM)
+    counter_done = 1;
+}
+
+/* Says its handle count on USR2; USR1 is taken and not said. */
+HELPER_IMPL(ring_counter)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_USR1, counter_handler);
+  xsig_handle(XSIG_USR2, counter_handler);
+  xsig_handle(XSIG_TERM, counter_handler);
+  helper_say("ready");
+  while (!counter_done)
+    xsig_sleep(1000);
+  return 0;
+}
+
+static long long receiver_handles(test_proc_t *p)
+{
+  char line[160];
+  long long n = -1;
+  ASSERT_OK(xsig_kill(p->pid, XSIG_USR2));
+  ASSERT_OK(test_expect_line(p, "handles ", line, sizeof line, 20000));
+  ASSERT_EQ(sscanf(line, "handles %lld", &n), 1);
+  return n;
+}
+
+/* Ring requests whose reply is never read (the sender timed out, or found
+ * the receiver stopped and left its message in the pipe), or read but the
+ * ring not taken: the receiver keeps none of those rings (before, each
+ * held three handles and one of its 24 ring slots until the sender ended). */
+TEST_IMPL(ring_unread_replies_not_kept)
+{
+  test_proc_t p;
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply reply;
+  struct held_ring t;
+  long long base, now = -1;
+  int i, tries;
+  ASSERT_OK(test_spawn_helper(&p, "ring_counter", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  receiver_handles(&p); /* our own ring to it set up */
+  base = receiver_handles(&p);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  for (i = 0; i < 100; i++) {
+    HANDLE h = connect_pipe(p.pid);
+    DWORD n = 0;
+    ASSERT(WriteFile(h, &m, sizeof m, &n, NULL));
+    CloseHandle(h); /* the reply is never read */
+  }
+  for (i = 0; i < 30; i++) {
+    HANDLE h = connect_pipe(p.pid);
+    DWORD got = 0;
+    ASSERT(TransactNamedPipe(h, &m, sizeof m, &reply, sizeof reply, &got, NULL));
+    ASSERT_EQ(reply.ring, 1);
+    CloseHandle(h); /* read, not taken */
+  }
+  /* the receiver frees each when it sees the connection end */
+  for (tries = 0; tries < 50 && (now = receiver_handles(&p)) != base; tries++)
+    test_msleep(100);
+  ASSERT_EQ(now, base);
+  /* and has every slot: 24 senders could still get a ring; one asks */
+  ask_ring(p.pid, &m, &reply, &t);
+  ASSERT_EQ(reply.ring, 1);
+  let_go(&t);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+static volatile int values_done;
+static void value_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)arg;
+  if (sig == XSIG_RTMIN)
+    helper_say("v %lld %lld", (long long)info->pid, (long long)info->value);
+  if (sig == XSIG_TERM)
+    values_done = 1;
+}
+
+/* Says "v SENDER VALUE" for each RTMIN. */
+HELPER_IMPL(value_receiver)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_RTMIN, value_handler);
+  xsig_handle(XSIG_USR1, value_handler); /* taken, not said */
+  xsig_handle(XSIG_TERM, value_handler);
+  helper_say("ready");
+  while (!values_done)
+    xsig_sleep(1000);
+  return 0;
+}
+
+/* Sends argv[1] the values 0 .. argv[2]-1 with RTMIN, then says "sent". */
+HELPER_IMPL(value_sender)
+{
+  xsig_process_t *t;
+  int i, n = argc > 2 ? atoi(argv[2]) : 0, r = 0;
+  xsig_init();
+  if (xsig_process_open(_atoi64(argv[1]), &t) != 0)
+    return 2;
+  for (i = 0; i < n && r == 0; i++)
+    while ((r = xsig_process_send(t, XSIG_RTMIN, i, XSIG_SEND_VALUE, NULL)) == XSIG_EAGAIN)
+      Sleep(1);
+  xsig_process_close(t);
+  helper_say("sent %d", r);
+  return r == 0 ? 0 : 1;
+}
+
+/* Reads "v PID VALUE" lines until count values came from each of pids
+ * (in order, per sender). */
+static void expect_values_in_order(test_proc_t *p, const int64_t *pids, int npids, int count)
+{
+  int next[4] = {0, 0, 0, 0}, left = npids * count, k;
+  char line[160];
+  while (left > 0) {
+    long long pid, v;
+    ASSERT_OK(test_read_line(p, line, sizeof line, 30000));
+    ASSERT_EQ(sscanf(line, "v %lld %lld", &pid, &v), 2);
+    for (k = 0; k < npids && pids[k] != pid; k++) {
+    }
+    ASSERT(k < npids);
+    ASSERT_EQ(v, next[k]);
+    next[k]++;
+    left--;
+  }
+}
+
+struct resetter { HANDLE doorbell; volatile LONG stop, resets, tries; };
+
+static void keep_resetting(void *arg)
+{
+  struct resetter *r = arg;
+  while (!InterlockedCompareExchange(&r->stop, 0, 0)) {
+    InterlockedIncrement(&r->tries);
+    if (ResetEvent(r->doorbell) || WaitForSingleObject(r->doorbell, 0) == WAIT_OBJECT_0)
+      InterlockedIncrement(&r->resets);
+  }
+}
+
+/* A sender that tries to clear the receiver's wake-up with what it holds,
+ * over and over, while two others send: it cannot (a semaphore held with
+ * SEMAPHORE_MODIFY_STATE only: release, never take or reset), and
+ * nothing of the others' waits or is lost. (Before, the doorbell was an
+ * event held with EVENT_MODIFY_STATE, which ResetEvent accepts.) */
+TEST_IMPL(ring_doorbell_cannot_be_cleared)
+{
+  test_proc_t p, s[2];
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply reply;
+  struct held_ring t;
+  struct resetter r;
+  test_thread_t th;
+  int64_t pids[2];
+  char arg[32], line[64];
+  int k;
+  ASSERT_OK(test_spawn_helper(&p, "value_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  ask_ring(p.pid, &m, &reply, &t);
+  ASSERT_EQ(reply.ring, 1);
+  memset(&r, 0, sizeof r);
+  r.doorbell = t.doorbell;
+  ASSERT_OK(test_thread_start(&th, keep_resetting, &r));
+  snprintf(arg, sizeof arg, "%lld", (long long)p.pid);
+  for (k = 0; k < 2; k++) {
+    ASSERT_OK(test_spawn_helper3(&s[k], "value_sender", arg, "300", ""));
+    pids[k] = s[k].pid;
+  }
+  expect_values_in_order(&p, pids, 2, 300);
+  for (k = 0; k < 2; k++) {
+    ASSERT_OK(test_read_line(&s[k], line, sizeof line, 20000));
+    ASSERT_STR(line, "sent 0");
+    ASSERT_OK(test_wait(&s[k], 20000, NULL));
+    test_proc_close(&s[k]);
+  }
+  InterlockedExchange(&r.stop, 1);
+  test_thread_join(&th);
+  ASSERT(r.tries > 0);
+  ASSERT_EQ(r.resets, 0);
+  let_go(&t);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+#define ORDER_RECEIVERS 20
+
+/* One sender, 20 receivers: more than the 16 rings a sender keeps, so the
+ * first receiver's ring is let go while it still holds signals (the
+ * receiver is stopped), and the next signal to it comes over the pipe.
+ * It must arrive after those in the old ring: per sender, in order. */
+TEST_IMPL(ring_order_when_ring_set_up_again)
+{
+  test_proc_t p[ORDER_RECEIVERS];
+  xsig_process_t *t;
+  int64_t self = test_getpid();
+  char line[160];
+  int i;
+  for (i = 0; i < ORDER_RECEIVERS; i++)
+    ASSERT_OK(test_spawn_helper(&p[i], "value_receiver", NULL, 0));
+  for (i = 0; i < ORDER_RECEIVERS; i++)
+    ASSERT_OK(test_expect_line(&p[i], "ready", NULL, 0, 30000));
+  ASSERT_OK(xsig_process_open(p[0].pid, &t));
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 0, XSIG_SEND_VALUE, NULL)); /* the pipe, and a ring */
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 1, XSIG_SEND_VALUE, NULL)); /* the ring */
+  expect_values_in_order(&p[0], &self, 1, 2);
+  ASSERT_OK(xsig_process_send(t, XSIG_STOP, 0, 0, NULL));
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 2, XSIG_SEND_VALUE, NULL)); /* posted in the ring */
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 3, XSIG_SEND_VALUE, NULL));
+  for (i = 1; i < ORDER_RECEIVERS; i++) /* its ring let go for others */
+    ASSERT_OK(xsig_kill(p[i].pid, XSIG_RTMIN));
+  /* the pipe again: left there, pending, while it is stopped */
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 4, XSIG_SEND_VALUE, NULL));
+  ASSERT_OK(xsig_process_send(t, XSIG_CONT, 0, 0, NULL));
+  {
+    int next = 2;
+    while (next < 5) {
+      long long pid, v;
+      ASSERT_OK(test_read_line(&p[0], line, sizeof line, 30000));
+      ASSERT_EQ(sscanf(line, "v %lld %lld", &pid, &v), 2);
+      ASSERT_EQ(v, next);
+      next++;
+    }
+  }
+  xsig_process_close(t);
+  for (i = 0; i < ORDER_RECEIVERS; i++) {
+    xsig_kill(p[i].pid, XSIG_TERM);
+    test_proc_close(&p[i]);
+  }
+  return 0;
+}
 #endif

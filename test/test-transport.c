@@ -305,4 +305,230 @@ TEST_IMPL(transport_sender_dies_mid_message)
   test_proc_close(&p);
   return 0;
 }
+
+/* --- receivers that are not xsig ----------------------------------------
+ * A pipe of its own pid's name, served one client at a time. Each message
+ * is said ("msg version=V flags=F sig=S value=X"), then answered by mode:
+ * - old: as an xsig receiver of version 1 only: anything else (version 2,
+ *   a flag it does not know) is dropped without a reply, as such a
+ *   receiver drops it;
+ * - forge: a ring whose three handle values are argv[2], which the test
+ *   chose as handles of its own process (a confused deputy's bait);
+ * - wrong: a ring of real objects of the fake's own process, each round
+ *   one of them wrong: an event as the section, a section as the doorbell,
+ *   a semaphore as the wake event, a section smaller than a ring, an
+ *   event with no rights at all as the doorbell. */
+static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, const char *mode,
+                       const char *forged)
+{
+  unsigned char out[sizeof(struct xsig__wire_reply)];
+  size_t size = 0;
+  uint64_t hs[3];
+  DWORD n;
+  HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL), sem = CreateSemaphoreW(NULL, 0, 1, NULL);
+  HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, NULL);
+  HANDLE small = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 100, NULL);
+  HANDLE bare = NULL;
+  DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &bare, 0, FALSE, 0);
+  if (strcmp(mode, "forge") == 0) {
+    hs[0] = hs[1] = hs[2] = (uint64_t)_atoi64(forged);
+  } else {
+    HANDLE pick[5][3] = {{ev, sem, ev}, {section, section, ev}, {section, sem, sem},
+                         {small, sem, ev}, {section, bare, ev}};
+    int k = round % 5;
+    hs[0] = (uint64_t)(uintptr_t)pick[k][0];
+    hs[1] = (uint64_t)(uintptr_t)pick[k][1];
+    hs[2] = (uint64_t)(uintptr_t)pick[k][2];
+  }
+  xsig__wire_reply_encode(out, &size, m->version, 0, m->version == XSIG__WIRE_VERSION ? hs : NULL);
+  if (m->version == XSIG__WIRE_VERSION_OLD) {
+    /* what an xsig 0.x receiver that knew the ring flag answered: handle
+     * values meant to be in the sender's process */
+    struct xsig__wire_reply_v1 r1;
+    memcpy(&r1, out, sizeof r1);
+    r1.ring = 1;
+    r1.section = r1.doorbell = r1.wake = hs[0];
+    memcpy(out, &r1, sizeof r1);
+  }
+  WriteFile(h, out, (DWORD)size, &n, NULL);
+  /* until the client closes: its objects must still be there when it takes them */
+  while (ReadFile(h, out, sizeof out, &n, NULL)) {
+  }
+  CloseHandle(ev);
+  CloseHandle(sem);
+  CloseHandle(section);
+  CloseHandle(small);
+  CloseHandle(bare);
+}
+
+static HANDLE fake_instance(const char *name)
+{
+  return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                          PIPE_UNLIMITED_INSTANCES, 64, 64, 0, NULL);
+}
+
+HELPER_IMPL(fake_receiver)
+{
+  char name[64];
+  const char *mode = argv[1];
+  int round;
+  HANDLE h, next;
+  (void)argc;
+  pipe_name(test_getpid(), name, sizeof name);
+  h = fake_instance(name);
+  helper_say("ready");
+  for (round = 0; h != INVALID_HANDLE_VALUE; round++, h = next) {
+    struct xsig__wire_msg m;
+    DWORD n = 0;
+    if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+      return 3;
+    next = fake_instance(name); /* the name never goes away between clients */
+    memset(&m, 0, sizeof m);
+    if (ReadFile(h, &m, sizeof m, &n, NULL) && n == sizeof m && m.magic == XSIG__WIRE_MAGIC) {
+      helper_say("msg version=%d flags=%u sig=%d value=%lld", m.version, m.flags, m.signo,
+                 (long long)m.value);
+      if (strcmp(mode, "old") == 0) {
+        struct xsig__wire_reply_v1 r1;
+        if (m.version == XSIG__WIRE_VERSION_OLD && (m.flags & ~XSIG__WIRE_FLAG_VALUE) == 0) {
+          memset(&r1, 0, sizeof r1);
+          r1.magic = XSIG__WIRE_MAGIC;
+          WriteFile(h, &r1, sizeof r1, &n, NULL);
+          while (ReadFile(h, &r1, sizeof r1, &n, NULL)) {
+          }
+        }
+      } else {
+        fake_reply(h, &m, round, mode, argc > 2 ? argv[2] : "0");
+      }
+    }
+    DisconnectNamedPipe(h);
+    CloseHandle(h);
+  }
+  return 2;
+}
+
+static void expect_msg(test_proc_t *p, int version, unsigned flags, int sig, long long value)
+{
+  char line[160], want[160];
+  snprintf(want, sizeof want, "msg version=%d flags=%u sig=%d value=%lld", version, flags, sig, value);
+  ASSERT_OK(test_read_line(p, line, sizeof line, 20000));
+  ASSERT_STR(line, want);
+}
+
+/* A receiver answers a ring request with handle values of the sender's own
+ * process (in both reply formats): the sender never uses, maps or closes
+ * them. It takes a ring's objects only from the receiver's process. */
+TEST_IMPL(transport_forged_ring_reply)
+{
+  test_proc_t p;
+  HANDLE mine = CreateEventW(NULL, TRUE, FALSE, NULL);
+  char value[32];
+  int64_t before;
+  int i;
+  DWORD flags;
+  ASSERT(mine != NULL);
+  snprintf(value, sizeof value, "%llu", (unsigned long long)(uintptr_t)mine);
+  ASSERT_OK(test_spawn_helper3(&p, "fake_receiver", "forge", value, ""));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  before = test_count_handles();
+  for (i = 0; i < 5; i++) {
+    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+    /* no ring was taken: each signal comes over the pipe, asking again */
+    expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  }
+  /* our event is still ours, open and unchanged */
+  ASSERT(GetHandleInformation(mine, &flags));
+  ASSERT_EQ(WaitForSingleObject(mine, 0), WAIT_TIMEOUT);
+  ASSERT(SetEvent(mine));
+  ASSERT_EQ(WaitForSingleObject(mine, 0), WAIT_OBJECT_0);
+  ASSERT_EQ(test_count_handles(), before);
+  CloseHandle(mine);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* Real objects of the receiver, of the wrong type or size, or without the
+ * rights to take them: no ring, no handle left behind, the pipe carries
+ * every signal. */
+TEST_IMPL(transport_wrong_ring_objects)
+{
+  test_proc_t p;
+  int64_t before;
+  int i;
+  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "wrong", 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  before = test_count_handles();
+  for (i = 1; i < 10; i++) {
+    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
+    expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  }
+  ASSERT_EQ(test_count_handles(), before);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* A receiver that knows only version 1 drops version 2 unanswered: the
+ * sender says it again in version 1, once, and from then on speaks
+ * version 1 to it (values included). */
+TEST_IMPL(transport_falls_back_to_version_1)
+{
+  test_proc_t p;
+  xsig_process_t *t;
+  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "old", 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_process_open(p.pid, &t));
+  ASSERT_OK(xsig_process_send(t, XSIG_USR1, 0, 0, NULL));
+  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  expect_msg(&p, XSIG__WIRE_VERSION_OLD, 0, XSIG_USR1, 0);
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 42, XSIG_SEND_VALUE, NULL));
+  expect_msg(&p, XSIG__WIRE_VERSION_OLD, XSIG__WIRE_FLAG_VALUE, XSIG_RTMIN, 42);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR2));
+  expect_msg(&p, XSIG__WIRE_VERSION_OLD, 0, XSIG_USR2, 0);
+  xsig_process_close(t);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* A sender of version 1 (also one that asks for a ring, as xsig 0.x did)
+ * gets a version 1 reply from today's receiver, with no ring, and its
+ * signal. */
+TEST_IMPL(transport_answers_version_1)
+{
+  test_proc_t p;
+  struct xsig__wire_msg m;
+  unsigned char out[sizeof(struct xsig__wire_reply) + 1];
+  struct xsig__wire_reply_v1 r1;
+  char line[160], want[160];
+  HANDLE h;
+  DWORD got = 0;
+  int k;
+  ASSERT_OK(test_spawn_helper(&p, "counting_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  for (k = 0; k < 2; k++) {
+    xsig__wire_encode(&m, XSIG__WIRE_VERSION_OLD, XSIG_USR1, 0, 0);
+    if (k == 1)
+      m.flags |= XSIG__WIRE_FLAG_RING;
+    h = raw_connect(p.pid);
+    ASSERT(h != INVALID_HANDLE_VALUE);
+    ASSERT(TransactNamedPipe(h, &m, sizeof m, out, sizeof out, &got, NULL));
+    ASSERT_EQ(got, sizeof r1);
+    memcpy(&r1, out, sizeof r1);
+    ASSERT_EQ(r1.magic, XSIG__WIRE_MAGIC);
+    ASSERT_EQ(r1.result, 0);
+    ASSERT_EQ(r1.ring, 0);
+    ASSERT(r1.section == 0 && r1.doorbell == 0 && r1.wake == 0);
+    CloseHandle(h);
+    snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=%d", XSIG_USR1,
+             (long long)test_getpid(), k + 1);
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    ASSERT_STR(line, want);
+  }
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
 #endif
