@@ -423,10 +423,23 @@ static void flush_replies_at_exit(void)
   xsig__win_transport_flush_replies();
 }
 
+/* Once started, this module's code runs on threads, in a vectored handler
+ * and in thread-pool callbacks that FreeLibrary cannot stop: xsig.dll is
+ * pinned, loaded until the process ends (a program built with the static
+ * library pins itself, which changes nothing). */
+static void pin_module(void)
+{
+  static const char inside_this_module = 0; /* an address in its image */
+  HMODULE self;
+  GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                     (LPCWSTR)(const void *)&inside_this_module, &self);
+}
+
 int xsig__win_transport_start(void)
 {
   static int at_exit;
   int err = make_security_descriptor();
+  pin_module();
   InterlockedExchange64(&remote_count, 0); /* counted per xsig_init, as the other stats */
   if (!at_exit)
     at_exit = atexit(flush_replies_at_exit) == 0;
