@@ -181,10 +181,19 @@ static void idle_term(int sig, const xsig_info_t *info, void *arg)
   idle_done = 1;
 }
 
+static DWORD WINAPI sleeper(LPVOID unused)
+{
+  (void)unused;
+  Sleep(INFINITE);
+  return 0;
+}
+
+/* With argv[1] threads more than its own, each asleep. */
 HELPER_IMPL(idle_receiver)
 {
-  (void)argc;
-  (void)argv;
+  int i, more = argc > 1 ? atoi(argv[1]) : 0;
+  for (i = 0; i < more; i++)
+    CloseHandle(CreateThread(NULL, 64 * 1024, sleeper, NULL, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL));
   xsig_init();
   xsig_handle(XSIG_TERM, idle_term);
   helper_say("ready");
@@ -212,16 +221,21 @@ TEST_IMPL(stop_probe_killed_midway)
   test_proc_t victim, prober;
   char arg[32];
   int round;
-  ASSERT_OK(test_spawn_helper(&victim, "idle_receiver", NULL, 0));
+  /* many threads: a prober spends most of its time on them */
+  ASSERT_OK(test_spawn_helper(&victim, "idle_receiver", "60", 0));
   ASSERT_OK(test_expect_line(&victim, "ready", NULL, 0, 20000));
   snprintf(arg, sizeof arg, "%lld", (long long)victim.pid);
-  for (round = 0; round < 20; round++) {
+  for (round = 0; round < 10; round++) {
+    /* stopped: a prober looks at every thread (else it stops at the
+     * first one that runs) */
+    ASSERT_OK(xsig_kill(victim.pid, XSIG_STOP));
     ASSERT_OK(test_spawn_helper(&prober, "stop_prober", arg, 0));
     ASSERT_OK(test_expect_line(&prober, "probing", NULL, 0, 20000));
     test_msleep(5 + (round * 7) % 40);
     test_kill_hard(&prober);
     ASSERT_OK(test_wait(&prober, 20000, NULL));
     test_proc_close(&prober);
+    ASSERT_OK(xsig_kill(victim.pid, XSIG_CONT));
     ASSERT_EQ(most_suspended(victim.pid), 0);
   }
   ASSERT_OK(xsig_kill(victim.pid, XSIG_TERM));
