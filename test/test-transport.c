@@ -189,22 +189,138 @@ TEST_IMPL(transport_rejects_remote_clients)
 }
 
 /* Another process creates our pipe name first. */
+/* Makes argv[1]'s pipe name and reports whatever a sender hands it: it
+ * must be nothing. argv[2]: "once" (one client, then it ends), "loop"
+ * (every client, for ever), "deny" (an instance whose DACL lets nobody
+ * make another one; then as "loop"). */
 HELPER_IMPL(squatter)
 {
   char name[64];
+  const char *mode = argc > 2 ? argv[2] : "once";
+  SECURITY_ATTRIBUTES sa, *psa = NULL;
+  PSECURITY_DESCRIPTOR sd = NULL;
   HANDLE h;
-  DWORD n = 0;
-  unsigned char buf[64];
-  (void)argc;
   pipe_name(_atoi64(argv[1]), name, sizeof name);
+  if (strcmp(mode, "deny") == 0) {
+    /* read, write, synchronize: not FILE_CREATE_PIPE_INSTANCE */
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorA("D:P(A;;0x100003;;;WD)", SDDL_REVISION_1, &sd, NULL))
+      return 2;
+    sa.nLength = sizeof sa;
+    sa.lpSecurityDescriptor = sd;
+    sa.bInheritHandle = FALSE;
+    psa = &sa;
+  }
   h = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
-                       PIPE_UNLIMITED_INSTANCES, 64, 64, 0, NULL);
+                       PIPE_UNLIMITED_INSTANCES, 64, 64, 0, psa);
   helper_say(h == INVALID_HANDLE_VALUE ? "squat failed" : "squatting");
-  /* Report whatever a sender hands us: it must be nothing. */
-  if (ConnectNamedPipe(h, NULL) || GetLastError() == ERROR_PIPE_CONNECTED) {
+  while (h != INVALID_HANDLE_VALUE) {
+    unsigned char buf[64];
+    DWORD n = 0;
+    HANDLE next = NULL;
+    if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+      break;
+    if (strcmp(mode, "once") != 0)
+      next = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                              PIPE_UNLIMITED_INSTANCES, 64, 64, 0, psa);
     ReadFile(h, buf, sizeof buf, &n, NULL);
     helper_say("squatter got %lu bytes", (unsigned long)n);
+    DisconnectNamedPipe(h);
+    CloseHandle(h);
+    if (next == NULL)
+      break;
+    h = next;
   }
+  LocalFree(sd);
+  return 0;
+}
+
+/* Does not use xsig: only the ladder reaches it. */
+HELPER_IMPL(plain_sleeper)
+{
+  (void)argc;
+  (void)argv;
+  helper_say("ready");
+  Sleep(60000);
+  return 0;
+}
+
+/* Calls xsig_init and says what it returned. */
+HELPER_IMPL(init_reporter)
+{
+  char go[8];
+  DWORD n = 0;
+  (void)argc;
+  (void)argv;
+  ReadFile(GetStdHandle(STD_INPUT_HANDLE), go, sizeof go, &n, NULL); /* once the name is taken */
+  helper_say("init %d", xsig_init());
+  return 0;
+}
+
+/* Squatting, in both orders. What holds for any process of the same user
+ * (which may make instances of the name, as it may do anything else to
+ * our processes): a squatter's instance is never written to (the sender
+ * checks the server's pid first); a target that does not use xsig gets
+ * the ladder, not XSIG_EPERM; a receiver that was there first still gets
+ * its signals; a name taken first makes xsig_init fail with XSIG_EPERM. */
+TEST_IMPL(transport_squatter_both_orders)
+{
+  test_proc_t target, sq, rec;
+  xsig_process_t *t;
+  xsig_status_t st;
+  char arg[32], line[160], want[32];
+  int i;
+  /* 1. a squatter on the name of a process without xsig: the ladder */
+  ASSERT_OK(test_spawn_helper(&target, "plain_sleeper", NULL, 0));
+  ASSERT_OK(test_expect_line(&target, "ready", NULL, 0, 20000));
+  snprintf(arg, sizeof arg, "%lld", (long long)target.pid);
+  ASSERT_OK(test_spawn_helper3(&sq, "squatter", arg, "loop", ""));
+  ASSERT_OK(test_expect_line(&sq, "squatting", NULL, 0, 20000));
+  ASSERT_OK(xsig_process_open(target.pid, &t));
+  ASSERT_EQ(xsig_process_send(t, XSIG_USR1, 0, 0, NULL), XSIG_ENOGRACE);
+  ASSERT_OK(xsig_process_send(t, XSIG_USR1, 0, XSIG_SEND_FORCE, NULL)); /* TerminateProcess */
+  ASSERT_OK(test_wait(&target, 20000, &st));
+  ASSERT(!st.exited && st.signo == XSIG_USR1);
+  xsig_process_close(t);
+  test_proc_close(&target);
+  while (test_read_line(&sq, line, sizeof line, 500) == 0)
+    ASSERT_STR(line, "squatter got 0 bytes");
+  test_proc_close(&sq);
+
+  /* 2. a receiver first, then a squatter adds instances of its name */
+  ASSERT_OK(test_spawn_helper(&rec, "counting_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&rec, "ready", NULL, 0, 20000));
+  snprintf(arg, sizeof arg, "%lld", (long long)rec.pid);
+  ASSERT_OK(test_spawn_helper3(&sq, "squatter", arg, "loop", ""));
+  ASSERT_OK(test_expect_line(&sq, "squatting", NULL, 0, 20000));
+  for (i = 0; i < 4; i++) {
+    ASSERT_OK(xsig_kill(rec.pid, XSIG_USR1));
+    ASSERT_OK(test_expect_line(&rec, "sig=", line, sizeof line, 20000));
+  }
+  while (test_read_line(&sq, line, sizeof line, 500) == 0)
+    ASSERT_STR(line, "squatter got 0 bytes");
+  test_proc_close(&sq);
+  ASSERT_OK(xsig_kill(rec.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&rec, 20000, NULL));
+  test_proc_close(&rec);
+
+  /* 3. the name first, with a DACL that lets nobody add an instance:
+   * xsig_init fails with XSIG_EPERM. Wine enforces neither that right nor
+   * FILE_FLAG_FIRST_PIPE_INSTANCE (transport_squatted_name): there the
+   * init shares the name, and part 2 is what holds. */
+  ASSERT_OK(test_spawn_helper(&target, "init_reporter", NULL, TEST_PROC_STDIN_PIPE));
+  snprintf(arg, sizeof arg, "%lld", (long long)target.pid);
+  ASSERT_OK(test_spawn_helper3(&sq, "squatter", arg, "deny", ""));
+  ASSERT_OK(test_expect_line(&sq, "squatting", NULL, 0, 20000));
+  ASSERT_OK(test_pipe_write_text(&target.in, "go\n"));
+  ASSERT_OK(test_read_line(&target, line, sizeof line, 20000));
+  snprintf(want, sizeof want, "init %d", XSIG_EPERM);
+  if (!test_under_wine())
+    ASSERT_STR(line, want);
+  else
+    ASSERT(strncmp(line, "init ", 5) == 0);
+  ASSERT_OK(test_wait(&target, 20000, NULL));
+  test_proc_close(&target);
+  test_proc_close(&sq);
   return 0;
 }
 
@@ -238,7 +354,7 @@ TEST_IMPL(transport_squatted_name)
     for (i = 0; i < 6; i++) {
       done = 0;
       r = xsig_kill(test_getpid(), XSIG_USR1);
-      ASSERT(r == 0 || r == XSIG_EPERM);
+      ASSERT(r == 0 || r == XSIG_ENOGRACE); /* ours, or only the squatter's (the ladder) */
       if (r == 0) {
         xsig_sleep(5000);
         ASSERT_EQ(done, 1);

@@ -150,19 +150,41 @@ int xsig__win_is_stopped(DWORD pid)
   return seen && all;
 }
 
+/* Whether whoever made this instance of the name is the target itself. */
+static int served_by(HANDLE pipe, DWORD pid)
+{
+  ULONG server = 0;
+  return GetNamedPipeServerProcessId(pipe, &server) && server == pid;
+}
+
+/* Another process of the same user can make instances of the name too
+ * (Windows refuses only the first instance to a squatter, Wine not even
+ * that): such an instance is closed unwritten and the next one tried; a
+ * name only others serve means the target has no transport (the ladder). */
+#define SQUATTED_TRIES 8
+
 static HANDLE connect_transport(DWORD pid, int *err)
 {
   wchar_t name[64];
   HANDLE pipe;
-  ULONG server = 0;
   DWORD mode = PIPE_READMODE_MESSAGE;
   ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
+  int squatted = 0;
   xsig__win_pipe_name(pid, name, 64);
   for (;;) {
     pipe = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                        FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
-    if (pipe != INVALID_HANDLE_VALUE)
-      break;
+    if (pipe != INVALID_HANDLE_VALUE) {
+      if (served_by(pipe, pid))
+        break;
+      CloseHandle(pipe); /* nothing written to it */
+      if (++squatted < SQUATTED_TRIES) {
+        Sleep(1);
+        continue;
+      }
+      *err = NO_TRANSPORT;
+      return NULL;
+    }
     if (GetLastError() == ERROR_FILE_NOT_FOUND) {
       *err = NO_TRANSPORT;
       return NULL;
@@ -180,11 +202,9 @@ static HANDLE connect_transport(DWORD pid, int *err)
     if (!WaitNamedPipeW(name, 100))
       Sleep(1);
   }
-  /* Whoever made the name must be the target itself, not a squatter. */
-  if (!GetNamedPipeServerProcessId(pipe, &server) || server != pid ||
-      !SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) {
+  if (!SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) {
     CloseHandle(pipe);
-    *err = XSIG_EPERM;
+    *err = XSIG_ESYS;
     return NULL;
   }
   *err = 0;
