@@ -111,7 +111,7 @@ int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, cons
 /* The wire version the channel's receiver understands (xsig__wire_*). */
 int xsig__win_channel_wire_version(const struct xsig__win_channel *c);
 void xsig__win_channel_set_wire_version(struct xsig__win_channel *c, int version);
-int xsig__win_channel_wait_taken(DWORD pid, int ms);
+int xsig__win_channel_wait_accepted(DWORD pid, int ms);
 
 /* src/win/transport.c */
 void xsig__win_transport_count_remote(void);

@@ -611,7 +611,7 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
  * looked at thread by thread (a Toolhelp snapshot: ms under Wine). */
 static int member_stopped(DWORD pid, int v)
 {
-  if (v == XSIG_VIA_XSIG && xsig__win_channel_wait_taken(pid, XSIG__WIN_STOPPED_CHECK_MS) == 1)
+  if (v == XSIG_VIA_XSIG && xsig__win_channel_wait_accepted(pid, XSIG__WIN_STOPPED_CHECK_MS) == 1)
     return 0;
   return xsig__win_is_stopped(pid);
 }

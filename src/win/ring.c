@@ -86,7 +86,7 @@ void xsig__win_rings_ending(void)
 
 /* Publishes the final tail and frees peer i. Closing first, then the
  * tail, then closed: a sender that wrote after the receiver last looked
- * sees the ring closing and waits for the tail that says what was taken. */
+ * sees the ring closing and waits for the tail that says what was accepted. */
 static void end_peer(int i)
 {
   struct peer *p = &peers[i];
@@ -659,9 +659,9 @@ static int get_room(struct xsig__win_channel *c, ULONGLONG deadline)
 }
 
 /* The ring was found closing after our last message went in: whether the
- * receiver took it, from the final tail it publishes (at once: it is its
+ * receiver accepted it, from the final tail it publishes (at once: it is its
  * serving thread's next step, bounded here all the same). */
-static int taken_before_close(struct xsig__win_channel *c)
+static int accepted_before_close(struct xsig__win_channel *c)
 {
   int tries;
   for (tries = 0; tries < 100 && load(&c->ring->closed) != XSIG__WIN_RING_CLOSED; tries++)
@@ -700,16 +700,16 @@ int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value,
   if (check && check_receiver_ended(c, now))
     return XSIG_ESRCH;
   /* Closing, and it did not take this one: the pipe carries it. */
-  if (load(&c->ring->closed) && !taken_before_close(c)) {
+  if (load(&c->ring->closed) && !accepted_before_close(c)) {
     detach(c);
     return XSIG__WIN_NO_RING;
   }
   return 0;
 }
 
-/* Whether pid's receiver took everything sent to it within ms: 1, 0, or
+/* Whether pid's receiver accepted everything sent to it within ms: 1, 0, or
  * -1 when there is no ring to it (then nothing tells). */
-int xsig__win_channel_wait_taken(DWORD pid, int ms)
+int xsig__win_channel_wait_accepted(DWORD pid, int ms)
 {
   struct xsig__win_channel *c = xsig__win_channel_get(pid, 0);
   ULONGLONG deadline = GetTickCount64() + (ULONGLONG)ms;
