@@ -202,6 +202,19 @@ HELPER_IMPL(idle_receiver)
   return 0;
 }
 
+static void start_idle_receiver(test_proc_t *p, const char *threads)
+{
+  ASSERT_OK(test_spawn_helper(p, "idle_receiver", threads, 0));
+  ASSERT_OK(test_expect_line(p, "ready", NULL, 0, 20000));
+}
+
+static void end_idle_receiver(test_proc_t *p)
+{
+  ASSERT_OK(xsig_kill(p->pid, XSIG_TERM));
+  ASSERT_OK(test_wait(p, 20000, NULL));
+  test_proc_close(p);
+}
+
 /* Asks "is it stopped?" about argv[1] as fast as it can. */
 HELPER_IMPL(stop_prober)
 {
@@ -222,8 +235,7 @@ TEST_IMPL(stop_probe_killed_midway)
   char arg[32];
   int round;
   /* many threads: a prober spends most of its time on them */
-  ASSERT_OK(test_spawn_helper(&victim, "idle_receiver", "60", 0));
-  ASSERT_OK(test_expect_line(&victim, "ready", NULL, 0, 20000));
+  start_idle_receiver(&victim, "60");
   snprintf(arg, sizeof arg, "%lld", (long long)victim.pid);
   for (round = 0; round < 10; round++) {
     /* stopped: a prober looks at every thread (else it stops at the
@@ -238,9 +250,7 @@ TEST_IMPL(stop_probe_killed_midway)
     ASSERT_OK(xsig_kill(victim.pid, XSIG_CONT));
     ASSERT_EQ(most_suspended(victim.pid), 0);
   }
-  ASSERT_OK(xsig_kill(victim.pid, XSIG_TERM));
-  ASSERT_OK(test_wait(&victim, 20000, NULL));
-  test_proc_close(&victim);
+  end_idle_receiver(&victim);
   return 0;
 }
 
@@ -261,8 +271,7 @@ TEST_IMPL(stop_concurrent_then_one_cont)
 {
   test_proc_t victim;
   int round;
-  ASSERT_OK(test_spawn_helper(&victim, "idle_receiver", NULL, 0));
-  ASSERT_OK(test_expect_line(&victim, "ready", NULL, 0, 20000));
+  start_idle_receiver(&victim, NULL);
   for (round = 0; round < 10; round++) {
     volatile LONG go = 0;
     struct stopper s[2];
@@ -283,9 +292,7 @@ TEST_IMPL(stop_concurrent_then_one_cont)
     ASSERT_OK(xsig_kill(victim.pid, XSIG_CONT));
     ASSERT_EQ(most_suspended(victim.pid), 0);
   }
-  ASSERT_OK(xsig_kill(victim.pid, XSIG_TERM));
-  ASSERT_OK(test_wait(&victim, 20000, NULL));
-  test_proc_close(&victim);
+  end_idle_receiver(&victim);
   return 0;
 }
 

@@ -530,6 +530,22 @@ static void expect_msg(test_proc_t *p, int version, unsigned flags, int sig, lon
   ASSERT_STR(line, want);
 }
 
+/* n signals to the fake receiver p: no ring is ever taken, so each comes
+ * over the pipe asking again; no handle stays in this process (counted
+ * after the first, which makes the channel). */
+static void each_over_the_pipe(test_proc_t *p, int n)
+{
+  int64_t before = 0;
+  int i;
+  for (i = 0; i < n; i++) {
+    if (i == 1)
+      before = test_count_handles();
+    ASSERT_OK(xsig_kill(p->pid, XSIG_USR1));
+    expect_msg(p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  }
+  ASSERT_EQ(test_count_handles(), before);
+}
+
 /* A receiver answers a ring request with handle values of the sender's own
  * process (in both reply formats): the sender never uses, maps or closes
  * them. It takes a ring's objects only from the receiver's process. */
@@ -538,27 +554,17 @@ TEST_IMPL(transport_forged_ring_reply)
   test_proc_t p;
   HANDLE mine = CreateEventW(NULL, TRUE, FALSE, NULL);
   char value[32];
-  int64_t before;
-  int i;
   DWORD flags;
   ASSERT(mine != NULL);
   snprintf(value, sizeof value, "%llu", (unsigned long long)(uintptr_t)mine);
   ASSERT_OK(test_spawn_helper3(&p, "fake_receiver", "forge", value, ""));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
-  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
-  before = test_count_handles();
-  for (i = 0; i < 5; i++) {
-    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
-    /* no ring was taken: each signal comes over the pipe, asking again */
-    expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
-  }
+  each_over_the_pipe(&p, 6);
   /* our event is still ours, open and unchanged */
   ASSERT(GetHandleInformation(mine, &flags));
   ASSERT_EQ(WaitForSingleObject(mine, 0), WAIT_TIMEOUT);
   ASSERT(SetEvent(mine));
   ASSERT_EQ(WaitForSingleObject(mine, 0), WAIT_OBJECT_0);
-  ASSERT_EQ(test_count_handles(), before);
   CloseHandle(mine);
   test_proc_close(&p);
   return 0;
@@ -570,18 +576,9 @@ TEST_IMPL(transport_forged_ring_reply)
 TEST_IMPL(transport_wrong_ring_objects)
 {
   test_proc_t p;
-  int64_t before;
-  int i;
   ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "wrong", 0));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
-  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
-  before = test_count_handles();
-  for (i = 1; i < 10; i++) {
-    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
-    expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
-  }
-  ASSERT_EQ(test_count_handles(), before);
+  each_over_the_pipe(&p, 10);
   test_proc_close(&p);
   return 0;
 }
