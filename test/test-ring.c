@@ -426,40 +426,46 @@ static void counter_handler(int sig, const xsig_info_t *info, void *arg)
   (void)info;
   (void)arg;
   if (sig == XSIG_USR2)
-    helper_say("handles %lld", (long long)test_count_handles());
+    helper_say("sections %lld", (long long)test_count_handles_of_type("Section"));
   if (sig == XSIG_TERM)
     counter_done = 1;
 }
 
-/* Says its handle count on USR2; USR1 is taken and not said. */
+/* Says how many sections it holds (one per ring) on USR2, and with
+ * argv[1] "tick" every 100 ms too; USR1 is taken and not said. */
 HELPER_IMPL(ring_counter)
 {
-  (void)argc;
-  (void)argv;
+  int tick = argc > 1 && strcmp(argv[1], "tick") == 0;
   xsig_init();
   xsig_handle(XSIG_USR1, counter_handler);
   xsig_handle(XSIG_USR2, counter_handler);
   xsig_handle(XSIG_TERM, counter_handler);
   helper_say("ready");
-  while (!counter_done)
-    xsig_sleep(1000);
+  while (!counter_done) {
+    xsig_sleep(tick ? 100 : 1000);
+    if (tick)
+      helper_say("sections %lld", (long long)test_count_handles_of_type("Section"));
+  }
   return 0;
 }
 
-static long long receiver_handles(test_proc_t *p)
+static long long receiver_sections(test_proc_t *p)
 {
   char line[160];
   long long n = -1;
   ASSERT_OK(xsig_kill(p->pid, XSIG_USR2));
-  ASSERT_OK(test_expect_line(p, "handles ", line, sizeof line, 20000));
-  ASSERT_EQ(sscanf(line, "handles %lld", &n), 1);
+  ASSERT_OK(test_expect_line(p, "sections ", line, sizeof line, 20000));
+  ASSERT_EQ(sscanf(line, "sections %lld", &n), 1);
+  ASSERT(n >= 0);
   return n;
 }
 
 /* Ring requests whose reply is never read (the sender timed out, or found
  * the receiver stopped and left its message in the pipe), or read but the
  * ring not taken: the receiver keeps none of those rings (before, each
- * held three handles and one of its 24 ring slots until the sender ended). */
+ * held three handles and one of its 24 ring slots until the sender ended).
+ * Counted as the receiver's sections, one per ring (its pipe instances
+ * grow with the load, up to 32, and are not what is checked here). */
 TEST_IMPL(ring_unread_replies_not_kept)
 {
   test_proc_t p;
@@ -470,8 +476,9 @@ TEST_IMPL(ring_unread_replies_not_kept)
   int i, tries;
   ASSERT_OK(test_spawn_helper(&p, "ring_counter", NULL, 0));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  receiver_handles(&p); /* our own ring to it set up */
-  base = receiver_handles(&p);
+  receiver_sections(&p); /* our own ring to it set up */
+  base = receiver_sections(&p);
+  ASSERT(base >= 1);
   xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.flags |= XSIG__WIRE_FLAG_RING;
   for (i = 0; i < 100; i++) {
@@ -488,7 +495,7 @@ TEST_IMPL(ring_unread_replies_not_kept)
     CloseHandle(h); /* read, not taken */
   }
   /* the receiver frees each when it sees the connection end */
-  for (tries = 0; tries < 50 && (now = receiver_handles(&p)) != base; tries++)
+  for (tries = 0; tries < 50 && (now = receiver_sections(&p)) != base; tries++)
     test_msleep(100);
   ASSERT_EQ(now, base);
   /* and has every slot: 24 senders could still get a ring; one asks */
@@ -662,6 +669,61 @@ TEST_IMPL(ring_order_when_ring_set_up_again)
   }
   xsig_process_close(t);
   for (i = 0; i < ORDER_RECEIVERS; i++) {
+    xsig_kill(p[i].pid, XSIG_TERM);
+    test_proc_close(&p[i]);
+  }
+  return 0;
+}
+
+#define LET_GO_RECEIVERS 17
+
+/* A sender keeps 16 rings: the 17th receiver's costs the least recently
+ * used one, which it lets go and says so in the ring; that receiver frees
+ * it (before, it kept it, and one of its 24 slots, until the sender
+ * ended). */
+static long long next_tick(test_proc_t *p)
+{
+  char line[160];
+  long long n = -1;
+  ASSERT_OK(test_expect_line(p, "sections ", line, sizeof line, 20000));
+  ASSERT_EQ(sscanf(line, "sections %lld", &n), 1);
+  ASSERT(n >= 0);
+  return n;
+}
+
+/* The count now: the lines it said while we did other things skipped. */
+static long long fresh_tick(test_proc_t *p)
+{
+  char line[160];
+  while (test_read_line_nowait(p, line, sizeof line) == 0) {
+  }
+  next_tick(p); /* may have been half said */
+  return next_tick(p);
+}
+
+TEST_IMPL(ring_let_go_is_freed)
+{
+  test_proc_t p[LET_GO_RECEIVERS];
+  long long with_ring, now;
+  int i, tries;
+  ASSERT_OK(test_spawn_helper(&p[0], "ring_counter", "tick", 0));
+  for (i = 1; i < LET_GO_RECEIVERS; i++)
+    ASSERT_OK(test_spawn_helper(&p[i], "ring_counter", NULL, 0));
+  for (i = 0; i < LET_GO_RECEIVERS; i++)
+    ASSERT_OK(test_expect_line(&p[i], "ready", NULL, 0, 30000));
+  ASSERT_OK(xsig_kill(p[0].pid, XSIG_USR1)); /* the pipe, and a ring */
+  ASSERT_OK(xsig_kill(p[0].pid, XSIG_USR1)); /* the ring */
+  /* its count, once it holds still (the ring kept: one section) */
+  for (tries = 0, with_ring = fresh_tick(&p[0]); tries < 50 && (now = next_tick(&p[0])) != with_ring; tries++)
+    with_ring = now;
+  ASSERT(with_ring >= 1);
+  for (i = 1; i < LET_GO_RECEIVERS; i++)
+    ASSERT_OK(xsig_kill(p[i].pid, XSIG_USR1)); /* the 17th lets p[0]'s ring go */
+  /* nothing more is sent to p[0]: it frees the ring on its own */
+  for (tries = 0, now = fresh_tick(&p[0]); tries < 50 && now != with_ring - 1; tries++)
+    now = next_tick(&p[0]);
+  ASSERT_EQ(now, with_ring - 1);
+  for (i = 0; i < LET_GO_RECEIVERS; i++) {
     xsig_kill(p[i].pid, XSIG_TERM);
     test_proc_close(&p[i]);
   }
