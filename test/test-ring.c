@@ -466,12 +466,36 @@ static long long receiver_sections(test_proc_t *p)
  * held three handles and one of its 24 ring slots until the sender ended).
  * Counted as the receiver's sections, one per ring (its pipe instances
  * grow with the load, up to 32, and are not what is checked here). */
+/* Asks argv[1] for a ring and does not take it: argv[2] "unread" (writes
+ * its request and closes), or "read" (reads the reply, then closes).
+ * Then says "asked" and stays, as a sender that lives on does. */
+HELPER_IMPL(ring_asker)
+{
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply reply;
+  HANDLE h = connect_pipe(_atoi64(argv[1]));
+  DWORD n = 0;
+  (void)argc;
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  if (strcmp(argv[2], "unread") == 0 ? !WriteFile(h, &m, sizeof m, &n, NULL)
+                                     : !TransactNamedPipe(h, &m, sizeof m, &reply, sizeof reply, &n, NULL) || reply.ring != 1)
+    return 2;
+  CloseHandle(h);
+  helper_say("asked");
+  Sleep(60000);
+  return 0;
+}
+
+#define ASKERS 26
+
 TEST_IMPL(ring_unread_replies_not_kept)
 {
-  test_proc_t p;
+  test_proc_t p, a[ASKERS];
   struct xsig__wire_msg m;
   struct xsig__wire_reply reply;
   struct held_ring t;
+  char arg[32];
   long long base, now = -1;
   int i, tries;
   ASSERT_OK(test_spawn_helper(&p, "ring_counter", NULL, 0));
@@ -479,29 +503,33 @@ TEST_IMPL(ring_unread_replies_not_kept)
   receiver_sections(&p); /* our own ring to it set up */
   base = receiver_sections(&p);
   ASSERT(base >= 1);
+  /* 100 from here, never read (each also replaces the one before: a
+   * sender has one ring per receiver) */
   xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.flags |= XSIG__WIRE_FLAG_RING;
   for (i = 0; i < 100; i++) {
     HANDLE h = connect_pipe(p.pid);
     DWORD n = 0;
     ASSERT(WriteFile(h, &m, sizeof m, &n, NULL));
-    CloseHandle(h); /* the reply is never read */
+    CloseHandle(h);
   }
-  for (i = 0; i < 30; i++) {
-    HANDLE h = connect_pipe(p.pid);
-    DWORD got = 0;
-    ASSERT(TransactNamedPipe(h, &m, sizeof m, &reply, sizeof reply, &got, NULL));
-    ASSERT_EQ(reply.ring, 1);
-    CloseHandle(h); /* read, not taken */
-  }
-  /* the receiver frees each when it sees the connection end */
+  /* 26 senders that live on: more than the receiver's 24 slots */
+  snprintf(arg, sizeof arg, "%lld", (long long)p.pid);
+  for (i = 0; i < ASKERS; i++)
+    ASSERT_OK(test_spawn_helper3(&a[i], "ring_asker", arg, i % 2 ? "read" : "unread", ""));
+  for (i = 0; i < ASKERS; i++)
+    ASSERT_OK(test_expect_line(&a[i], "asked", NULL, 0, 30000));
+  /* the receiver frees each when it sees the connection end; ours was
+   * replaced by the last request from here, which is not kept either */
   for (tries = 0; tries < 50 && (now = receiver_sections(&p)) != base; tries++)
     test_msleep(100);
-  ASSERT_EQ(now, base);
-  /* and has every slot: 24 senders could still get a ring; one asks */
+  ASSERT_EQ(now, base); /* ours, set up again by that USR2 */
+  /* and has its slots: one more sender gets a ring */
   ask_ring(p.pid, &m, &reply, &t);
   ASSERT_EQ(reply.ring, 1);
   let_go(&t);
+  for (i = 0; i < ASKERS; i++)
+    test_proc_close(&a[i]);
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
   ASSERT_OK(test_wait(&p, 20000, NULL));
   test_proc_close(&p);
