@@ -315,11 +315,11 @@ HELPER_IMPL(ring_sender_once)
 
 static int64_t handles_settled(int64_t want)
 {
-  int64_t n = test_count_handles();
+  int64_t n = test_count_handles_of_type(NULL);
   int tries;
   for (tries = 0; tries < 100 && n != want; tries++) {
     test_msleep(20); /* the transport's thread frees a ring when it sees its sender end */
-    n = test_count_handles();
+    n = test_count_handles_of_type(NULL);
   }
   return n;
 }
@@ -353,7 +353,7 @@ TEST_IMPL(ring_senders_come_and_go)
   for (i = 0; i < 21; i++) {
     if (i == 1) {
       test_msleep(300); /* the first one's ring freed, its first uses done */
-      before = test_count_handles();
+      before = test_count_handles_of_type(NULL);
     }
     ASSERT_OK(test_spawn_helper(&p, "ring_sender_once", me, 0));
     ASSERT_OK(test_wait(&p, 20000, &ps));
