@@ -107,6 +107,24 @@ static int has_exited(HANDLE h)
   return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
 }
 
+/* Before Windows 8.1 a thread's count cannot be read: SuspendThread
+ * returns it, and ResumeThread undoes that at once (a sender killed
+ * between the two leaves the thread suspended: only on those systems). */
+static long suspend_count_by_suspending(DWORD tid)
+{
+  HANDLE t = OpenThread(THREAD_SUSPEND_RESUME, FALSE, tid);
+  DWORD before;
+  if (t == NULL)
+    return -1;
+  before = SuspendThread(t);
+  if (before != (DWORD)-1)
+    ResumeThread(t);
+  CloseHandle(t);
+  return before == (DWORD)-1 ? -1 : (long)before;
+}
+
+#define STATUS_INVALID_INFO_CLASS_ ((LONG)0xC0000003)
+
 /* A thread's suspend count, read without changing it
  * (NtQueryInformationThread's ThreadSuspendCount, Windows 8.1 and later;
  * Wine has it): the count, or -1 when it cannot be read. */
@@ -123,6 +141,8 @@ static long suspend_count(DWORD tid)
     return -1;
   st = query(t, 35 /* ThreadSuspendCount */, &count, sizeof count, &len);
   CloseHandle(t);
+  if (st == STATUS_INVALID_INFO_CLASS_)
+    return suspend_count_by_suspending(tid);
   return st >= 0 ? (long)count : -1;
 }
 
