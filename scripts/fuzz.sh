@@ -12,7 +12,7 @@ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DXSIG_BUILD_FUZZ=ON 
   -DXSIG_BUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang >/dev/null || exit 1
 cmake --build build-fuzz -j2 >/dev/null || exit 1
 passed=0 failed=0
-for t in wire signame duration status cli; do
+for t in wire ring reply signame duration status cli; do
   work=$(mktemp -d)
   if build-fuzz/fuzz/fuzz-$t -max_total_time="$secs" -close_fd_mask=3 -artifact_prefix="fuzz/crash-$t-" \
        "$work" fuzz/corpus/$t >"$work.log" 2>&1; then

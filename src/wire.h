@@ -1,6 +1,18 @@
 /* The Windows transport's wire format: one fixed-size message per signal,
  * one fixed-size reply. Versioned; anything else is rejected. Kept free of
- * platform headers so that the fuzz targets and tests can use it anywhere. */
+ * platform headers so that the fuzz targets and tests can use it anywhere.
+ *
+ * Versions (docs/internals.md, "The wire protocol"):
+ * - 1: a message and a 40-byte reply. Receivers of xsig 0.x before the
+ *   ring took only XSIG__WIRE_FLAG_VALUE; later ones took
+ *   XSIG__WIRE_FLAG_RING too and answered it with handles they had put into
+ *   the sender's process. A receiver of today answers a version 1 message
+ *   in version 1, never with a ring.
+ * - 2: the same message; a ring request is answered by a 48-byte reply
+ *   naming objects in the receiver's own process, which the sender takes
+ *   itself (DuplicateHandle), checking each one. A receiver that knows
+ *   only version 1 drops a version 2 message without a reply: the sender
+ *   then says it again in version 1, without the ring request. */
 #ifndef XSIG_WIRE_H
 #define XSIG_WIRE_H
 
@@ -8,7 +20,8 @@
 #include "xsig.h"
 
 #define XSIG__WIRE_MAGIC 0x47495358u /* "XSIG" */
-#define XSIG__WIRE_VERSION 1
+#define XSIG__WIRE_VERSION 2     /* what a sender says first */
+#define XSIG__WIRE_VERSION_OLD 1 /* what it falls back to */
 #define XSIG__WIRE_FLAG_VALUE 0x1u
 #define XSIG__WIRE_FLAG_RING 0x2u /* pipe only: "and give me a ring" */
 
@@ -22,19 +35,36 @@ struct xsig__wire_msg {
   uint64_t reserved; /* 0 */
 };
 
-struct xsig__wire_reply {
+/* The reply to a version 1 message: 40 bytes, ring always 0. */
+struct xsig__wire_reply_v1 {
   uint32_t magic;
   int32_t result;    /* 0 or an XSIG_E* code */
-  uint32_t ring;     /* 1: the three handles below are the sender's ring */
+  uint32_t ring;     /* 0 (xsig 0.x receivers: 1 with handles below) */
   uint32_t reserved; /* 0 */
-  uint64_t section, doorbell, wake; /* handle values in the sender's process */
+  uint64_t section, doorbell, wake;
 };
 
-/* Whether a message that decoded asks for a ring. */
-int xsig__wire_wants_ring(const void *buf);
+/* The reply to a version 2 message: 48 bytes. With ring 1 the three
+ * values are handles in the receiver's process: a section of one struct
+ * xsig__win_ring, a semaphore (the doorbell), an event (the wake-up). */
+struct xsig__wire_reply {
+  uint32_t magic;
+  uint16_t version;  /* 2 */
+  uint16_t size;     /* sizeof(struct xsig__wire_reply) */
+  int32_t result;    /* 0 or an XSIG_E* code */
+  uint32_t ring;     /* 0 or 1 */
+  uint64_t section, doorbell, wake;
+  uint64_t reserved; /* 0 */
+};
 
-/* A ring (src/win/ring.c) holds messages in the format above, minus
- * XSIG__WIRE_FLAG_RING: XSIG__RING_SLOTS of them, one sender, one
+/* What a decoded message says besides the signal. */
+struct xsig__wire_meta {
+  int version;   /* XSIG__WIRE_VERSION or XSIG__WIRE_VERSION_OLD */
+  int wants_ring;
+};
+
+/* A ring (src/win/ring.c) holds messages in the format above (version 2),
+ * minus XSIG__WIRE_FLAG_RING: XSIG__RING_SLOTS of them, one sender, one
  * receiver; head and tail count messages from 0, wrapping at 2^32. */
 #define XSIG__RING_SLOTS 256
 
@@ -44,14 +74,28 @@ int xsig__wire_wants_ring(const void *buf);
 int xsig__ring_count(uint32_t head, uint32_t tail);
 
 /* A message copied out of a ring: as xsig__wire_decode, and XSIG_EINVAL
- * for XSIG__WIRE_FLAG_RING too. */
+ * for XSIG__WIRE_FLAG_RING or any version but XSIG__WIRE_VERSION too. */
 int xsig__ring_decode(const struct xsig__wire_msg *slot, xsig_info_t *info);
 
-/* Fills msg for sig (and value, if has_value). */
-void xsig__wire_encode(struct xsig__wire_msg *msg, int sig, intptr_t value, int has_value);
+/* Fills msg for sig (and value, if has_value) in the given version. */
+void xsig__wire_encode(struct xsig__wire_msg *msg, int version, int sig, intptr_t value, int has_value);
 
-/* Checks len bytes received; fills *info's signo, code and value (not pid).
- * Returns 0 or XSIG_EINVAL for anything malformed. */
-int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info);
+/* Checks len bytes received; fills *info's signo, code and value (not pid)
+ * and, if meta is not NULL, *meta. Returns 0 or XSIG_EINVAL for anything
+ * malformed, a version it does not know included. */
+int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info, struct xsig__wire_meta *meta);
+
+/* The reply to a message of that version: *size bytes of buf (which holds
+ * a struct xsig__wire_reply), with the ring's handle values when ring. */
+void xsig__wire_reply_encode(void *buf, size_t *size, int version, int result,
+                             const uint64_t *handles);
+
+/* Checks len bytes of a reply to a message of that version. Fills
+ * *result and, for a ring (returns 1), handles[3]: section, doorbell,
+ * wake, each a plausible handle value (non-zero, a multiple of 4, below
+ * 2^30), not yet anything more. Returns 0 without a ring, 1 with one, or
+ * XSIG_EINVAL for anything malformed (then nothing in it may be used). */
+int xsig__wire_reply_decode(const void *buf, size_t len, int version, int *result,
+                            uint64_t *handles);
 
 #endif

@@ -82,6 +82,11 @@ int test_read_line_nowait(test_proc_t *p, char *line, size_t size);
 int test_atomic_add(int *v, int n);
 /* Open fds (POSIX) or handles (Windows) of this process, and its threads. */
 int64_t test_count_handles(void);
+/* Windows: this process's handles to objects of that type ("Section",
+ * "Event", ...; NULL: all), from the system's handle list. Under Wine,
+ * GetProcessHandleCount (test_count_handles) says 0 whatever is open, so
+ * a count that must mean something under Wine comes from here. POSIX: -1. */
+int64_t test_count_handles_of_type(const char *type);
 int64_t test_count_threads(void);
 /* The thread count once it holds still (ten equal looks 10 ms apart, at
  * most 3 s): under qemu-user a joined thread leaves /proc a little later. */

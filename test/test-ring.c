@@ -57,16 +57,62 @@ static void expect_say(test_proc_t *p, int sig, int64_t pid, int rejected, int r
   ASSERT_STR(line, want);
 }
 
-/* Asks for a ring over the pipe with msg, as xsig's sender does. */
-static void ask_ring(int64_t pid, const struct xsig__wire_msg *msg, struct xsig__wire_reply *reply)
+/* The objects of a ring as xsig's sender holds them. */
+struct held_ring {
+  HANDLE section, doorbell, wake;
+  struct xsig__win_ring *r;
+};
+
+static HANDLE connect_pipe(int64_t pid)
 {
   wchar_t name[64];
-  DWORD got = 0;
+  HANDLE h;
+  DWORD mode = PIPE_READMODE_MESSAGE;
   xsig__win_pipe_name((DWORD)pid, name, 64);
   ASSERT(WaitNamedPipeW(name, 5000));
-  ASSERT(CallNamedPipeW(name, (void *)msg, sizeof *msg, reply, sizeof *reply, &got, 5000));
+  h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+  ASSERT(h != INVALID_HANDLE_VALUE);
+  ASSERT(SetNamedPipeHandleState(h, &mode, NULL, NULL));
+  return h;
+}
+
+/* Asks for a ring over the pipe with msg, as xsig's sender does: the
+ * reply names the objects in the receiver's process, and the sender takes
+ * them from there with the rights it needs, then says it took the ring
+ * before it closes the pipe. */
+static void ask_ring(int64_t pid, const struct xsig__wire_msg *msg, struct xsig__wire_reply *reply,
+                     struct held_ring *t)
+{
+  HANDLE pipe = connect_pipe(pid), receiver;
+  DWORD got = 0;
+  ASSERT(TransactNamedPipe(pipe, (void *)msg, sizeof *msg, reply, sizeof *reply, &got, NULL));
   ASSERT_EQ(got, sizeof *reply);
   ASSERT_EQ(reply->magic, XSIG__WIRE_MAGIC);
+  ASSERT_EQ(reply->version, XSIG__WIRE_VERSION);
+  memset(t, 0, sizeof *t);
+  if (reply->ring == 1) {
+    receiver = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)pid);
+    ASSERT(receiver != NULL);
+    ASSERT(DuplicateHandle(receiver, (HANDLE)(uintptr_t)reply->section, GetCurrentProcess(),
+                           &t->section, FILE_MAP_READ | FILE_MAP_WRITE, FALSE, 0));
+    ASSERT(DuplicateHandle(receiver, (HANDLE)(uintptr_t)reply->doorbell, GetCurrentProcess(),
+                           &t->doorbell, SEMAPHORE_MODIFY_STATE, FALSE, 0));
+    ASSERT(DuplicateHandle(receiver, (HANDLE)(uintptr_t)reply->wake, GetCurrentProcess(),
+                           &t->wake, SYNCHRONIZE, FALSE, 0));
+    CloseHandle(receiver);
+    t->r = MapViewOfFile(t->section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof *t->r);
+    ASSERT(t->r != NULL);
+    InterlockedExchange(&t->r->attached.v, 1);
+  }
+  CloseHandle(pipe);
+}
+
+static void let_go(struct held_ring *t)
+{
+  UnmapViewOfFile(t->r);
+  CloseHandle(t->section);
+  CloseHandle(t->doorbell);
+  CloseHandle(t->wake);
 }
 
 static int wait_until(volatile LONG *v, LONG want, int ms)
@@ -81,59 +127,50 @@ TEST_IMPL(ring_sender_not_playing_fair)
   test_proc_t p;
   struct xsig__wire_msg m;
   struct xsig__wire_reply reply;
+  struct held_ring t;
   struct xsig__win_ring *r;
-  HANDLE section, doorbell, wake;
-  DWORD flags;
   int64_t self = test_getpid();
   ASSERT_OK(test_spawn_helper(&p, "ring_receiver", NULL, 0));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.flags |= XSIG__WIRE_FLAG_RING;
-  ask_ring(p.pid, &m, &reply);
+  ask_ring(p.pid, &m, &reply, &t);
   ASSERT_EQ(reply.result, 0);
   ASSERT_EQ(reply.ring, 1);
   expect_say(&p, XSIG_USR1, self, 0, 1); /* the first message travels on the pipe */
-  section = (HANDLE)(uintptr_t)reply.section;
-  doorbell = (HANDLE)(uintptr_t)reply.doorbell;
-  wake = (HANDLE)(uintptr_t)reply.wake;
-  /* given to this process only, never to its children, with no more
-   * rights than a sender needs: it can ring the doorbell, not wait on it;
-   * wait for its wake event, not set it */
-  ASSERT(GetHandleInformation(section, &flags) && !(flags & HANDLE_FLAG_INHERIT));
-  ASSERT(GetHandleInformation(doorbell, &flags) && !(flags & HANDLE_FLAG_INHERIT));
-  ASSERT(GetHandleInformation(wake, &flags) && !(flags & HANDLE_FLAG_INHERIT));
-  ASSERT_EQ(WaitForSingleObject(doorbell, 0), WAIT_FAILED);
-  ASSERT(!SetEvent(wake));
-  r = MapViewOfFile(section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof *r);
-  ASSERT(r != NULL);
+  /* with the rights xsig's sender takes, it can release the doorbell, not
+   * wait on it nor reset it; wait for its wake event, not set it */
+  ASSERT_EQ(WaitForSingleObject(t.doorbell, 0), WAIT_FAILED);
+  ASSERT(!ResetEvent(t.doorbell));
+  ASSERT(!SetEvent(t.wake));
+  r = t.r;
 
   /* junk, a ring request inside the ring, a real-time value with no
-   * credit: each refused and counted; the good message after them arrives,
-   * with the pid the pipe reported, not anything the ring says */
+   * credit, a version 1 message: each refused and counted; the good
+   * message after them arrives, with the pid the pipe reported, not
+   * anything the ring says */
   memset(&r->slot[0], 0xA5, sizeof r->slot[0]);
-  xsig__wire_encode(&r->slot[1], XSIG_USR1, 0, 0);
+  xsig__wire_encode(&r->slot[1], XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   r->slot[1].flags |= XSIG__WIRE_FLAG_RING;
-  xsig__wire_encode(&r->slot[2], XSIG_RTMIN, 7, 1);
-  xsig__wire_encode(&r->slot[3], XSIG_USR1, 0, 0);
-  InterlockedExchange(&r->head, 4);
-  ASSERT(SetEvent(doorbell));
-  expect_say(&p, XSIG_USR1, self, 3, 2);
-  ASSERT(wait_until(&r->tail, 4, 5000));
+  xsig__wire_encode(&r->slot[2], XSIG__WIRE_VERSION, XSIG_RTMIN, 7, 1);
+  xsig__wire_encode(&r->slot[3], XSIG__WIRE_VERSION_OLD, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&r->slot[4], XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  InterlockedExchange(&r->head.v, 5);
+  ReleaseSemaphore(t.doorbell, 1, NULL);
+  expect_say(&p, XSIG_USR1, self, 4, 2);
+  ASSERT(wait_until(&r->tail.v, 5, 5000));
 
   /* a head that cannot be: the receiver ends the ring and goes on */
-  InterlockedExchange(&r->head, 4 + XSIG__RING_SLOTS + 1);
-  ASSERT(SetEvent(doorbell));
-  ASSERT(wait_until(&r->closed, 1, 5000));
+  InterlockedExchange(&r->head.v, 5 + XSIG__RING_SLOTS + 1);
+  ReleaseSemaphore(t.doorbell, 1, NULL);
+  ASSERT(wait_until(&r->closed.v, XSIG__WIN_RING_CLOSED, 5000));
   ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* xsig's own sender: a new ring */
-  expect_say(&p, XSIG_USR1, self, 4, 3);
+  expect_say(&p, XSIG_USR1, self, 5, 3);
   ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
-  expect_say(&p, XSIG_USR1, self, 4, 4);
-  UnmapViewOfFile(r);
-  CloseHandle(section);
-  CloseHandle(doorbell);
-  CloseHandle(wake);
+  expect_say(&p, XSIG_USR1, self, 5, 4);
+  let_go(&t);
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
-  expect_say(&p, XSIG_TERM, self, 4, 5);
+  expect_say(&p, XSIG_TERM, self, 5, 5);
   ASSERT_OK(test_wait(&p, 20000, NULL));
   test_proc_close(&p);
   return 0;
@@ -278,11 +315,11 @@ HELPER_IMPL(ring_sender_once)
 
 static int64_t handles_settled(int64_t want)
 {
-  int64_t n = test_count_handles();
+  int64_t n = test_count_handles_of_type(NULL);
   int tries;
   for (tries = 0; tries < 100 && n != want; tries++) {
     test_msleep(20); /* the transport's thread frees a ring when it sees its sender end */
-    n = test_count_handles();
+    n = test_count_handles_of_type(NULL);
   }
   return n;
 }
@@ -316,7 +353,7 @@ TEST_IMPL(ring_senders_come_and_go)
   for (i = 0; i < 21; i++) {
     if (i == 1) {
       test_msleep(300); /* the first one's ring freed, its first uses done */
-      before = test_count_handles();
+      before = test_count_handles_of_type(NULL);
     }
     ASSERT_OK(test_spawn_helper(&p, "ring_sender_once", me, 0));
     ASSERT_OK(test_wait(&p, 20000, &ps));
@@ -380,6 +417,344 @@ TEST_IMPL(ring_resources)
   ASSERT_OK(test_wait(&p, 20000, NULL));
   test_proc_close(&p);
   ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+static volatile int counter_done;
+static void counter_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)info;
+  (void)arg;
+  if (sig == XSIG_USR2)
+    helper_say("sections %lld", (long long)test_count_handles_of_type("Section"));
+  if (sig == XSIG_TERM)
+    counter_done = 1;
+}
+
+/* Says how many sections it holds (one per ring) on USR2, and with
+ * argv[1] "tick" every 100 ms too; USR1 is taken and not said. */
+HELPER_IMPL(ring_counter)
+{
+  int tick = argc > 1 && strcmp(argv[1], "tick") == 0;
+  xsig_init();
+  xsig_handle(XSIG_USR1, counter_handler);
+  xsig_handle(XSIG_USR2, counter_handler);
+  xsig_handle(XSIG_TERM, counter_handler);
+  helper_say("ready");
+  while (!counter_done) {
+    xsig_sleep(tick ? 100 : 1000);
+    if (tick)
+      helper_say("sections %lld", (long long)test_count_handles_of_type("Section"));
+  }
+  return 0;
+}
+
+static long long receiver_sections(test_proc_t *p)
+{
+  char line[160];
+  long long n = -1;
+  ASSERT_OK(xsig_kill(p->pid, XSIG_USR2));
+  ASSERT_OK(test_expect_line(p, "sections ", line, sizeof line, 20000));
+  ASSERT_EQ(sscanf(line, "sections %lld", &n), 1);
+  ASSERT(n >= 0);
+  return n;
+}
+
+/* Ring requests whose reply is never read (the sender timed out, or found
+ * the receiver stopped and left its message in the pipe), or read but the
+ * ring not taken: the receiver keeps none of those rings (before, each
+ * held three handles and one of its 24 ring slots until the sender ended).
+ * Counted as the receiver's sections, one per ring (its pipe instances
+ * grow with the load, up to 32, and are not what is checked here). */
+/* Asks argv[1] for a ring and does not take it: argv[2] "unread" (writes
+ * its request and closes), or "read" (reads the reply, then closes).
+ * Then says "asked" and stays, as a sender that lives on does. */
+HELPER_IMPL(ring_asker)
+{
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply reply;
+  HANDLE h = connect_pipe(_atoi64(argv[1]));
+  DWORD n = 0;
+  (void)argc;
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  if (strcmp(argv[2], "unread") == 0 ? !WriteFile(h, &m, sizeof m, &n, NULL)
+                                     : !TransactNamedPipe(h, &m, sizeof m, &reply, sizeof reply, &n, NULL) || reply.ring != 1)
+    return 2;
+  CloseHandle(h);
+  helper_say("asked");
+  Sleep(60000);
+  return 0;
+}
+
+#define ASKERS 26
+
+TEST_IMPL(ring_unread_replies_not_kept)
+{
+  test_proc_t p, a[ASKERS];
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply reply;
+  struct held_ring t;
+  char arg[32];
+  long long base, now = -1;
+  int i, tries;
+  ASSERT_OK(test_spawn_helper(&p, "ring_counter", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  receiver_sections(&p); /* our own ring to it set up */
+  base = receiver_sections(&p);
+  ASSERT(base >= 1);
+  /* 100 from here, never read (each also replaces the one before: a
+   * sender has one ring per receiver) */
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  for (i = 0; i < 100; i++) {
+    HANDLE h = connect_pipe(p.pid);
+    DWORD n = 0;
+    ASSERT(WriteFile(h, &m, sizeof m, &n, NULL));
+    CloseHandle(h);
+  }
+  /* 26 senders that live on: more than the receiver's 24 slots */
+  snprintf(arg, sizeof arg, "%lld", (long long)p.pid);
+  for (i = 0; i < ASKERS; i++)
+    ASSERT_OK(test_spawn_helper3(&a[i], "ring_asker", arg, i % 2 ? "read" : "unread", ""));
+  for (i = 0; i < ASKERS; i++)
+    ASSERT_OK(test_expect_line(&a[i], "asked", NULL, 0, 30000));
+  /* the receiver frees each when it sees the connection end; ours was
+   * replaced by the last request from here, which is not kept either */
+  for (tries = 0; tries < 50 && (now = receiver_sections(&p)) != base; tries++)
+    test_msleep(100);
+  ASSERT_EQ(now, base); /* ours, set up again by that USR2 */
+  /* and has its slots: one more sender gets a ring */
+  ask_ring(p.pid, &m, &reply, &t);
+  ASSERT_EQ(reply.ring, 1);
+  let_go(&t);
+  for (i = 0; i < ASKERS; i++)
+    test_proc_close(&a[i]);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+static volatile int values_done;
+static void value_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)arg;
+  if (sig == XSIG_RTMIN)
+    helper_say("v %lld %lld", (long long)info->pid, (long long)info->value);
+  if (sig == XSIG_TERM)
+    values_done = 1;
+}
+
+/* Says "v SENDER VALUE" for each RTMIN. */
+HELPER_IMPL(value_receiver)
+{
+  (void)argc;
+  (void)argv;
+  xsig_init();
+  xsig_handle(XSIG_RTMIN, value_handler);
+  xsig_handle(XSIG_USR1, value_handler); /* taken, not said */
+  xsig_handle(XSIG_TERM, value_handler);
+  helper_say("ready");
+  while (!values_done)
+    xsig_sleep(1000);
+  return 0;
+}
+
+/* Sends argv[1] the values 0 .. argv[2]-1 with RTMIN, then says "sent". */
+HELPER_IMPL(value_sender)
+{
+  xsig_process_t *t;
+  int i, n = argc > 2 ? atoi(argv[2]) : 0, r = 0;
+  xsig_init();
+  if (xsig_process_open(_atoi64(argv[1]), &t) != 0)
+    return 2;
+  for (i = 0; i < n && r == 0; i++)
+    while ((r = xsig_process_send(t, XSIG_RTMIN, i, XSIG_SEND_VALUE, NULL)) == XSIG_EAGAIN)
+      Sleep(1);
+  xsig_process_close(t);
+  helper_say("sent %d", r);
+  return r == 0 ? 0 : 1;
+}
+
+/* Reads "v PID VALUE" lines until count values came from each of pids
+ * (in order, per sender). */
+static void expect_values_in_order(test_proc_t *p, const int64_t *pids, int npids, int count)
+{
+  int next[4] = {0, 0, 0, 0}, left = npids * count, k;
+  char line[160];
+  while (left > 0) {
+    long long pid, v;
+    ASSERT_OK(test_read_line(p, line, sizeof line, 30000));
+    ASSERT_EQ(sscanf(line, "v %lld %lld", &pid, &v), 2);
+    for (k = 0; k < npids && pids[k] != pid; k++) {
+    }
+    ASSERT(k < npids);
+    ASSERT_EQ(v, next[k]);
+    next[k]++;
+    left--;
+  }
+}
+
+struct resetter { HANDLE doorbell; volatile LONG stop, resets, tries; };
+
+static void keep_resetting(void *arg)
+{
+  struct resetter *r = arg;
+  while (!InterlockedCompareExchange(&r->stop, 0, 0)) {
+    InterlockedIncrement(&r->tries);
+    if (ResetEvent(r->doorbell) || WaitForSingleObject(r->doorbell, 0) == WAIT_OBJECT_0)
+      InterlockedIncrement(&r->resets);
+  }
+}
+
+/* A sender that tries to clear the receiver's wake-up with what it holds,
+ * over and over, while two others send: it cannot (a semaphore held with
+ * SEMAPHORE_MODIFY_STATE only: release, never take or reset), and
+ * nothing of the others' waits or is lost. (Before, the doorbell was an
+ * event held with EVENT_MODIFY_STATE, which ResetEvent accepts.) */
+TEST_IMPL(ring_doorbell_cannot_be_cleared)
+{
+  test_proc_t p, s[2];
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply reply;
+  struct held_ring t;
+  struct resetter r;
+  test_thread_t th;
+  int64_t pids[2];
+  char arg[32], line[64];
+  int k;
+  ASSERT_OK(test_spawn_helper(&p, "value_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  ask_ring(p.pid, &m, &reply, &t);
+  ASSERT_EQ(reply.ring, 1);
+  memset(&r, 0, sizeof r);
+  r.doorbell = t.doorbell;
+  ASSERT_OK(test_thread_start(&th, keep_resetting, &r));
+  snprintf(arg, sizeof arg, "%lld", (long long)p.pid);
+  for (k = 0; k < 2; k++) {
+    ASSERT_OK(test_spawn_helper3(&s[k], "value_sender", arg, "300", ""));
+    pids[k] = s[k].pid;
+  }
+  expect_values_in_order(&p, pids, 2, 300);
+  for (k = 0; k < 2; k++) {
+    ASSERT_OK(test_read_line(&s[k], line, sizeof line, 20000));
+    ASSERT_STR(line, "sent 0");
+    ASSERT_OK(test_wait(&s[k], 20000, NULL));
+    test_proc_close(&s[k]);
+  }
+  InterlockedExchange(&r.stop, 1);
+  test_thread_join(&th);
+  ASSERT(r.tries > 0);
+  ASSERT_EQ(r.resets, 0);
+  let_go(&t);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+#define ORDER_RECEIVERS 20
+
+/* One sender, 20 receivers: more than the 16 rings a sender keeps, so the
+ * first receiver's ring is let go while it still holds signals (the
+ * receiver is stopped), and the next signal to it comes over the pipe.
+ * It must arrive after those in the old ring: per sender, in order. */
+TEST_IMPL(ring_order_when_ring_set_up_again)
+{
+  test_proc_t p[ORDER_RECEIVERS];
+  xsig_process_t *t;
+  int64_t self = test_getpid();
+  char line[160];
+  int i;
+  for (i = 0; i < ORDER_RECEIVERS; i++)
+    ASSERT_OK(test_spawn_helper(&p[i], "value_receiver", NULL, 0));
+  for (i = 0; i < ORDER_RECEIVERS; i++)
+    ASSERT_OK(test_expect_line(&p[i], "ready", NULL, 0, 30000));
+  ASSERT_OK(xsig_process_open(p[0].pid, &t));
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 0, XSIG_SEND_VALUE, NULL)); /* the pipe, and a ring */
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 1, XSIG_SEND_VALUE, NULL)); /* the ring */
+  expect_values_in_order(&p[0], &self, 1, 2);
+  ASSERT_OK(xsig_process_send(t, XSIG_STOP, 0, 0, NULL));
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 2, XSIG_SEND_VALUE, NULL)); /* posted in the ring */
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 3, XSIG_SEND_VALUE, NULL));
+  for (i = 1; i < ORDER_RECEIVERS; i++) /* its ring let go for others */
+    ASSERT_OK(xsig_kill(p[i].pid, XSIG_RTMIN));
+  /* the pipe again: left there, pending, while it is stopped */
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 4, XSIG_SEND_VALUE, NULL));
+  ASSERT_OK(xsig_process_send(t, XSIG_CONT, 0, 0, NULL));
+  {
+    int next = 2;
+    while (next < 5) {
+      long long pid, v;
+      ASSERT_OK(test_read_line(&p[0], line, sizeof line, 30000));
+      ASSERT_EQ(sscanf(line, "v %lld %lld", &pid, &v), 2);
+      ASSERT_EQ(v, next);
+      next++;
+    }
+  }
+  xsig_process_close(t);
+  for (i = 0; i < ORDER_RECEIVERS; i++) {
+    xsig_kill(p[i].pid, XSIG_TERM);
+    test_proc_close(&p[i]);
+  }
+  return 0;
+}
+
+#define LET_GO_RECEIVERS 17
+
+/* A sender keeps 16 rings: the 17th receiver's costs the least recently
+ * used one, which it lets go and says so in the ring; that receiver frees
+ * it (before, it kept it, and one of its 24 slots, until the sender
+ * ended). */
+static long long next_tick(test_proc_t *p)
+{
+  char line[160];
+  long long n = -1;
+  ASSERT_OK(test_expect_line(p, "sections ", line, sizeof line, 20000));
+  ASSERT_EQ(sscanf(line, "sections %lld", &n), 1);
+  ASSERT(n >= 0);
+  return n;
+}
+
+/* The count now: the lines it said while we did other things skipped. */
+static long long fresh_tick(test_proc_t *p)
+{
+  char line[160];
+  while (test_read_line_nowait(p, line, sizeof line) == 0) {
+  }
+  next_tick(p); /* may have been half said */
+  return next_tick(p);
+}
+
+TEST_IMPL(ring_let_go_is_freed)
+{
+  test_proc_t p[LET_GO_RECEIVERS];
+  long long with_ring, now;
+  int i, tries;
+  ASSERT_OK(test_spawn_helper(&p[0], "ring_counter", "tick", 0));
+  for (i = 1; i < LET_GO_RECEIVERS; i++)
+    ASSERT_OK(test_spawn_helper(&p[i], "ring_counter", NULL, 0));
+  for (i = 0; i < LET_GO_RECEIVERS; i++)
+    ASSERT_OK(test_expect_line(&p[i], "ready", NULL, 0, 30000));
+  ASSERT_OK(xsig_kill(p[0].pid, XSIG_USR1)); /* the pipe, and a ring */
+  ASSERT_OK(xsig_kill(p[0].pid, XSIG_USR1)); /* the ring */
+  /* its count, once it holds still (the ring kept: one section) */
+  for (tries = 0, with_ring = fresh_tick(&p[0]); tries < 50 && (now = next_tick(&p[0])) != with_ring; tries++)
+    with_ring = now;
+  ASSERT(with_ring >= 1);
+  for (i = 1; i < LET_GO_RECEIVERS; i++)
+    ASSERT_OK(xsig_kill(p[i].pid, XSIG_USR1)); /* the 17th lets p[0]'s ring go */
+  /* nothing more is sent to p[0]: it frees the ring on its own */
+  for (tries = 0, now = fresh_tick(&p[0]); tries < 50 && now != with_ring - 1; tries++)
+    now = next_tick(&p[0]);
+  ASSERT_EQ(now, with_ring - 1);
+  for (i = 0; i < LET_GO_RECEIVERS; i++) {
+    xsig_kill(p[i].pid, XSIG_TERM);
+    test_proc_close(&p[i]);
+  }
   return 0;
 }
 #endif

@@ -136,24 +136,24 @@ TEST_IMPL(transport_malformed_messages)
 
   memset(junk, 0xA5, sizeof junk);
   send_bad(p.pid, junk, sizeof junk), bad++;                 /* nonsense */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   send_bad(p.pid, &m, 10), bad++;                            /* short */
   memset(big, 0, sizeof big);
   memcpy(big, &m, sizeof m);
   send_bad(p.pid, big, sizeof big), bad++;                   /* long */
-  m.version = 2;
+  m.version = 3;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* unknown version */
-  xsig__wire_encode(&m, 999, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, 999, 0, 0);
   send_bad(p.pid, &m, sizeof m), bad++;                      /* no such signal */
-  xsig__wire_encode(&m, XSIG_KILL, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_KILL, 0, 0);
   send_bad(p.pid, &m, sizeof m), bad++;                      /* KILL never travels */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.reserved = 1;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* reserved bits */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.flags = 0x80;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* unknown flag */
-  xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.value = 5;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* value without flag */
 
@@ -189,22 +189,138 @@ TEST_IMPL(transport_rejects_remote_clients)
 }
 
 /* Another process creates our pipe name first. */
+/* Makes argv[1]'s pipe name and reports whatever a sender hands it: it
+ * must be nothing. argv[2]: "once" (one client, then it ends), "loop"
+ * (every client, for ever), "deny" (an instance whose DACL lets nobody
+ * make another one; then as "loop"). */
 HELPER_IMPL(squatter)
 {
   char name[64];
+  const char *mode = argc > 2 ? argv[2] : "once";
+  SECURITY_ATTRIBUTES sa, *psa = NULL;
+  PSECURITY_DESCRIPTOR sd = NULL;
   HANDLE h;
-  DWORD n = 0;
-  unsigned char buf[64];
-  (void)argc;
   pipe_name(_atoi64(argv[1]), name, sizeof name);
+  if (strcmp(mode, "deny") == 0) {
+    /* read, write, synchronize: not FILE_CREATE_PIPE_INSTANCE */
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorA("D:P(A;;0x100003;;;WD)", SDDL_REVISION_1, &sd, NULL))
+      return 2;
+    sa.nLength = sizeof sa;
+    sa.lpSecurityDescriptor = sd;
+    sa.bInheritHandle = FALSE;
+    psa = &sa;
+  }
   h = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
-                       PIPE_UNLIMITED_INSTANCES, 64, 64, 0, NULL);
+                       PIPE_UNLIMITED_INSTANCES, 64, 64, 0, psa);
   helper_say(h == INVALID_HANDLE_VALUE ? "squat failed" : "squatting");
-  /* Report whatever a sender hands us: it must be nothing. */
-  if (ConnectNamedPipe(h, NULL) || GetLastError() == ERROR_PIPE_CONNECTED) {
+  while (h != INVALID_HANDLE_VALUE) {
+    unsigned char buf[64];
+    DWORD n = 0;
+    HANDLE next = NULL;
+    if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+      break;
+    if (strcmp(mode, "once") != 0)
+      next = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                              PIPE_UNLIMITED_INSTANCES, 64, 64, 0, psa);
     ReadFile(h, buf, sizeof buf, &n, NULL);
     helper_say("squatter got %lu bytes", (unsigned long)n);
+    DisconnectNamedPipe(h);
+    CloseHandle(h);
+    if (next == NULL)
+      break;
+    h = next;
   }
+  LocalFree(sd);
+  return 0;
+}
+
+/* Does not use xsig: only the ladder reaches it. */
+HELPER_IMPL(plain_sleeper)
+{
+  (void)argc;
+  (void)argv;
+  helper_say("ready");
+  Sleep(60000);
+  return 0;
+}
+
+/* Calls xsig_init and says what it returned. */
+HELPER_IMPL(init_reporter)
+{
+  char go[8];
+  DWORD n = 0;
+  (void)argc;
+  (void)argv;
+  ReadFile(GetStdHandle(STD_INPUT_HANDLE), go, sizeof go, &n, NULL); /* once the name is taken */
+  helper_say("init %d", xsig_init());
+  return 0;
+}
+
+/* Squatting, in both orders. What holds for any process of the same user
+ * (which may make instances of the name, as it may do anything else to
+ * our processes): a squatter's instance is never written to (the sender
+ * checks the server's pid first); a target that does not use xsig gets
+ * the ladder, not XSIG_EPERM; a receiver that was there first still gets
+ * its signals; a name taken first makes xsig_init fail with XSIG_EPERM. */
+TEST_IMPL(transport_squatter_both_orders)
+{
+  test_proc_t target, sq, rec;
+  xsig_process_t *t;
+  xsig_status_t st;
+  char arg[32], line[160], want[32];
+  int i;
+  /* 1. a squatter on the name of a process without xsig: the ladder */
+  ASSERT_OK(test_spawn_helper(&target, "plain_sleeper", NULL, 0));
+  ASSERT_OK(test_expect_line(&target, "ready", NULL, 0, 20000));
+  snprintf(arg, sizeof arg, "%lld", (long long)target.pid);
+  ASSERT_OK(test_spawn_helper3(&sq, "squatter", arg, "loop", ""));
+  ASSERT_OK(test_expect_line(&sq, "squatting", NULL, 0, 20000));
+  ASSERT_OK(xsig_process_open(target.pid, &t));
+  ASSERT_EQ(xsig_process_send(t, XSIG_USR1, 0, 0, NULL), XSIG_ENOGRACE);
+  ASSERT_OK(xsig_process_send(t, XSIG_USR1, 0, XSIG_SEND_FORCE, NULL)); /* TerminateProcess */
+  ASSERT_OK(test_wait(&target, 20000, &st));
+  ASSERT(!st.exited && st.signo == XSIG_USR1);
+  xsig_process_close(t);
+  test_proc_close(&target);
+  while (test_read_line(&sq, line, sizeof line, 500) == 0)
+    ASSERT_STR(line, "squatter got 0 bytes");
+  test_proc_close(&sq);
+
+  /* 2. a receiver first, then a squatter adds instances of its name */
+  ASSERT_OK(test_spawn_helper(&rec, "counting_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&rec, "ready", NULL, 0, 20000));
+  snprintf(arg, sizeof arg, "%lld", (long long)rec.pid);
+  ASSERT_OK(test_spawn_helper3(&sq, "squatter", arg, "loop", ""));
+  ASSERT_OK(test_expect_line(&sq, "squatting", NULL, 0, 20000));
+  for (i = 0; i < 4; i++) {
+    ASSERT_OK(xsig_kill(rec.pid, XSIG_USR1));
+    ASSERT_OK(test_expect_line(&rec, "sig=", line, sizeof line, 20000));
+  }
+  while (test_read_line(&sq, line, sizeof line, 500) == 0)
+    ASSERT_STR(line, "squatter got 0 bytes");
+  test_proc_close(&sq);
+  ASSERT_OK(xsig_kill(rec.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&rec, 20000, NULL));
+  test_proc_close(&rec);
+
+  /* 3. the name first, with a DACL that lets nobody add an instance:
+   * xsig_init fails with XSIG_EPERM. Wine enforces neither that right nor
+   * FILE_FLAG_FIRST_PIPE_INSTANCE (transport_squatted_name): there the
+   * init shares the name, and part 2 is what holds. */
+  ASSERT_OK(test_spawn_helper(&target, "init_reporter", NULL, TEST_PROC_STDIN_PIPE));
+  snprintf(arg, sizeof arg, "%lld", (long long)target.pid);
+  ASSERT_OK(test_spawn_helper3(&sq, "squatter", arg, "deny", ""));
+  ASSERT_OK(test_expect_line(&sq, "squatting", NULL, 0, 20000));
+  ASSERT_OK(test_pipe_write_text(&target.in, "go\n"));
+  ASSERT_OK(test_read_line(&target, line, sizeof line, 20000));
+  snprintf(want, sizeof want, "init %d", XSIG_EPERM);
+  if (!test_under_wine())
+    ASSERT_STR(line, want);
+  else
+    ASSERT(strncmp(line, "init ", 5) == 0);
+  ASSERT_OK(test_wait(&target, 20000, NULL));
+  test_proc_close(&target);
+  test_proc_close(&sq);
   return 0;
 }
 
@@ -238,7 +354,7 @@ TEST_IMPL(transport_squatted_name)
     for (i = 0; i < 6; i++) {
       done = 0;
       r = xsig_kill(test_getpid(), XSIG_USR1);
-      ASSERT(r == 0 || r == XSIG_EPERM);
+      ASSERT(r == 0 || r == XSIG_ENOGRACE); /* ours, or only the squatter's (the ladder) */
       if (r == 0) {
         xsig_sleep(5000);
         ASSERT_EQ(done, 1);
@@ -261,7 +377,7 @@ HELPER_IMPL(dying_sender)
   if (h == INVALID_HANDLE_VALUE)
     return 2;
   if (strcmp(argv[2], "written") == 0) {
-    xsig__wire_encode(&m, XSIG_USR1, 0, 0);
+    xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
     if (!WriteFile(h, &m, sizeof m, &n, NULL) || n != sizeof m)
       return 3;
   }
@@ -300,6 +416,230 @@ TEST_IMPL(transport_sender_dies_mid_message)
   snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=2", XSIG_USR1, (long long)test_getpid());
   ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
   ASSERT_STR(line, want);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&p);
+  return 0;
+}
+
+/* --- receivers that are not xsig ----------------------------------------
+ * A pipe of its own pid's name, served one client at a time. Each message
+ * is said ("msg version=V flags=F sig=S value=X"), then answered by mode:
+ * - old: as an xsig receiver of version 1 only: anything else (version 2,
+ *   a flag it does not know) is dropped without a reply, as such a
+ *   receiver drops it;
+ * - forge: a ring whose three handle values are argv[2], which the test
+ *   chose as handles of its own process (a confused deputy's bait);
+ * - wrong: a ring of real objects of the fake's own process, each round
+ *   one of them wrong: an event as the section, a section as the doorbell,
+ *   a semaphore as the wake event, a section smaller than a ring, an
+ *   event with no rights at all as the doorbell. */
+static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, const char *mode,
+                       const char *forged)
+{
+  unsigned char out[sizeof(struct xsig__wire_reply)];
+  size_t size = 0;
+  uint64_t hs[3];
+  DWORD n;
+  HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL), sem = CreateSemaphoreW(NULL, 0, 1, NULL);
+  HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, NULL);
+  HANDLE small = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 100, NULL);
+  HANDLE bare = NULL;
+  DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &bare, 0, FALSE, 0);
+  if (strcmp(mode, "forge") == 0) {
+    hs[0] = hs[1] = hs[2] = (uint64_t)_atoi64(forged);
+  } else {
+    HANDLE pick[5][3] = {{ev, sem, ev}, {section, section, ev}, {section, sem, sem},
+                         {small, sem, ev}, {section, bare, ev}};
+    int k = round % 5;
+    hs[0] = (uint64_t)(uintptr_t)pick[k][0];
+    hs[1] = (uint64_t)(uintptr_t)pick[k][1];
+    hs[2] = (uint64_t)(uintptr_t)pick[k][2];
+  }
+  xsig__wire_reply_encode(out, &size, m->version, 0, m->version == XSIG__WIRE_VERSION ? hs : NULL);
+  if (m->version == XSIG__WIRE_VERSION_OLD) {
+    /* what an xsig 0.x receiver that knew the ring flag answered: handle
+     * values meant to be in the sender's process */
+    struct xsig__wire_reply_v1 r1;
+    memcpy(&r1, out, sizeof r1);
+    r1.ring = 1;
+    r1.section = r1.doorbell = r1.wake = hs[0];
+    memcpy(out, &r1, sizeof r1);
+  }
+  WriteFile(h, out, (DWORD)size, &n, NULL);
+  /* until the client closes: its objects must still be there when it takes them */
+  while (ReadFile(h, out, sizeof out, &n, NULL)) {
+  }
+  CloseHandle(ev);
+  CloseHandle(sem);
+  CloseHandle(section);
+  CloseHandle(small);
+  CloseHandle(bare);
+}
+
+static HANDLE fake_instance(const char *name)
+{
+  return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                          PIPE_UNLIMITED_INSTANCES, 64, 64, 0, NULL);
+}
+
+HELPER_IMPL(fake_receiver)
+{
+  char name[64];
+  const char *mode = argv[1];
+  int round;
+  HANDLE h, next;
+  (void)argc;
+  pipe_name(test_getpid(), name, sizeof name);
+  h = fake_instance(name);
+  helper_say("ready");
+  for (round = 0; h != INVALID_HANDLE_VALUE; round++, h = next) {
+    struct xsig__wire_msg m;
+    DWORD n = 0;
+    if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+      return 3;
+    next = fake_instance(name); /* the name never goes away between clients */
+    memset(&m, 0, sizeof m);
+    if (ReadFile(h, &m, sizeof m, &n, NULL) && n == sizeof m && m.magic == XSIG__WIRE_MAGIC) {
+      helper_say("msg version=%d flags=%u sig=%d value=%lld", m.version, m.flags, m.signo,
+                 (long long)m.value);
+      if (strcmp(mode, "old") == 0) {
+        struct xsig__wire_reply_v1 r1;
+        if (m.version == XSIG__WIRE_VERSION_OLD && (m.flags & ~XSIG__WIRE_FLAG_VALUE) == 0) {
+          memset(&r1, 0, sizeof r1);
+          r1.magic = XSIG__WIRE_MAGIC;
+          WriteFile(h, &r1, sizeof r1, &n, NULL);
+          while (ReadFile(h, &r1, sizeof r1, &n, NULL)) {
+          }
+        }
+      } else {
+        fake_reply(h, &m, round, mode, argc > 2 ? argv[2] : "0");
+      }
+    }
+    DisconnectNamedPipe(h);
+    CloseHandle(h);
+  }
+  return 2;
+}
+
+static void expect_msg(test_proc_t *p, int version, unsigned flags, int sig, long long value)
+{
+  char line[160], want[160];
+  snprintf(want, sizeof want, "msg version=%d flags=%u sig=%d value=%lld", version, flags, sig, value);
+  ASSERT_OK(test_read_line(p, line, sizeof line, 20000));
+  ASSERT_STR(line, want);
+}
+
+/* n signals to the fake receiver p: no ring is ever taken, so each comes
+ * over the pipe asking again; no handle stays in this process (counted
+ * after the first, which makes the channel). */
+static void each_over_the_pipe(test_proc_t *p, int n)
+{
+  int64_t before = 0;
+  int i;
+  for (i = 0; i < n; i++) {
+    if (i == 1)
+      before = test_count_handles_of_type(NULL);
+    ASSERT_OK(xsig_kill(p->pid, XSIG_USR1));
+    expect_msg(p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  }
+  ASSERT(before > 0);
+  ASSERT_EQ(test_count_handles_of_type(NULL), before);
+}
+
+/* A receiver answers a ring request with handle values of the sender's own
+ * process (in both reply formats): the sender never uses, maps or closes
+ * them. It takes a ring's objects only from the receiver's process. */
+TEST_IMPL(transport_forged_ring_reply)
+{
+  test_proc_t p;
+  HANDLE mine = CreateEventW(NULL, TRUE, FALSE, NULL);
+  char value[32];
+  DWORD flags;
+  ASSERT(mine != NULL);
+  snprintf(value, sizeof value, "%llu", (unsigned long long)(uintptr_t)mine);
+  ASSERT_OK(test_spawn_helper3(&p, "fake_receiver", "forge", value, ""));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  each_over_the_pipe(&p, 6);
+  /* our event is still ours, open and unchanged */
+  ASSERT(GetHandleInformation(mine, &flags));
+  ASSERT_EQ(WaitForSingleObject(mine, 0), WAIT_TIMEOUT);
+  ASSERT(SetEvent(mine));
+  ASSERT_EQ(WaitForSingleObject(mine, 0), WAIT_OBJECT_0);
+  CloseHandle(mine);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* Real objects of the receiver, of the wrong type or size, or without the
+ * rights to take them: no ring, no handle left behind, the pipe carries
+ * every signal. */
+TEST_IMPL(transport_wrong_ring_objects)
+{
+  test_proc_t p;
+  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "wrong", 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  each_over_the_pipe(&p, 10);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* A receiver that knows only version 1 drops version 2 unanswered: the
+ * sender says it again in version 1, once, and from then on speaks
+ * version 1 to it (values included). */
+TEST_IMPL(transport_falls_back_to_version_1)
+{
+  test_proc_t p;
+  xsig_process_t *t;
+  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "old", 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_process_open(p.pid, &t));
+  ASSERT_OK(xsig_process_send(t, XSIG_USR1, 0, 0, NULL));
+  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  expect_msg(&p, XSIG__WIRE_VERSION_OLD, 0, XSIG_USR1, 0);
+  ASSERT_OK(xsig_process_send(t, XSIG_RTMIN, 42, XSIG_SEND_VALUE, NULL));
+  expect_msg(&p, XSIG__WIRE_VERSION_OLD, XSIG__WIRE_FLAG_VALUE, XSIG_RTMIN, 42);
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR2));
+  expect_msg(&p, XSIG__WIRE_VERSION_OLD, 0, XSIG_USR2, 0);
+  xsig_process_close(t);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* A sender of version 1 (also one that asks for a ring, as xsig 0.x did)
+ * gets a version 1 reply from today's receiver, with no ring, and its
+ * signal. */
+TEST_IMPL(transport_answers_version_1)
+{
+  test_proc_t p;
+  struct xsig__wire_msg m;
+  unsigned char out[sizeof(struct xsig__wire_reply) + 1];
+  struct xsig__wire_reply_v1 r1;
+  char line[160], want[160];
+  HANDLE h;
+  DWORD got = 0;
+  int k;
+  ASSERT_OK(test_spawn_helper(&p, "counting_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  for (k = 0; k < 2; k++) {
+    xsig__wire_encode(&m, XSIG__WIRE_VERSION_OLD, XSIG_USR1, 0, 0);
+    if (k == 1)
+      m.flags |= XSIG__WIRE_FLAG_RING;
+    h = raw_connect(p.pid);
+    ASSERT(h != INVALID_HANDLE_VALUE);
+    ASSERT(TransactNamedPipe(h, &m, sizeof m, out, sizeof out, &got, NULL));
+    ASSERT_EQ(got, sizeof r1);
+    memcpy(&r1, out, sizeof r1);
+    ASSERT_EQ(r1.magic, XSIG__WIRE_MAGIC);
+    ASSERT_EQ(r1.result, 0);
+    ASSERT_EQ(r1.ring, 0);
+    ASSERT(r1.section == 0 && r1.doorbell == 0 && r1.wake == 0);
+    CloseHandle(h);
+    snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=%d", XSIG_USR1,
+             (long long)test_getpid(), k + 1);
+    ASSERT_OK(test_read_line(&p, line, sizeof line, 20000));
+    ASSERT_STR(line, want);
+  }
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
   ASSERT_OK(test_wait(&p, 20000, NULL));
   test_proc_close(&p);

@@ -76,17 +76,23 @@ void xsig__win_thread_attach(void);
 int xsig__win_is_stopped(DWORD pid);
 
 /* src/win/ring.c, the receiver's side, for the transport's thread. */
-struct xsig__wire_reply;
 int xsig__win_rings_start(void);
 void xsig__win_rings_stop(void);
 /* Fills hs (1 + MAX_RINGS at most) with what its wait must include. */
-int xsig__win_rings_handles(HANDLE *hs);
-void xsig__win_rings_offer(DWORD pid, struct xsig__wire_reply *reply);
+int xsig__win_rings_wait_handles(HANDLE *hs);
+/* A ring for the pipe's client pid (connected at that system time, in
+ * 100 ns): handles[3] to name in the reply; returns the offer's number,
+ * 0 for none. settle: the connection ended; the ring stays only if the
+ * sender took it. */
+unsigned xsig__win_rings_offer(DWORD pid, int64_t connected_at, uint64_t *handles);
+void xsig__win_rings_settle(unsigned offer);
 /* ended: what the wait found signalled (a sender may have ended), or NULL. */
 void xsig__win_rings_serve(HANDLE ended);
-/* Before the wait: 1 if it must not block. */
-int xsig__win_rings_sleep(void);
-void xsig__win_rings_awake(void);
+/* What pid's rings hold, accepted before a pipe message from pid. */
+void xsig__win_rings_serve_sender(DWORD pid);
+/* Before the wait; returns 1 when a ring has news (it must not block). */
+int xsig__win_rings_mark_sleeping(void);
+void xsig__win_rings_mark_awake(void);
 /* Any thread: the process is about to end (its senders stop trusting
  * that it runs). */
 void xsig__win_rings_ending(void);
@@ -99,8 +105,13 @@ struct xsig__win_channel *xsig__win_channel_get(DWORD pid, int create);
 void xsig__win_channel_drop(DWORD pid);
 void xsig__win_channel_put(struct xsig__win_channel *c);
 int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value, int has_value);
-void xsig__win_channel_attach(struct xsig__win_channel *c, const struct xsig__wire_reply *reply);
-int xsig__win_channel_wait_taken(DWORD pid, int ms);
+/* Takes the ring a version 2 reply named (section, doorbell, wake: values
+ * in the receiver's process) while the pipe is open; 0 or XSIG__WIN_NO_RING. */
+int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, const uint64_t *handles);
+/* The wire version the channel's receiver understands (xsig__wire_*). */
+int xsig__win_channel_wire_version(const struct xsig__win_channel *c);
+void xsig__win_channel_set_wire_version(struct xsig__win_channel *c, int version);
+int xsig__win_channel_wait_accepted(DWORD pid, int ms);
 
 /* src/win/transport.c */
 void xsig__win_transport_count_remote(void);

@@ -11,8 +11,11 @@
 
 #define STOPPED_RECHECK_MS 500
 #define NO_TRANSPORT 1
+#define NO_REPLY 3 /* the pipe broke before a reply; the receiver may still run */
+#define MAX_CONT 64 /* STOPs one CONT undoes at most (each STOP suspends once) */
 
 typedef LONG (NTAPI *nt_process_fn)(HANDLE);
+typedef LONG (NTAPI *nt_query_thread_fn)(HANDLE, int, void *, ULONG, ULONG *);
 
 
 struct group {
@@ -104,24 +107,48 @@ static int has_exited(HANDLE h)
   return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
 }
 
-/* Whether a thread is suspended: SuspendThread returns the count before. */
-static int thread_suspended(DWORD tid, int *seen)
+/* Before Windows 8.1 a thread's count cannot be read: SuspendThread
+ * returns it, and ResumeThread undoes that at once (a sender killed
+ * between the two leaves the thread suspended: only on those systems). */
+static long suspend_count_by_suspending(DWORD tid)
 {
   HANDLE t = OpenThread(THREAD_SUSPEND_RESUME, FALSE, tid);
   DWORD before;
   if (t == NULL)
-    return 1; /* cannot tell: does not count against "stopped" */
+    return -1;
   before = SuspendThread(t);
-  if (before != (DWORD)-1) {
+  if (before != (DWORD)-1)
     ResumeThread(t);
-    *seen = 1;
-  }
   CloseHandle(t);
-  return before == (DWORD)-1 || before > 0;
+  return before == (DWORD)-1 ? -1 : (long)before;
+}
+
+#define STATUS_INVALID_INFO_CLASS_ ((LONG)0xC0000003)
+
+/* A thread's suspend count, read without changing it
+ * (NtQueryInformationThread's ThreadSuspendCount, Windows 8.1 and later;
+ * Wine has it): the count, or -1 when it cannot be read. */
+static long suspend_count(DWORD tid)
+{
+  static nt_query_thread_fn query;
+  HANDLE t;
+  ULONG count = 0, len = 0;
+  LONG st = -1;
+  if (query == NULL)
+    query = (nt_query_thread_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"),
+                                                               "NtQueryInformationThread");
+  if (query == NULL || (t = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, tid)) == NULL)
+    return -1;
+  st = query(t, 35 /* ThreadSuspendCount */, &count, sizeof count, &len);
+  CloseHandle(t);
+  if (st == STATUS_INVALID_INFO_CLASS_)
+    return suspend_count_by_suspending(tid);
+  return st >= 0 ? (long)count : -1;
 }
 
 /* STOP suspends every thread of a process, so it is stopped when each
- * thread we can look at is suspended. */
+ * thread whose count can be read is suspended. Only read: a sender that
+ * is killed while it looks leaves the target as it was. */
 int xsig__win_is_stopped(DWORD pid)
 {
   THREADENTRY32 te;
@@ -132,25 +159,52 @@ int xsig__win_is_stopped(DWORD pid)
     return 0;
   te.dwSize = sizeof te;
   for (more = Thread32First(snap, &te); more && all; more = Thread32Next(snap, &te))
-    if (te.th32OwnerProcessID == pid)
-      all = thread_suspended(te.th32ThreadID, &seen);
+    if (te.th32OwnerProcessID == pid) {
+      long n = suspend_count(te.th32ThreadID);
+      if (n >= 0) {
+        seen = 1;
+        all = n > 0;
+      }
+    }
   CloseHandle(snap);
   return seen && all;
 }
+
+/* Whether whoever made this instance of the name is the target itself. */
+static int served_by(HANDLE pipe, DWORD pid)
+{
+  ULONG server = 0;
+  return GetNamedPipeServerProcessId(pipe, &server) && server == pid;
+}
+
+/* Another process of the same user can make instances of the name too
+ * (Windows refuses only the first instance to a squatter, Wine not even
+ * that): such an instance is closed unwritten and the next one tried; a
+ * name only others serve means the target has no transport (the ladder). */
+#define SQUATTED_TRIES 8
 
 static HANDLE connect_transport(DWORD pid, int *err)
 {
   wchar_t name[64];
   HANDLE pipe;
-  ULONG server = 0;
   DWORD mode = PIPE_READMODE_MESSAGE;
   ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
+  int squatted = 0;
   xsig__win_pipe_name(pid, name, 64);
   for (;;) {
     pipe = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                        FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
-    if (pipe != INVALID_HANDLE_VALUE)
-      break;
+    if (pipe != INVALID_HANDLE_VALUE) {
+      if (served_by(pipe, pid))
+        break;
+      CloseHandle(pipe); /* nothing written to it */
+      if (++squatted < SQUATTED_TRIES) {
+        Sleep(1);
+        continue;
+      }
+      *err = NO_TRANSPORT;
+      return NULL;
+    }
     if (GetLastError() == ERROR_FILE_NOT_FOUND) {
       *err = NO_TRANSPORT;
       return NULL;
@@ -168,11 +222,9 @@ static HANDLE connect_transport(DWORD pid, int *err)
     if (!WaitNamedPipeW(name, 100))
       Sleep(1);
   }
-  /* Whoever made the name must be the target itself, not a squatter. */
-  if (!GetNamedPipeServerProcessId(pipe, &server) || server != pid ||
-      !SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) {
+  if (!SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) {
     CloseHandle(pipe);
-    *err = XSIG_EPERM;
+    *err = XSIG_ESYS;
     return NULL;
   }
   *err = 0;
@@ -193,14 +245,14 @@ static int receiver_gone(HANDLE target)
 }
 
 /* The reply to a message already in the pipe (the transceive writes it
- * before it waits). A stopped receiver cannot answer until CONT: then the
- * message is left in the pipe, where it stays pending, and the send
- * returns at once, as kill(2) to a stopped process does (*left = 1). */
-static int await_reply(HANDLE pipe, HANDLE target, DWORD pid, OVERLAPPED *ov,
-                       struct xsig__wire_reply *reply, int *left)
+ * before it waits): 0 with *got bytes. A stopped receiver cannot answer
+ * until CONT: then the message is left in the pipe, where it stays
+ * pending, and the send returns at once, as kill(2) to a stopped process
+ * does (*left = 1, 0). NO_REPLY when the pipe broke first. */
+static int await_reply(HANDLE pipe, DWORD pid, OVERLAPPED *ov, DWORD *got, int *left)
 {
   ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
-  DWORD got = 0, step = XSIG__WIN_STOPPED_CHECK_MS;
+  DWORD step = XSIG__WIN_STOPPED_CHECK_MS;
   while (WaitForSingleObject(ov->hEvent, step) != WAIT_OBJECT_0) {
     *left = xsig__win_is_stopped(pid);
     if (*left || GetTickCount64() >= deadline) {
@@ -209,55 +261,87 @@ static int await_reply(HANDLE pipe, HANDLE target, DWORD pid, OVERLAPPED *ov,
     }
     step = STOPPED_RECHECK_MS;
   }
-  if (GetOverlappedResult(pipe, ov, &got, TRUE)) {
+  if (GetOverlappedResult(pipe, ov, got, TRUE)) {
     *left = 0; /* it answered after all */
-    if (got == sizeof *reply && reply->magic == XSIG__WIRE_MAGIC)
-      return reply->result;
-    reply->ring = 0;
-    return XSIG_ESYS;
+    return 0;
   }
   if (*left)
     return 0;
-  return GetLastError() == ERROR_OPERATION_ABORTED ? XSIG_ETIMEDOUT : receiver_gone(target);
+  if (GetLastError() == ERROR_MORE_DATA)
+    return XSIG_ESYS; /* longer than any reply */
+  return GetLastError() == ERROR_OPERATION_ABORTED ? XSIG_ETIMEDOUT : NO_REPLY;
 }
 
-/* One message, one reply, bounded in time. */
-static int transact(HANDLE pipe, HANDLE target, DWORD pid, const struct xsig__wire_msg *msg,
-                    struct xsig__wire_reply *reply, int *left)
+union reply_buf {
+  struct xsig__wire_reply reply;
+  unsigned char bytes[sizeof(struct xsig__wire_reply) + 1]; /* one more: a longer one shows */
+};
+
+/* One message, one reply (*got bytes of buf), bounded in time. */
+static int transact(HANDLE pipe, DWORD pid, const struct xsig__wire_msg *msg,
+                    union reply_buf *buf, DWORD *got, int *left)
 {
   OVERLAPPED ov;
   int err;
-  memset(reply, 0, sizeof *reply);
+  *got = 0;
   memset(&ov, 0, sizeof ov);
   ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (ov.hEvent == NULL)
     return XSIG_ESYS;
-  if (!TransactNamedPipe(pipe, (void *)msg, sizeof *msg, reply, sizeof *reply, NULL, &ov) &&
+  if (!TransactNamedPipe(pipe, (void *)msg, sizeof *msg, buf, sizeof *buf, NULL, &ov) &&
       GetLastError() != ERROR_IO_PENDING)
-    err = receiver_gone(target);
+    err = GetLastError() == ERROR_MORE_DATA ? XSIG_ESYS : NO_REPLY;
   else
-    err = await_reply(pipe, target, pid, &ov, reply, left);
+    err = await_reply(pipe, pid, &ov, got, left);
   CloseHandle(ov.hEvent);
   return err;
 }
 
-/* Over the pipe, asking for a ring when there is a channel to keep it. */
-static int send_pipe(DWORD pid, HANDLE target, const struct xsig__wire_msg *msg,
-                     struct xsig__win_channel *c, int *left)
+/* The message in one version over the pipe, asking for a ring when there
+ * is a channel to keep it (version 2 only). The reply is checked whole
+ * before anything in it is used; a ring it names is taken before the pipe
+ * closes (which tells the receiver whether to keep it). */
+static int send_pipe_version(DWORD pid, HANDLE target, int version, int sig, intptr_t value,
+                             int has_value, struct xsig__win_channel *c, int *left)
 {
-  struct xsig__wire_reply reply;
-  struct xsig__wire_msg ask = *msg;
-  int err;
+  struct xsig__wire_msg msg;
+  union reply_buf buf;
+  uint64_t handles[3];
+  DWORD got;
+  int err, result, ring;
   HANDLE pipe = connect_transport(pid, &err);
   if (pipe == NULL)
     return err;
-  if (c)
-    ask.flags |= XSIG__WIRE_FLAG_RING;
-  err = transact(pipe, target, pid, &ask, &reply, left);
+  xsig__wire_encode(&msg, version, sig, value, has_value);
+  if (c && version == XSIG__WIRE_VERSION)
+    msg.flags |= XSIG__WIRE_FLAG_RING;
+  err = transact(pipe, pid, &msg, &buf, &got, left);
+  if (err == 0 && !*left) {
+    ring = xsig__wire_reply_decode(&buf, got, version, &result, handles);
+    err = ring < 0 ? XSIG_ESYS : result;
+    if (ring == 1 && c)
+      xsig__win_channel_take_ring(c, target, handles);
+  }
   CloseHandle(pipe);
-  if (c && reply.magic == XSIG__WIRE_MAGIC && reply.ring)
-    xsig__win_channel_attach(c, &reply);
   return err;
+}
+
+/* Over the pipe, in the newest version the receiver understands: one
+ * that knows only version 1 drops version 2 without a reply, and gets the
+ * signal again in version 1 (never twice: it accepted nothing). */
+static int send_pipe(DWORD pid, HANDLE target, int sig, intptr_t value, int has_value,
+                     struct xsig__win_channel *c, int *left)
+{
+  int version = c ? xsig__win_channel_wire_version(c) : XSIG__WIRE_VERSION;
+  int err = send_pipe_version(pid, target, version, sig, value, has_value, c, left);
+  if (err == NO_REPLY && version == XSIG__WIRE_VERSION && !ends_within(target, 0)) {
+    err = send_pipe_version(pid, target, XSIG__WIRE_VERSION_OLD, sig, value, has_value, c, left);
+    if (err == NO_TRANSPORT)
+      err = NO_REPLY; /* it was there a moment ago: ending */
+    else if (err != NO_REPLY && c)
+      xsig__win_channel_set_wire_version(c, XSIG__WIRE_VERSION_OLD);
+  }
+  return err == NO_REPLY ? receiver_gone(target) : err;
 }
 
 /* Through the ring to pid when there is one, else the pipe (which then
@@ -265,16 +349,13 @@ static int send_pipe(DWORD pid, HANDLE target, const struct xsig__wire_msg *msg,
  * before the call returns (POSIX), and a ring only posts it. */
 static int send_transport(DWORD pid, HANDLE target, int sig, intptr_t value, int flags, int *left)
 {
-  struct xsig__wire_msg msg;
   struct xsig__win_channel *c = pid == GetCurrentProcessId() ? NULL : xsig__win_channel_get(pid, 1);
   int has_value = (flags & XSIG_SEND_VALUE) != 0, err = XSIG__WIN_NO_RING;
   *left = 0;
   if (c)
     err = xsig__win_channel_send(c, sig, value, has_value);
-  if (err == XSIG__WIN_NO_RING) {
-    xsig__wire_encode(&msg, sig, value, has_value);
-    err = send_pipe(pid, target, &msg, c, left);
-  }
+  if (err == XSIG__WIN_NO_RING)
+    err = send_pipe(pid, target, sig, value, has_value, c, left);
   if (c)
     xsig__win_channel_put(c);
   return err;
@@ -446,7 +527,10 @@ static int terminate(HANDLE h, int sig, int *via)
 
 /* STOP and CONT are states, as on POSIX: a second STOP needs no second
  * CONT, and CONT resumes only a stopped process (not threads the program
- * itself left suspended). */
+ * itself left suspended). Two STOPs at once (two senders) may both find
+ * it running and both suspend it: so CONT resumes until it is no longer
+ * stopped, which undoes any number of them and leaves a thread the
+ * program suspended itself as it was. */
 static int stop_process(HANDLE h, DWORD pid, int *via)
 {
   int err = xsig__win_is_stopped(pid) ? 0 : call_nt(h, "NtSuspendProcess");
@@ -455,7 +539,10 @@ static int stop_process(HANDLE h, DWORD pid, int *via)
 
 static int resume_process(HANDLE h, DWORD pid)
 {
-  return xsig__win_is_stopped(pid) ? call_nt(h, "NtResumeProcess") : 0;
+  int err = 0, n;
+  for (n = 0; n < MAX_CONT && err == 0 && xsig__win_is_stopped(pid); n++)
+    err = call_nt(h, "NtResumeProcess");
+  return err;
 }
 
 /* INT and BREAK to a program without xsig. A thread at CtrlRoutine reaches
@@ -544,7 +631,7 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
  * looked at thread by thread (a Toolhelp snapshot: ms under Wine). */
 static int member_stopped(DWORD pid, int v)
 {
-  if (v == XSIG_VIA_XSIG && xsig__win_channel_wait_taken(pid, XSIG__WIN_STOPPED_CHECK_MS) == 1)
+  if (v == XSIG_VIA_XSIG && xsig__win_channel_wait_accepted(pid, XSIG__WIN_STOPPED_CHECK_MS) == 1)
     return 0;
   return xsig__win_is_stopped(pid);
 }

@@ -1,9 +1,16 @@
 /* The transport's fast path: a ring of messages in memory shared by one
  * sender and its receiver, set up over the pipe (src/win/transport.c).
- * - The receiver makes the section and its events, unnamed, and duplicates
- *   them into the process the pipe reported as the sender (it needs
- *   PROCESS_DUP_HANDLE on it: else no ring, the pipe serves). Nobody else
- *   can open them, and every message of a ring is from that pid.
+ * - The receiver makes the section and the events, unnamed, and names
+ *   them in its reply by their handle values in its own process. The
+ *   sender takes them itself (DuplicateHandle from the receiver, with the
+ *   rights it needs and no more), once it has checked that the pipe's
+ *   server is the target (its pid and its creation time), and checks each
+ *   one's type and the section's size. Nothing a receiver answers makes a
+ *   sender use a handle of its own process.
+ * - The receiver keeps a ring only once its reply was written and the
+ *   sender said in the ring that it took it (before it closed the pipe);
+ *   anything else (a reply never read, a sender gone) is freed when the
+ *   pipe's connection ends. A sender that lets its ring go says so too.
  * - Neither side trusts the other's fields: the receiver keeps its own tail
  *   and credit and checks the sender's head; the sender keeps its own head.
  * - Sends are posted, as kill(2) is: the sender returns once the message
@@ -11,45 +18,57 @@
  *   queue room the receiver set aside (xsig__rt_reserve), so that a posted
  *   one is never refused later. With none left the sender asks and waits
  *   for the answer; none again means the queue is full: XSIG_EAGAIN.
- * - Each side sleeps on an event only after saying so in the ring and
- *   looking once more; the other sets the event only then: no wake-ups
- *   while both are busy, none while idle.
+ * - Each side sleeps only after saying so in the ring and looking once
+ *   more; the other wakes it only then: no wake-ups while both are busy,
+ *   none while idle. The receiver's wake-up is a semaphore of count 1 that
+ *   senders hold with SEMAPHORE_MODIFY_STATE only: they can release it,
+ *   never take or reset it.
  * - The receiver sees its sender end through the process handle, takes
  *   what it left, and frees the ring; a sender sees its receiver end
  *   through its own handle. A receiver that stops serving (xsig_shutdown)
- *   marks the ring closed: its sender goes back to the pipe. */
+ *   closes the ring: it marks it closing, publishes its final tail, marks
+ *   it closed; a sender that finds it closing waits for that tail and
+ *   sends what it did not take over the pipe. */
 #include <string.h>
+#include <wchar.h>
 #include "internal.h"
+#include <winternl.h> /* needs windows.h first (internal.h) */
 #include "ring.h"
 
 #define MAX_RINGS 24 /* with the pipe's instances, under MAXIMUM_WAIT_OBJECTS */
 #define CREDIT 64    /* real-time messages one sender may have in flight */
 #define CHANNELS 16  /* rings a sender keeps, to this many receivers */
+#define RING_IDLE_US 1000000 /* a full table gives up a ring this idle */
 
-static LONG load(LONG *p) { return InterlockedCompareExchange(p, 0, 0); }
+static LONG load(struct xsig__win_ring_word *w) { return xsig__atomic_load_acquire(&w->v); }
+static void store(struct xsig__win_ring_word *w, LONG v) { InterlockedExchange(&w->v, v); }
 
 /* --- the receiver's side ------------------------------------------------
- * peers, npeers and doorbell belong to the transport's serving thread once
- * it runs (its start and stop set them while it does not); it changes
- * peers and npeers under peers_lock, which a process that ends takes to
- * tell its senders (any thread, so only if it can get it at once). */
+ * peers, npeers, offers and doorbell belong to the transport's serving
+ * thread once it runs (its start and stop set them while it does not); it
+ * changes peers and npeers under peers_lock, which a process that ends
+ * takes to tell its senders (any thread, so only if it can get it at
+ * once). */
 struct peer {
   struct xsig__win_ring *ring;
   HANDLE section, wake;
   HANDLE sender; /* its process: signalled when it ends */
   DWORD pid;
   uint32_t tail, granted, rt_taken, answered;
+  unsigned offer;  /* while offered: the number the pipe's instance holds */
+  int64_t last_us; /* when it last carried a message */
 };
 
 static struct peer peers[MAX_RINGS];
 static int npeers;
+static unsigned offers;
 static SRWLOCK peers_lock = SRWLOCK_INIT;
 static xsig__atomic_long process_ending; /* set once, by rings_ending */
-static HANDLE doorbell; /* auto-reset: some ring has news */
+static HANDLE doorbell; /* a semaphore of count 0 or 1: some ring has news */
 
 int xsig__win_rings_start(void)
 {
-  doorbell = CreateEventW(NULL, FALSE, FALSE, NULL);
+  doorbell = CreateSemaphoreW(NULL, 0, 1, NULL);
   return doorbell ? 0 : XSIG_ESYS;
 }
 
@@ -61,16 +80,20 @@ void xsig__win_rings_ending(void)
   if (!TryAcquireSRWLockExclusive(&peers_lock))
     return;
   for (i = 0; i < npeers; i++)
-    InterlockedExchange(&peers[i].ring->ending, 1);
+    store(&peers[i].ring->ending, 1);
   ReleaseSRWLockExclusive(&peers_lock);
 }
 
+/* Publishes the final tail and frees peer i. Closing first, then the
+ * tail, then closed: a sender that wrote after the receiver last looked
+ * sees the ring closing and waits for the tail that says what was accepted. */
 static void end_peer(int i)
 {
   struct peer *p = &peers[i];
   AcquireSRWLockExclusive(&peers_lock);
-  InterlockedExchange(&p->ring->closed, 1);
-  SetEvent(p->wake); /* a sender waiting for room or an answer */
+  store(&p->ring->tail, (LONG)p->tail);
+  store(&p->ring->closed, XSIG__WIN_RING_CLOSED);
+  SetEvent(p->wake); /* a sender waiting for room, an answer or the tail */
   xsig__rt_unreserve((int)(p->granted - p->rt_taken));
   UnmapViewOfFile(p->ring);
   CloseHandle(p->section);
@@ -82,6 +105,9 @@ static void end_peer(int i)
 
 void xsig__win_rings_stop(void)
 {
+  int i;
+  for (i = 0; i < npeers; i++)
+    store(&peers[i].ring->closed, XSIG__WIN_RING_CLOSING);
   while (npeers > 0)
     end_peer(npeers - 1);
   if (doorbell)
@@ -90,7 +116,7 @@ void xsig__win_rings_stop(void)
 }
 
 /* The doorbell, then each sender's process. */
-int xsig__win_rings_handles(HANDLE *hs)
+int xsig__win_rings_wait_handles(HANDLE *hs)
 {
   int i;
   hs[0] = doorbell;
@@ -107,22 +133,22 @@ static void answer(struct peer *p)
   int asked = (uint32_t)asks != p->answered;
   if ((asked || (p->rt_taken > 0 && left < CREDIT / 2)) && left < CREDIT) {
     p->granted += (uint32_t)xsig__rt_reserve((int)(CREDIT - left));
-    InterlockedExchange(&p->ring->credit, (LONG)p->granted);
+    store(&p->ring->credit, (LONG)p->granted);
   }
   if (!asked)
     return;
   if (p->granted == p->rt_taken)
     xsig__stats_add_dropped(); /* refused: the queue is full */
   p->answered = (uint32_t)asks;
-  InterlockedExchange(&p->ring->answered, asks);
-  InterlockedExchange(&p->ring->sender_waiting, 0);
+  store(&p->ring->answered, asks);
+  store(&p->ring->sender_waiting, 0);
   SetEvent(p->wake);
 }
 
-/* Takes the messages peer p's ring holds, in order, up to one whose
+/* Accepts the messages peer p's ring holds, in order, up to one whose
  * default action must run (*dfl). Returns how many, or -1 for a head that
  * cannot be. */
-static int take_messages(struct peer *p, int *dfl)
+static int accept_messages(struct peer *p, int *dfl)
 {
   int n = xsig__ring_count((uint32_t)load(&p->ring->head), p->tail), k, posted = 0;
   for (k = 0; k < n && *dfl == 0; k++) {
@@ -154,20 +180,23 @@ static int take_messages(struct peer *p, int *dfl)
   }
   if (posted)
     xsig__os_wake(); /* once for the batch */
+  if (n > 0)
+    p->last_us = xsig__os_now_us();
   return n;
 }
 
-/* Takes what peer i's ring holds, answers its sender, then runs a default
- * action if one came. Returns 0, or -1 when the ring was ended. */
-static int take(int i)
+/* Accepts what peer i's ring holds, answers its sender, then runs a
+ * default action if one came. Returns 0, or -1 when the ring was ended
+ * (a head that cannot be, or a sender that let it go and left nothing). */
+static int serve_peer(int i)
 {
   struct peer *p = &peers[i];
-  int n, dfl = 0;
-  if ((n = take_messages(p, &dfl)) >= 0 && dfl == 0 &&
+  int n, dfl = 0, detached = load(&p->ring->detached);
+  if ((n = accept_messages(p, &dfl)) >= 0 && dfl == 0 &&
       (uint32_t)load(&p->ring->asks) != p->answered) {
     /* what the sender sent before it asked is all there now: then the
      * credit it gets (or not) is exact, and so is the count of refusals */
-    int more = take_messages(p, &dfl);
+    int more = accept_messages(p, &dfl);
     n = more < 0 ? more : n + more;
   }
   if (n < 0) {
@@ -175,12 +204,16 @@ static int take(int i)
     end_peer(i);
     return -1;
   }
-  InterlockedExchange(&p->ring->tail, (LONG)p->tail);
-  if (n > 0 && InterlockedCompareExchange(&p->ring->sender_waiting, 0, 1) == 1)
+  store(&p->ring->tail, (LONG)p->tail);
+  if (n > 0 && InterlockedCompareExchange(&p->ring->sender_waiting.v, 0, 1) == 1)
     SetEvent(p->wake);
   answer(p);
   if (dfl)
     xsig__os_default_action(dfl);
+  else if (detached && (uint32_t)load(&p->ring->head) == p->tail) {
+    end_peer(i); /* read before the head: nothing can follow */
+    return -1;
+  }
   return 0;
 }
 
@@ -189,87 +222,152 @@ void xsig__win_rings_serve(HANDLE ended)
 {
   int i;
   for (i = npeers - 1; i >= 0; i--)
-    if (take(i) == 0 && ended && peers[i].sender == ended)
+    if (serve_peer(i) == 0 && ended && peers[i].sender == ended)
       end_peer(i); /* the sender ended: what it sent was taken just now */
 }
 
-/* Before the serving thread waits: 1 if it must not (a ring has news). */
-int xsig__win_rings_sleep(void)
+/* Before a pipe message from pid is accepted: what its rings hold came
+ * first (a sender whose channel was evicted asks again over the pipe). */
+void xsig__win_rings_serve_sender(DWORD pid)
+{
+  int i;
+  for (i = npeers - 1; i >= 0; i--)
+    if (peers[i].pid == pid)
+      serve_peer(i);
+}
+
+/* Marks every ring "receiver sleeping" before the serving thread waits.
+ * Returns 1 when a ring already has news: then the wait must not block. */
+int xsig__win_rings_mark_sleeping(void)
 {
   int i, news = 0;
   for (i = 0; i < npeers; i++)
-    InterlockedExchange(&peers[i].ring->receiver_sleeping, 1);
+    store(&peers[i].ring->receiver_sleeping, 1);
   for (i = 0; i < npeers && !news; i++)
     news = (uint32_t)load(&peers[i].ring->head) != peers[i].tail ||
-           (uint32_t)load(&peers[i].ring->asks) != peers[i].answered;
+           (uint32_t)load(&peers[i].ring->asks) != peers[i].answered ||
+           load(&peers[i].ring->detached);
   return news;
 }
 
-void xsig__win_rings_awake(void)
+void xsig__win_rings_mark_awake(void)
 {
   int i;
   for (i = 0; i < npeers; i++)
-    InterlockedExchange(&peers[i].ring->receiver_sleeping, 0);
+    store(&peers[i].ring->receiver_sleeping, 0);
 }
 
-static int give(HANDLE proc, HANDLE h, DWORD access, uint64_t *out)
+static int64_t filetime_100ns(const FILETIME *t)
 {
-  HANDLE theirs = NULL;
-  if (!DuplicateHandle(GetCurrentProcess(), h, proc, &theirs, access, FALSE, 0))
-    return 0;
-  *out = (uint64_t)(uintptr_t)theirs;
-  return 1;
+  return (int64_t)(((uint64_t)t->dwHighDateTime << 32) | t->dwLowDateTime);
 }
 
-static void take_back(HANDLE proc, uint64_t h)
+/* The pipe's client by pid, opened after the pid was read: the same
+ * process only if it was created before the client connected and still
+ * runs (a pid freed in between may belong to a newer process by now). */
+static HANDLE open_client(DWORD pid, int64_t connected_at)
 {
-  if (h)
-    DuplicateHandle(proc, (HANDLE)(uintptr_t)h, NULL, NULL, 0, FALSE, DUPLICATE_CLOSE_SOURCE);
+  HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  FILETIME created, exited, kernel, user;
+  if (h && (!GetProcessTimes(h, &created, &exited, &kernel, &user) ||
+            filetime_100ns(&created) > connected_at || WaitForSingleObject(h, 0) != WAIT_TIMEOUT)) {
+    CloseHandle(h);
+    h = NULL;
+  }
+  return h;
 }
 
-/* A ring for the pipe's client pid, its handles in reply; none (reply
- * unchanged) when every ring is taken or the sender cannot be reached. */
-void xsig__win_rings_offer(DWORD pid, struct xsig__wire_reply *reply)
+/* With the table full: ends the ring idle longest, if one has been idle
+ * RING_IDLE_US and is not being offered. What it holds is accepted first:
+ * marked closing, then accepted, then ended (which publishes the tail). */
+static void reclaim_idle_ring(void)
 {
-  struct peer *p;
-  int i;
-  /* a sender that let its ring go asks again: the old ring's messages first */
-  for (i = npeers - 1; i >= 0; i--)
-    if (peers[i].pid == pid && take(i) == 0)
-      end_peer(i);
-  if (npeers == MAX_RINGS)
+  int64_t now = xsig__os_now_us();
+  int i, best = -1, dfl = 0, rounds;
+  for (i = 0; i < npeers; i++)
+    if (peers[i].offer == 0 && now - peers[i].last_us >= RING_IDLE_US &&
+        (best < 0 || peers[i].last_us < peers[best].last_us))
+      best = i;
+  if (best < 0)
     return;
-  p = &peers[npeers];
-  memset(p, 0, sizeof *p);
-  p->sender = OpenProcess(PROCESS_DUP_HANDLE | SYNCHRONIZE, FALSE, pid);
-  p->section = p->sender ? CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
-                                              sizeof(struct xsig__win_ring), NULL) : NULL;
+  store(&peers[best].ring->closed, XSIG__WIN_RING_CLOSING);
+  /* a sender sees "closing" after at most one more message: a few rounds */
+  for (rounds = 0; rounds < 4 && accept_messages(&peers[best], &dfl) > 0 && dfl == 0; rounds++) {
+  }
+  end_peer(best);
+  if (dfl)
+    xsig__os_default_action(dfl);
+}
+
+static int make_ring(struct peer *p)
+{
+  p->section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                  sizeof(struct xsig__win_ring), NULL);
   p->ring = p->section ? MapViewOfFile(p->section, FILE_MAP_ALL_ACCESS, 0, 0, sizeof(struct xsig__win_ring)) : NULL;
   p->wake = p->ring ? CreateEventW(NULL, FALSE, FALSE, NULL) : NULL;
-  if (p->wake && give(p->sender, p->section, FILE_MAP_READ | FILE_MAP_WRITE, &reply->section) &&
-      give(p->sender, doorbell, EVENT_MODIFY_STATE, &reply->doorbell) &&
-      give(p->sender, p->wake, SYNCHRONIZE, &reply->wake)) {
-    p->pid = pid;
-    reply->ring = 1;
-    AcquireSRWLockExclusive(&peers_lock);
-    npeers++;
-    ReleaseSRWLockExclusive(&peers_lock);
-    if (xsig__atomic_load(&process_ending))
-      InterlockedExchange(&p->ring->ending, 1);
-    return;
-  }
-  if (p->sender) {
-    take_back(p->sender, reply->section);
-    take_back(p->sender, reply->doorbell);
-    CloseHandle(p->sender);
-  }
-  reply->section = reply->doorbell = reply->wake = 0;
+  if (p->wake)
+    return 0;
   if (p->ring)
     UnmapViewOfFile(p->ring);
   if (p->section)
     CloseHandle(p->section);
-  if (p->wake)
-    CloseHandle(p->wake);
+  return XSIG_ESYS;
+}
+
+/* Offers a ring to the pipe's client pid, which connected at connected_at
+ * (100 ns units of system time): fills handles (section, doorbell, wake:
+ * values in this process, for the sender to take) and returns the offer's
+ * number for xsig__win_rings_settle; 0 for none (every ring taken, or the
+ * client is not the process its pid names now). Its earlier ring, if any,
+ * ends: the client let it go. */
+unsigned xsig__win_rings_offer(DWORD pid, int64_t connected_at, uint64_t *handles)
+{
+  struct peer *p;
+  HANDLE sender;
+  int i;
+  for (i = npeers - 1; i >= 0; i--)
+    if (peers[i].pid == pid && serve_peer(i) == 0)
+      end_peer(i);
+  if (npeers == MAX_RINGS)
+    reclaim_idle_ring();
+  if (npeers == MAX_RINGS || (sender = open_client(pid, connected_at)) == NULL)
+    return 0;
+  p = &peers[npeers];
+  memset(p, 0, sizeof *p);
+  if (make_ring(p) != 0) {
+    CloseHandle(sender);
+    return 0;
+  }
+  p->sender = sender;
+  p->pid = pid;
+  p->last_us = xsig__os_now_us();
+  if (++offers == 0)
+    offers = 1;
+  p->offer = offers;
+  handles[0] = (uint64_t)(uintptr_t)p->section;
+  handles[1] = (uint64_t)(uintptr_t)doorbell;
+  handles[2] = (uint64_t)(uintptr_t)p->wake;
+  AcquireSRWLockExclusive(&peers_lock);
+  npeers++;
+  ReleaseSRWLockExclusive(&peers_lock);
+  if (xsig__atomic_load(&process_ending))
+    store(&p->ring->ending, 1);
+  return p->offer;
+}
+
+/* The connection that carried offer ended (its reply written and the
+ * client gone, or not written): the ring stays only if its sender took
+ * it, which it says in the ring before it closes the pipe. */
+void xsig__win_rings_settle(unsigned offer)
+{
+  int i;
+  for (i = 0; i < npeers; i++)
+    if (peers[i].offer == offer) {
+      peers[i].offer = 0;
+      if (!load(&peers[i].ring->attached))
+        end_peer(i);
+      return;
+    }
 }
 
 /* --- the sender's side --------------------------------------------------
@@ -287,16 +385,20 @@ struct xsig__win_channel {
   uint32_t head, rt_sent, asks;
   int64_t alive_us; /* when target was last seen running */
   int ended;        /* seen ended: forgotten at put */
+  int wire_version; /* what its receiver understands */
 };
 
 static struct xsig__win_channel channels[CHANNELS];
 static SRWLOCK cache_lock = SRWLOCK_INIT;
 static ULONGLONG uses;
 
+/* Lets the ring go, and tells the receiver, which then frees it. */
 static void detach(struct xsig__win_channel *c)
 {
   if (c->ring == NULL)
     return;
+  store(&c->ring->detached, 1);
+  ReleaseSemaphore(c->doorbell, 1, NULL);
   UnmapViewOfFile(c->ring);
   CloseHandle(c->doorbell);
   CloseHandle(c->wake);
@@ -338,6 +440,7 @@ static struct xsig__win_channel *find_locked(DWORD pid, int create)
   if (best->target == NULL)
     return NULL;
   best->pid = pid;
+  best->wire_version = XSIG__WIRE_VERSION;
   return best;
 }
 
@@ -377,22 +480,35 @@ void xsig__win_channel_drop(DWORD pid)
   ReleaseSRWLockExclusive(&cache_lock);
 }
 
-/* Whether the receiver must be asked if it still runs. Asking costs a
- * server call under Wine (about 25 us with nothing else running, 100 with
- * four senders: ten times the rest of a send), so a sender asks at most
- * every ALIVE_US. A receiver that ends any way but by another process's
- * TerminateProcess says so in the ring first (xsig__win_rings_ending):
- * then the next send asks. When xsig ends a process itself (KILL, a tree's
- * job) it drops its channels to it. What is left: a receiver ended by
- * someone else's TerminateProcess is seen within ALIVE_US (until then a
- * signal to it is posted and lost, as one sent a moment earlier). */
+int xsig__win_channel_wire_version(const struct xsig__win_channel *c)
+{
+  return c->wire_version;
+}
+
+void xsig__win_channel_set_wire_version(struct xsig__win_channel *c, int version)
+{
+  c->wire_version = version;
+}
+
+/* Whether the receiver must be checked for still running. A check costs
+ * a server call under Wine (about 25 us with nothing else running, 100
+ * with four senders: ten times the rest of a send), so a sender checks at
+ * most every ALIVE_US. A receiver that ends any way but by another
+ * process's TerminateProcess says so in the ring first
+ * (xsig__win_rings_ending): then the next send checks. When xsig ends a
+ * process itself (KILL, a tree's job) it drops its channels to it. What is
+ * left: a receiver ended by someone else's TerminateProcess is seen within
+ * ALIVE_US (until then a signal to it is posted and lost, as one sent a
+ * moment earlier). */
 #define ALIVE_US 2000
-static int must_ask(struct xsig__win_channel *c, int64_t now)
+static int alive_check_due(struct xsig__win_channel *c, int64_t now)
 {
   return now - c->alive_us >= ALIVE_US || load(&c->ring->ending);
 }
 
-static int receiver_ended(struct xsig__win_channel *c, int64_t now)
+/* Whether the receiver has ended; if so marks the channel to be
+ * forgotten, else notes when it was seen running. */
+static int check_receiver_ended(struct xsig__win_channel *c, int64_t now)
 {
   if (ended(c->target))
     return c->ended = 1;
@@ -400,21 +516,97 @@ static int receiver_ended(struct xsig__win_channel *c, int64_t now)
   return 0;
 }
 
-void xsig__win_channel_attach(struct xsig__win_channel *c, const struct xsig__wire_reply *reply)
+static int64_t creation_time(HANDLE h)
 {
-  HANDLE section = (HANDLE)(uintptr_t)reply->section;
-  if (reply->ring != 1 || c->ring)
-    return;
-  c->ring = MapViewOfFile(section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof(struct xsig__win_ring));
-  CloseHandle(section); /* the view keeps the section */
-  c->doorbell = (HANDLE)(uintptr_t)reply->doorbell;
-  c->wake = (HANDLE)(uintptr_t)reply->wake;
-  c->head = c->rt_sent = c->asks = 0;
-  if (c->ring == NULL) {
-    CloseHandle(c->doorbell);
-    CloseHandle(c->wake);
-    c->doorbell = c->wake = NULL;
+  FILETIME created, exited, kernel, user;
+  if (!GetProcessTimes(h, &created, &exited, &kernel, &user))
+    return -1;
+  return filetime_100ns(&created);
+}
+
+/* Whether a and b are one process: the same creation time, so a pid freed
+ * and given to a newer process between the two opens cannot pass. */
+static int same_process(HANDLE a, HANDLE b)
+{
+  int64_t t = creation_time(a);
+  return t >= 0 && t == creation_time(b) && GetProcessId(a) == GetProcessId(b);
+}
+
+typedef LONG (NTAPI *query_object_fn)(HANDLE, int, void *, ULONG, ULONG *);
+
+/* Whether h is an object of the given type ("Section", "Event", ...). */
+static int object_type_is(HANDLE h, const wchar_t *type)
+{
+  static query_object_fn query;
+  union { PUBLIC_OBJECT_TYPE_INFORMATION info; unsigned char bytes[512]; } u;
+  ULONG len = 0;
+  size_t n = wcslen(type);
+  if (query == NULL)
+    query = (query_object_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
+  if (query == NULL || query(h, 2 /* ObjectTypeInformation */, &u, sizeof u, &len) < 0)
+    return 0;
+  return u.info.TypeName.Length == n * sizeof(wchar_t) && u.info.TypeName.Buffer != NULL &&
+         wcsncmp(u.info.TypeName.Buffer, type, n) == 0;
+}
+
+/* The object the receiver holds as handle value v, duplicated into this
+ * process with exactly access, if it is of that type; else NULL. */
+static HANDLE take_object(HANDLE receiver, uint64_t v, DWORD access, const wchar_t *type)
+{
+  HANDLE h = NULL;
+  if (!DuplicateHandle(receiver, (HANDLE)(uintptr_t)v, GetCurrentProcess(), &h, access, FALSE, 0))
+    return NULL;
+  if (!object_type_is(h, type)) {
+    CloseHandle(h);
+    return NULL;
   }
+  return h;
+}
+
+/* A view of a whole ring: MapViewOfFile fails for a section smaller. */
+static struct xsig__win_ring *map_ring(HANDLE receiver, uint64_t v)
+{
+  HANDLE section = take_object(receiver, v, FILE_MAP_READ | FILE_MAP_WRITE, L"Section");
+  struct xsig__win_ring *ring;
+  if (section == NULL)
+    return NULL;
+  ring = MapViewOfFile(section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof *ring);
+  CloseHandle(section); /* the view keeps the section */
+  return ring;
+}
+
+/* Takes the ring the receiver named (handles: section, doorbell, wake, as
+ * values in its process) for channel c, while the pipe that carried the
+ * reply is still open. target: the caller's handle to the process the
+ * pipe's server was checked to be (by pid). Returns 0, or XSIG__WIN_NO_RING
+ * (nothing taken; the pipe serves) when the receiver is not that process
+ * or an object is not what it must be. */
+int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, const uint64_t *handles)
+{
+  HANDLE receiver;
+  if (c->ring)
+    return 0;
+  receiver = OpenProcess(PROCESS_DUP_HANDLE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, c->pid);
+  if (receiver == NULL)
+    return XSIG__WIN_NO_RING;
+  if (same_process(receiver, target) && same_process(receiver, c->target) && !ended(receiver) &&
+      (c->ring = map_ring(receiver, handles[0])) != NULL) {
+    c->doorbell = take_object(receiver, handles[1], SEMAPHORE_MODIFY_STATE, L"Semaphore");
+    c->wake = c->doorbell ? take_object(receiver, handles[2], SYNCHRONIZE, L"Event") : NULL;
+  }
+  CloseHandle(receiver);
+  if (c->ring && c->wake) {
+    c->head = c->rt_sent = c->asks = 0;
+    store(&c->ring->attached, 1);
+    return 0;
+  }
+  if (c->ring)
+    UnmapViewOfFile(c->ring);
+  if (c->doorbell)
+    CloseHandle(c->doorbell);
+  c->ring = NULL;
+  c->doorbell = NULL;
+  return XSIG__WIN_NO_RING;
 }
 
 /* Waits for the receiver to make room or answer. 0 when woken; else why
@@ -444,9 +636,9 @@ static int get_credit(struct xsig__win_channel *c, ULONGLONG deadline)
   int err;
   if ((int32_t)(c->rt_sent - (uint32_t)load(&c->ring->credit)) < 0)
     return 0;
-  InterlockedExchange(&c->ring->asks, (LONG)++c->asks);
-  InterlockedExchange(&c->ring->sender_waiting, 1);
-  SetEvent(c->doorbell);
+  store(&c->ring->asks, (LONG)++c->asks);
+  store(&c->ring->sender_waiting, 1);
+  ReleaseSemaphore(c->doorbell, 1, NULL);
   while ((uint32_t)load(&c->ring->answered) != c->asks)
     if ((err = wait_receiver(c, deadline)) != 0)
       return err;
@@ -457,7 +649,7 @@ static int get_room(struct xsig__win_channel *c, ULONGLONG deadline)
 {
   int err;
   while (c->head - (uint32_t)load(&c->ring->tail) >= XSIG__RING_SLOTS) {
-    InterlockedExchange(&c->ring->sender_waiting, 1);
+    store(&c->ring->sender_waiting, 1);
     if (c->head - (uint32_t)load(&c->ring->tail) < XSIG__RING_SLOTS)
       break;
     if ((err = wait_receiver(c, deadline)) != 0)
@@ -466,14 +658,27 @@ static int get_room(struct xsig__win_channel *c, ULONGLONG deadline)
   return 0;
 }
 
+/* The ring was found closing after our last message went in: whether the
+ * receiver accepted it, from the final tail it publishes (at once: it is its
+ * serving thread's next step, bounded here all the same). */
+static int accepted_before_close(struct xsig__win_channel *c)
+{
+  int tries;
+  for (tries = 0; tries < 100 && load(&c->ring->closed) != XSIG__WIN_RING_CLOSED; tries++)
+    if (WaitForSingleObject(c->wake, 10) == WAIT_OBJECT_0 || ended(c->target))
+      break;
+  return load(&c->ring->closed) == XSIG__WIN_RING_CLOSED &&
+         (int32_t)((uint32_t)load(&c->ring->tail) - c->head) >= 0;
+}
+
 int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value, int has_value)
 {
   ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
   int64_t now = xsig__os_now_us();
-  int rt = xsig_is_realtime(sig), err, ask;
+  int rt = xsig_is_realtime(sig), err, check;
   if (c->ring == NULL)
     return XSIG__WIN_NO_RING;
-  ask = must_ask(c, now);
+  check = alive_check_due(c, now);
   err = load(&c->ring->closed) ? XSIG__WIN_NO_RING : 0;
   if (err == 0 && rt)
     err = get_credit(c, deadline);
@@ -484,27 +689,27 @@ int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value,
       detach(c);
     return err;
   }
-  xsig__wire_encode(&c->ring->slot[c->head % XSIG__RING_SLOTS], sig, value, has_value);
+  xsig__wire_encode(&c->ring->slot[c->head % XSIG__RING_SLOTS], XSIG__WIRE_VERSION, sig, value, has_value);
   c->head++;
   c->rt_sent += (uint32_t)rt;
-  InterlockedExchange(&c->ring->head, (LONG)c->head); /* a full barrier: the slot, then the head, then the look */
-  if (InterlockedCompareExchange(&c->ring->receiver_sleeping, 0, 1) == 1)
-    SetEvent(c->doorbell);
-  /* Asked after the doorbell, so that the receiver's wake-up and the
-   * question overlap; an ended receiver had ended before the call, too. */
-  if (ask && receiver_ended(c, now))
+  store(&c->ring->head, (LONG)c->head); /* a full barrier: the slot, then the head, then the look */
+  if (InterlockedCompareExchange(&c->ring->receiver_sleeping.v, 0, 1) == 1)
+    ReleaseSemaphore(c->doorbell, 1, NULL);
+  /* Checked after the doorbell, so that the receiver's wake-up and the
+   * check overlap; an ended receiver had ended before the call, too. */
+  if (check && check_receiver_ended(c, now))
     return XSIG_ESRCH;
-  /* Closed before it took this one: the pipe carries it. */
-  if (load(&c->ring->closed) && (int32_t)((uint32_t)load(&c->ring->tail) - c->head) < 0) {
+  /* Closing, and it did not take this one: the pipe carries it. */
+  if (load(&c->ring->closed) && !accepted_before_close(c)) {
     detach(c);
     return XSIG__WIN_NO_RING;
   }
   return 0;
 }
 
-/* Whether pid's receiver took everything sent to it within ms: 1, 0, or
+/* Whether pid's receiver accepted everything sent to it within ms: 1, 0, or
  * -1 when there is no ring to it (then nothing tells). */
-int xsig__win_channel_wait_taken(DWORD pid, int ms)
+int xsig__win_channel_wait_accepted(DWORD pid, int ms)
 {
   struct xsig__win_channel *c = xsig__win_channel_get(pid, 0);
   ULONGLONG deadline = GetTickCount64() + (ULONGLONG)ms;
@@ -516,7 +721,7 @@ int xsig__win_channel_wait_taken(DWORD pid, int ms)
     HANDLE hs[2];
     hs[0] = c->wake;
     hs[1] = c->target;
-    InterlockedExchange(&c->ring->sender_waiting, 1);
+    store(&c->ring->sender_waiting, 1);
     if ((taken = (uint32_t)load(&c->ring->tail) == c->head) || now >= deadline ||
         WaitForMultipleObjects(2, hs, FALSE, (DWORD)(deadline - now)) != WAIT_OBJECT_0)
       break;

@@ -9,9 +9,12 @@
  *   Malformed messages are counted and dropped; a client that sends nothing
  *   is dropped after IDLE_MS. A new instance is listening whenever all others
  *   are busy, so one client never blocks the rest.
- * - A message may ask for a ring (src/win/ring.c): the reply then carries
- *   it, and that sender's next signals come through it; this thread serves
- *   the rings too.
+ * - A message may ask for a ring (src/win/ring.c): the reply then names
+ *   it, the sender takes it, and that sender's next signals come through
+ *   it; this thread serves the rings too. A ring is kept only once the
+ *   connection that offered it ended with the sender holding it.
+ * - Messages and replies are versioned (src/wire.h): each message is
+ *   answered in its own version.
  * - No time-outs while nobody is connected: an idle process never wakes. */
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +33,11 @@ struct instance {
   OVERLAPPED ov;
   enum state state;
   unsigned char buf[sizeof(struct xsig__wire_msg) + 1];
-  struct xsig__wire_reply reply;
+  struct xsig__wire_reply reply; /* the largest reply */
+  size_t reply_size;
   int64_t deadline;
+  int64_t connected_at; /* system time (100 ns) its client connected */
+  unsigned offer;       /* the ring this connection offered (ring.c), or 0 */
   int default_after_reply; /* signal whose default action follows the reply */
   int pending;             /* an overlapped operation was started */
   int sync_ok;             /* else: how the last step ended, synchronously */
@@ -96,6 +102,13 @@ static HANDLE create_instance(int first)
 
 static void start_read(struct instance *in, enum state state);
 
+static int64_t system_time(void)
+{
+  FILETIME t;
+  GetSystemTimeAsFileTime(&t);
+  return (int64_t)(((uint64_t)t.dwHighDateTime << 32) | t.dwLowDateTime);
+}
+
 /* Starts waiting for a client; completes at once if one is already there. */
 static void start_listen(struct instance *in)
 {
@@ -122,6 +135,9 @@ static void start_listen(struct instance *in)
 
 static void restart(struct instance *in)
 {
+  if (in->offer)
+    xsig__win_rings_settle(in->offer); /* kept only if its sender took it */
+  in->offer = 0;
   /* Let a cancelled operation finish first, or its completion would set the
    * event again after start_listen reset it. */
   if (in->pending && !HasOverlappedIoCompleted(&in->ov) && CancelIo(in->pipe))
@@ -177,14 +193,14 @@ static void reject(struct instance *in)
   restart(in);
 }
 
-static void reply(struct instance *in, int result)
+/* In the message's version; handles: a ring offered, or NULL. */
+static void reply(struct instance *in, int version, int result, const uint64_t *handles)
 {
   in->state = REPLYING;
   in->pending = 1;
-  in->reply.magic = XSIG__WIRE_MAGIC;
-  in->reply.result = result;
+  xsig__wire_reply_encode(&in->reply, &in->reply_size, version, result, handles);
   ResetEvent(in->ov.hEvent);
-  if (!WriteFile(in->pipe, &in->reply, sizeof in->reply, NULL, &in->ov) &&
+  if (!WriteFile(in->pipe, &in->reply, (DWORD)in->reply_size, NULL, &in->ov) &&
       GetLastError() != ERROR_IO_PENDING) {
     in->pending = 0; /* the client is gone: nothing in flight */
     xsig__atomic_add(&replies_owed, -1);
@@ -195,10 +211,12 @@ static void reply(struct instance *in, int result)
 static void on_message(struct instance *in, DWORD got, BOOL ok)
 {
   xsig_info_t info;
+  struct xsig__wire_meta meta;
+  uint64_t handles[3];
   ULONG client = 0;
   int r;
   /* ERROR_MORE_DATA: longer than a message; got != size: shorter or longer */
-  if (!ok || xsig__wire_decode(in->buf, got, &info) != 0 ||
+  if (!ok || xsig__wire_decode(in->buf, got, &info, &meta) != 0 ||
       !GetNamedPipeClientProcessId(in->pipe, &client)) {
     if (!ok && GetLastError() != ERROR_MORE_DATA) {
       restart(in); /* the client went away: nothing to count */
@@ -210,12 +228,14 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
   info.pid = (int64_t)client;
   xsig__atomic_add64(&remote_count, 1);
   xsig__atomic_add(&replies_owed, 1); /* before a handler can see it */
-  memset(&in->reply, 0, sizeof in->reply);
+  /* a sender whose ring was let go asks again here: the ring first */
+  xsig__win_rings_serve_sender(client);
   r = xsig__win_accept(&info, 0);
-  if (xsig__wire_wants_ring(in->buf))
-    xsig__win_rings_offer(client, &in->reply);
+  /* version 1 asked for handles put into its process: it gets none */
+  if (meta.wants_ring && meta.version == XSIG__WIRE_VERSION)
+    in->offer = xsig__win_rings_offer(client, in->connected_at, handles);
   in->default_after_reply = r == XSIG__ARRIVE_DEFAULT ? info.signo : 0;
-  reply(in, r == XSIG__ARRIVE_DEFAULT ? 0 : r);
+  reply(in, meta.version, r == XSIG__ARRIVE_DEFAULT ? 0 : r, in->offer ? handles : NULL);
 }
 
 /* The result of the step whose event fired. Wine sets the event a moment
@@ -255,6 +275,7 @@ static void on_event(struct instance *in)
       restart(in);
       return;
     }
+    in->connected_at = system_time();
     start_read(in, READING);
     /* keep instances listening so that this client blocks nobody */
     while (listening_count() < 2 && ninst < MAX_INSTANCES && add_instance(0) == 0) {
@@ -329,10 +350,10 @@ static DWORD WINAPI serve(LPVOID unused)
     hs[0] = stop_event;
     for (i = 0; i < n; i++)
       hs[i + 1] = inst[i].ov.hEvent;
-    m = xsig__win_rings_handles(hs + n + 1);
-    timeout = xsig__win_rings_sleep() ? 0 : next_timeout();
+    m = xsig__win_rings_wait_handles(hs + n + 1);
+    timeout = xsig__win_rings_mark_sleeping() ? 0 : next_timeout();
     r = WaitForMultipleObjects((DWORD)(n + 1 + m), hs, FALSE, timeout);
-    xsig__win_rings_awake();
+    xsig__win_rings_mark_awake();
     if (r == WAIT_OBJECT_0)
       return 0;
     if (r == WAIT_TIMEOUT)
@@ -374,6 +395,8 @@ void xsig__win_transport_stop(void)
     CloseHandle(thread);
     thread = NULL;
   }
+  for (i = 0; i < ninst; i++)
+    inst[i].offer = 0; /* the rings all end here */
   xsig__win_rings_stop();
   for (i = 0; i < ninst; i++) {
     CancelIo(inst[i].pipe);
@@ -400,10 +423,23 @@ static void flush_replies_at_exit(void)
   xsig__win_transport_flush_replies();
 }
 
+/* Once started, this module's code runs on threads, in a vectored handler
+ * and in thread-pool callbacks that FreeLibrary cannot stop: xsig.dll is
+ * pinned, loaded until the process ends (a program built with the static
+ * library pins itself, which changes nothing). */
+static void pin_module(void)
+{
+  static const char inside_this_module = 0; /* an address in its image */
+  HMODULE self;
+  GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                     (LPCWSTR)(const void *)&inside_this_module, &self);
+}
+
 int xsig__win_transport_start(void)
 {
   static int at_exit;
   int err = make_security_descriptor();
+  pin_module();
   InterlockedExchange64(&remote_count, 0); /* counted per xsig_init, as the other stats */
   if (!at_exit)
     at_exit = atexit(flush_replies_at_exit) == 0;
