@@ -50,6 +50,11 @@ int xsig__ring_decode(const struct xsig__wire_msg *slot, xsig_info_t *info);
 /* Fills msg for sig (and value, if has_value). */
 void xsig__wire_encode(struct xsig__wire_msg *msg, int sig, intptr_t value, int has_value);
 
+/* The value v as a receiver whose intptr_t has bits bits holds it: its low
+ * bits, read as two's complement (a 32-bit receiver of a value from a
+ * 64-bit sender; docs/sending.md). */
+int64_t xsig__value_narrow(int64_t v, int bits);
+
 /* Checks len bytes received; fills *info's signo, code and value (not pid).
  * Returns 0 or XSIG_EINVAL for anything malformed. */
 int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info);
