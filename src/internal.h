@@ -85,6 +85,9 @@ void xsig__unlock(void);
 /* Accepts one signal. Applies IGN (discard), coalesces standard signals,
  * queues real-time ones. Returns 0 or XSIG_EAGAIN (queue full, counted). */
 int xsig__post(const xsig_info_t *info);
+/* The same, but a real-time signal that finds the queue full stays the
+ * caller's: XSIG_EAGAIN, not counted (POSIX keeps it in its spill). */
+int xsig__post_or_keep(const xsig_info_t *info);
 
 /* Free entries in the real-time queue (less those promised). */
 int xsig__rt_room(void);
@@ -110,6 +113,9 @@ void xsig__action_get(int sig, xsig_action_t *act);
 void xsig__stats_add_rejected(void);
 /* In the child after fork: new locks, nothing pending (no lock taken). */
 void xsig__reset_after_fork(void);
+/* In the child after fork, when the platform cannot go on there (POSIX:
+ * no new pipe): xsig is no longer initialised (no lock taken). */
+void xsig__drop_after_fork(void);
 
 /* An atomic read: true between the first xsig_init and the last shutdown. */
 int xsig__is_initialised(void);

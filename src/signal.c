@@ -129,6 +129,14 @@ void xsig__reset_after_fork(void)
   xsig__handler_thread_after_fork();
 }
 
+/* In the child of fork, when the platform cannot go on there: xsig ends
+ * as at its last shutdown (the platform restored the dispositions). */
+void xsig__drop_after_fork(void)
+{
+  xsig__atomic_store(&refs, 0);
+  reset_state_locked();
+}
+
 int xsig__rt_room(void)
 {
   int room;
@@ -227,7 +235,9 @@ static int timer_merged_locked(const xsig_info_t *info)
   return 0;
 }
 
-static int post_locked(const xsig_info_t *info, int reserved)
+/* keep: a real-time signal that finds the queue full is the caller's to
+ * keep (XSIG_EAGAIN, not counted in dropped). */
+static int post_locked(const xsig_info_t *info, int reserved, int keep)
 {
   int sig = info->signo;
   if (reserved)
@@ -240,7 +250,8 @@ static int post_locked(const xsig_info_t *info, int reserved)
   }
   if (xsig_is_realtime(sig)) {
     if (XSIG_QUEUE_MAX - rt_used - rt_reserved <= 0) {
-      stats.dropped++;
+      if (!keep)
+        stats.dropped++;
       return XSIG_EAGAIN;
     }
     rt_push_locked(info);
@@ -258,7 +269,16 @@ int xsig__post(const xsig_info_t *info)
 {
   int err;
   xsig__lock();
-  err = post_locked(info, 0);
+  err = post_locked(info, 0, 0);
+  xsig__unlock();
+  return err;
+}
+
+int xsig__post_or_keep(const xsig_info_t *info)
+{
+  int err;
+  xsig__lock();
+  err = post_locked(info, 0, 1);
   xsig__unlock();
   return err;
 }
@@ -267,7 +287,7 @@ int xsig__post_reserved(const xsig_info_t *info)
 {
   int err;
   xsig__lock();
-  err = post_locked(info, 1);
+  err = post_locked(info, 1, 0);
   xsig__unlock();
   return err;
 }

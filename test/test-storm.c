@@ -128,6 +128,12 @@ TEST_IMPL(storm_realtime_values)
   }
   printf("storm: %lld queued signals received of %lld sent; %lld queue-full replies resent\n",
          (long long)received, (long long)total, (long long)eagain);
+  {
+    xsig_stats_t st;
+    xsig_get_stats(&st);
+    printf("stats: received %lld dropped %lld dispatched %lld, out of order %lld\n", (long long)st.received,
+           (long long)st.dropped, (long long)st.dispatched, (long long)out_of_order);
+  }
   ASSERT_EQ(unknown_sender, 0);
   ASSERT_EQ(out_of_order, 0); /* in order per sender, none twice, none skipped */
   ASSERT_EQ(received, total); /* every value exactly once */
@@ -234,5 +240,72 @@ TEST_IMPL(queued_value_width)
   msg.value = -2;
   ASSERT_OK(xsig__wire_decode(&msg, sizeof msg, &info));
   ASSERT_EQ(info.value, -2);
+  return 0;
+}
+
+/* A full queue holds nobody up (and nobody spins): more than 4096
+ * real-time signals that the handler thread's mask blocks fill xsig's
+ * queue, then TERM comes. The handler thread runs TERM, and the process
+ * uses no CPU meanwhile. (POSIX once left TERM in the pipe behind the
+ * real-time records that did not fit, and the pipe, readable for ever,
+ * had the handler thread spin.) Then main takes every accepted value. */
+static int hol_term, hol_rt; /* test_atomic_add */
+
+static void hol_on_term(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  test_atomic_add(&hol_term, 1);
+}
+
+static void hol_on_rt(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)arg;
+  if (info->value == hol_rt)
+    test_atomic_add(&hol_rt, 1); /* in order, each once */
+}
+
+TEST_IMPL(full_queue_does_not_block_term)
+{
+  xsig_sigset_t rt = test_sigset_of(XSIG_RTMIN);
+  int64_t cpu0, wall0, cpu, wall, deadline;
+  int i, r, accepted = 0, refused = 0;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_TERM, hol_on_term));
+  ASSERT_OK(xsig_handle(XSIG_RTMIN, hol_on_rt));
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &rt, NULL));
+  ASSERT_OK(xsig_handler_thread_start()); /* with RTMIN blocked */
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &rt, NULL)); /* main takes it, but does not dispatch yet */
+  for (i = 0; i < XSIG_QUEUE_MAX + 1000; i++) {
+    r = xsig_queue(test_getpid(), XSIG_RTMIN, (intptr_t)accepted);
+    if (r == XSIG_EAGAIN)
+      refused++; /* Windows: beyond the queue */
+    else if (r == 0)
+      accepted++;
+    else
+      ASSERT_OK(r);
+  }
+  printf("%d queued, %d refused\n", accepted, refused);
+  ASSERT(accepted >= XSIG_QUEUE_MAX);
+  test_msleep(300);
+  cpu0 = test_cpu_time_us();
+  wall0 = test_now_us();
+  test_msleep(1000);
+  cpu = test_cpu_time_us() - cpu0;
+  wall = test_now_us() - wall0;
+  printf("CPU %lld ms in %lld ms with the queue full\n", (long long)(cpu / 1000), (long long)(wall / 1000));
+  ASSERT(cpu >= 0);
+  ASSERT(cpu < wall / 4);
+  ASSERT_OK(xsig_kill(test_getpid(), XSIG_TERM));
+  deadline = test_now_us() + 10000000;
+  while (!test_atomic_add(&hol_term, 0) && test_now_us() < deadline)
+    test_msleep(5); /* no dispatch here: the handler thread must run it */
+  ASSERT_EQ(test_atomic_add(&hol_term, 0), 1);
+  ASSERT_EQ(test_atomic_add(&hol_rt, 0), 0);
+  deadline = test_now_us() + 20000000;
+  while (test_atomic_add(&hol_rt, 0) < accepted && test_now_us() < deadline)
+    xsig_sleep(20);
+  ASSERT_EQ(test_atomic_add(&hol_rt, 0), accepted);
+  ASSERT_OK(xsig_handler_thread_stop());
+  ASSERT_OK(xsig_shutdown());
   return 0;
 }
