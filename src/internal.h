@@ -326,7 +326,9 @@ void xsig__line_str(struct xsig__line *l, const char *s);
 void xsig__line_hex(struct xsig__line *l, uint64_t v);
 void xsig__line_dec(struct xsig__line *l, uint64_t v);
 void xsig__line_end(struct xsig__line *l); /* adds the newline, writes it out */
-/* What each platform provides (src/unix/fault.c, src/win/fault.c). */
+/* What each platform provides (src/unix/fault.c, src/win/fault.c). Enable
+ * and disable change the kernel's dispositions: under the state lock, as
+ * xsig__os_install (the POSIX child of fork calls disable alone). */
 int xsig__os_fault_enable(void);
 void xsig__os_fault_disable(void);
 void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len);
