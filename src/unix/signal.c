@@ -43,7 +43,8 @@ static int pipe_capacity;
  * poller would spin). collect_lock guards the spill and makes collecting
  * one thread at a time (records are posted in the order they were read);
  * spill_count is its length for the trampoline. It holds what the pipe
- * does; a record beyond that is counted in dropped. */
+ * does, and at least a queue's worth; a record beyond that is counted in
+ * dropped. */
 static xsig__mutex_t collect_lock = XSIG__MUTEX_INIT;
 static struct record *spill;
 static int spill_cap, spill_head;
@@ -52,12 +53,17 @@ static xsig__atomic_long spill_count;
  * because the pipe and the spill were nearly full. The kernel keeps them
  * queued (and tells senders EAGAIN at its own limit) until this thread's
  * next collect finds room. Only on a thread that comes back to xsig to
- * collect: the handler thread, or one that waits in xsig (xsig_sleep,
- * xsig_wait_os, xsig_wait_many, xsig_sigsuspend: waits_in_xsig). A thread
- * that never waits in xsig keeps the mask the program gave it; a child
- * forked from a throttled thread gets that mask back. */
+ * collect: the handler thread, one that waits in xsig (xsig_sleep,
+ * xsig_wait_os, xsig_wait_many, xsig_sigsuspend: waits_in_xsig), or one
+ * whose xsig_sigmask is unblocking them (in_mask_change: a burst the
+ * kernel held lands there, and that call dispatches next). A thread that
+ * never calls these keeps the mask the program gave it; a child forked
+ * from a throttled thread gets that mask back. */
 static XSIG__TLS xsig_sigset_t throttled;
 static XSIG__TLS int is_throttled, waits_in_xsig;
+/* volatile: its own thread's trampoline reads it inside the call it
+ * brackets, which the compiler cannot know */
+static XSIG__TLS volatile int in_mask_change;
 /* Signals whose action has XSIG_INTERRUPT: written under the state lock,
  * read by the handler thread, which blocks them in the kernel so that
  * they land on (and interrupt) a thread of the program. */
@@ -188,7 +194,9 @@ static void unthrottle(void)
   memset(&throttled, 0, sizeof throttled);
   is_throttled = 0;
   to_native(&was, &set);
+  in_mask_change++;
   pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  in_mask_change--;
 }
 
 /* A fault raised by the CPU on this thread (not sent by anyone). */
@@ -230,7 +238,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
     errno = saved_errno;
     return;
   }
-  if ((is_handler_thread || waits_in_xsig) && sig >= SIGRTMIN && sig <= SIGRTMAX)
+  if ((is_handler_thread || waits_in_xsig || in_mask_change) && sig >= SIGRTMIN && sig <= SIGRTMAX)
     throttle_if_full(uc);
   info_from_siginfo(sig, si, &info);
   r.signo = sig;
@@ -515,6 +523,8 @@ static int spill_push(const struct record *r)
   long n = xsig__atomic_load(&spill_count);
   if (spill == NULL) {
     int cap = pipe_capacity / (int)sizeof *r;
+    if (cap < XSIG_QUEUE_MAX)
+      cap = XSIG_QUEUE_MAX;
     if ((spill = malloc((size_t)cap * sizeof *r)) == NULL)
       return 0;
     spill_cap = cap;
@@ -652,7 +662,9 @@ static void set_kernel_mask(const xsig_sigset_t *mask)
   if (is_throttled)
     xsig_sigorset(&k, &k, &throttled);
   to_native(&k, &set);
+  in_mask_change++;
   pthread_sigmask(SIG_SETMASK, &set, NULL);
+  in_mask_change--;
 }
 
 /* The handler thread's kernel mask: its own, and the interrupting
