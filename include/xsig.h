@@ -563,7 +563,9 @@ XSIG_API int xsig_status_from_windows(uint32_t code, xsig_status_t *st);
 XSIG_API int xsig_status_format(const xsig_status_t *st, char *buf, size_t size);
 
 /* Decodes a POSIX wait() status (works on every platform, Linux encoding).
- * Returns 0, or XSIG_EINVAL for a stopped/continued status or NULL st. */
+ * Returns 0, or XSIG_EINVAL for a stopped/continued status, NULL st, or a
+ * value no wait() gives: a signal number beyond Linux's 64 (0xff is not
+ * "signal 127, core dumped"), bits above the 16 of a status. */
 XSIG_API int xsig_status_from_wait(int wstatus, xsig_status_t *st);
 
 /* ------------------------------------------------------------------------ */
@@ -614,6 +616,8 @@ XSIG_API const char *xsig_via_name(int via);
  * TerminateProcess (a signal sent before that is lost with it).
  * Race: a plain pid may be reused by a new process between the caller's
  * learning it and the call; use xsig_process_t to rule that out.
+ * A value beyond 32 bits reaches a 32-bit receiver (Windows i686, a 32-bit
+ * Linux process) as its low 32 bits, read as two's complement.
  * Thread-safe. Does not need xsig_init(). */
 XSIG_API int xsig_send(int64_t pid, int sig, intptr_t value, int flags, int *via);
 

@@ -18,7 +18,11 @@ struct record {
 };
 
 /* fault_lock guards the making and freeing of records (made); the fault
- * path reads slots and report through atomics only. */
+ * path reads slots and report through atomics only. The kernel's
+ * dispositions (POSIX: the trampoline for the fault signals; Windows: the
+ * exception hooks) change under the state lock, as xsig_action's do: one
+ * lock for what the kernel is told, taken before fault_lock, never under
+ * it (xsig_shutdown holds it while it takes fault_lock). */
 static xsig__mutex_t fault_lock = XSIG__MUTEX_INIT;
 static struct record *made;
 static xsig__atomic_ptr slots[XSIG_NSIG]; /* struct record *, NULL: none */
@@ -40,6 +44,15 @@ int xsig__is_fault_signal(int sig)
          sig == XSIG_ABRT;
 }
 
+static int fault_enable(void)
+{
+  int err;
+  xsig__lock();
+  err = xsig__os_fault_enable();
+  xsig__unlock();
+  return err;
+}
+
 int xsig_on_fault(int sig, xsig_handler_t handler, void *arg)
 {
   struct record *r = NULL;
@@ -48,8 +61,8 @@ int xsig_on_fault(int sig, xsig_handler_t handler, void *arg)
     return XSIG_EINVAL; /* NULL (XSIG_DFL) removes the handler */
   if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
+  err = fault_enable();
   xsig__mutex_lock(&fault_lock);
-  err = xsig__os_fault_enable();
   if (err == 0 && handler != XSIG_DFL && (r = new_record_locked()) == NULL)
     err = XSIG_ENOMEM;
   if (err == 0) {
@@ -67,8 +80,8 @@ int xsig_crash_report(xsig_os_handle_t out)
   int err;
   if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
+  err = fault_enable();
   xsig__mutex_lock(&fault_lock);
-  err = xsig__os_fault_enable();
   if (err == 0 && out != XSIG__NO_HANDLE && (r = new_record_locked()) == NULL)
     err = XSIG_ENOMEM;
   if (err == 0) {
@@ -118,7 +131,8 @@ int xsig__fault_wanted(int sig)
   return xsig__atomic_load_ptr(&slots[sig]) != NULL || xsig__report_on();
 }
 
-/* Called by the last xsig_shutdown: no fault path may run any more. */
+/* Called by the last xsig_shutdown, under the state lock: no fault path
+ * may run any more. */
 void xsig__fault_shutdown(void)
 {
   int sig;

@@ -85,6 +85,9 @@ void xsig__unlock(void);
 /* Accepts one signal. Applies IGN (discard), coalesces standard signals,
  * queues real-time ones. Returns 0 or XSIG_EAGAIN (queue full, counted). */
 int xsig__post(const xsig_info_t *info);
+/* The same, but a real-time signal that finds the queue full stays the
+ * caller's: XSIG_EAGAIN, not counted (POSIX keeps it in its spill). */
+int xsig__post_or_keep(const xsig_info_t *info);
 
 /* Free entries in the real-time queue (less those promised). */
 int xsig__rt_room(void);
@@ -110,6 +113,9 @@ void xsig__action_get(int sig, xsig_action_t *act);
 void xsig__stats_add_rejected(void);
 /* In the child after fork: new locks, nothing pending (no lock taken). */
 void xsig__reset_after_fork(void);
+/* In the child after fork, when the platform cannot go on there (POSIX:
+ * no new pipe): xsig is no longer initialised (no lock taken). */
+void xsig__drop_after_fork(void);
 
 /* An atomic read: true between the first xsig_init and the last shutdown. */
 int xsig__is_initialised(void);
@@ -320,7 +326,9 @@ void xsig__line_str(struct xsig__line *l, const char *s);
 void xsig__line_hex(struct xsig__line *l, uint64_t v);
 void xsig__line_dec(struct xsig__line *l, uint64_t v);
 void xsig__line_end(struct xsig__line *l); /* adds the newline, writes it out */
-/* What each platform provides (src/unix/fault.c, src/win/fault.c). */
+/* What each platform provides (src/unix/fault.c, src/win/fault.c). Enable
+ * and disable change the kernel's dispositions: under the state lock, as
+ * xsig__os_install (the POSIX child of fork calls disable alone). */
 int xsig__os_fault_enable(void);
 void xsig__os_fault_disable(void);
 void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len);

@@ -25,6 +25,11 @@ static int rt_used;
 static int rt_reserved; /* room promised to senders (src/win/ring.c credit) */
 static int rt_head[XSIG_NSIG], rt_tail[XSIG_NSIG];
 static xsig_sigset_t rt_nonempty; /* signals with a queued entry */
+/* A handler never runs twice at once without XSIG_NODEFER, whichever
+ * threads dispatch: running holds the signals whose handler runs on some
+ * thread; no other thread takes them meanwhile. held: one of them was
+ * pending and left, so the handler's end wakes a dispatcher for it. */
+static xsig_sigset_t running, held;
 static xsig_stats_t stats;
 static XSIG__TLS unsigned long handlers_done;
 
@@ -44,6 +49,8 @@ static void reset_pending_locked(void)
   rt_used = 0;
   rt_reserved = 0;
   memset(&rt_nonempty, 0, sizeof rt_nonempty);
+  memset(&running, 0, sizeof running); /* a fork keeps one thread of them */
+  memset(&held, 0, sizeof held);
   for (i = 0; i < XSIG_NSIG; i++)
     rt_head[i] = rt_tail[i] = -1;
 }
@@ -120,6 +127,14 @@ void xsig__reset_after_fork(void)
   reset_pending_locked();
   xsig__timers_after_fork();
   xsig__handler_thread_after_fork();
+}
+
+/* In the child of fork, when the platform cannot go on there: xsig ends
+ * as at its last shutdown (the platform restored the dispositions). */
+void xsig__drop_after_fork(void)
+{
+  xsig__atomic_store(&refs, 0);
+  reset_state_locked();
 }
 
 int xsig__rt_room(void)
@@ -220,7 +235,9 @@ static int timer_merged_locked(const xsig_info_t *info)
   return 0;
 }
 
-static int post_locked(const xsig_info_t *info, int reserved)
+/* keep: a real-time signal that finds the queue full is the caller's to
+ * keep (XSIG_EAGAIN, not counted in dropped). */
+static int post_locked(const xsig_info_t *info, int reserved, int keep)
 {
   int sig = info->signo;
   if (reserved)
@@ -233,7 +250,8 @@ static int post_locked(const xsig_info_t *info, int reserved)
   }
   if (xsig_is_realtime(sig)) {
     if (XSIG_QUEUE_MAX - rt_used - rt_reserved <= 0) {
-      stats.dropped++;
+      if (!keep)
+        stats.dropped++;
       return XSIG_EAGAIN;
     }
     rt_push_locked(info);
@@ -251,7 +269,16 @@ int xsig__post(const xsig_info_t *info)
 {
   int err;
   xsig__lock();
-  err = post_locked(info, 0);
+  err = post_locked(info, 0, 0);
+  xsig__unlock();
+  return err;
+}
+
+int xsig__post_or_keep(const xsig_info_t *info)
+{
+  int err;
+  xsig__lock();
+  err = post_locked(info, 0, 1);
   xsig__unlock();
   return err;
 }
@@ -260,7 +287,7 @@ int xsig__post_reserved(const xsig_info_t *info)
 {
   int err;
   xsig__lock();
-  err = post_locked(info, 1);
+  err = post_locked(info, 1, 0);
   xsig__unlock();
   return err;
 }
@@ -293,10 +320,28 @@ static int first_pending_locked(const xsig_sigset_t *set, const xsig_sigset_t *m
   return sig ? sig : lowest_wanted(&rt_nonempty, set, mask);
 }
 
+/* What a dispatcher whose mask is mask leaves for now: its mask, and the
+ * signals whose handler runs elsewhere (those it would take go in held). */
+static void dispatch_mask_locked(const xsig_sigset_t *mask, xsig_sigset_t *out)
+{
+  int w;
+  for (w = 0; w < 2; w++) {
+    uint64_t pending = std_pending.bits[w] | rt_nonempty.bits[w];
+    held.bits[w] |= pending & running.bits[w] & ~mask->bits[w];
+    out->bits[w] = mask->bits[w] | running.bits[w];
+  }
+}
+
 int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
                       xsig_info_t *info, xsig_action_t *act)
 {
-  int sig = first_pending_locked(set, mask);
+  xsig_sigset_t not_now;
+  int sig;
+  if (set == NULL) {
+    dispatch_mask_locked(mask, &not_now);
+    mask = &not_now;
+  }
+  sig = first_pending_locked(set, mask);
   if (sig == 0)
     return 0;
   if (xsig_is_realtime(sig)) {
@@ -338,6 +383,35 @@ static void deliver_with(const xsig_info_t *info, const xsig_action_t *act, cons
   xsig__os_handler_done(info);
 }
 
+/* Under the state lock: a handler of act is about to run; 1 if it is
+ * counted in running (the caller then calls handler_ended). */
+static int handler_starts_locked(int sig, const xsig_action_t *act)
+{
+  if (act->handler == XSIG_IGN || act->handler == XSIG_DFL)
+    return 0;
+  stats.dispatched++;
+  if (act->flags & XSIG_NODEFER)
+    return 0;
+  xsig__set_add(&running, sig);
+  return 1;
+}
+
+/* Another thread left sig pending while its handler ran here: now one of
+ * them takes it (this thread too, if its mask lets it). */
+static void handler_ended(int sig)
+{
+  int wake;
+  xsig__lock();
+  xsig__set_del(&running, sig);
+  wake = xsig__set_has(&held, sig);
+  xsig__set_del(&held, sig);
+  if (wake)
+    xsig__handler_thread_poke_locked();
+  xsig__unlock();
+  if (wake)
+    xsig__os_wake();
+}
+
 #define DISPATCH_BUDGET 4096
 
 static int dispatch_round(void)
@@ -345,7 +419,7 @@ static int dispatch_round(void)
   xsig_sigset_t mask;
   xsig_info_t info;
   xsig_action_t act;
-  int n = 0, taken = 0;
+  int n = 0, taken = 0, counted;
   xsig__os_mask_get(&mask); /* each handler gives it back as it found it */
   for (;;) {
     if (taken++ == DISPATCH_BUDGET) {
@@ -360,10 +434,11 @@ static int dispatch_round(void)
       xsig__unlock();
       break;
     }
-    if (act.handler != XSIG_IGN && act.handler != XSIG_DFL)
-      stats.dispatched++;
+    counted = handler_starts_locked(info.signo, &act);
     xsig__unlock();
     deliver_with(&info, &act, &mask);
+    if (counted)
+      handler_ended(info.signo);
     n += act.handler != XSIG_IGN;
   }
   return n;

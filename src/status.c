@@ -86,20 +86,33 @@ int xsig_status_from_windows(uint32_t code, xsig_status_t *st)
 }
 
 /* Linux encoding: low 7 bits the signal, 0x80 the core flag, 0x7f stopped,
- * exit code in bits 8..15. */
+ * exit code in bits 8..15; nothing above bit 15. Linux's signals are 1..64,
+ * whatever the host. */
+#define WAIT_SIGNAL_MAX 64
+
+static int wait_status_valid(int wstatus)
+{
+  int sig = wstatus & 0x7f;
+  if ((wstatus & ~0xffff) != 0 || (wstatus & 0xff) == 0x7f || wstatus == 0xffff)
+    return 0; /* not 16 bits, stopped, continued */
+  if (sig == 0)
+    return (wstatus & 0x80) == 0; /* an exit has no core flag */
+  return sig <= WAIT_SIGNAL_MAX && (wstatus & 0xff00) == 0;
+}
+
 int xsig_status_from_wait(int wstatus, xsig_status_t *st)
 {
   if (st == NULL)
     return XSIG_EINVAL;
   memset(st, 0, sizeof *st);
   st->raw = (uint32_t)wstatus;
+  if (!wait_status_valid(wstatus))
+    return XSIG_EINVAL;
   if ((wstatus & 0x7f) == 0) {
     st->exited = 1;
     st->code = (wstatus >> 8) & 0xff;
     return 0;
   }
-  if ((wstatus & 0xff) == 0x7f || wstatus == 0xffff)
-    return XSIG_EINVAL;
   st->signo = wstatus & 0x7f;
   st->core = (wstatus & 0x80) != 0;
   return 0;

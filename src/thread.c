@@ -23,12 +23,15 @@ static XSIG__TLS int on_handler_thread;
 /* busy while the handler thread is in a dispatch round (from before it
  * reads the signal pipe to after its handlers returned); rounds counts
  * the rounds done. A thread that must wait for the round counts itself in
- * waiters and waits until rounds moves; a round's end sets idle only if
- * someone waits, and a round's start clears it only when nobody does
- * (idle_set is the handler thread's own), so rounds nobody waits for make
- * no system call for it, and no waiter misses the end it waits for. idle
- * opens with the first handler thread and closes at the last shutdown,
- * after the thread ended (under ht_lock). */
+ * waiters and waits on idle until rounds moves. A round's end sets idle
+ * only if someone waits; the next round's start clears it (before busy),
+ * so idle is never set while a round runs: a waiter blocks instead of
+ * spinning. A waiter that had not yet looked when the round's start
+ * cleared idle waits for that round's end as well, which sets it again
+ * (it is counted). Rounds nobody waits for make no system call for it
+ * (idle_set is the handler thread's own). idle opens with the first
+ * handler thread and closes at the last shutdown, after the thread ended
+ * (under ht_lock). */
 static xsig__atomic_long busy, rounds, waiters;
 static struct xsig__os_event idle;
 static int idle_open, idle_set;
@@ -42,7 +45,7 @@ static void handler_thread_main(void *arg)
     /* Clear first: a signal accepted from here on sets it again. */
     if (xsig__atomic_exchange(&h->poked, 0))
       xsig__os_event_clear(&h->wake);
-    if (idle_set && xsig__atomic_load(&waiters) == 0) {
+    if (idle_set) {
       xsig__os_event_clear(&idle);
       idle_set = 0;
     }
@@ -78,8 +81,8 @@ int xsig__handler_thread_settle(void)
     return 0;
   xsig__atomic_add(&waiters, 1); /* first: the round's end then sees us */
   seen = xsig__atomic_load(&rounds);
-  /* idle may still be set from a round another waiter saw end: then this
-   * looks again until the round ends (it stays set while anyone waits) */
+  /* idle is clear while a round runs; set, it is the end of ours, or of
+   * one before it that this thread's look missed: look again */
   while (xsig__atomic_load(&busy) && xsig__atomic_load(&rounds) == seen)
     xsig__os_event_wait(&idle);
   xsig__atomic_add(&waiters, -1);

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <string.h>
 #include "internal.h"
 #include "wire.h"
@@ -32,12 +33,23 @@ int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info, struct xsi
   memset(info, 0, sizeof *info);
   info->signo = m.signo;
   info->code = (m.flags & XSIG__WIRE_FLAG_VALUE) ? XSIG_SI_QUEUE : XSIG_SI_USER;
-  info->value = (intptr_t)m.value;
+  info->value = (intptr_t)xsig__value_narrow(m.value, (int)(sizeof(intptr_t) * CHAR_BIT));
   if (meta) {
     meta->version = m.version;
     meta->wants_ring = (m.flags & XSIG__WIRE_FLAG_RING) != 0;
   }
   return 0;
+}
+
+int64_t xsig__value_narrow(int64_t v, int bits)
+{
+  uint64_t low, top;
+  if (bits >= 64)
+    return v;
+  top = UINT64_C(1) << bits;
+  low = (uint64_t)v & (top - 1);
+  /* read as two's complement, spelled out: no implementation-defined cast */
+  return low < top / 2 ? (int64_t)low : -(int64_t)(top - low);
 }
 
 int xsig__ring_count(uint32_t head, uint32_t tail)

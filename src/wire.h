@@ -98,4 +98,9 @@ void xsig__wire_reply_encode(void *buf, size_t *size, int version, int result,
 int xsig__wire_reply_decode(const void *buf, size_t len, int version, int *result,
                             uint64_t *handles);
 
+/* The value v as a receiver whose intptr_t has bits bits holds it: its low
+ * bits, read as two's complement (a 32-bit receiver of a value from a
+ * 64-bit sender; docs/sending.md). */
+int64_t xsig__value_narrow(int64_t v, int bits);
+
 #endif

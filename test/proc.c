@@ -559,6 +559,16 @@ int64_t test_now_us(void)
   QueryPerformanceCounter(&c);
   return (int64_t)(c.QuadPart / f.QuadPart * 1000000 + c.QuadPart % f.QuadPart * 1000000 / f.QuadPart);
 }
+int64_t test_cpu_time_us(void)
+{
+  FILETIME c, e, k, u;
+  ULARGE_INTEGER kt, ut;
+  if (!GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u))
+    return -1;
+  kt.LowPart = k.dwLowDateTime, kt.HighPart = k.dwHighDateTime;
+  ut.LowPart = u.dwLowDateTime, ut.HighPart = u.dwHighDateTime;
+  return (int64_t)((kt.QuadPart + ut.QuadPart) / 10); /* 100 ns units */
+}
 void test_setenv(const char *name, const char *value) { _putenv_s(name, value); }
 void test_self_exe(char *buf, size_t size) { GetModuleFileNameA(NULL, buf, (DWORD)size); }
 
@@ -678,6 +688,7 @@ int test_next_pid(int64_t pid)
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -936,6 +947,14 @@ int64_t test_count_handles(void) { return count_entries("/proc/self/fd"); }
 int64_t test_count_handles_of_type(const char *type) { (void)type; return -1; }
 int64_t test_count_threads(void) { return count_entries("/proc/self/task"); }
 int64_t test_now_us(void) { return now_ms_us(); }
+int64_t test_cpu_time_us(void)
+{
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0)
+    return -1;
+  return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec +
+         ru.ru_stime.tv_usec;
+}
 void test_setenv(const char *name, const char *value) { setenv(name, value, 1); }
 /* The resolved path, not "/proc/self/exe": a child that is given it must
  * find this program, and under qemu-user another process's /proc/PID/exe

@@ -91,6 +91,9 @@ int64_t test_count_threads(void);
 /* The thread count once it holds still (ten equal looks 10 ms apart, at
  * most 3 s): under qemu-user a joined thread leaves /proc a little later. */
 int64_t test_count_threads_settled(void);
+/* CPU time this process has used (every thread, user and system), in
+ * microseconds; -1 if unknown. */
+int64_t test_cpu_time_us(void);
 /* Microseconds on a clock that all processes of the machine share. */
 int64_t test_now_us(void);
 /* Starts argv[0] (a path) the same way. */

@@ -194,6 +194,10 @@ TEST_IMPL(cli_run_exit_codes)
    * machine a process can take more than a second to start */
   ASSERT_EQ(run_helper_with(NULL, NULL, "2", "sleeper", NULL), 124);
   ASSERT_EQ(run_helper_with("-s", "KILL", "0.3", "sleeper", NULL), 137);
+  /* below a millisecond rounds up, however small: it once underflowed to 0
+   * ("no time-out") and the sleeper ran on */
+  ASSERT_EQ(run_helper_with("-s", "KILL", "1e-400", "sleeper", NULL), 137);
+  ASSERT_EQ(run_helper_with("-s", "KILL", "0x1p-1100", "sleeper", NULL), 137);
   ASSERT_EQ(run_helper_with("--preserve-status", NULL, "2", "sleeper", NULL), 128 + XSIG_TERM);
   ASSERT_EQ(run_helper_with("-k", "0.2", "0.2", "stubborn", NULL), 137);
   ASSERT_EQ(run_helper_with("-v", NULL, "2", "sleeper", NULL), 124);

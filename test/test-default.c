@@ -130,6 +130,16 @@ TEST_IMPL(exit_code_roundtrip)
   ASSERT_EQ(st.exited, 1);
   ASSERT_EQ(st.code, 3);
   ASSERT_EQ(xsig_status_from_wait(0x137f, &st), XSIG_EINVAL); /* stopped */
+  ASSERT_EQ(xsig_status_from_wait(0xffff, &st), XSIG_EINVAL); /* continued */
+  /* no such signal: 127 with the core flag once read as "BREAK, core dumped" */
+  ASSERT_EQ(xsig_status_from_wait(0xff, &st), XSIG_EINVAL);
+  ASSERT_EQ(xsig_status_from_wait(0x41, &st), XSIG_EINVAL); /* 65: beyond Linux's 64 */
+  ASSERT_EQ(xsig_status_from_wait(0x80, &st), XSIG_EINVAL); /* an exit with a core flag */
+  ASSERT_EQ(xsig_status_from_wait(0x10000, &st), XSIG_EINVAL); /* beyond 16 bits */
+  ASSERT_EQ(xsig_status_from_wait(0x10f, &st), XSIG_EINVAL); /* a signal and a code */
+  ASSERT_OK(xsig_status_from_wait(0xc0, &st)); /* 64 (RTMAX), core dumped */
+  ASSERT_EQ(st.signo, 64);
+  ASSERT_EQ(st.core, 1);
   ASSERT_EQ(xsig_status_from_wait(0, NULL), XSIG_EINVAL);
   return 0;
 }

@@ -315,6 +315,126 @@ TEST_IMPL(handler_thread_start_stop)
   return 0;
 }
 
+/* --- a handler never runs twice at once (without XSIG_NODEFER) ---------- *
+ * Main dispatches in a loop, the handler thread runs, and a thread of
+ * xsig_thread_start sends itself USR1 20,000 times: three threads that may
+ * each take USR1. Once, while one ran the handler, another took the next
+ * USR1 and ran it too (natively 4 runs in 5 with raise and kill mixed, 1
+ * in 6 with raise alone). Windows raises only: xsig_kill to its own
+ * process stalls under Wine 8 after about 1000 sends (also before this
+ * test's fix; reported, src/win's transport). */
+static int overlap_inside, overlap_seen, overlap_calls, overlap_sent; /* test_atomic_add */
+
+static void overlap_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  volatile int spin;
+  (void)sig, (void)info, (void)arg;
+  if (test_atomic_add(&overlap_inside, 1) != 1)
+    test_atomic_add(&overlap_seen, 1);
+  for (spin = 0; spin < 300; spin++) {
+  } /* a little work: room for a second thread to come in */
+  test_atomic_add(&overlap_calls, 1);
+  test_atomic_add(&overlap_inside, -1);
+}
+
+static void send_self_usr1(void *arg)
+{
+  int i;
+  (void)arg;
+  for (i = 0; i < 20000; i++) {
+#ifdef _WIN32
+    ASSERT_OK(xsig_raise(XSIG_USR1));
+#else
+    ASSERT_OK(i % 2 ? xsig_raise(XSIG_USR1) : xsig_kill(test_getpid(), XSIG_USR1));
+#endif
+  }
+  test_atomic_add(&overlap_sent, 1);
+}
+
+TEST_IMPL(handler_never_overlaps)
+{
+  xsig_thread_t *t;
+  int calls_before;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR1, overlap_handler));
+  ASSERT_OK(xsig_handler_thread_start());
+  ASSERT_OK(xsig_thread_start(&t, send_self_usr1, NULL));
+  while (!test_atomic_add(&overlap_sent, 0))
+    ASSERT(xsig_dispatch() >= 0);
+  ASSERT_OK(xsig_thread_join(t));
+  /* the last one runs: once xsig_dispatch returns, nothing sent before is left */
+  xsig_dispatch();
+  calls_before = test_atomic_add(&overlap_calls, 0);
+  printf("handler ran %d times for 20,000 sends (coalesced), %d overlaps\n", calls_before,
+         test_atomic_add(&overlap_seen, 0));
+  ASSERT(calls_before >= 1);
+  ASSERT_EQ(test_atomic_add(&overlap_seen, 0), 0);
+  /* nothing was left behind: one more arrives and runs */
+  ASSERT_OK(xsig_raise(XSIG_USR1));
+  xsig_dispatch();
+  ASSERT_EQ(test_atomic_add(&overlap_calls, 0), calls_before + 1);
+  ASSERT_OK(xsig_handler_thread_stop());
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* xsig_dispatch on other threads waits for the handler thread's round:
+ * asleep, not spinning. Two threads dispatch every 2 ms while the handler
+ * thread runs back-to-back 30 ms handlers of a signal they block; their
+ * waits overlap the rounds' ends and starts, where the wake-up once stayed
+ * set from the round before and they spun through the next round. */
+static int settle_stop, settle_handled; /* test_atomic_add */
+
+static void slow_handler(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  test_msleep(30);
+  test_atomic_add(&settle_handled, 1);
+}
+
+static void dispatch_often(void *arg)
+{
+  (void)arg;
+  while (!test_atomic_add(&settle_stop, 0)) {
+    xsig_dispatch();
+    test_msleep(2);
+  }
+}
+
+TEST_IMPL(dispatch_waits_for_handler_thread_asleep)
+{
+  xsig_sigset_t u2 = test_sigset_of(XSIG_USR2);
+  xsig_thread_t *t[2];
+  int64_t cpu0, wall0, cpu, wall;
+  int i;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR2, slow_handler));
+  ASSERT_OK(xsig_handler_thread_start());
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &u2, NULL)); /* the handler thread alone takes it */
+  for (i = 0; i < 2; i++)
+    ASSERT_OK(xsig_thread_start(&t[i], dispatch_often, NULL));
+  cpu0 = test_cpu_time_us();
+  wall0 = test_now_us();
+  for (i = 0; i < 40; i++) {
+    ASSERT_OK(xsig_raise(XSIG_USR2)); /* main blocks it: to the process, for the handler thread */
+    test_msleep(30);
+  }
+  cpu = test_cpu_time_us() - cpu0;
+  wall = test_now_us() - wall0;
+  test_atomic_add(&settle_stop, 1);
+  for (i = 0; i < 2; i++)
+    ASSERT_OK(xsig_thread_join(t[i]));
+  printf("%d handlers; CPU %lld ms in %lld ms\n", test_atomic_add(&settle_handled, 0),
+         (long long)(cpu / 1000), (long long)(wall / 1000));
+  ASSERT(test_atomic_add(&settle_handled, 0) >= 10);
+  ASSERT(cpu >= 0);
+  ASSERT(cpu < wall / 8); /* a waiter spinning through a round takes it all */
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &u2, NULL));
+  ASSERT_OK(xsig_handler_thread_stop());
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
 /* --- the mask a new thread starts with --------------------------------- */
 
 static void start_from_other_thread(void *arg)

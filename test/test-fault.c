@@ -797,3 +797,48 @@ TEST_IMPL(fault_passes_on_what_is_not_ours)
   return 0;
 }
 #endif
+
+#ifndef _WIN32
+/* xsig_on_fault and xsig_action install the same kernel disposition (the
+ * trampoline for ILL) under one lock: raced from two threads, the
+ * disposition xsig saved is still the program's own handler, which the
+ * last shutdown puts back (not xsig's trampoline, with no pipe behind it). */
+static void foreign_ill(int sig) { (void)sig; }
+static void ill_handler(int sig, const xsig_info_t *info, void *arg) { (void)sig, (void)info, (void)arg; }
+static void on_ill_fault(int sig, const xsig_info_t *info, void *arg) { (void)sig, (void)info, (void)arg; }
+static int race_go; /* test_atomic_add */
+
+static void fault_side(void *arg)
+{
+  (void)arg;
+  while (!test_atomic_add(&race_go, 0)) {
+  }
+  xsig_on_fault(XSIG_ILL, on_ill_fault, NULL);
+}
+
+TEST_IMPL(fault_and_action_one_lock)
+{
+  struct sigaction sa, now, before;
+  test_thread_t t;
+  int i, wrong = 0;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = foreign_ill;
+  sigemptyset(&sa.sa_mask);
+  ASSERT_OK(sigaction(SIGILL, &sa, &before));
+  for (i = 0; i < 1000; i++) {
+    ASSERT_OK(xsig_init());
+    test_atomic_add(&race_go, -test_atomic_add(&race_go, 0));
+    ASSERT_OK(test_thread_start(&t, fault_side, NULL));
+    test_atomic_add(&race_go, 1);
+    ASSERT_OK(xsig_handle(XSIG_ILL, ill_handler));
+    test_thread_join(&t);
+    ASSERT_OK(xsig_shutdown());
+    ASSERT_OK(sigaction(SIGILL, NULL, &now));
+    wrong += now.sa_handler != foreign_ill;
+    ASSERT_OK(sigaction(SIGILL, &sa, NULL));
+  }
+  ASSERT_OK(sigaction(SIGILL, &before, NULL));
+  ASSERT_EQ(wrong, 0);
+  return 0;
+}
+#endif

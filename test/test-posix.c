@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -263,6 +266,234 @@ HELPER_IMPL(report_signals)
   sigprocmask(SIG_BLOCK, NULL, &cur);
   helper_say("usr1 %s, usr2 %s", sa.sa_handler == SIG_DFL ? "default" : "not default",
              sigismember(&cur, SIGUSR2) ? "blocked" : "unblocked");
+  return 0;
+}
+
+HELPER_IMPL(report_rt_mask)
+{
+  sigset_t cur;
+  (void)argc, (void)argv;
+  sigprocmask(SIG_BLOCK, NULL, &cur);
+  helper_say("rtmin %s", sigismember(&cur, SIGRTMIN) ? "blocked" : "open");
+  return 0;
+}
+
+/* Back-pressure leaves program threads' masks alone. A worker that never
+ * calls xsig is the one thread that takes RTMIN, and nobody dispatches
+ * while 50,000 arrive: the pipe fills. The worker's mask is still the
+ * program's afterwards, and so is that of a child it starts. (xsig once
+ * blocked the real-time signals in whichever thread's trampoline found
+ * the pipe nearly full, for good on a thread that never calls xsig, and
+ * its children inherited that.) */
+static int rt_flood_done; /* test_atomic_add */
+static int rt_worker_blocked = -1, rt_worker_spawned = -1;
+static test_proc_t rt_worker_child;
+
+static void rt_worker(void *arg)
+{
+  sigset_t rt, cur;
+  (void)arg;
+  sigemptyset(&rt);
+  sigaddset(&rt, SIGRTMIN);
+  pthread_sigmask(SIG_UNBLOCK, &rt, NULL);
+  while (!test_atomic_add(&rt_flood_done, 0))
+    test_msleep(1); /* the trampolines run here */
+  test_msleep(200);
+  pthread_sigmask(SIG_BLOCK, NULL, &cur);
+  rt_worker_blocked = sigismember(&cur, SIGRTMIN);
+  rt_worker_spawned = test_spawn_helper(&rt_worker_child, "report_rt_mask", NULL, 0);
+}
+
+static void ignore_it(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+}
+
+TEST_IMPL(posix_backpressure_leaves_thread_masks)
+{
+  xsig_sigset_t rt = test_sigset_of(XSIG_RTMIN);
+  xsig_stats_t st;
+  test_thread_t worker;
+  char line[128];
+  int i, sent = 0, eagain_ms = 0, r;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_RTMIN, ignore_it));
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &rt, NULL)); /* main, and the worker until it opens it */
+  ASSERT_OK(test_thread_start(&worker, rt_worker, NULL));
+  for (i = 0; i < 50000 && eagain_ms < 500; i++) {
+    while ((r = xsig_queue(test_getpid(), XSIG_RTMIN, i)) == XSIG_EAGAIN && eagain_ms < 500)
+      test_msleep(1), eagain_ms++; /* the kernel's limit: every thread blocks it */
+    sent += r == 0;
+  }
+  test_atomic_add(&rt_flood_done, 1);
+  test_thread_join(&worker);
+  ASSERT_OK(xsig_get_stats(&st));
+  printf("%d sent, %lld received, %lld dropped, %d ms of EAGAIN\n", sent, (long long)st.received,
+         (long long)st.dropped, eagain_ms);
+  ASSERT_EQ(rt_worker_blocked, 0);
+  ASSERT_EQ(rt_worker_spawned, 0);
+  ASSERT_OK(test_read_line(&rt_worker_child, line, sizeof line, 20000));
+  ASSERT_STR(line, "rtmin open");
+  ASSERT_OK(test_wait(&rt_worker_child, 20000, NULL));
+  test_proc_close(&rt_worker_child);
+  ASSERT_OK(xsig_handle(XSIG_RTMIN, XSIG_IGN));
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &rt, NULL));
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* A child of fork that cannot get a pipe of its own (no fd left: the limit
+ * is below the fds open) is no xsig process: every call says
+ * XSIG_ENOTINIT and the dispositions xsig found are back, so USR1 ends it
+ * as it would have before xsig_init. (It once went on with no pipe: the
+ * handler never ran and USR1 was lost.) */
+TEST_IMPL(posix_fork_without_pipe)
+{
+  struct rlimit rl, low;
+  pid_t pid;
+  int status;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_USR1, record));
+  ASSERT_OK(getrlimit(RLIMIT_NOFILE, &rl));
+  low = rl;
+  low.rlim_cur = 3; /* 0, 1, 2 are open: no new fd */
+  ASSERT_OK(setrlimit(RLIMIT_NOFILE, &low));
+  pid = fork();
+  if (pid == 0) {
+    if (xsig_dispatch() != XSIG_ENOTINIT)
+      _exit(3);
+    kill(getpid(), SIGUSR1); /* the default action: the end */
+    _exit(4);
+  }
+  ASSERT_OK(setrlimit(RLIMIT_NOFILE, &rl));
+  ASSERT(pid > 0);
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  if (WIFEXITED(status))
+    printf("the child exited with %d\n", WEXITSTATUS(status));
+  ASSERT(WIFSIGNALED(status));
+  ASSERT_EQ(WTERMSIG(status), SIGUSR1);
+  /* the parent's xsig goes on */
+  memset(calls, 0, sizeof calls);
+  ASSERT_OK(xsig_raise(XSIG_USR1));
+  ASSERT_EQ(calls[XSIG_USR1], 1);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* Fork while another thread changes USR1's action: the child sees one of
+ * the two actions whole (the state lock is held across fork), never the
+ * handler of one with the argument of the other. */
+static int action_flip_stop; /* test_atomic_add */
+static char arg_a, arg_b;
+
+static void handler_a(int sig, const xsig_info_t *info, void *arg) { (void)sig, (void)info, (void)arg; }
+static void handler_b(int sig, const xsig_info_t *info, void *arg) { (void)sig, (void)info, (void)arg; }
+
+static void flip_actions(void *arg)
+{
+  xsig_action_t a, b;
+  (void)arg;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  a.handler = handler_a, a.arg = &arg_a;
+  b.handler = handler_b, b.arg = &arg_b, b.flags = XSIG_NODEFER;
+  xsig_sigfillset(&b.mask);
+  while (!test_atomic_add(&action_flip_stop, 0)) {
+    xsig_action(XSIG_USR1, &a, NULL);
+    xsig_action(XSIG_USR1, &b, NULL);
+  }
+}
+
+static int action_whole(void)
+{
+  xsig_action_t cur;
+  if (xsig_action(XSIG_USR1, NULL, &cur) != 0)
+    return 0;
+  if (cur.handler == handler_a && cur.arg == &arg_a && cur.flags == 0 &&
+      xsig_sigismember(&cur.mask, XSIG_HUP) == 0)
+    return 1;
+  if (cur.handler == handler_b && cur.arg == &arg_b && cur.flags == XSIG_NODEFER &&
+      xsig_sigismember(&cur.mask, XSIG_HUP) == 1)
+    return 1;
+  fprintf(stderr, "torn: handler %s, arg %s, flags %d, HUP in mask %d\n",
+          cur.handler == handler_a ? "a" : cur.handler == handler_b ? "b" : "?",
+          cur.arg == &arg_a ? "a" : cur.arg == &arg_b ? "b" : "?", cur.flags,
+          xsig_sigismember(&cur.mask, XSIG_HUP));
+  return 0;
+}
+
+TEST_IMPL(posix_fork_copies_actions_whole)
+{
+  test_thread_t t;
+  int i, torn = 0, status;
+  pid_t pid;
+  xsig_action_t first;
+  ASSERT_OK(xsig_init());
+  memset(&first, 0, sizeof first);
+  first.handler = handler_a, first.arg = &arg_a;
+  ASSERT_OK(xsig_action(XSIG_USR1, &first, NULL));
+  ASSERT_OK(test_thread_start(&t, flip_actions, NULL));
+  for (i = 0; i < 300; i++) {
+    pid = fork();
+    if (pid == 0)
+      _exit(action_whole() ? 0 : 1);
+    ASSERT(pid > 0);
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT(WIFEXITED(status));
+    torn += WEXITSTATUS(status) != 0;
+  }
+  test_atomic_add(&action_flip_stop, 1);
+  test_thread_join(&t);
+  ASSERT_EQ(torn, 0);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+/* A shutdown waits for trampolines in flight before it closes the pipe: a
+ * pipe the program opens right after it (the same fd numbers) never gets a
+ * record. A thread sends USR1 to the process all along (its disposition
+ * before xsig: ignore) while main starts and ends xsig 400 times. */
+static int shutdown_flood_stop; /* test_atomic_add */
+
+static void flood_usr1(void *arg)
+{
+  (void)arg;
+  while (!test_atomic_add(&shutdown_flood_stop, 0))
+    kill(getpid(), SIGUSR1);
+}
+
+static void count_usr1(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+}
+
+TEST_IMPL(posix_shutdown_waits_for_trampolines)
+{
+  struct sigaction ign, old;
+  test_thread_t t;
+  int i, fds[2], stray = 0;
+  char buf[64];
+  memset(&ign, 0, sizeof ign);
+  ign.sa_handler = SIG_IGN;
+  ASSERT_OK(sigaction(SIGUSR1, &ign, &old));
+  ASSERT_OK(test_thread_start(&t, flood_usr1, NULL));
+  for (i = 0; i < 400; i++) {
+    ASSERT_OK(xsig_init());
+    ASSERT_OK(xsig_handle(XSIG_USR1, count_usr1));
+    test_msleep(1);
+    ASSERT_OK(xsig_shutdown());
+    ASSERT_OK(pipe(fds));
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    sched_yield();
+    if (read(fds[0], buf, sizeof buf) > 0)
+      stray++;
+    close(fds[0]);
+    close(fds[1]);
+  }
+  test_atomic_add(&shutdown_flood_stop, 1);
+  test_thread_join(&t);
+  ASSERT_OK(sigaction(SIGUSR1, &old, NULL));
+  ASSERT_EQ(stray, 0);
   return 0;
 }
 

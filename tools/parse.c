@@ -92,12 +92,13 @@ static int parse_exponent(const char **s)
   return n ? sign * e : INT_MIN;
 }
 
-/* Stops once the value is beyond any duration, or zero. */
+/* Stops once the value is beyond any duration, or below any (1e-300 s
+ * still rounds up to 1 ms: going on would underflow to 0, "no time-out"). */
 static double scale_by(double v, int base, int e)
 {
   for (; e > 0 && v < 1e300; e--)
     v *= base;
-  for (; e < 0 && v != 0; e++)
+  for (; e < 0 && v > 1e-300; e++)
     v /= base;
   return v;
 }

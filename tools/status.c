@@ -90,7 +90,7 @@ int tool_status(int argc, char **argv)
   }
   if (as_wait) {
     if (xsig_status_from_wait((int)code, &st) != 0) {
-      fprintf(stderr, "xsig status: 0x%x is a stopped or continued status, not an end\n", code);
+      fprintf(stderr, "xsig status: 0x%x is not the wait status of a process that ended (stopped, continued, or no such signal)\n", code);
       return 1;
     }
     xsig_status_format(&st, text, sizeof text);

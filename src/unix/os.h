@@ -8,7 +8,17 @@
 #include <unistd.h>
 #include "atomic.h"
 
+/* Thread-local state, also read by the trampoline in signal context. In a
+ * libxsig.so that a program dlopens, glibc's default model for it goes
+ * through __tls_get_addr, which may call malloc on a thread's first touch:
+ * not in a signal handler. initial-exec puts it in the static TLS block,
+ * which glibc sets aside room for (xsig's is about 100 bytes). musl gives
+ * a dlopened library's TLS its room at dlopen and never allocates later. */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__GLIBC__)
+#define XSIG__TLS __attribute__((tls_model("initial-exec"))) _Thread_local
+#else
 #define XSIG__TLS _Thread_local
+#endif
 
 typedef pthread_mutex_t xsig__mutex_t;
 #define XSIG__MUTEX_INIT PTHREAD_MUTEX_INITIALIZER

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <ucontext.h>
@@ -21,7 +22,12 @@ struct record {
 };
 /* A timer's record carries its overrun count in pid. */
 
+/* pipe_fds change only while pipe_live is 0 and no trampoline is in
+ * flight (in_flight: trampolines between their check of pipe_live and
+ * their last use of the pipe), or in the child of fork: a trampoline never
+ * writes into an fd that a shutdown closed and something else reopened. */
 static int pipe_fds[2] = { -1, -1 };
+static xsig__atomic_long pipe_live, in_flight;
 static struct sigaction saved[XSIG_NSIG];
 static int saved_valid[XSIG_NSIG];
 /* Standard signals whose record did not fit in the pipe: never lost. */
@@ -31,11 +37,33 @@ static xsig__atomic_u64 overflow_dropped;
 static xsig__atomic_long records_waiting;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int pipe_capacity;
-/* Real-time signals this thread's trampoline blocked because the pipe was
- * nearly full: the kernel keeps them queued (and tells senders EAGAIN when
- * its own limit is reached) until this thread drains the pipe. */
-static XSIG__TLS sigset_t throttled;
-static XSIG__TLS int is_throttled;
+/* Real-time records read from the pipe while xsig's queue was full, oldest
+ * first: the pipe is always read to its end, so that a standard signal
+ * behind them is not held up and the pipe does not stay readable (every
+ * poller would spin). collect_lock guards the spill and makes collecting
+ * one thread at a time (records are posted in the order they were read);
+ * spill_count is its length for the trampoline. It holds what the pipe
+ * does, and at least a queue's worth; a record beyond that is counted in
+ * dropped. */
+static xsig__mutex_t collect_lock = XSIG__MUTEX_INIT;
+static struct record *spill;
+static int spill_cap, spill_head;
+static xsig__atomic_long spill_count;
+/* Back-pressure: the real-time signals a thread's trampoline blocked
+ * because the pipe and the spill were nearly full. The kernel keeps them
+ * queued (and tells senders EAGAIN at its own limit) until this thread's
+ * next collect finds room. Only on a thread that comes back to xsig to
+ * collect: the handler thread, one that waits in xsig (xsig_sleep,
+ * xsig_wait_os, xsig_wait_many, xsig_sigsuspend: waits_in_xsig), or one
+ * whose xsig_sigmask is unblocking them (in_mask_change: a burst the
+ * kernel held lands there, and that call dispatches next). A thread that
+ * never calls these keeps the mask the program gave it; a child forked
+ * from a throttled thread gets that mask back. */
+static XSIG__TLS xsig_sigset_t throttled;
+static XSIG__TLS int is_throttled, waits_in_xsig;
+/* volatile: its own thread's trampoline reads it inside the call it
+ * brackets, which the compiler cannot know */
+static XSIG__TLS volatile int in_mask_change;
 /* Signals whose action has XSIG_INTERRUPT: written under the state lock,
  * read by the handler thread, which blocks them in the kernel so that
  * they land on (and interrupt) a thread of the program. */
@@ -125,34 +153,50 @@ static void info_from_siginfo(int sig, const siginfo_t *si, xsig_info_t *info)
   }
 }
 
-/* Back-pressure: stop taking real-time signals from the kernel on this
- * thread while the pipe is nearly full, instead of dropping them. */
+static void to_native(const xsig_sigset_t *in, sigset_t *out);
+
+/* Bytes waiting for xsig: in the pipe, and spilled; -1 if unknown. */
+static long bytes_waiting(void)
+{
+  int queued = 0;
+  if (ioctl(pipe_fds[0], FIONREAD, &queued) != 0)
+    return -1;
+  return queued + xsig__atomic_load(&spill_count) * (long)sizeof(struct record);
+}
+
+/* Back-pressure on the handler thread: stop taking real-time signals from
+ * the kernel while the pipe is nearly full, instead of dropping them. */
 static void throttle_if_full(void *uc)
 {
   ucontext_t *ctx = uc;
-  int queued = 0, s;
-  if (ioctl(pipe_fds[0], FIONREAD, &queued) != 0 || queued < pipe_capacity - headroom)
+  long waiting = bytes_waiting();
+  int s;
+  if (waiting < 0 || waiting < pipe_capacity - headroom)
     return;
   for (s = SIGRTMIN; s <= SIGRTMAX; s++)
     if (!sigismember(&ctx->uc_sigmask, s)) {
       sigaddset(&ctx->uc_sigmask, s); /* applies when the handler returns */
-      sigaddset(&throttled, s);
+      xsig__set_add(&throttled, s);
       is_throttled = 1;
     }
 }
 
 static void unthrottle(void)
 {
-  sigset_t was;
-  int queued = 0;
-  if (!is_throttled || ioctl(pipe_fds[0], FIONREAD, &queued) != 0 || queued > pipe_capacity / 2)
+  xsig_sigset_t was;
+  sigset_t set;
+  long waiting;
+  if (!is_throttled || (waiting = bytes_waiting()) < 0 || waiting > pipe_capacity / 2)
     return;
   /* Clear the state first: unblocking lets the kernel deliver a burst at
    * once, and those trampolines may throttle again. */
   was = throttled;
-  sigemptyset(&throttled);
+  memset(&throttled, 0, sizeof throttled);
   is_throttled = 0;
-  pthread_sigmask(SIG_UNBLOCK, &was, NULL);
+  to_native(&was, &set);
+  in_mask_change++;
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  in_mask_change--;
 }
 
 /* A fault raised by the CPU on this thread (not sent by anyone). */
@@ -188,7 +232,13 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
       return;
     }
   }
-  if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+  xsig__atomic_add(&in_flight, 1); /* before the look: see xsig__os_shutdown */
+  if (!xsig__atomic_load(&pipe_live)) {
+    xsig__atomic_add(&in_flight, -1); /* shut down: the signal has no taker */
+    errno = saved_errno;
+    return;
+  }
+  if ((is_handler_thread || waits_in_xsig || in_mask_change) && sig >= SIGRTMIN && sig <= SIGRTMAX)
     throttle_if_full(uc);
   info_from_siginfo(sig, si, &info);
   r.signo = sig;
@@ -203,6 +253,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
   }
   /* after the write: a collector that saw the flag finds the record */
   xsig__atomic_store(&records_waiting, 1);
+  xsig__atomic_add(&in_flight, -1);
   errno = saved_errno;
 }
 
@@ -233,37 +284,126 @@ static void clear_overflow(void)
   xsig__atomic_store(&records_waiting, 0);
 }
 
+static void spill_clear(void)
+{
+  spill_head = 0;
+  xsig__atomic_store(&spill_count, 0);
+}
+
+static void spill_free(void)
+{
+  free(spill);
+  spill = NULL;
+  spill_cap = 0;
+  spill_clear();
+}
+
+/* No pipe in the child (no fd left, say): xsig ends there, as at its last
+ * xsig_shutdown: the dispositions it found come back and every call says
+ * XSIG_ENOTINIT, instead of signals that would go nowhere. */
+static void end_in_child(void)
+{
+  int sig;
+  xsig__os_fault_disable();
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    xsig__os_restore(sig);
+  xsig__drop_after_fork();
+}
+
+/* Takes the state lock across fork (the forking thread's own): the child
+ * never copies a disposition half-written by another thread. */
+static XSIG__TLS int locked_for_fork;
+
+static void before_fork(void)
+{
+  if (xsig__is_initialised()) {
+    xsig__lock();
+    locked_for_fork = 1;
+  }
+}
+
+static void after_fork_in_parent(void)
+{
+  if (locked_for_fork) {
+    locked_for_fork = 0;
+    xsig__unlock();
+  }
+}
+
 /* The child must not share the parent's pipe, nor inherit its pending set. */
 static void after_fork_in_child(void)
 {
+  locked_for_fork = 0; /* the lock is made anew below */
   if (is_handler_thread) { /* forked by a handler on the handler thread */
     is_handler_thread = 0;
+    is_throttled = 0;
     set_kernel_mask(&vmask);
+  }
+  if (is_throttled) { /* the program's mask, not the back-pressure's */
+    sigset_t set;
+    is_throttled = 0;
+    to_native(&throttled, &set);
+    memset(&throttled, 0, sizeof throttled);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
   }
   if (!xsig__is_initialised())
     return;
   xsig__reset_after_fork();
+  xsig__mutex_reinit(&collect_lock);
+  xsig__atomic_store(&pipe_live, 0);
+  xsig__atomic_store(&in_flight, 0); /* those were other threads' */
   close_pipe();
   clear_overflow();
-  make_pipe();
+  spill_clear();
+  if (make_pipe() != 0) {
+    end_in_child();
+    return;
+  }
+  xsig__atomic_store(&pipe_live, 1);
 }
 
 static void register_atfork(void)
 {
-  pthread_atfork(NULL, NULL, after_fork_in_child);
+  pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
 }
 
 int xsig__os_init(void)
 {
+  int err;
   pthread_once(&atfork_once, register_atfork);
   clear_overflow();
   xsig__atomic_exchange64(&overflow_dropped, 0);
-  return make_pipe();
+  if ((err = make_pipe()) == 0)
+    xsig__atomic_store(&pipe_live, 1);
+  return err;
 }
 
+/* How long a shutdown waits for trampolines in flight (a few system calls
+ * each, but a loaded machine may preempt one) before it leaves the pipe
+ * open rather than close an fd one of them may still write to. */
+#define QUIESCE_WAIT_MS 2000
+
+static int trampolines_quiet(void)
+{
+  int waited;
+  for (waited = 0; xsig__atomic_load(&in_flight) > 0; waited++) {
+    if (waited == QUIESCE_WAIT_MS)
+      return 0;
+    xsig__os_nap(1);
+  }
+  return 1;
+}
+
+/* The dispositions are restored: no trampoline starts to use the pipe
+ * after pipe_live is 0, and those that did are waited for. */
 void xsig__os_shutdown(void)
 {
-  close_pipe();
+  xsig__atomic_store(&pipe_live, 0);
+  if (trampolines_quiet())
+    close_pipe();
+  else
+    pipe_fds[0] = pipe_fds[1] = -1; /* two fds leaked, none reused under a writer */
+  spill_free();
 }
 
 static int install(int sig, const struct sigaction *sa, int *foreign)
@@ -337,7 +477,9 @@ void xsig__os_restore(int sig)
   saved_valid[sig] = 0;
 }
 
-static void post_record(const struct record *r)
+/* 0, or XSIG_EAGAIN for a real-time one that found the queue full (the
+ * caller keeps it). */
+static int post_record(const struct record *r)
 {
   xsig_info_t info;
   memset(&info, 0, sizeof info);
@@ -355,9 +497,9 @@ static void post_record(const struct record *r)
     info.pid = 0;
     info.status = (int)r->pid;
     if (!xsig__timer_resolve(&info))
-      return;
+      return 0;
   }
-  xsig__post(&info);
+  return xsig__post_or_keep(&info);
 }
 
 static void collect_overflow(void)
@@ -374,28 +516,80 @@ static void collect_overflow(void)
   }
 }
 
-/* Reads no more records than the real-time queue has room for: the rest
- * waits in the pipe (which stays readable) instead of being dropped. */
+/* Under collect_lock: r goes behind what is spilled; 0 if there is no
+ * room (counted in dropped). The spill is made at its first use. */
+static int spill_push(const struct record *r)
+{
+  long n = xsig__atomic_load(&spill_count);
+  if (spill == NULL) {
+    int cap = pipe_capacity / (int)sizeof *r;
+    if (cap < XSIG_QUEUE_MAX)
+      cap = XSIG_QUEUE_MAX;
+    if ((spill = malloc((size_t)cap * sizeof *r)) == NULL)
+      return 0;
+    spill_cap = cap;
+  }
+  if (n == spill_cap)
+    return 0;
+  spill[(spill_head + n) % spill_cap] = *r;
+  xsig__atomic_add(&spill_count, 1);
+  return 1;
+}
+
+/* Under collect_lock: moves spilled records into the queue while it has
+ * room, oldest first; 1 if any moved. */
+static int spill_drain(void)
+{
+  int moved = 0;
+  while (xsig__atomic_load(&spill_count) > 0 && post_record(&spill[spill_head]) == 0) {
+    spill_head = (spill_head + 1) % spill_cap;
+    xsig__atomic_add(&spill_count, -1);
+    moved = 1;
+  }
+  return moved;
+}
+
+/* Under collect_lock: a record read from the pipe. A real-time one waits
+ * behind those spilled before it. */
+static void take_record(const struct record *r)
+{
+  int rt = r->signo >= SIGRTMIN && r->signo <= SIGRTMAX;
+  if (rt && xsig__atomic_load(&spill_count) > 0) {
+    if (!spill_push(r))
+      xsig__stats_add_dropped();
+  } else if (post_record(r) == XSIG_EAGAIN && !spill_push(r)) {
+    xsig__stats_add_dropped();
+  }
+}
+
+/* Reads the pipe to its end, whatever room the queue has (what does not
+ * fit goes to the spill), so that the pipe is readable only while there is
+ * news. */
 void xsig__os_collect(void)
 {
   struct record buf[64];
   ssize_t n, i;
-  int room;
-  if (pipe_fds[0] < 0 || !xsig__atomic_exchange(&records_waiting, 0))
+  int moved = 0;
+  xsig__mutex_lock(&collect_lock);
+  if (pipe_fds[0] < 0)
     goto done;
-  while ((room = xsig__rt_room()) > 0) {
-    size_t want = (size_t)(room < 64 ? room : 64) * sizeof buf[0];
-    if ((n = read(pipe_fds[0], buf, want)) <= 0)
+  if (xsig__atomic_load(&spill_count) > 0)
+    moved = spill_drain();
+  if (!xsig__atomic_exchange(&records_waiting, 0))
+    goto done;
+  for (;;) {
+    if ((n = read(pipe_fds[0], buf, sizeof buf)) <= 0)
       break;
     for (i = 0; i < n / (ssize_t)sizeof buf[0]; i++)
       if (buf[i].signo > 0)
-        post_record(&buf[i]);
-    if ((size_t)n < want)
+        take_record(&buf[i]);
+    if ((size_t)n < sizeof buf)
       break; /* drained */
   }
-  if (room == 0)
-    xsig__atomic_store(&records_waiting, 1); /* more in the pipe */
 done:
+  xsig__mutex_unlock(&collect_lock);
+  if (moved)
+    xsig__os_wake(); /* a poller whose mask lets them run sees them */
   collect_overflow();
   unthrottle();
 }
@@ -443,13 +637,11 @@ static void from_native(const sigset_t *in, xsig_sigset_t *out)
 /* The thread's mask as the program set it: without the throttle's bits. */
 static void user_mask(const sigset_t *kernel, xsig_sigset_t *mask)
 {
-  sigset_t cur = *kernel;
-  int s;
+  int w;
+  from_native(kernel, mask);
   if (is_throttled)
-    for (s = SIGRTMIN; s <= SIGRTMAX; s++)
-      if (sigismember(&throttled, s))
-        sigdelset(&cur, s);
-  from_native(&cur, mask);
+    for (w = 0; w < 2; w++)
+      mask->bits[w] &= ~throttled.bits[w];
 }
 
 void xsig__os_mask_get(xsig_sigset_t *mask)
@@ -465,14 +657,14 @@ void xsig__os_mask_get(xsig_sigset_t *mask)
 
 static void set_kernel_mask(const xsig_sigset_t *mask)
 {
+  xsig_sigset_t k = *mask;
   sigset_t set;
-  int s;
-  to_native(mask, &set);
   if (is_throttled)
-    for (s = SIGRTMIN; s <= SIGRTMAX; s++)
-      if (sigismember(&throttled, s))
-        sigaddset(&set, s);
+    xsig_sigorset(&k, &k, &throttled);
+  to_native(&k, &set);
+  in_mask_change++;
   pthread_sigmask(SIG_SETMASK, &set, NULL);
+  in_mask_change--;
 }
 
 /* The handler thread's kernel mask: its own, and the interrupting
@@ -581,6 +773,11 @@ void xsig__os_pending_extra(xsig_sigset_t *set)
 {
   sigset_t k;
   xsig_sigset_t ks;
+  long i;
+  xsig__mutex_lock(&collect_lock);
+  for (i = 0; i < xsig__atomic_load(&spill_count); i++)
+    xsig__set_add(set, spill[(spill_head + i) % spill_cap].signo);
+  xsig__mutex_unlock(&collect_lock);
   if (sigpending(&k) != 0)
     return;
   from_native(&k, &ks);
@@ -591,6 +788,7 @@ int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms)
 {
   struct pollfd p[XSIG_WAIT_MAX + 2];
   int i, r;
+  waits_in_xsig = 1;
   p[0].fd = pipe_fds[0];
   p[0].events = POLLIN;
   for (i = 0; i < n; i++) {
