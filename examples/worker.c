@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker that `xsig demo` drives; a small example of a program that
  * stops cleanly on TERM, takes queued values, and handles Ctrl-C.
  *   xsig-worker serve      handle TERM (clean up, exit 0), INT/BREAK (re-raise:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The transport's message decoder: anything a process can write to the
  * pipe, or into a ring (its head, then its messages). */
 #include <stdlib.h>

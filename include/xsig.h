@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig: one signal API for Windows and POSIX.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages xsig needs for a job, only those missing.
 #   deps.sh demo   build tools for the native demo
 #   deps.sh demo-windows  + mingw-w64 and Wine, for the demo's Windows half

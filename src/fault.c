@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Faults: who handles them, where the crash report goes, and the report's
  * text. Everything read here from a fault handler is read without locks:
  * a fault can come while another thread holds any lock. */

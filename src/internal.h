@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared internals: the process-wide signal state and what each platform
  * folder provides to it (src/unix/os.h, src/win/os.h). */
 #ifndef XSIG_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Other processes, children and trees: every public function's checks and
  * flow, once. The platforms provide the xsig__os_send / xsig__os_process_*
  * / xsig__os_tree_* primitives (src/internal.h has the list). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The process-wide signal state shared by both platforms: dispositions,
  * pending standard signals, the real-time queue, and dispatch. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signal numbers <-> names and descriptions. The per-platform table of
  * named signals is in sigtable.c of each platform folder. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signal sets: a bit per signal number, 1..127. */
 #include <string.h>
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exit statuses: the Windows codes that mean "ended by a signal", and the
  * POSIX wait status, decoded the same way on every platform. */
 #include <stdio.h>

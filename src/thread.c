@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig's handler thread (handlers run promptly, whatever the program's
  * threads do) and threads that start with their creator's mask. */
 #include <stdlib.h>

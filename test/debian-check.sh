@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the Debian packages from a copy of the source tree, checks them with
 # lintian (no errors), installs them, builds a consumer through pkg-config
 # and through find_package against the installed files only, runs it and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Windows build into a scratch prefix (or, with "archive",
 # unpacks the release zip that cpack makes), checks that the DLL and the
 # tools import system DLLs only, builds a consumer of the DLL with

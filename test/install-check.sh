@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the build tree into a scratch prefix, then builds a program
 # against it with find_package(xsig) and with pkg-config, and runs both.
 set -euo pipefail

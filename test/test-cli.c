@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The xsig tool, both platforms (the comparison with kill(1) and timeout(1)
  * on Linux is test/cli-compare.sh). */
 #include "task.h"

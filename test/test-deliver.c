@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Delivery modes: the handler thread, XSIG_INTERRUPT, and the mask a new
  * thread starts with (docs/delivery.md). */
 #include "task.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Faults on both platforms: the fault handler sees the right signal, code
  * and address; recovery through xsig_longjmp works again and again; a fault
  * that nobody recovers from ends the process with the truth, after a crash

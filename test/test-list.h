@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every test and helper, one line each: TEST_ENTRY/HELPER_ENTRY on every
  * platform, TEST_WINDOWS/HELPER_WINDOWS and TEST_POSIX/HELPER_POSIX on one.
  * The macro on the line says where it runs, for the runner and for CMake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "task.h"
 
 static void check_name(int sig, const char *want)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "task.h"
 
 TEST_IMPL(sigset_ops)

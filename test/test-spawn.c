@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Children, groups, trees and exit statuses, both platforms. */
 #include "task.h"
 #ifdef _WIN32

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig demo: the README's main job. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig kill: kill(1) of procps-ng and util-linux, on both platforms. */
 #include <stdio.h>
 #include <stdlib.h>

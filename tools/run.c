@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig run: GNU timeout(1), on both platforms, stopping whole trees. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The xsig command-line tool: shared declarations. */
 #ifndef XSIG_TOOL_H
 #define XSIG_TOOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig: one binary, subcommands kill, run, status, demo. */
 #include <stdio.h>
 #include <string.h>

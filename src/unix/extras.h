@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What Linux has beyond POSIX.1-2008, behind one interface: src/unix/linux.c
  * uses pidfds, epoll, pipe2, SI_TKILL and /proc; src/unix/posix.c stands in
  * with POSIX alone (what a macOS or FreeBSD port runs, and what the build

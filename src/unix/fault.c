@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX faults. The trampoline of src/unix/signal.c hands over every fault
  * the CPU raised (si_code > 0) and every abort() (ABRT by tkill from this
  * process); here the fault handler runs at once, in signal context, on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux's extras (src/unix/extras.h): pidfds, epoll, pipe2, SI_TKILL, /proc. */
 #include <errno.h>
 #include <fcntl.h>

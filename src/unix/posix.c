@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The stand-ins for Linux's extras (src/unix/extras.h), with POSIX.1-2008
  * alone: what a macOS or FreeBSD port runs. Built instead of linux.c when
  * XSIG_LINUX_EXTRAS is OFF (CI runs the Linux suite so too). */

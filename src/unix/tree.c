@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Our parent and the descendants of a process (the listing is one of the
  * extras: /proc on Linux, src/unix/extras.h). */
 #include <errno.h>

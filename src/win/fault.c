@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows faults. A vectored exception handler, registered last, takes the
  * error exceptions of docs/faults.md; the unhandled-exception filter takes
  * what frame-based handlers declined. abort() arrives through the C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Win32 primitives used by the shared code. */
 #ifndef XSIG_WIN_OS_H
 #define XSIG_WIN_OS_H

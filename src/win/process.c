@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sending on Windows. A target that runs xsig gets the signal through its
  * transport (catchable, with our pid verified by the system). Any other
  * target gets the ladder of docs/sending.md; TerminateProcess only for KILL

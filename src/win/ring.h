@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layout of a ring (src/win/ring.c) as both processes map it: each
  * field is written by one side and read by the other through interlocked
  * operations (full barriers). Here for the tests, which play a sender. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Descendants of a process: one Toolhelp snapshot, walked breadth first.
  * Windows keeps a parent's pid after the parent is gone, and the pid can be
  * reused: a "child" created before its "parent" belongs to someone else. */
