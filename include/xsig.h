@@ -33,8 +33,8 @@ extern "C" {
 # define XSIG_API
 #endif
 
-#define XSIG_VERSION_MAJOR 0
-#define XSIG_VERSION_MINOR 1
+#define XSIG_VERSION_MAJOR 1
+#define XSIG_VERSION_MINOR 0
 #define XSIG_VERSION_PATCH 0
 
 /* ------------------------------------------------------------------------ */

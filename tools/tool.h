@@ -55,7 +55,7 @@ struct run_opts {
  * exit code (0 after --help, 125 for a usage error). */
 int tool_run_parse(int argc, char **argv, struct run_opts *o);
 
-/* version.c: prints "xsig CMD (xsig) 0.1.0" for --version; returns 0. */
+/* version.c: prints "xsig CMD (xsig) 1.0.0" for --version; returns 0. */
 int tool_version(const char *cmd);
 
 /* Subcommands: each returns the process exit code. */
