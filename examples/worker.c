@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "xsig.h"
-#ifdef _WIN32
-#include <windows.h>
-#endif
 
 static volatile int stop;
 
@@ -111,11 +108,7 @@ static int crash(void)
   printf("  worker: now again, with a crash report and no handler\n");
   fflush(stdout);
   xsig_on_fault(XSIG_SEGV, NULL, NULL);
-#ifdef _WIN32
-  xsig_crash_report(GetStdHandle(STD_OUTPUT_HANDLE));
-#else
-  xsig_crash_report(1);
-#endif
+  xsig_crash_report(xsig_std_handle(1)); /* its stdout, which the demo shows */
   touch_page_zero();
   return 0;
 }

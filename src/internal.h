@@ -329,6 +329,8 @@ void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len);
 int xsig__os_fault_stack(void);
 /* The calling thread leaves its fault handler (xsig_longjmp). */
 void xsig__os_fault_leave(void);
+/* Standard input, output or error (n is 0, 1 or 2) as the platform names it. */
+xsig_os_handle_t xsig__os_std_handle(int n);
 /* Dumps (src/unix/fault.c, src/win/dump.c); arguments checked. */
 int xsig__os_set_dump_dir(const char *dir);
 int xsig__os_dump_path(int64_t pid, char *buf, size_t size);

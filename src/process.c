@@ -205,7 +205,7 @@ static int needs_cont(int sig)
 
 static int check_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, int flags)
 {
-  int i, err = sig == 0 ? 0 : xsig__check(sig);
+  int i, err = xsig__check(sig); /* 0 too: the signal is named, never implied */
   if (t == NULL || n <= 0)
     return XSIG_EINVAL;
   for (i = 0; i < n; i++)
@@ -311,7 +311,6 @@ int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_
     return err;
   if ((gone = calloc((size_t)n, 1)) == NULL)
     return XSIG_ENOMEM;
-  sig = sig ? sig : XSIG_TERM;
   if (flags & XSIG_STOP_LEAF_FIRST) {
     struct members *m = malloc(sizeof *m);
     deadline = tree_now_ms() + grace_ms; /* listing the trees counts too */

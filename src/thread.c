@@ -170,7 +170,7 @@ int xsig_handler_thread_stop(void)
   xsig__mutex_lock(&ht_lock);
   if (ht_refs == 0) {
     xsig__mutex_unlock(&ht_lock);
-    return XSIG_ECHILD;
+    return XSIG_ENOTSTARTED;
   }
   if (--ht_refs == 0)
     h = take_current_locked();

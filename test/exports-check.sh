@@ -11,6 +11,10 @@ src=$1 lib=$2 objdump=${3:-objdump}
 want=$(mktemp) got=$(mktemp)
 trap 'rm -f "$want" "$got"' EXIT
 sed -nE 's/^ ([A-Za-z0-9_]+)@Base .*/\1/p' "$src/debian/libxsig1.symbols" | sort >"$want"
+# the public header names no internal function (xsig__*): nor may the list
+if grep -n 'xsig__' "$src/include/xsig.h" "$want"; then
+  echo "exports-check: an internal name (xsig__*) in the public header or the list" >&2; exit 1
+fi
 case "$lib" in
   *.dll)
     # the export table's name pointer rows: "[   0] +base[   1]  0000 name"

@@ -33,7 +33,7 @@ TEST_IMPL(spawn_wait_status)
   ASSERT_EQ(xsig_spawn(argv[0], argv, 0x100, &p), XSIG_EINVAL);
   ASSERT_OK(xsig_process_open(test_getpid(), &p));
   ASSERT_EQ(xsig_process_wait(p, 0, &st), XSIG_ECHILD); /* not our child */
-  ASSERT_EQ(xsig_process_stop_tree(p, 0, 0, &st, NULL), XSIG_ECHILD);
+  ASSERT_EQ(xsig_process_stop_tree(p, XSIG_TERM, 0, &st, NULL), XSIG_ECHILD);
   xsig_process_close(p);
   return 0;
 }
@@ -257,7 +257,7 @@ TEST_IMPL(stop_tree_graceful)
   int64_t pids[2];
   start_tree("catch", "tree-catch.txt", &leader, pids);
   test_watch_group(xsig_process_group(leader), 3000);
-  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, &st, &forced));
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_TERM, 10000, &st, &forced));
   test_watch_group_end();
   ASSERT_EQ(forced, 0); /* everybody caught TERM: no KILL */
   ASSERT_EQ(st.exited, 1);
@@ -296,7 +296,7 @@ TEST_IMPL(stop_trees_leaf_first)
 #ifdef XSIG_TEST_POSIX_ONLY
   start_tree("catch", "leaf-first.txt", &t, pids);
   /* no process listing: refused, nothing sent */
-  ASSERT_EQ(xsig_process_stop_trees(&t, 1, 0, 1000, XSIG_STOP_LEAF_FIRST, &st, &forced), XSIG_ENOSYS);
+  ASSERT_EQ(xsig_process_stop_trees(&t, 1, XSIG_TERM, 1000, XSIG_STOP_LEAF_FIRST, &st, &forced), XSIG_ENOSYS);
   ASSERT_EQ(xsig_process_alive(t), 1);
   xsig_kill(pids[0], XSIG_KILL);
   xsig_kill(pids[1], XSIG_KILL);
@@ -307,8 +307,8 @@ TEST_IMPL(stop_trees_leaf_first)
   return 0;
 #endif
   start_tree("catch", "leaf-first.txt", &t, pids);
-  ASSERT_EQ(xsig_process_stop_trees(&t, 1, 0, 100, 0x4, NULL, NULL), XSIG_EINVAL);
-  ASSERT_OK(xsig_process_stop_trees(&t, 1, 0, 10000, XSIG_STOP_LEAF_FIRST, &st, &forced));
+  ASSERT_EQ(xsig_process_stop_trees(&t, 1, XSIG_TERM, 100, 0x4, NULL, NULL), XSIG_EINVAL);
+  ASSERT_OK(xsig_process_stop_trees(&t, 1, XSIG_TERM, 10000, XSIG_STOP_LEAF_FIRST, &st, &forced));
   ASSERT_EQ(forced, 0);
   ASSERT_EQ(st.exited, 1);
   ASSERT_EQ(st.code, 0);
@@ -336,7 +336,7 @@ TEST_IMPL(stop_trees_leaf_first)
    * leader is asked (and ends), then KILL at the one deadline */
   start_tree("mixed", "leaf-first.txt", &t, pids);
   start = xsig_clock_us();
-  ASSERT_OK(xsig_process_stop_trees(&t, 1, 0, 2000, XSIG_STOP_LEAF_FIRST, &st, &forced));
+  ASSERT_OK(xsig_process_stop_trees(&t, 1, XSIG_TERM, 2000, XSIG_STOP_LEAF_FIRST, &st, &forced));
   took = (xsig_clock_us() - start) / 1000;
   printf("leaf-first with a member that ignores TERM: %lld ms\n", (long long)took);
   ASSERT(took >= 2000 && took < 3900);
@@ -372,7 +372,7 @@ TEST_IMPL(process_null_and_descendants)
   n = xsig_process_descendants(xsig_process_pid(leader), out, 16);
 #ifdef XSIG_TEST_POSIX_ONLY
   ASSERT_EQ(n, XSIG_ENOSYS); /* POSIX alone cannot list processes */
-  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, NULL, NULL));
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_TERM, 10000, NULL, NULL));
   xsig_process_close(leader);
   remove("tree-desc.txt");
   return 0;
@@ -382,7 +382,7 @@ TEST_IMPL(process_null_and_descendants)
     found += out[i] == pids[0] || out[i] == pids[1];
   ASSERT_EQ(found, 2);
   ASSERT_EQ(xsig_process_descendants(xsig_process_pid(leader), out, 1), 1); /* max is kept */
-  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, NULL, NULL));
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_TERM, 10000, NULL, NULL));
   xsig_process_close(leader);
   remove("tree-desc.txt");
   return 0;
@@ -481,7 +481,7 @@ TEST_IMPL(stop_tree_stopped)
   ASSERT_OK(test_wait_stopped(xsig_process_pid(leader), 20000));
   ASSERT_OK(test_wait_stopped(pids[0], 20000));
   ASSERT_OK(test_wait_stopped(pids[1], 20000));
-  ASSERT_OK(xsig_process_stop_tree(leader, 0, 10000, &st, &forced));
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_TERM, 10000, &st, &forced));
   ASSERT_EQ(forced, 0);
   ASSERT_EQ(st.exited, 1);
   ASSERT_EQ(st.code, 0);
@@ -525,12 +525,12 @@ TEST_IMPL(stop_trees_one_deadline)
   ASSERT_OK(xsig_process_open(xsig_getpid(), &self));
   bad[0] = t[0];
   bad[1] = self;
-  ASSERT_EQ(xsig_process_stop_trees(bad, 2, 0, 100, 0, NULL, NULL), XSIG_ECHILD);
+  ASSERT_EQ(xsig_process_stop_trees(bad, 2, XSIG_TERM, 100, 0, NULL, NULL), XSIG_ECHILD);
   bad[1] = NULL;
-  ASSERT_EQ(xsig_process_stop_trees(bad, 2, 0, 100, 0, NULL, NULL), XSIG_EINVAL);
-  ASSERT_EQ(xsig_process_stop_trees(t, 0, 0, 100, 0, NULL, NULL), XSIG_EINVAL);
-  ASSERT_EQ(xsig_process_stop_trees(t, 3, 0, -1, 0, NULL, NULL), XSIG_EINVAL);
-  ASSERT_EQ(xsig_process_stop_trees(t, 3, 0, 100, 0x100, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(bad, 2, XSIG_TERM, 100, 0, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 0, XSIG_TERM, 100, 0, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 3, XSIG_TERM, -1, 0, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_stop_trees(t, 3, XSIG_TERM, 100, 0x100, NULL, NULL), XSIG_EINVAL);
   ASSERT_EQ(xsig_process_stop_trees(t, 3, 999, 100, 0, NULL, NULL), XSIG_EINVAL);
   xsig_process_close(self);
   test_msleep(200);
@@ -538,7 +538,7 @@ TEST_IMPL(stop_trees_one_deadline)
     ASSERT(!test_file_has(file[i], "leader cleanup"));
   start = xsig_clock_us();
   test_watch_group(xsig_process_group(t[2]), 1500); /* its members catch TERM */
-  ASSERT_OK(xsig_process_stop_trees(t, 3, 0, 2000, 0, st, forced));
+  ASSERT_OK(xsig_process_stop_trees(t, 3, XSIG_TERM, 2000, 0, st, forced));
   test_watch_group_end();
   took = (xsig_clock_us() - start) / 1000;
   ASSERT(took >= 2000); /* the ignoring members had the whole grace */

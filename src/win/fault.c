@@ -665,3 +665,10 @@ void xsig__os_fault_leave(void)
 {
   in_fault = 0;
 }
+
+xsig_os_handle_t xsig__os_std_handle(int n)
+{
+  static const DWORD which[] = { STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE };
+  HANDLE h = GetStdHandle(which[n]);
+  return h == INVALID_HANDLE_VALUE ? NULL : h; /* NULL: it has none */
+}
