@@ -826,6 +826,41 @@ XSIG_API int64_t xsig_getppid(void);
  * XSIG_ESYS. A snapshot: processes come and go meanwhile. Thread-safe. */
 XSIG_API int xsig_process_descendants(int64_t pid, int64_t *out, int max);
 
+/* One process of xsig_process_list. */
+typedef struct xsig_proc_entry {
+  int64_t pid;
+  int64_t ppid;   /* its parent; 0 if none or unknown (Windows: the parent
+                     recorded at its creation, while that still runs and
+                     is older than it, as xsig_getppid says) */
+  int64_t group;  /* POSIX: its process group; Windows: 0 (another
+                     process's console group cannot be read) */
+  int xsig;       /* 1: it runs xsig's receiver, so it takes every signal
+                     catchably (Windows: its pipe exists); 0: it does not
+                     (Windows); -1: unknown (POSIX, where every process
+                     takes signals from the kernel alike) */
+  int reserved_int;      /* 0 */
+  int64_t reserved[4];   /* 0; room for later 1.x fields */
+} xsig_proc_entry_t;
+
+/* Lists the processes this one can see (a snapshot: processes come and go
+ * meanwhile): stores up to max of them in out and returns how many there
+ * are, which may be more than max: call again with more room then (out
+ * may be NULL with max 0, to count). Errors: XSIG_EINVAL (max < 0, out
+ * NULL with max > 0), XSIG_ENOMEM, XSIG_ENOSYS (POSIX without Linux's
+ * /proc), XSIG_ESYS. Linux: /proc; Windows: a Toolhelp snapshot, and a
+ * look for each process's pipe. Does not need xsig_init. Thread-safe. */
+XSIG_API int xsig_process_list(xsig_proc_entry_t *out, int max);
+
+/* Writes the command line of process pid into buf, as snprintf (buf may
+ * be NULL when size is 0): its arguments joined by spaces (Linux:
+ * /proc/PID/cmdline, "[name]" for a kernel thread; Windows: the command
+ * line it was started with, as UTF-8, or its program's path where that
+ * cannot be read). Control characters come out as '?': the text is
+ * another process's, safe to print. Returns the length, or XSIG_EINVAL,
+ * XSIG_ESRCH (no such process), XSIG_EPERM (not allowed to read it),
+ * XSIG_ENOSYS (POSIX without /proc), XSIG_ESYS. Thread-safe. */
+XSIG_API int xsig_process_cmdline(int64_t pid, char *buf, size_t size);
+
 /* ------------------------------------------------------------------------ */
 /* Faults: SEGV, BUS, ILL, FPE raised by the CPU, and ABRT from abort()     */
 

@@ -227,6 +227,11 @@ int xsig__os_tree_gone(xsig_process_t *p);
 /* Descendants of pid, children first, none older than its parent; with
  * depth, each one's depth (1: a child of pid). */
 int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max);
+/* Every process (src/unix/tree.c, src/win/tree.c): as xsig_process_list,
+ * arguments checked. The command line: raw bytes into buf, truncated to
+ * size, returns the full length; the caller makes it printable. */
+int xsig__os_process_list(xsig_proc_entry_t *out, int max);
+int xsig__os_process_cmdline(int64_t pid, char *buf, size_t size);
 /* Our parent's pid, or 0 when it cannot be named (Windows: it ended). */
 int64_t xsig__os_getppid(void);
 void xsig__os_nap(int ms);

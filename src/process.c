@@ -352,6 +352,32 @@ int64_t xsig_getppid(void)
   return xsig__os_getppid();
 }
 
+int xsig_process_list(xsig_proc_entry_t *out, int max)
+{
+  if (max < 0 || (out == NULL && max > 0))
+    return XSIG_EINVAL;
+  return xsig__os_process_list(out, max);
+}
+
+/* Another process's text, printable: control characters become '?'. */
+static void printable(char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      *s = '?';
+}
+
+int xsig_process_cmdline(int64_t pid, char *buf, size_t size)
+{
+  int n;
+  if (pid <= 0 || (buf == NULL && size > 0))
+    return XSIG_EINVAL;
+  n = xsig__os_process_cmdline(pid, buf, size);
+  if (n >= 0 && size > 0)
+    printable(buf);
+  return n;
+}
+
 int xsig_process_descendants(int64_t pid, int64_t *out, int max)
 {
   if (pid <= 0 || pid > 0x7fffffff || max < 0 || (out == NULL && max > 0))

@@ -63,6 +63,7 @@ int tool_kill(int argc, char **argv);
 int tool_run(int argc, char **argv);
 int tool_status(int argc, char **argv);
 int tool_demo(int argc, char **argv);
+int tool_ps(int argc, char **argv);
 
 /* platform-*.c */
 /* The directory of this executable, with a trailing separator. */

@@ -7,6 +7,7 @@
 #define XSIG_UNIX_EXTRAS_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A pidfd (close-on-exec) for pid, or -1 with errno (ENOSYS: none here). */
@@ -35,5 +36,10 @@ int xsig__unix_group_live(int64_t pgid);
 /* Descendants of pid (see xsig_process_descendants), XSIG_ENOSYS where the
  * system has no way to list processes. */
 int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max);
+/* xsig__os_process_list and xsig__os_process_cmdline (src/internal.h);
+ * XSIG_ENOSYS where the system has no way to list processes. */
+struct xsig_proc_entry;
+int xsig__unix_process_list(struct xsig_proc_entry *out, int max);
+int xsig__unix_process_cmdline(int64_t pid, char *buf, size_t size);
 
 #endif

@@ -92,3 +92,15 @@ int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max)
   (void)pid, (void)out, (void)depth, (void)max;
   return XSIG_ENOSYS; /* POSIX has no way to list processes */
 }
+
+int xsig__unix_process_list(struct xsig_proc_entry *out, int max)
+{
+  (void)out, (void)max;
+  return XSIG_ENOSYS; /* POSIX has no way to list processes */
+}
+
+int xsig__unix_process_cmdline(int64_t pid, char *buf, size_t size)
+{
+  (void)pid, (void)buf, (void)size;
+  return XSIG_ENOSYS;
+}

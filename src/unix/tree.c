@@ -20,3 +20,15 @@ int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max)
     return XSIG_ESRCH;
   return xsig__unix_descendants(pid, out, depth, max);
 }
+
+int xsig__os_process_list(xsig_proc_entry_t *out, int max)
+{
+  return xsig__unix_process_list(out, max);
+}
+
+int xsig__os_process_cmdline(int64_t pid, char *buf, size_t size)
+{
+  if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+    return XSIG_ESRCH;
+  return xsig__unix_process_cmdline(pid, buf, size);
+}
