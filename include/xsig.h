@@ -732,8 +732,12 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
  * the target allows), then CONT so that stopped members can act on it (as
  * systemd does; POSIX sends CONT to the group, Windows to the members that
  * are stopped), waits up to grace_ms for all to end, then KILLs what is
- * left and waits for that too (bounded). Stores the leader's status in st and
- * in *forced whether KILL was needed. Processes that left the group (setsid)
+ * left and waits for that too (bounded). Stores the leader's status in st
+ * (st->exited, or a signal other than KILL: the leader had ended before
+ * the KILL) and in *forced how many of the tree's processes were still
+ * running and got KILL: 0 when none was needed (so it reads as "was KILL
+ * needed"; 1 where they cannot be counted: POSIX without Linux's /proc).
+ * Processes that left the group (setsid)
  * on POSIX, or broke away from the job on Windows, are out of reach.
  * Errors: XSIG_ECHILD, XSIG_EINVAL, XSIG_ETIMEDOUT (something survived KILL
  * for 10 s). */
@@ -745,8 +749,8 @@ XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
  * tree before any is waited for, then one grace period of grace_ms (from
  * when the last tree was asked) for all of them together, not one each,
  * then KILL to each tree still running and a bounded wait for those.
- * st[i] gets tree i's leader status and forced[i] whether it needed KILL
- * (st and forced may be NULL; else n entries each). flags: 0, or
+ * st[i] gets tree i's leader status and forced[i] how many of its
+ * processes got KILL, as there (st and forced may be NULL; else n entries each). flags: 0, or
  * XSIG_STOP_LEAF_FIRST: the trees' processes are asked depth by depth,
  * the deepest first, each depth until it is gone or for its share of what
  * is left of the grace (the leaders being one more depth), then the
@@ -832,8 +836,11 @@ typedef struct xsig_proc_entry {
   int64_t ppid;   /* its parent; 0 if none or unknown (Windows: the parent
                      recorded at its creation, while that still runs and
                      is older than it, as xsig_getppid says) */
-  int64_t group;  /* POSIX: its process group; Windows: 0 (another
-                     process's console group cannot be read) */
+  int64_t group;  /* POSIX: its process group; Windows: the group xsig
+                     started in the calling process (XSIG_SPAWN_NEW_GROUP:
+                     its leader's pid, what xsig_send(-pid, ...) signals)
+                     whose job holds it, else 0 (another process's console
+                     group cannot be read) */
   int xsig;       /* 1: it runs xsig's receiver, so it takes every signal
                      catchably (Windows: its pipe exists); 0: it does not
                      (Windows); -1: unknown (POSIX, where every process

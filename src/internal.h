@@ -222,6 +222,9 @@ void xsig__os_children_wait(int timeout_ms);
 void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after);
 /* KILL to the whole tree. */
 void xsig__os_tree_kill(xsig_process_t *p);
+/* How many processes of the tree still run (src/unix/tree.c, src/win/tree.c);
+ * -1 where they cannot be counted. */
+int xsig__os_tree_count(xsig_process_t *p);
 /* 1 once nothing of a reaped child's tree runs. */
 int xsig__os_tree_gone(xsig_process_t *p);
 /* Descendants of pid, children first, none older than its parent; with

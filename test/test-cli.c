@@ -542,3 +542,76 @@ TEST_IMPL(cli_ps)
   test_proc_close(&p);
   return 0;
 }
+
+/* Signal 0 has a name in every message (timeout(1)'s "EXIT"), never an
+ * unset buffer; kill -0 --verbose says what it learnt. */
+TEST_IMPL(cli_signal_zero_named)
+{
+  char self[1024], pid[32];
+  test_proc_t p;
+  char line[256];
+  test_self_exe(self, sizeof self);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-s0", "-k", ".1", ".1", self, "--helper", "sleeper",
+                          NULL), 128 + XSIG_KILL);
+  ASSERT_HAS("xsig run: sending signal EXIT to command '");
+  ASSERT_HAS("xsig run: sending signal KILL to command '");
+  ASSERT_OK(test_spawn_helper(&p, "sleeper", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "sleeping", line, sizeof line, 30000));
+  snprintf(pid, sizeof pid, "%lld", (long long)p.pid);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-0", "--verbose", pid, NULL), 0);
+  snprintf(line, sizeof line, "xsig kill: %s exists and may be signalled (signal 0 sends nothing)", pid);
+  ASSERT_HAS(line);
+  ASSERT(!has("sent  to"));
+  test_kill_hard(&p);
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* The command ends on TERM but two of its tree ignore it: the KILL after
+ * the grace is said to go to the 2 processes left, not to the command,
+ * and the exit code is 124 (the command itself ended on TERM), as
+ * timeout(1) gives. */
+TEST_IMPL(cli_run_kill_names_processes_left)
+{
+  char self[1024];
+  test_self_exe(self, sizeof self);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-k", "1", "4", self, "--helper", "tree_leader", "ignore",
+                          NULL), 124);
+  ASSERT_HAS("member ignore ready");
+  ASSERT_HAS("leader cleanup");
+  ASSERT_HAS("xsig run: sending signal KILL to the 2 processes left of command '");
+  ASSERT_HAS("(the command itself had exited with code 0)");
+  ASSERT(!has("sending signal KILL to command"));
+  return 0;
+}
+
+/* xsig service's log holds the host's own lines: the KILL after the grace
+ * (the command ignores TERM), so the log says why the stop took it all. */
+TEST_IMPL(cli_service_log_has_host_lines)
+{
+  char tool[1024], self[1024], log[256];
+  char *argv[] = { tool, (char *)"service", (char *)"run", (char *)"xsig-log-test", (char *)"--log", log,
+                   (char *)"--grace", (char *)"1", (char *)"--", self, (char *)"--helper", (char *)"stubborn", NULL };
+  test_proc_t p;
+  FILE *f;
+  size_t n;
+  test_tool_path(tool, sizeof tool);
+  test_self_exe(self, sizeof self);
+  snprintf(log, sizeof log, "%s", test_own_file("service-log"));
+  remove(log);
+  ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
+  ASSERT_OK(test_wait_file_line(log, "ready", 30000)); /* the command's own line */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  test_wait(&p, 30000, NULL);
+  test_proc_close(&p);
+  f = fopen(log, "r");
+  ASSERT(f != NULL);
+  n = fread(out, 1, sizeof out - 1, f);
+  fclose(f);
+  out[n] = 0;
+  remove(log);
+  ASSERT_HAS("ready");
+  ASSERT_HAS("xsig run: sending signal KILL to command '");
+  return 0;
+}

@@ -169,16 +169,17 @@ HELPER_IMPL(tree_member)
 }
 
 /* The leader: starts a member that catches TERM and one that ignores it
- * (arg "mixed") or two that catch (arg "catch"); exits cleanly on TERM. */
+ * (arg "mixed"), two that catch (arg "catch") or two that ignore it (arg
+ * "ignore"); exits cleanly on TERM. */
 HELPER_IMPL(tree_leader)
 {
   xsig_process_t *a, *b;
-  int mixed = strcmp(argv[1], "mixed") == 0;
+  int mixed = strcmp(argv[1], "mixed") == 0, ignore = strcmp(argv[1], "ignore") == 0;
   (void)argc;
   xsig_init();
   xsig_handle(XSIG_TERM, member_term);
-  if (test_xsig_spawn_helper("tree_member", "catch", NULL, 0, &a) ||
-      test_xsig_spawn_helper("tree_member", mixed ? "ignore" : "catch", NULL, 0, &b))
+  if (test_xsig_spawn_helper("tree_member", ignore ? "ignore" : "catch", NULL, 0, &a) ||
+      test_xsig_spawn_helper("tree_member", mixed || ignore ? "ignore" : "catch", NULL, 0, &b))
     return 3;
   helper_say("pids %lld %lld", (long long)xsig_process_pid(a), (long long)xsig_process_pid(b));
   while (!member_done)

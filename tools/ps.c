@@ -10,7 +10,8 @@
 static const char usage_text[] =
   "Usage: xsig ps [--tree]\n"
   "List the processes this user can see: PID, parent (PPID), process group\n"
-  "(PGID; '-' on Windows, where another process's group cannot be read),\n"
+  "(PGID; on Windows only the groups this xsig ps started, so '-': another\n"
+  "process's console group cannot be read),\n"
   "whether it runs xsig (XSIG: yes, no, or ? where it cannot be told and\n"
   "does not matter: on POSIX every process takes signals alike; on Windows\n"
   "'yes' means it can catch every signal 'xsig kill' sends), and its command\n"

@@ -17,6 +17,10 @@ int tool_parse_duration(const char *s, int64_t *ms);
 int tool_parse_int64(const char *s, int64_t *out);
 /* An exit status: decimal, or hex with 0x. */
 int tool_parse_status(const char *s, uint32_t *out);
+/* sig's name for a message, into buf: "EXIT" for 0 (as timeout(1) calls
+ * the existence check), the decimal number for one that names no signal
+ * here; never an unset buffer. Returns buf. */
+const char *tool_signame(int sig, char *buf, size_t size);
 
 /* The parsed command line of xsig kill. */
 #define MAX_TIMEOUTS 8

@@ -33,6 +33,8 @@ int xsig__unix_is_tkill(int si_code);
 /* 1 if a process of group pgid is alive (zombies do not count), 0 if none,
  * -1 when that cannot be told (then only kill(-pgid, 0) can). */
 int xsig__unix_group_live(int64_t pgid);
+/* How many processes of group pgid are alive (zombies do not count), or -1. */
+int xsig__unix_group_count(int64_t pgid);
 /* Descendants of pid (see xsig_process_descendants), XSIG_ENOSYS where the
  * system has no way to list processes. */
 int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max);

@@ -94,6 +94,26 @@ int xsig__unix_group_live(int64_t pgid)
   return xsig__linux_proc_group_live(pgid);
 }
 
+struct group_count {
+  int64_t pgid;
+  int n;
+};
+
+static int count_member(const struct xsig__linux_proc *p, void *arg)
+{
+  struct group_count *c = arg;
+  c->n += p->pgrp == c->pgid && p->state != 'Z' && p->state != 'X';
+  return 0;
+}
+
+int xsig__unix_group_count(int64_t pgid)
+{
+  struct group_count c;
+  c.pgid = pgid;
+  c.n = 0;
+  return xsig__linux_proc_each(count_member, &c) < 0 ? -1 : c.n;
+}
+
 /* --- descendants: one pass over /proc, then breadth first through the
  * parent links. A parent link always names a live process (the kernel
  * hands orphans to a reaper), so no age check is needed. */

@@ -87,6 +87,12 @@ int xsig__unix_group_live(int64_t pgid)
   return -1;
 }
 
+int xsig__unix_group_count(int64_t pgid)
+{
+  (void)pgid;
+  return -1;
+}
+
 int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max)
 {
   (void)pid, (void)out, (void)depth, (void)max;

@@ -32,3 +32,9 @@ int xsig__os_process_cmdline(int64_t pid, char *buf, size_t size)
     return XSIG_ESRCH;
   return xsig__unix_process_cmdline(pid, buf, size);
 }
+
+/* Without a group of its own the tree is the child alone. */
+int xsig__os_tree_count(xsig_process_t *p)
+{
+  return p->pgid ? xsig__unix_group_count(p->pgid) : 1;
+}

@@ -77,6 +77,20 @@ static HANDLE group_job(DWORD pgid)
   return job;
 }
 
+/* The group xsig started here whose job holds process h, or 0. */
+DWORD xsig__win_group_of(HANDLE h)
+{
+  DWORD pgid = 0;
+  BOOL in;
+  size_t i;
+  AcquireSRWLockShared(&groups_lock);
+  for (i = 0; i < ngroups && pgid == 0; i++)
+    if (IsProcessInJob(h, groups[i].job, &in) && in)
+      pgid = groups[i].pgid;
+  ReleaseSRWLockShared(&groups_lock);
+  return pgid;
+}
+
 static int error_from_win(DWORD e)
 {
   switch (e) {

@@ -147,6 +147,15 @@ static int has_pipe(DWORD pid)
   return GetLastError() != ERROR_FILE_NOT_FOUND && GetLastError() != ERROR_BAD_PATHNAME;
 }
 
+static int64_t group_of(DWORD pid)
+{
+  HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  int64_t pgid = h ? xsig__win_group_of(h) : 0;
+  if (h)
+    CloseHandle(h);
+  return pgid;
+}
+
 int xsig__os_process_list(xsig_proc_entry_t *out, int max)
 {
   PROCESSENTRY32 pe;
@@ -165,6 +174,7 @@ int xsig__os_process_list(xsig_proc_entry_t *out, int max)
       e->pid = pe.th32ProcessID;
       e->ppid = live_parent(pe.th32ParentProcessID, created_at(pe.th32ProcessID));
       e->xsig = has_pipe(pe.th32ProcessID);
+      e->group = group_of(pe.th32ProcessID);
     } while (Process32Next(snap, &pe));
   }
   CloseHandle(snap);
@@ -221,4 +231,14 @@ int xsig__os_process_cmdline(int64_t pid, char *buf, size_t size)
   free(w);
   free(u8);
   return err;
+}
+
+/* The job holds the whole tree, the child alone too. */
+int xsig__os_tree_count(xsig_process_t *p)
+{
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
+  if (p->os.job == NULL ||
+      !QueryInformationJobObject(p->os.job, JobObjectBasicAccountingInformation, &acct, sizeof acct, NULL))
+    return -1;
+  return (int)acct.ActiveProcesses;
 }
