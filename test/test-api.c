@@ -95,7 +95,12 @@ TEST_IMPL(api_stop_tree_needs_signal)
   xsig_process_t *p;
   xsig_status_t st;
   int forced = -1;
+  const char *file = test_own_file("stop-needs-signal");
+  remove(file);
+  test_setenv("XSIG_TEST_OUT", file);
   ASSERT_OK(test_xsig_spawn_helper("sleeper", NULL, NULL, XSIG_SPAWN_NEW_GROUP, &p));
+  test_setenv("XSIG_TEST_OUT", "");
+  ASSERT_OK(test_wait_file_line(file, "sleeping", 30000)); /* its TERM default in place */
   ASSERT_EQ(xsig_process_stop_tree(p, 0, 1000, &st, &forced), XSIG_EINVAL);
   ASSERT_EQ(xsig_process_stop_trees(&p, 1, 0, 1000, 0, &st, &forced), XSIG_EINVAL);
   ASSERT_EQ(forced, -1);
@@ -105,6 +110,7 @@ TEST_IMPL(api_stop_tree_needs_signal)
   ASSERT_EQ(st.exited, 0);
   ASSERT_EQ(st.signo, XSIG_TERM);
   xsig_process_close(p);
+  remove(file);
   return 0;
 }
 

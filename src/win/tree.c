@@ -3,11 +3,13 @@
  * the list of every process, and a process's command line.
  * Windows keeps a parent's pid after the parent is gone, and the pid can be
  * reused: a "child" created before its "parent" belongs to someone else. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 #include <tlhelp32.h> /* needs windows.h first (internal.h) */
+#include <winternl.h> /* PEB, RTL_USER_PROCESS_PARAMETERS */
 
 /* PROCESS_BASIC_INFORMATION as ntdll fills it; spelled out because the
  * SDKs name its fields differently (MSVC hides the parent as Reserved3). */
@@ -188,6 +190,27 @@ struct cmdline_info {
   wchar_t *text;
 };
 
+/* From the target's own memory, where Windows before 8.1 and Wine keep it:
+ * PEB, its process parameters, their CommandLine. The target's memory is
+ * not trusted: the length is bounded by w, the text is only copied. */
+static int cmdline_from_peb(HANDLE h, wchar_t *w, DWORD wsize)
+{
+  void *peb;
+  PRTL_USER_PROCESS_PARAMETERS params;
+  UNICODE_STRING line;
+  SIZE_T got;
+  if (xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL ||
+      !ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params, sizeof params, &got) ||
+      got != sizeof params ||
+      !ReadProcessMemory(h, (char *)params + offsetof(RTL_USER_PROCESS_PARAMETERS, CommandLine), &line,
+                         sizeof line, &got) ||
+      got != sizeof line || line.Buffer == NULL || (DWORD)line.Length / 2 >= wsize ||
+      !ReadProcessMemory(h, line.Buffer, w, line.Length, &got) || got != line.Length)
+    return 0;
+  w[line.Length / 2] = 0;
+  return 1;
+}
+
 /* The command line as UTF-16 into w (NUL-terminated), or the program's
  * path where that cannot be read. 0 or an XSIG_E* code. */
 static int wide_cmdline(HANDLE h, wchar_t *w, DWORD wsize)
@@ -204,6 +227,8 @@ static int wide_cmdline(HANDLE h, wchar_t *w, DWORD wsize)
     ok = 1;
   }
   free(u);
+  if (!ok)
+    ok = cmdline_from_peb(h, w, wsize);
   if (!ok && !QueryFullProcessImageNameW(h, 0, w, &n))
     return GetLastError() == ERROR_ACCESS_DENIED ? XSIG_EPERM : XSIG_ESYS;
   return 0;
@@ -212,12 +237,18 @@ static int wide_cmdline(HANDLE h, wchar_t *w, DWORD wsize)
 int xsig__os_process_cmdline(int64_t pid, char *buf, size_t size)
 {
   enum { WMAX = 32768 };
-  HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+  HANDLE h = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ | SYNCHRONIZE, FALSE, (DWORD)pid);
   wchar_t *w;
   char *u8;
   int err, n;
+  if (h == NULL && GetLastError() == ERROR_ACCESS_DENIED) /* not ours to read: the path at least */
+    h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, (DWORD)pid);
   if (h == NULL)
     return GetLastError() == ERROR_ACCESS_DENIED ? XSIG_EPERM : XSIG_ESRCH;
+  if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) { /* ended; a handle keeps its pid */
+    CloseHandle(h);
+    return XSIG_ESRCH;
+  }
   w = malloc(WMAX * sizeof *w);
   u8 = malloc(WMAX * 3 + 1);
   err = w && u8 ? wide_cmdline(h, w, WMAX) : XSIG_ENOMEM;
