@@ -17,9 +17,15 @@ if grep -n 'xsig__' "$src/include/xsig.h" "$want"; then
 fi
 case "$lib" in
   *.dll)
-    # the export table's name pointer rows: "[   0] +base[   1]  0000 name"
-    "$objdump" -p "$lib" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |
-      sed -nE 's/^[[:space:]]*\[[[:space:]]*[0-9]+\].*[[:space:]]([A-Za-z_][A-Za-z0-9_]*)$/\1/p' | sort >"$got" ;;
+    # the export table's name rows: GNU objdump's "[   0] +base[   1]  0000
+    # name", llvm-objdump's "       1   0x3110  name" (mingw-clang)
+    "$objdump" -p "$lib" >"$got.dump"
+    sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' "$got.dump" |
+      sed -nE 's/^[[:space:]]*\[[[:space:]]*[0-9]+\].*[[:space:]]([A-Za-z_][A-Za-z0-9_]*)$/\1/p' >"$got"
+    sed -n '/^Export Table:/,/^$/p' "$got.dump" |
+      sed -nE 's/^[[:space:]]+[0-9]+[[:space:]]+0x[0-9a-f]+[[:space:]]+([A-Za-z_][A-Za-z0-9_]*)$/\1/p' >>"$got"
+    rm -f "$got.dump"
+    sort -o "$got" "$got" ;;
   *)
     nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRW]$/ {print $3}' | sort >"$got" ;;
 esac
