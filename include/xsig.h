@@ -16,7 +16,7 @@
  *   (xsig_dump_path, a path that is useless cut short, fails with
  *   XSIG_ERANGE instead.)
  * - Structs that xsig writes into the caller's memory (xsig_info_t,
- *   xsig_status_t, xsig_stats_t) end in reserved space that xsig sets to
+ *   xsig_status_t, xsig_stats_t, xsig_proc_entry_t) end in reserved space that xsig sets to
  *   0: a later 1.x version may give it meaning without changing the
  *   struct's size, so a program built against 1.0 stays correct. Read
  *   only the fields of the version you build against; a struct passed in
