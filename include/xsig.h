@@ -735,8 +735,9 @@ XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
  * left and waits for that too (bounded). Stores the leader's status in st
  * (st->exited, or a signal other than KILL: the leader had ended before
  * the KILL) and in *forced how many of the tree's processes were still
- * running and got KILL: 0 when none was needed (so it reads as "was KILL
- * needed"; 1 where they cannot be counted: POSIX without Linux's /proc).
+ * running and got KILL: 0 when none was needed, so that it reads as "was
+ * KILL needed" (-1: KILL was needed, but they cannot be counted: POSIX
+ * without Linux's /proc).
  * Processes that left the group (setsid)
  * on POSIX, or broke away from the job on Windows, are out of reach.
  * Errors: XSIG_ECHILD, XSIG_EINVAL, XSIG_ETIMEDOUT (something survived KILL

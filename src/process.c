@@ -227,7 +227,7 @@ static int kill_and_reap(xsig_process_t *const *t, int n, char *gone, xsig_statu
   for (i = 0; i < n; i++) {
     int left = gone[i] ? 0 : xsig__os_tree_count(t[i]);
     if (forced)
-      forced[i] = gone[i] ? 0 : left > 0 ? left : 1; /* 1: not counted, or gone meanwhile */
+      forced[i] = gone[i] ? 0 : left > 0 ? left : left < 0 ? -1 : 1; /* 0 counted: gone meanwhile */
     if (!gone[i])
       xsig__os_tree_kill(t[i]);
   }

@@ -590,7 +590,11 @@ TEST_IMPL(cli_run_kill_names_processes_left)
                           NULL), 124);
   ASSERT_HAS("member ignore ready");
   ASSERT_HAS("leader cleanup");
+#ifdef XSIG_TEST_POSIX_ONLY
+  ASSERT_HAS("xsig run: sending signal KILL to the processes left of command '"); /* not counted */
+#else
   ASSERT_HAS("xsig run: sending signal KILL to the 2 processes left of command '");
+#endif
   ASSERT_HAS("(the command itself had exited with code 0)");
   ASSERT(!has("sending signal KILL to command"));
   return 0;

@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Children, groups, trees and exit statuses, both platforms. */
 #include "task.h"
+
+/* forced of a tree stop: how many got KILL; POSIX alone cannot count a
+ * group's members, and says so with -1. */
+#ifdef XSIG_TEST_POSIX_ONLY
+# define KILLED(n) (-1)
+#else
+# define KILLED(n) (n)
+#endif
 #ifdef _WIN32
 #include <windows.h>
 #include <shellapi.h>
@@ -238,7 +246,7 @@ TEST_IMPL(stop_tree_mixed)
   int64_t pids[2];
   start_tree("mixed", "tree-mixed.txt", &leader, pids);
   ASSERT_OK(xsig_process_stop_tree(leader, XSIG_TERM, 1000, &st, &forced));
-  ASSERT_EQ(forced, 1);    /* one member ignored TERM: KILL after the grace */
+  ASSERT_EQ(forced, KILLED(1));    /* one member ignored TERM: KILL after the grace */
   ASSERT_EQ(st.exited, 1); /* the leader itself stopped cleanly */
   ASSERT_EQ(st.code, 0);
   ASSERT(test_file_has("tree-mixed.txt", "leader cleanup"));
@@ -341,7 +349,7 @@ TEST_IMPL(stop_trees_leaf_first)
   took = (xsig_clock_us() - start) / 1000;
   printf("leaf-first with a member that ignores TERM: %lld ms\n", (long long)took);
   ASSERT(took >= 2000 && took < 3900);
-  ASSERT_EQ(forced, 1);
+  ASSERT_EQ(forced, KILLED(1));
   ASSERT_EQ(st.exited, 1); /* the leader was asked in time, and stopped cleanly */
   ASSERT(test_file_has("leaf-first.txt", "leader cleanup"));
   assert_gone(pids[0]);
@@ -544,8 +552,8 @@ TEST_IMPL(stop_trees_one_deadline)
   took = (xsig_clock_us() - start) / 1000;
   ASSERT(took >= 2000); /* the ignoring members had the whole grace */
   ASSERT(took < 3900);  /* one grace for all: one each would be 4000 at least */
-  ASSERT_EQ(forced[0], 1);
-  ASSERT_EQ(forced[1], 1);
+  ASSERT_EQ(forced[0], KILLED(1));
+  ASSERT_EQ(forced[1], KILLED(1));
   ASSERT_EQ(forced[2], 0);
   for (i = 0; i < 3; i++) {
     ASSERT_EQ(st[i].exited, 1); /* each leader stopped cleanly */

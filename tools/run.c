@@ -110,8 +110,12 @@ static void say_killed(int n, const xsig_status_t *leader)
     return;
   }
   xsig_status_format(leader, how, sizeof how);
-  fprintf(stderr, "xsig run: sending signal KILL to the %d process%s left of command '%s' (the command "
-                  "itself had %s)\n", n, n == 1 ? "" : "es", command_name, how);
+  if (n < 0) /* not counted (POSIX without /proc) */
+    fprintf(stderr, "xsig run: sending signal KILL to the processes left of command '%s' (the command "
+                    "itself had %s)\n", command_name, how);
+  else
+    fprintf(stderr, "xsig run: sending signal KILL to the %d process%s left of command '%s' (the command "
+                    "itself had %s)\n", n, n == 1 ? "" : "es", command_name, how);
 }
 
 /* The tree's time after a stop request made at asked_us: -k, else an
