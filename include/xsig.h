@@ -843,7 +843,9 @@ typedef struct xsig_proc_entry {
                      whose job holds it, else 0 (another process's console
                      group cannot be read) */
   int xsig;       /* 1: it runs xsig's receiver, so it takes every signal
-                     catchably (Windows: its pipe exists); 0: it does not
+                     catchably (Windows: a pipe of its name exists; the
+                     listing does not connect to check whose it is, a send
+                     does); 0: it does not
                      (Windows); -1: unknown (POSIX, where every process
                      takes signals from the kernel alike) */
   int reserved_int;      /* 0 */
