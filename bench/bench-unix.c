@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux baselines: raw kill + sigwaitinfo, signalfd, libuv. */
 #include <errno.h>
 #include <poll.h>

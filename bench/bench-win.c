@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows baselines: a raw named-pipe exchange (what xsig's transport does,
  * without xsig) and a raw named-event round trip. */
 #include <windows.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-bench: round-trip latency and throughput between two processes,
  * xsig against the baselines measured in the same run.
  *   xsig-bench latency MODE ITERATIONS  -> "MODE <microseconds per round trip>"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef XSIG_BENCH_H
 #define XSIG_BENCH_H
 #include <stdint.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compile for Linux on aarch64 (glibc) with Debian's
 # gcc-aarch64-linux-gnu; run with qemu-user (binfmt_misc, so that the
 # tests' own children run too; QEMU_LD_PREFIX finds the target's libraries).

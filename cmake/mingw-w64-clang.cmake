@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compile for 64-bit Windows with clang targeting mingw-w64 (the
 # second Windows compiler; MSVC's proxy with -pedantic): the gcc toolchain's
 # settings, Debian's mingw-w64 headers and libraries, run with Wine.

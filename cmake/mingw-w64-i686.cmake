@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compile for 32-bit Windows (i686) with Debian's mingw-w64; run with
 # Wine's 32-bit half (wine32:i386). Frame pointers kept (here and in the
 # preset's flags): an x86 crash report walks the frame chain (x86 Windows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program that must save its work when asked to end, as a program
  * would write it with xsig, once for Windows and POSIX. On Windows it is
  * built as a GUI program (no console), so it is asked through the end of

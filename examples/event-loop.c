@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An event loop that takes signals through xsig_waitable(): the signal is
  * one more source next to the program's own (here: standard input).
  *   POSIX: poll() on the fd;  Windows: WaitForMultipleObjects() on the HANDLE.

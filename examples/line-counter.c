@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A filter that spends its life blocked in fgets(), as most command-line
  * programs do, and still stops at once on INT or TERM, with no #ifdef:
  * - XSIG_INTERRUPT makes the blocked fgets() return (POSIX: EINTR;

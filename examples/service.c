@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A service, as a program would write it with xsig, once for Windows and
  * POSIX: the same binary runs as a Windows service (started by the
  * Service Control Manager) or from a console or a POSIX service manager.

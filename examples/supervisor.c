@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A supervisor, as a program would write it with xsig, once for Windows and
  * POSIX: it starts N workers, restarts one that crashes (saying how it
  * ended), and on TERM or Ctrl-C stops them all under one deadline.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A daemon's clock, as a POSIX program has it, with no #ifdef: a tick
  * from the alarm timer (setitimer: ALRM every 100 ms), a one-shot
  * deadline from a timer object (timer_create: USR1 with a value, after

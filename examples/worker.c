@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker that `xsig demo` drives; a small example of a program that
  * stops cleanly on TERM, takes queued values, and handles Ctrl-C.
  *   xsig-worker serve      handle TERM (clean up, exit 0), INT/BREAK (re-raise:
@@ -10,9 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "xsig.h"
-#ifdef _WIN32
-#include <windows.h>
-#endif
 
 static volatile int stop;
 
@@ -110,11 +108,7 @@ static int crash(void)
   printf("  worker: now again, with a crash report and no handler\n");
   fflush(stdout);
   xsig_on_fault(XSIG_SEGV, NULL, NULL);
-#ifdef _WIN32
-  xsig_crash_report(GetStdHandle(STD_OUTPUT_HANDLE));
-#else
-  xsig_crash_report(1);
-#endif
+  xsig_crash_report(xsig_std_handle(1)); /* its stdout, which the demo shows */
   touch_page_zero();
   return 0;
 }

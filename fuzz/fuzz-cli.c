@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Command lines of xsig kill and xsig run, parsed only: nothing is sent or
  * started. The input is split into arguments at NUL and newline bytes; its
  * first byte picks the subcommand. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig run's DURATION. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signal names and numbers: xsig_parse, xsig_name, xsig_describe. */
 #include <stdlib.h>
 #include <string.h>

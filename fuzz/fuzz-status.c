@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exit-status text (xsig status) and both decoders. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The transport's message decoder: anything a process can write to the
  * pipe (fuzz-ring and fuzz-reply cover the ring and the reply). */
 #include <stdlib.h>

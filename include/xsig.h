@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig: one signal API for Windows and POSIX.
  *
@@ -8,6 +9,19 @@
  *   xsig handlers do NOT run in signal context (see docs/delivery.md), so
  *   most programs never need that guarantee.
  * - Signal numbers are the native ones where the platform has them.
+ * - Text written into a caller's buffer (buf, size) works as snprintf():
+ *   it is NUL-terminated and truncated to size, the return value is the
+ *   length the whole text needs (without the NUL), and buf may be NULL
+ *   when size is 0, to measure; buf NULL with size > 0 is XSIG_EINVAL.
+ *   (xsig_dump_path, a path that is useless cut short, fails with
+ *   XSIG_ERANGE instead.)
+ * - Structs that xsig writes into the caller's memory (xsig_info_t,
+ *   xsig_status_t, xsig_stats_t, xsig_proc_entry_t) end in reserved space that xsig sets to
+ *   0: a later 1.x version may give it meaning without changing the
+ *   struct's size, so a program built against 1.0 stays correct. Read
+ *   only the fields of the version you build against; a struct passed in
+ *   (xsig_status_format's) has its reserved space ignored.
+ * - Version 1.x keeps the API and ABI of 1.0 (docs/packaging.md).
  */
 #ifndef XSIG_H
 #define XSIG_H
@@ -32,8 +46,8 @@ extern "C" {
 # define XSIG_API
 #endif
 
-#define XSIG_VERSION_MAJOR 0
-#define XSIG_VERSION_MINOR 1
+#define XSIG_VERSION_MAJOR 1
+#define XSIG_VERSION_MINOR 0
 #define XSIG_VERSION_PATCH 0
 
 /* ------------------------------------------------------------------------ */
@@ -57,11 +71,13 @@ extern "C" {
 #define XSIG_EBADF     (-16) /* not an open fd / HANDLE (closed, or never was) */
 #define XSIG_ETIMER    (-17) /* no such timer (never made, or deleted) */
 #define XSIG_ENOSERVICE (-18) /* not started as a service (by Windows' SCM) */
-#define XSIG_ERR_MAX_  (-18)
+#define XSIG_ENOTSTARTED (-19) /* not started (xsig_handler_thread_stop
+                                  without a start) */
+#define XSIG_ERR_MAX_  (-19)
 
-/* Returns a static, never-NULL English description of an XSIG_E* code
- * ("unknown error -99" style text for codes it does not know, from a static
- * buffer; that one case is not thread-safe). Async-signal-safe for known codes. */
+/* Returns a static, never-NULL English description of an XSIG_E* code, or
+ * "unknown error" for a code it does not know (a later version's, say).
+ * Thread-safe and async-signal-safe. */
 XSIG_API const char *xsig_strerror(int err);
 
 /* Returns the short name of an XSIG_E* code ("EINVAL"), or "E?" if unknown. */
@@ -120,8 +136,16 @@ XSIG_API const char *xsig_errname(int err);
 # define XSIG_TSTP  SIGTSTP
 # define XSIG_ABRT  SIGABRT
 # define XSIG_WINCH SIGWINCH
-/* BREAK exists only on Windows. On POSIX this number names it so that it can
- * be parsed and printed, but every operation on it fails with XSIG_ENOSYS. */
+/* BREAK (Ctrl-Break) exists only on Windows. On POSIX this number is no
+ * signal (xsig_valid is 0, it lies above XSIG_NSIG) but keeps its name,
+ * so that a Windows exit status decodes and prints there: xsig_name gives
+ * "BREAK" and xsig_describe "Ctrl-Break", and every operation on it
+ * (xsig_send/xsig_kill, xsig_raise, xsig_action, xsig_sigaddset,
+ * xsig_parse, ...) fails with XSIG_ENOSYS, never with a side effect. On
+ * Windows it is a signal as any other: a handler takes it, and its
+ * default action ends the process (as Ctrl-Break does), also when
+ * xsig_kill sends it to the calling process. A portable program tests
+ * xsig_valid(XSIG_BREAK) before it handles or sends BREAK. */
 # define XSIG_BREAK 127
 #endif
 
@@ -132,7 +156,10 @@ XSIG_API const char *xsig_errname(int err);
 XSIG_API int xsig_rtmin(void);
 XSIG_API int xsig_rtmax(void);
 
-/* Largest signal number plus one; every valid signal is in 1..XSIG_NSIG-1. */
+/* Largest signal number plus one: every signal of the platform (every
+ * number xsig_valid accepts) is in 1..XSIG_NSIG-1, so an array of
+ * XSIG_NSIG entries indexed by signal holds them all. XSIG_BREAK on POSIX
+ * (127) is above it, being no signal there. */
 #define XSIG_NSIG 65
 
 /* Returns 1 if sig is a signal of this platform, 0 if not (XSIG_BREAK on
@@ -151,13 +178,18 @@ XSIG_API int xsig_is_realtime(int sig);
  * "0" parses as 0 (the existence check of kill). Async-signal-safe. */
 XSIG_API int xsig_parse(const char *name);
 
-/* Writes the name without "SIG" ("TERM", "RTMIN+3") into buf (NUL-terminated,
- * truncated to size). Returns the name's length, or XSIG_EINVAL for an
- * unknown number. XSIG_BREAK gives "BREAK" on every platform. Async-signal-safe. */
+/* Writes the name without "SIG" ("TERM", "RTMIN+3") into buf, as snprintf
+ * (NUL-terminated, truncated to size; buf may be NULL when size is 0, to
+ * measure). Returns the name's length, or XSIG_EINVAL for a number that
+ * names no signal (0 included: it is the existence check of xsig_send,
+ * not a signal; timeout(1) calls it "EXIT") or for buf NULL with
+ * size > 0. XSIG_BREAK gives "BREAK" on every platform. Async-signal-safe. */
 XSIG_API int xsig_name(int sig, char *buf, size_t size);
 
 /* Returns a static description like strsignal() ("Terminated"), or NULL for a
- * number that names no signal. Thread-safe and async-signal-safe. */
+ * number that names no signal (0 included). XSIG_BREAK gives "Ctrl-Break"
+ * on every platform (as xsig_name gives "BREAK"). Thread-safe and
+ * async-signal-safe. */
 XSIG_API const char *xsig_describe(int sig);
 
 /* ------------------------------------------------------------------------ */
@@ -166,7 +198,11 @@ XSIG_API const char *xsig_describe(int sig);
 typedef struct xsig_sigset { uint64_t bits[2]; } xsig_sigset_t;
 
 /* All return 0, or XSIG_EINVAL for a NULL set or a number that is no signal
- * (XSIG_ENOSYS for XSIG_BREAK on POSIX). xsig_sigismember returns 1 or 0.
+ * (XSIG_ENOSYS for XSIG_BREAK on POSIX). xsig_sigismember and
+ * xsig_sigisempty answer a question, so that `if` reads them as meant:
+ * they return 1 or 0 only, never an error: xsig_sigismember is 0 for a
+ * NULL set or a number that is no signal of the platform (nothing holds
+ * it), xsig_sigisempty is 1 for a NULL set (it holds nothing).
  * All are async-signal-safe. */
 XSIG_API int xsig_sigemptyset(xsig_sigset_t *set);
 XSIG_API int xsig_sigfillset(xsig_sigset_t *set);  /* every valid signal */
@@ -221,6 +257,7 @@ typedef struct xsig_info {
                        (WaitToKillServiceTimeout) and PRESHUTDOWN (its
                        preshutdown time-out), a GUI session's end (4.5 s);
                        docs/termination.md */
+  int64_t reserved[4]; /* 0; room for later 1.x fields (see the top) */
 } xsig_info_t;
 
 /* xsig_info_t.subcode of XSIG_CHLD: how the child changed (POSIX si_code
@@ -282,7 +319,7 @@ XSIG_API int xsig_handler_thread_start(void);
 
 /* Undoes one xsig_handler_thread_start; the last one waits for a handler
  * that is running to return, and ends the thread. Returns 0,
- * XSIG_ENOTINIT, XSIG_ECHILD (not started), or XSIG_EINVAL when called on
+ * XSIG_ENOTINIT, XSIG_ENOTSTARTED (not started), or XSIG_EINVAL when called on
  * the handler thread itself (from a handler: it would wait for itself).
  * Thread-safe; not from a handler on the handler thread. */
 XSIG_API int xsig_handler_thread_stop(void);
@@ -548,6 +585,7 @@ typedef struct xsig_status {
   int signo;    /* signal that ended it, if !exited */
   int core;     /* 1 if POSIX reported a core dump */
   uint32_t raw; /* the raw value decoded */
+  uint32_t reserved[3]; /* 0; room for later 1.x fields (see the top) */
 } xsig_status_t;
 
 /* Decodes a Windows process exit code (works on every platform). Codes that
@@ -558,8 +596,10 @@ typedef struct xsig_status {
 XSIG_API int xsig_status_from_windows(uint32_t code, xsig_status_t *st);
 
 /* Writes "exited with code 3", "ended by signal TERM (Terminated)" or
- * "ended by signal SEGV (Segmentation fault), core dumped" into buf
- * (truncated to size). Returns the length it needed, or XSIG_EINVAL. */
+ * "ended by signal SEGV (Segmentation fault), core dumped" into buf, as
+ * snprintf (truncated to size; buf may be NULL when size is 0, to
+ * measure). Returns the length it needed, or XSIG_EINVAL (st NULL, buf
+ * NULL with size > 0). */
 XSIG_API int xsig_status_format(const xsig_status_t *st, char *buf, size_t size);
 
 /* Decodes a POSIX wait() status (works on every platform, Linux encoding).
@@ -690,13 +730,19 @@ XSIG_API int xsig_process_wait(xsig_process_t *p, int timeout_ms, xsig_status_t 
  * loop. Owned by p. XSIG_NO_HANDLE for NULL. */
 XSIG_API xsig_os_handle_t xsig_process_waitable(const xsig_process_t *p);
 
-/* Stops a spawned child and everything it started: sends sig (0 means TERM)
- * to the whole tree (its group on POSIX, its job on Windows, catchable where
+/* Stops a spawned child and everything it started: sends sig (usually
+ * XSIG_TERM; it must be a signal: 0, which xsig_send takes as "is it
+ * there", is XSIG_EINVAL here) to the whole tree (its group on POSIX, its job on Windows, catchable where
  * the target allows), then CONT so that stopped members can act on it (as
  * systemd does; POSIX sends CONT to the group, Windows to the members that
  * are stopped), waits up to grace_ms for all to end, then KILLs what is
- * left and waits for that too (bounded). Stores the leader's status in st and
- * in *forced whether KILL was needed. Processes that left the group (setsid)
+ * left and waits for that too (bounded). Stores the leader's status in st
+ * (st->exited, or a signal other than KILL: the leader had ended before
+ * the KILL) and in *forced how many of the tree's processes were still
+ * running and got KILL: 0 when none was needed, so that it reads as "was
+ * KILL needed" (-1: KILL was needed, but they cannot be counted: POSIX
+ * without Linux's /proc).
+ * Processes that left the group (setsid)
  * on POSIX, or broke away from the job on Windows, are out of reach.
  * Errors: XSIG_ECHILD, XSIG_EINVAL, XSIG_ETIMEDOUT (something survived KILL
  * for 10 s). */
@@ -704,12 +750,12 @@ XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
                                     xsig_status_t *st, int *forced);
 
 /* Stops n spawned children and their trees under one deadline, the way
- * xsig_process_stop_tree stops one: sig (0 means TERM) and CONT go to every
+ * xsig_process_stop_tree stops one: sig (a signal, as there) and CONT go to every
  * tree before any is waited for, then one grace period of grace_ms (from
  * when the last tree was asked) for all of them together, not one each,
  * then KILL to each tree still running and a bounded wait for those.
- * st[i] gets tree i's leader status and forced[i] whether it needed KILL
- * (st and forced may be NULL; else n entries each). flags: 0, or
+ * st[i] gets tree i's leader status and forced[i] how many of its
+ * processes got KILL, as there (st and forced may be NULL; else n entries each). flags: 0, or
  * XSIG_STOP_LEAF_FIRST: the trees' processes are asked depth by depth,
  * the deepest first, each depth until it is gone or for its share of what
  * is left of the grace (the leaders being one more depth), then the
@@ -718,7 +764,7 @@ XSIG_API int xsig_process_stop_tree(xsig_process_t *p, int sig, int grace_ms,
  * none, before anything is sent; at most 1024 members in all are asked
  * one by one, the rest get KILL at the deadline). Nothing is sent unless
  * every tree is valid. Errors: XSIG_EINVAL (t or an entry NULL,
- * n <= 0, grace_ms < 0, bad sig or flags), XSIG_ECHILD (an entry not
+ * n <= 0, grace_ms < 0, bad sig (0 too) or flags), XSIG_ECHILD (an entry not
  * spawned by xsig), XSIG_ENOSYS, XSIG_ENOMEM, XSIG_ETIMEDOUT (something survived KILL
  * for 10 s; the other trees are still seen to). Thread-safe for distinct
  * trees. */
@@ -789,6 +835,46 @@ XSIG_API int64_t xsig_getppid(void);
  * XSIG_ESYS. A snapshot: processes come and go meanwhile. Thread-safe. */
 XSIG_API int xsig_process_descendants(int64_t pid, int64_t *out, int max);
 
+/* One process of xsig_process_list. */
+typedef struct xsig_proc_entry {
+  int64_t pid;
+  int64_t ppid;   /* its parent; 0 if none or unknown (Windows: the parent
+                     recorded at its creation, while that still runs and
+                     is older than it, as xsig_getppid says) */
+  int64_t group;  /* POSIX: its process group; Windows: the group xsig
+                     started in the calling process (XSIG_SPAWN_NEW_GROUP:
+                     its leader's pid, what xsig_send(-pid, ...) signals)
+                     whose job holds it, else 0 (another process's console
+                     group cannot be read) */
+  int xsig;       /* 1: it runs xsig's receiver, so it takes every signal
+                     catchably (Windows: a pipe of its name exists; the
+                     listing does not connect to check whose it is, a send
+                     does); 0: it does not
+                     (Windows); -1: unknown (POSIX, where every process
+                     takes signals from the kernel alike) */
+  int reserved_int;      /* 0 */
+  int64_t reserved[4];   /* 0; room for later 1.x fields */
+} xsig_proc_entry_t;
+
+/* Lists the processes this one can see (a snapshot: processes come and go
+ * meanwhile): stores up to max of them in out and returns how many there
+ * are, which may be more than max: call again with more room then (out
+ * may be NULL with max 0, to count). Errors: XSIG_EINVAL (max < 0, out
+ * NULL with max > 0), XSIG_ENOMEM, XSIG_ENOSYS (POSIX without Linux's
+ * /proc), XSIG_ESYS. Linux: /proc; Windows: a Toolhelp snapshot, and a
+ * look for each process's pipe. Does not need xsig_init. Thread-safe. */
+XSIG_API int xsig_process_list(xsig_proc_entry_t *out, int max);
+
+/* Writes the command line of process pid into buf, as snprintf (buf may
+ * be NULL when size is 0): its arguments joined by spaces (Linux:
+ * /proc/PID/cmdline, "[name]" for a kernel thread; Windows: the command
+ * line it was started with, as UTF-8, or its program's path where that
+ * cannot be read). Control characters come out as '?': the text is
+ * another process's, safe to print. Returns the length, or XSIG_EINVAL,
+ * XSIG_ESRCH (no such process), XSIG_EPERM (not allowed to read it),
+ * XSIG_ENOSYS (POSIX without /proc), XSIG_ESYS. Thread-safe. */
+XSIG_API int xsig_process_cmdline(int64_t pid, char *buf, size_t size);
+
 /* ------------------------------------------------------------------------ */
 /* Faults: SEGV, BUS, ILL, FPE raised by the CPU, and ABRT from abort()     */
 
@@ -851,8 +937,16 @@ XSIG_API int xsig_on_fault(int sig, xsig_handler_t handler, void *arg);
  * xsig_win_exit_code(XSIG_ABRT)). Also gives the calling thread a fault
  * stack. Windows: the first call of this or xsig_on_fault starts one idle
  * thread that walks a faulting thread's stack for it (see docs/faults.md).
- * Returns 0, XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. Thread-safe. */
+ * Returns 0, XSIG_ENOTINIT, XSIG_ENOMEM or XSIG_ESYS. Thread-safe.
+ * For standard error on every platform: xsig_crash_report(xsig_std_handle(2)). */
 XSIG_API int xsig_crash_report(xsig_os_handle_t out);
+
+/* The calling process's standard input, output or error (n = 0, 1, 2) as
+ * this platform names it: the fd n on POSIX, GetStdHandle's HANDLE on
+ * Windows (looked up at the call). XSIG_NO_HANDLE for another n, or where
+ * the process has none (a GUI program on Windows). Thread-safe,
+ * async-signal-safe. */
+XSIG_API xsig_os_handle_t xsig_std_handle(int n);
 
 /* Dumps, what POSIX calls core dumps. POSIX: the kernel writes them
  * (RLIMIT_CORE, /proc/sys/kernel/core_pattern) when a signal whose default
@@ -902,6 +996,8 @@ XSIG_API const char *xsig_fault_describe(int sig, int subcode);
  * saves, then the value passed to xsig_longjmp (1 if that was 0). Use
  * xsig_setjmp only as a whole expression statement or the whole
  * controlling expression of if/switch/while, as with setjmp.
+ * xsig_setjmp_prepare is part of the macro (it saves the mask and
+ * returns the jmp_buf for setjmp); do not call it yourself.
  * xsig_longjmp may be called from a fault handler (Windows: the unwinder
  * goes through the exception dispatcher's frames, as an __except does) or
  * from ordinary code; async-signal-safe. docs/faults.md has the details. */
@@ -909,8 +1005,8 @@ typedef struct xsig_jmp_buf {
   jmp_buf jb;
   xsig_sigset_t mask;
 } xsig_jmp_buf;
-XSIG_API jmp_buf *xsig__jmp_prepare(xsig_jmp_buf *env); /* saves the mask */
-#define xsig_setjmp(env) setjmp(*xsig__jmp_prepare(env))
+XSIG_API jmp_buf *xsig_setjmp_prepare(xsig_jmp_buf *env);
+#define xsig_setjmp(env) setjmp(*xsig_setjmp_prepare(env))
 XSIG_API void xsig_longjmp(xsig_jmp_buf *env, int val);
 
 /* ------------------------------------------------------------------------ */
@@ -949,9 +1045,11 @@ typedef struct xsig_stats {
   uint64_t dropped;     /* real-time signals lost because the queue was full */
   uint64_t rejected;    /* malformed messages from other processes */
   uint64_t remote;      /* signals accepted from other processes (Windows transport) */
+  uint64_t reserved[8]; /* 0; room for later 1.x counters (see the top) */
 } xsig_stats_t;
 
-/* Copies the process-wide counters. Returns 0 or XSIG_EINVAL. */
+/* Copies the process-wide counters (the reserved ones as 0). Returns 0 or
+ * XSIG_EINVAL (NULL). */
 XSIG_API int xsig_get_stats(xsig_stats_t *stats);
 
 /* Capacity of the real-time queue shared by all real-time signals. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds and runs the benchmarks on Linux and on Windows under Wine, and
 # prints one table: median, min and max of several runs, and the ratio to the
 # baseline measured in the same run. Not a test: nothing here fails on time.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds xsig and runs its demo (`xsig demo`) natively, then the same demo's
 # Windows build under Wine, and ends with what carried each step on each.
 set -euo pipefail

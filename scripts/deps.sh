@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages xsig needs for a job, only those missing.
 #   deps.sh demo   build tools for the native demo
 #   deps.sh demo-windows  + mingw-w64 and Wine, for the demo's Windows half
 #   deps.sh test   + clang (sanitizers, the second Windows compiler), mingw-w64 and Wine
 #                  (Windows tests), musl-tools, procps/util-linux, the aarch64 cross
-#                  compiler and qemu-user (with binfmt_misc, for the tests' children)
+#                  compiler and qemu-user (with binfmt_misc, for the tests' children),
+#                  abigail-tools (abidw, abidiff: the ABI check of scripts/abi.sh)
 #   deps.sh bench  + libuv1-dev (the side-by-side baseline)
 set -euo pipefail
 job=${1:-test}
@@ -14,7 +16,7 @@ case "$job" in
   demo-windows) pkgs+=(mingw-w64 wine wine64) ;;
   test) pkgs+=(clang libclang-rt-14-dev mingw-w64 wine wine64 xvfb xauth procps util-linux coreutils pkg-config musl-tools
                build-essential debhelper lintian dpkg-dev man-db groff-base zip unzip
-               gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static binfmt-support) ;;
+               gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static binfmt-support abigail-tools) ;;
   bench) pkgs+=(mingw-w64 wine wine64 libuv1-dev pkg-config procps util-linux) ;;
   *) echo "deps.sh: unknown job '$job' (demo, demo-windows, test or bench)" >&2; exit 2 ;;
 esac

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every fuzz target for SECONDS (default 60) from its committed seed
 # corpus (fuzz/corpus/<target>). A crash is saved as fuzz/crash-<target>-*
 # and fails the run: add the input to fuzz/corpus/<target> (a regression

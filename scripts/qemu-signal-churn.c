@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* qemu-user's gap behind test/CMakeLists.txt's entry for
  * concurrency_churn_while_signals_arrive, shown without xsig: handlers for
  * USR1/USR2, threads that come and go while they change the mask and the

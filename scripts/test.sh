@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every test: native, native under ASan+UBSan, native with POSIX alone
 # (no Linux extras), the threaded ones under TSan, and the Windows build
 # under Wine. Any failure (or a Windows test that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The children of xsig_spawn: who has ended, reported once each (by
  * xsig_wait_child or xsig_process_wait), and the CHLD info record. The
  * platforms provide xsig__os_child_* (src/internal.h).

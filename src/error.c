@@ -1,4 +1,4 @@
-#include <stdio.h>
+/* SPDX-License-Identifier: MIT */
 #include "internal.h"
 
 struct err_desc {
@@ -27,6 +27,7 @@ static const struct err_desc errors[] = {
   { "EBADF", "not an open file descriptor or handle" },
   { "ETIMER", "no such timer (never made, or deleted)" },
   { "ENOSERVICE", "not started as a service" },
+  { "ENOTSTARTED", "not started" },
 };
 
 static const struct err_desc *find(int err)
@@ -38,12 +39,8 @@ static const struct err_desc *find(int err)
 
 const char *xsig_strerror(int err)
 {
-  static char unknown[32];
   const struct err_desc *d = find(err);
-  if (d)
-    return d->text;
-  snprintf(unknown, sizeof unknown, "unknown error %d", err);
-  return unknown;
+  return d ? d->text : "unknown error"; /* one text: nothing shared is written */
 }
 
 const char *xsig_errname(int err)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Faults: who handles them, where the crash report goes, and the report's
  * text. Everything read here from a fault handler is read without locks:
  * a fault can come while another thread holds any lock. */
@@ -188,7 +189,12 @@ void xsig_longjmp(xsig_jmp_buf *env, int val)
   longjmp(env->jb, val ? val : 1);
 }
 
-jmp_buf *xsig__jmp_prepare(xsig_jmp_buf *env)
+xsig_os_handle_t xsig_std_handle(int n)
+{
+  return n >= 0 && n <= 2 ? xsig__os_std_handle(n) : XSIG_NO_HANDLE;
+}
+
+jmp_buf *xsig_setjmp_prepare(xsig_jmp_buf *env)
 {
   xsig__os_mask_get(&env->mask);
   return &env->jb;

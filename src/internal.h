@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared internals: the process-wide signal state and what each platform
  * folder provides to it (src/unix/os.h, src/win/os.h). */
 #ifndef XSIG_INTERNAL_H
@@ -227,11 +228,19 @@ void xsig__os_children_wait(int timeout_ms);
 void xsig__os_tree_send(xsig_process_t *p, int sig, int cont_after);
 /* KILL to the whole tree. */
 void xsig__os_tree_kill(xsig_process_t *p);
+/* How many processes of the tree still run (src/unix/tree.c, src/win/tree.c);
+ * -1 where they cannot be counted. */
+int xsig__os_tree_count(xsig_process_t *p);
 /* 1 once nothing of a reaped child's tree runs. */
 int xsig__os_tree_gone(xsig_process_t *p);
 /* Descendants of pid, children first, none older than its parent; with
  * depth, each one's depth (1: a child of pid). */
 int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max);
+/* Every process (src/unix/tree.c, src/win/tree.c): as xsig_process_list,
+ * arguments checked. The command line: raw bytes into buf, truncated to
+ * size, returns the full length; the caller makes it printable. */
+int xsig__os_process_list(xsig_proc_entry_t *out, int max);
+int xsig__os_process_cmdline(int64_t pid, char *buf, size_t size);
 /* Our parent's pid, or 0 when it cannot be named (Windows: it ended). */
 int64_t xsig__os_getppid(void);
 void xsig__os_nap(int ms);
@@ -336,6 +345,8 @@ void xsig__os_report_write(xsig_os_handle_t out, const char *buf, size_t len);
 int xsig__os_fault_stack(void);
 /* The calling thread leaves its fault handler (xsig_longjmp). */
 void xsig__os_fault_leave(void);
+/* Standard input, output or error (n is 0, 1 or 2) as the platform names it. */
+xsig_os_handle_t xsig__os_std_handle(int n);
 /* Dumps (src/unix/fault.c, src/win/dump.c); arguments checked. */
 int xsig__os_set_dump_dir(const char *dir);
 int xsig__os_dump_path(int64_t pid, char *buf, size_t size);

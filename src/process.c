@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Other processes, children and trees: every public function's checks and
  * flow, once. The platforms provide the xsig__os_send / xsig__os_process_*
  * / xsig__os_tree_* primitives (src/internal.h has the list). */
@@ -204,7 +205,7 @@ static int needs_cont(int sig)
 
 static int check_trees(xsig_process_t *const *t, int n, int sig, int grace_ms, int flags)
 {
-  int i, err = sig == 0 ? 0 : xsig__check(sig);
+  int i, err = xsig__check(sig); /* 0 too: the signal is named, never implied */
   if (t == NULL || n <= 0)
     return XSIG_EINVAL;
   for (i = 0; i < n; i++)
@@ -224,8 +225,9 @@ static int kill_and_reap(xsig_process_t *const *t, int n, char *gone, xsig_statu
 {
   int i, err = 0, r;
   for (i = 0; i < n; i++) {
+    int left = gone[i] ? 0 : xsig__os_tree_count(t[i]);
     if (forced)
-      forced[i] = !gone[i];
+      forced[i] = gone[i] ? 0 : left > 0 ? left : left < 0 ? -1 : 1; /* 0 counted: gone meanwhile */
     if (!gone[i])
       xsig__os_tree_kill(t[i]);
   }
@@ -310,7 +312,6 @@ int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, int grace_
     return err;
   if ((gone = calloc((size_t)n, 1)) == NULL)
     return XSIG_ENOMEM;
-  sig = sig ? sig : XSIG_TERM;
   if (flags & XSIG_STOP_LEAF_FIRST) {
     struct members *m = malloc(sizeof *m);
     deadline = tree_now_ms() + grace_ms; /* listing the trees counts too */
@@ -350,6 +351,32 @@ int64_t xsig_getpid(void)
 int64_t xsig_getppid(void)
 {
   return xsig__os_getppid();
+}
+
+int xsig_process_list(xsig_proc_entry_t *out, int max)
+{
+  if (max < 0 || (out == NULL && max > 0))
+    return XSIG_EINVAL;
+  return xsig__os_process_list(out, max);
+}
+
+/* Another process's text, printable: control characters become '?'. */
+static void printable(char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      *s = '?';
+}
+
+int xsig_process_cmdline(int64_t pid, char *buf, size_t size)
+{
+  int n;
+  if (pid <= 0 || (buf == NULL && size > 0))
+    return XSIG_EINVAL;
+  n = xsig__os_process_cmdline(pid, buf, size);
+  if (n >= 0 && size > 0)
+    printable(buf);
+  return n;
 }
 
 int xsig_process_descendants(int64_t pid, int64_t *out, int max)

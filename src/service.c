@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig_service_start: the checks and the flow; the platforms connect
  * (src/win/service.c; src/unix/service.c has no service manager). */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The process-wide signal state shared by both platforms: dispositions,
  * pending standard signals, the real-time queue, and dispatch. */
 #include <string.h>
@@ -237,9 +238,11 @@ static int timer_merged_locked(const xsig_info_t *info)
 
 /* keep: a real-time signal that finds the queue full is the caller's to
  * keep (XSIG_EAGAIN, not counted in dropped). */
-static int post_locked(const xsig_info_t *info, int reserved, int keep)
+static int post_locked(const xsig_info_t *in, int reserved, int keep)
 {
+  xsig_info_t clean = *in, *info = &clean;
   int sig = info->signo;
+  memset(clean.reserved, 0, sizeof clean.reserved); /* what a handler sees: 0 */
   if (reserved)
     unreserve_locked(1); /* the entry is this signal's now, or nobody's */
   if (actions[sig].handler == XSIG_IGN)
@@ -567,11 +570,16 @@ int xsig_sigmask(int how, const xsig_sigset_t *set, xsig_sigset_t *old)
 int xsig_sigwait(const xsig_sigset_t *set, int timeout_ms, xsig_info_t *info)
 {
   xsig_info_t scratch;
+  int r;
   if (set == NULL || xsig_sigisempty(set))
     return XSIG_EINVAL;
   if (!xsig__is_initialised())
     return XSIG_ENOTINIT;
-  return xsig__os_sigwait(set, timeout_ms, info ? info : &scratch);
+  info = info ? info : &scratch;
+  r = xsig__os_sigwait(set, timeout_ms, info);
+  if (r > 0)
+    memset(info->reserved, 0, sizeof info->reserved);
+  return r;
 }
 
 int xsig_sigpending(xsig_sigset_t *set)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signal numbers <-> names and descriptions. The per-platform table of
  * named signals is in sigtable.c of each platform folder. */
 #include <string.h>
@@ -135,6 +136,8 @@ int xsig_name(int sig, char *buf, size_t size)
 {
   const struct xsig__sigdesc *d;
   int lo = xsig_rtmin(), hi = xsig_rtmax();
+  if (buf == NULL && size > 0)
+    return XSIG_EINVAL;
   if (sig == XSIG_BREAK)
     return copy_out(buf, size, "BREAK", 0);
   if (!xsig_valid(sig))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signal sets: a bit per signal number, 1..127. */
 #include <string.h>
 #include "internal.h"
@@ -53,16 +54,17 @@ int xsig_sigdelset(xsig_sigset_t *set, int sig)
   return err;
 }
 
+/* 1 or 0 only: an error would be true in an `if` (nothing holds a
+ * number that is no signal, a NULL set holds nothing). */
 int xsig_sigismember(const xsig_sigset_t *set, int sig)
 {
-  int err = set ? xsig__check(sig) : XSIG_EINVAL;
-  return err ? err : xsig__set_has(set, sig);
+  return set && xsig_valid(sig) && xsig__set_has(set, sig);
 }
 
 int xsig_sigisempty(const xsig_sigset_t *set)
 {
   if (set == NULL)
-    return XSIG_EINVAL;
+    return 1;
   return set->bits[0] == 0 && set->bits[1] == 0;
 }
 

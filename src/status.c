@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exit statuses: the Windows codes that mean "ended by a signal", and the
  * POSIX wait status, decoded the same way on every platform. */
 #include <stdio.h>
@@ -123,7 +124,7 @@ int xsig_status_format(const xsig_status_t *st, char *buf, size_t size)
   char name[16];
   const char *desc;
   int n;
-  if (st == NULL || buf == NULL)
+  if (st == NULL || (buf == NULL && size > 0))
     return XSIG_EINVAL;
   if (st->exited)
     return snprintf(buf, size, "exited with code %d", st->code);

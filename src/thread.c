@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig's handler thread (handlers run promptly, whatever the program's
  * threads do) and threads that start with their creator's mask. */
 #include <stdlib.h>
@@ -172,7 +173,7 @@ int xsig_handler_thread_stop(void)
   xsig__mutex_lock(&ht_lock);
   if (ht_refs == 0) {
     xsig__mutex_unlock(&ht_lock);
-    return XSIG_ECHILD;
+    return XSIG_ENOTSTARTED;
   }
   if (--ht_refs == 0)
     h = take_current_locked();

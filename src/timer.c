@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timers, shared: ids, argument checks, the alarm, and the overrun count
  * of a timer's signal; the platform arms them (src/unix/timer.c: the
  * kernel's timers; src/win/timer.c: thread-pool timers).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interruptible waiting: the EINTR analog on both platforms. */
 #include <string.h>
 #include "internal.h"

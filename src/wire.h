@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Windows transport's wire format: one fixed-size message per signal,
  * one fixed-size reply. Versioned; anything else is rejected. Kept free of
  * platform headers so that the fuzz targets and tests can use it anywhere.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The same invocations of `xsig kill` and procps-ng kill(1), and of `xsig run`
 # and GNU timeout(1), must give the same exit codes and messages where the
 # tools overlap. Messages are compared without the program-name prefix.

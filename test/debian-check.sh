@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the Debian packages from a copy of the source tree, checks them with
 # lintian (no errors), installs them, builds a consumer through pkg-config
 # and through find_package against the installed files only, runs it and
@@ -8,7 +9,7 @@ src=$1
 tmp=$(mktemp -d)
 installed=0
 cleanup() {
-  if [ "$installed" = 1 ]; then dpkg -r xsig libxsig-dev libxsig0 >/dev/null 2>&1 || true; fi
+  if [ "$installed" = 1 ]; then dpkg -r xsig libxsig-dev libxsig1 >/dev/null 2>&1 || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -29,7 +30,7 @@ ls "$tmp"/*.deb
 # fails the build above when the library's exports differ from it)
 lintian --fail-on error --suppress-tags-from-file /dev/null "$tmp"/*.changes
 
-dpkg -i "$tmp"/libxsig0_*.deb "$tmp"/libxsig-dev_*.deb "$tmp"/xsig_*.deb >/dev/null
+dpkg -i "$tmp"/libxsig1_*.deb "$tmp"/libxsig-dev_*.deb "$tmp"/xsig_*.deb >/dev/null
 installed=1
 grep -q "^xsig (xsig) $hv\$" <<<"$(xsig --version)"
 man -w xsig >/dev/null
@@ -38,5 +39,5 @@ cc -o "$tmp/pc-consumer" "$src/test/consumer/main.c" $(pkg-config --cflags --lib
 cmake -S "$src/test/consumer" -B "$tmp/cm" >/dev/null
 cmake --build "$tmp/cm" >/dev/null
 "$tmp/cm/consumer"
-grep -qE "libxsig.so.0 => /(usr/)?lib/" <<<"$(ldd "$tmp/cm/consumer")"
+grep -qE "libxsig.so.1 => /(usr/)?lib/" <<<"$(ldd "$tmp/cm/consumer")"
 echo "debian-check: packages built, lintian clean, consumer works from the installed files"

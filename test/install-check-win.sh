@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Windows build into a scratch prefix (or, with "archive",
 # unpacks the release zip that cpack makes), checks that the DLL and the
 # tools import system DLLs only, builds a consumer of the DLL with
@@ -13,12 +14,13 @@ if [ "$mode" = archive ]; then
   zip=$(ls "$tmp"/cpack/xsig-*-windows-x86_64.zip)
   mkdir "$tmp/prefix"
   unzip -q "$zip" -d "$tmp/prefix"
-  for f in README.txt bin/xsig.exe bin/xsig-worker.exe bin/xsig-supervisor.exe bin/libxsig.dll lib/libxsig.dll.a lib/libxsig.a \
+  for f in README.txt LICENSE.txt bin/xsig.exe bin/xsig-worker.exe bin/xsig-supervisor.exe bin/libxsig.dll lib/libxsig.dll.a lib/libxsig.a \
            include/xsig.h lib/pkgconfig/xsig.pc lib/cmake/xsig/xsigConfig.cmake share/man/man1/xsig.1 \
            share/man/man1/xsig.txt; do
     [ -f "$tmp/prefix/$f" ] || { echo "archive-check: $f is missing from $(basename "$zip")" >&2; exit 1; }
   done
   grep -q "NAME" "$tmp/prefix/share/man/man1/xsig.txt"
+  grep -q "^MIT License" "$tmp/prefix/LICENSE.txt"
 else
   cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 fi

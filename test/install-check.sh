@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the build tree into a scratch prefix, then builds a program
 # against it with find_package(xsig) and with pkg-config, and runs both.
 set -euo pipefail
@@ -14,7 +15,7 @@ cc -o "$tmp/pc-consumer" "$src/test/consumer/main.c" $(pkg-config --cflags --lib
 LD_LIBRARY_PATH="$tmp/prefix/lib:$tmp/prefix/lib64" "$tmp/pc-consumer"
 # the installed tool runs against the installed shared library
 grep -q '^xsig ' <<<"$("$tmp/prefix/bin/xsig" --version)"
-grep -q "libxsig.so.0 => $tmp/prefix/" <<<"$(ldd "$tmp/prefix/bin/xsig")"
+grep -q "libxsig.so.1 => $tmp/prefix/" <<<"$(ldd "$tmp/prefix/bin/xsig")"
 # the man page is installed and man(1) can read it
 test -f "$tmp/prefix/share/man/man1/xsig.1"
 if command -v groff >/dev/null; then

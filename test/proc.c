@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Platform support for tests: helper processes, the watchdog, sleeping.
  * Every process a test starts is ended when the test ends or hangs:
  * POSIX: tracked pids killed (with their groups) at exit and by the alarm;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The README's example, as it stands: built with -Wall -Wextra -Werror
 # against the header and the static library, then sent TERM by xsig kill.
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs one test (argv[1]) or one helper (--helper NAME ...) in this process,
  * under a watchdog that turns a hang into a failure and ends every process
  * the test started. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The end of a GUI session under Wine: `wineboot -e` sends WM_QUERYENDSESSION
 # and WM_ENDSESSION to top-level windows (it needs a display: the suite runs
 # under xvfb-run). A GUI program built with xsig (examples/autosave.c) must

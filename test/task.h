@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test harness: assertions, helper processes, platform shims for tests. */
 #ifndef XSIG_TEST_TASK_H
 #define XSIG_TEST_TASK_H

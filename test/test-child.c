@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Children: CHLD with pid and status, xsig_wait_child, the children
  * waitable and xsig_wait_many, on both platforms. */
 #include "task.h"

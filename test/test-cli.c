@@ -1,8 +1,21 @@
+/* SPDX-License-Identifier: MIT */
 /* The xsig tool, both platforms (the comparison with kill(1) and timeout(1)
  * on Linux is test/cli-compare.sh). */
 #include "task.h"
+#ifndef _WIN32
+# include <unistd.h> /* getpgrp */
+#endif
 
 static char out[16384];
+
+static int reserved_all_zero(const int64_t *r, size_t size)
+{
+  size_t i;
+  for (i = 0; i < size / sizeof *r; i++)
+    if (r[i])
+      return 0;
+  return 1;
+}
 
 static int has(const char *text)
 {
@@ -423,5 +436,200 @@ TEST_IMPL(cli_kill_tree)
   ASSERT_EQ(xsig_kill(b, 0), XSIG_ESRCH);
   xsig_process_close(leader);
   remove(test_own_file("cli-kill-tree"));
+  return 0;
+}
+
+/* A command line holds the helper's arguments, in order (Windows quotes
+ * each: "sleeper" "ps-marker"). */
+static int has_args(const char *cmd)
+{
+  const char *a = strstr(cmd, "sleeper"), *b = strstr(cmd, "ps-marker");
+  return a && b && b > a && b - a <= 10;
+}
+
+/* The process list sees a child with its parent, group, xsig (Windows: its
+ * pipe) and command line; the counting call and the errors. */
+TEST_IMPL(process_list_and_cmdline)
+{
+  test_proc_t p;
+  xsig_proc_entry_t *e;
+  char line[256], cmd[1024];
+  int i, n, found = 0, self = 0, m;
+#ifdef XSIG_TEST_POSIX_ONLY
+  /* POSIX alone has no way to list processes: said, not guessed */
+  ASSERT_EQ(xsig_process_list(NULL, 0), XSIG_ENOSYS);
+  ASSERT_EQ(xsig_process_cmdline(xsig_getpid(), cmd, sizeof cmd), XSIG_ENOSYS);
+  (void)p, (void)e, (void)line, (void)i, (void)n, (void)found, (void)self, (void)m;
+  return 0;
+#endif
+  ASSERT_OK(test_spawn_helper(&p, "sleeper", "ps-marker", 0));
+  ASSERT_OK(test_expect_line(&p, "sleeping", line, sizeof line, 30000));
+  n = xsig_process_list(NULL, 0);
+  ASSERT(n >= 2);
+  ASSERT_EQ(xsig_process_list(NULL, 5), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_list(NULL, -1), XSIG_EINVAL);
+  e = calloc((size_t)n + 64, sizeof *e);
+  ASSERT(e != NULL);
+  m = xsig_process_list(e, n + 64);
+  ASSERT(m > 0 && m <= n + 64);
+  for (i = 0; i < m; i++) {
+    if (e[i].pid == p.pid) {
+      found = 1;
+      ASSERT_EQ(e[i].ppid, xsig_getpid());
+#ifdef _WIN32
+      ASSERT_EQ(e[i].xsig, 1); /* it called xsig_init: its pipe is there */
+      ASSERT_EQ(e[i].group, 0);
+#else
+      ASSERT_EQ(e[i].xsig, -1);
+      ASSERT_EQ(e[i].group, (int64_t)getpgrp()); /* started in our group */
+#endif
+    }
+    if (e[i].pid == xsig_getpid()) {
+      self = 1;
+#ifdef _WIN32
+      ASSERT_EQ(e[i].xsig, 0); /* no xsig_init here: no pipe */
+#endif
+    }
+    ASSERT(reserved_all_zero(e[i].reserved, sizeof e[i].reserved) && e[i].reserved_int == 0);
+  }
+  free(e);
+  ASSERT(found && self);
+  n = xsig_process_cmdline(p.pid, NULL, 0);
+  ASSERT(n > 0);
+  ASSERT_EQ(xsig_process_cmdline(p.pid, cmd, sizeof cmd), n);
+  ASSERT_EQ((int)strlen(cmd), n);
+  if (!has_args(cmd))
+    fprintf(stderr, "command line: '%s'\n", cmd);
+  ASSERT(has_args(cmd));
+  ASSERT_EQ(xsig_process_cmdline(p.pid, cmd, 4), n); /* truncated, as snprintf */
+  ASSERT_EQ((int)strlen(cmd), 3);
+  ASSERT_EQ(xsig_process_cmdline(p.pid, NULL, 4), XSIG_EINVAL);
+  ASSERT_EQ(xsig_process_cmdline(0, cmd, sizeof cmd), XSIG_EINVAL);
+  test_kill_hard(&p);
+  test_wait(&p, 20000, NULL);
+  ASSERT_EQ(xsig_process_cmdline(p.pid, cmd, sizeof cmd), XSIG_ESRCH);
+  test_proc_close(&p);
+  return 0;
+}
+
+static char psout[1 << 20]; /* every process of the machine */
+
+/* xsig ps lists a child with its parent and command line, and --tree puts
+ * it below this process. */
+TEST_IMPL(cli_ps)
+{
+  test_proc_t p;
+  char line[256], want[128], pid[24];
+  const char *row, *me;
+#ifdef XSIG_TEST_POSIX_ONLY
+  ASSERT_EQ(test_run_tool(psout, sizeof psout, "ps", NULL), 1);
+  ASSERT(strstr(psout, "xsig ps: cannot list processes: not supported on this platform") != NULL);
+  (void)p, (void)line, (void)want, (void)pid, (void)row, (void)me;
+  return 0;
+#endif
+  ASSERT_OK(test_spawn_helper(&p, "sleeper", "ps-marker", 0));
+  ASSERT_OK(test_expect_line(&p, "sleeping", line, sizeof line, 30000));
+  ASSERT_EQ(test_run_tool(psout, sizeof psout, "ps", NULL), 0);
+  ASSERT(strncmp(psout, "    PID    PPID    PGID XSIG  COMMAND\n", 38) == 0);
+  snprintf(want, sizeof want, "%7lld %7lld ", (long long)p.pid, (long long)xsig_getpid());
+  row = strstr(psout, want);
+  if (row == NULL)
+    fprintf(stderr, "no row '%s' in:\n%s\n", want, psout);
+  ASSERT(row != NULL);
+#ifdef _WIN32
+  ASSERT(strncmp(row + strlen(want), "      -  yes  ", 14) == 0);
+#else
+  snprintf(line, sizeof line, "%7lld    ?  ", (long long)getpgrp());
+  ASSERT(strncmp(row + strlen(want), line, strlen(line)) == 0);
+#endif
+  ASSERT(has_args(row) && strstr(row, "ps-marker") < strchr(row, '\n'));
+  ASSERT_EQ(test_run_tool(psout, sizeof psout, "ps", "--tree", NULL), 0);
+  snprintf(pid, sizeof pid, "\n%7lld ", (long long)xsig_getpid());
+  me = strstr(psout, pid);
+  row = strstr(psout, want);
+  ASSERT(me != NULL && row != NULL && row > me);
+  ASSERT(strstr(row, " \\_ ") != NULL && strstr(row, " \\_ ") < strchr(row, '\n')); /* a child, indented */
+  ASSERT_EQ(test_run_tool(psout, sizeof psout, "ps", "--bogus", NULL), 1);
+  ASSERT(strstr(psout, "unrecognized option '--bogus'") != NULL);
+  test_kill_hard(&p);
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* Signal 0 has a name in every message (timeout(1)'s "EXIT"), never an
+ * unset buffer; kill -0 --verbose says what it learnt. */
+TEST_IMPL(cli_signal_zero_named)
+{
+  char self[1024], pid[32];
+  test_proc_t p;
+  char line[256];
+  test_self_exe(self, sizeof self);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-s0", "-k", ".1", ".1", self, "--helper", "sleeper",
+                          NULL), 128 + XSIG_KILL);
+  ASSERT_HAS("xsig run: sending signal EXIT to command '");
+  ASSERT_HAS("xsig run: sending signal KILL to command '");
+  ASSERT_OK(test_spawn_helper(&p, "sleeper", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "sleeping", line, sizeof line, 30000));
+  snprintf(pid, sizeof pid, "%lld", (long long)p.pid);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "kill", "-0", "--verbose", pid, NULL), 0);
+  snprintf(line, sizeof line, "xsig kill: %s exists and may be signalled (signal 0 sends nothing)", pid);
+  ASSERT_HAS(line);
+  ASSERT(!has("sent  to"));
+  test_kill_hard(&p);
+  test_wait(&p, 20000, NULL);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* The command ends on TERM but two of its tree ignore it: the KILL after
+ * the grace is said to go to the 2 processes left, not to the command,
+ * and the exit code is 124 (the command itself ended on TERM), as
+ * timeout(1) gives. */
+TEST_IMPL(cli_run_kill_names_processes_left)
+{
+  char self[1024];
+  test_self_exe(self, sizeof self);
+  ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-k", "1", "4", self, "--helper", "tree_leader", "ignore",
+                          NULL), 124);
+  ASSERT_HAS("member ignore ready");
+  ASSERT_HAS("leader cleanup");
+#ifdef XSIG_TEST_POSIX_ONLY
+  ASSERT_HAS("xsig run: sending signal KILL to the processes left of command '"); /* not counted */
+#else
+  ASSERT_HAS("xsig run: sending signal KILL to the 2 processes left of command '");
+#endif
+  ASSERT_HAS("(the command itself had exited with code 0)");
+  ASSERT(!has("sending signal KILL to command"));
+  return 0;
+}
+
+/* xsig service's log holds the host's own lines: the KILL after the grace
+ * (the command ignores TERM), so the log says why the stop took it all. */
+TEST_IMPL(cli_service_log_has_host_lines)
+{
+  char tool[1024], self[1024], log[256];
+  char *argv[] = { tool, (char *)"service", (char *)"run", (char *)"xsig-log-test", (char *)"--log", log,
+                   (char *)"--grace", (char *)"1", (char *)"--", self, (char *)"--helper", (char *)"stubborn", NULL };
+  test_proc_t p;
+  FILE *f;
+  size_t n;
+  test_tool_path(tool, sizeof tool);
+  test_self_exe(self, sizeof self);
+  snprintf(log, sizeof log, "%s", test_own_file("service-log"));
+  remove(log);
+  ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
+  ASSERT_OK(test_wait_file_line(log, "ready", 30000)); /* the command's own line */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  test_wait(&p, 30000, NULL);
+  test_proc_close(&p);
+  f = fopen(log, "r");
+  ASSERT(f != NULL);
+  n = fread(out, 1, sizeof out - 1, f);
+  fclose(f);
+  out[n] = 0;
+  remove(log);
+  ASSERT_HAS("ready");
+  ASSERT_HAS("xsig run: sending signal KILL to command '");
   return 0;
 }

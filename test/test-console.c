@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows console control events as signals (real console under Wine for
  * CTRL_C; all five events through kernelbase!CtrlRoutine, the way the
  * console itself delivers them). */

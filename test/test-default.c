@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Default actions, seen from a parent as the child's exit status. */
 #include "task.h"
 

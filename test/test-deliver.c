@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Delivery modes: the handler thread, XSIG_INTERRUPT, and the mask a new
  * thread starts with (docs/delivery.md). */
 #include "task.h"
@@ -258,7 +259,7 @@ TEST_IMPL(handler_thread_start_stop)
   ASSERT_EQ(xsig_handler_thread_start(), XSIG_ENOTINIT);
   ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ENOTINIT);
   ASSERT_OK(xsig_init());
-  ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ECHILD);
+  ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ENOTSTARTED);
   ASSERT_OK(xsig_handle(XSIG_USR1, note));
   ASSERT_OK(xsig_handle(XSIG_USR2, note));
   ASSERT_OK(xsig_handle(XSIG_HUP, stop_from_handler));
@@ -297,7 +298,7 @@ TEST_IMPL(handler_thread_start_stop)
   ASSERT_EQ(test_count_threads(), threads + 1); /* one start is left */
   ASSERT_OK(xsig_handler_thread_stop());
   ASSERT(wait_threads(threads, 0, 5000));
-  ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ECHILD);
+  ASSERT_EQ(xsig_handler_thread_stop(), XSIG_ENOTSTARTED);
 
   /* without it, a signal every thread blocks waits */
   ASSERT_OK(xsig_raise(XSIG_USR2));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Dumps, what POSIX calls core dumps: QUIT's default action, a forced QUIT
  * to a program without xsig (Windows), and a crash report's dump on
  * request. Windows: each minidump is read back: its header, and that it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Faults on both platforms: the fault handler sees the right signal, code
  * and address; recovery through xsig_longjmp works again and again; a fault
  * that nobody recovers from ends the process with the truth, after a crash
@@ -426,11 +427,7 @@ HELPER_IMPL(crash_child)
   xsig_init();
   make_pages();
   xsig_handle(XSIG_SEGV, count); /* an ordinary handler must not matter */
-#ifdef _WIN32
-  xsig_crash_report(GetStdHandle(STD_OUTPUT_HANDLE));
-#else
-  xsig_crash_report(1);
-#endif
+  xsig_crash_report(xsig_std_handle(2)); /* merged into the pipe read */
   if (strncmp(kind, "handler-", 8) == 0) {
     kind += 8;
     xsig_on_fault(XSIG_SEGV, say_from_handler, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hardening: concurrency while signals arrive, and a receiver that goes away
  * in the middle of a stream of signals. */
 #include "task.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig run as a container's entrypoint (docs/process.md): stop requests go
  * to the whole tree, which gets its grace and then KILL; orphans handed to
  * it as PID 1 are reaped; it exits with the command's status.

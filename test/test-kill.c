@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signals between real processes, both platforms. */
 #include "task.h"
 

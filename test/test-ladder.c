@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sending to Windows processes that do not use xsig: every ladder step. */
 #include "task.h"
 #ifdef _WIN32

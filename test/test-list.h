@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every test and helper, one line each: TEST_ENTRY/HELPER_ENTRY on every
  * platform, TEST_WINDOWS/HELPER_WINDOWS and TEST_POSIX/HELPER_POSIX on one.
  * The macro on the line says where it runs, for the runner and for CMake
@@ -8,6 +9,19 @@ TEST_ENTRY(signame_parse)
 TEST_ENTRY(signame_errors)
 TEST_ENTRY(signame_roundtrip)
 TEST_ENTRY(strerror_all)
+TEST_ENTRY(api_structs_reserved_zero)
+TEST_ENTRY(api_stop_tree_needs_signal)
+TEST_ENTRY(api_break_one_rule)
+TEST_ENTRY(api_text_buffers_as_snprintf)
+TEST_ENTRY(api_sigismember_is_boolean)
+TEST_ENTRY(api_strerror_thread_safe)
+TEST_ENTRY(api_error_codes_one_meaning)
+TEST_ENTRY(api_std_handle)
+TEST_ENTRY(process_list_and_cmdline)
+TEST_ENTRY(cli_ps)
+TEST_ENTRY(cli_signal_zero_named)
+TEST_ENTRY(cli_run_kill_names_processes_left)
+TEST_ENTRY(cli_service_log_has_host_lines)
 TEST_ENTRY(action_needs_init)
 TEST_ENTRY(action_old_and_errors)
 TEST_ENTRY(raise_runs_handler_now)

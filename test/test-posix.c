@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX-only behaviour: arrival from another process through kill(2),
  * fork safety, and living beside other code's handlers. */
 #include "task.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Thousands of open/close cycles leak no fds/handles or threads (ASan's
  * leak checker covers memory in the sanitizer run). */
 #include "task.h"

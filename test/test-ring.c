@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Windows transport's fast path (src/win/ring.c): a ring per sender,
  * set up over the pipe. What a sender that does not play fair can do to
  * it, a receiver that restarts, a full queue, and the resources of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Services: xsig_service_start from a console (both platforms), and under
  * Windows' Service Control Manager (Wine's services.exe and its sc
  * functions): STOP as TERM through the normal delivery, PARAMCHANGE as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "task.h"
 
 TEST_IMPL(sigset_ops)
@@ -50,7 +51,7 @@ TEST_IMPL(sigset_errors)
   ASSERT_EQ(xsig_sigaddset(&a, 1000), XSIG_EINVAL);
   ASSERT_EQ(xsig_sigaddset(&a, XSIG_NSIG), XSIG_EINVAL);
   ASSERT_EQ(xsig_sigaddset(NULL, XSIG_INT), XSIG_EINVAL);
-  ASSERT_EQ(xsig_sigismember(NULL, XSIG_INT), XSIG_EINVAL);
+  ASSERT_EQ(xsig_sigismember(NULL, XSIG_INT), 0); /* a question: 1 or 0 */
   ASSERT_EQ(xsig_sigemptyset(NULL), XSIG_EINVAL);
   ASSERT_EQ(xsig_sigorset(NULL, &a, &a), XSIG_EINVAL);
   ASSERT_EQ(xsig_sigisempty(&a), 1);

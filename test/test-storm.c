@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Storms from 4 sender processes into one receiver (this test):
  * - 4 x 25,000 queued real-time signals with values: every value arrives
  *   exactly once, in order per sender, or its sender got XSIG_EAGAIN (counted,

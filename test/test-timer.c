@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timers on both platforms: alarm and setitimer semantics, timer objects
  * with a value, one-shot and periodic, relative and absolute, the overrun
  * count while the signal is pending, clear errors for bad arguments, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Windows transport: its security, and what it does with bad input. */
 #include "task.h"
 #ifdef _WIN32

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs one Windows test under Wine: wine xsig-test.exe NAME.
 # Twice in CI (2026-12-03: cli_status, action_handler_sets_own_mask) Wine
 # ended the test program in 0.02 s with no output at all, not even the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig demo: the README's main job. */
 #include <stdio.h>
 #include <string.h>
@@ -98,7 +99,7 @@ static int step_interrupt(void)
   xsig_process_t *p;
   int via = 0, err, sig = xsig_valid(XSIG_BREAK) ? XSIG_BREAK : XSIG_INT;
   char name[16];
-  xsig_name(sig, name, sizeof name);
+  tool_signame(sig, name, sizeof name);
   printf("3. %s to the worker's process group\n", sig == XSIG_INT ? "Ctrl-C (INT)" : "Ctrl-Break (BREAK)");
   if ((p = start("serve")) == NULL)
     return 1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig kill: kill(1) of procps-ng and util-linux, on both platforms. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +102,7 @@ static int list_all(int table)
   for (sig = 1; sig < XSIG_NSIG; sig++) {
     if (!xsig_valid(sig) || xsig_is_realtime(sig))
       continue;
-    xsig_name(sig, name, sizeof name);
+    tool_signame(sig, name, sizeof name);
     if (table)
       printf("%2d %-8s%s", sig, name, ++col % 7 == 0 ? "\n" : "");
     else
@@ -136,7 +137,7 @@ static int report(int64_t pid, int sig, int err)
     return 1;
   }
   /* Windows only: say what could have reached it. */
-  xsig_name(sig, name, sizeof name);
+  tool_signame(sig, name, sizeof name);
   fprintf(stderr, "xsig kill: (%lld): no graceful way to send %s to this process: it does not "
                   "use xsig, and without xsig a program can only get TERM (WM_CLOSE to its "
                   "windows, SHUTDOWN to its console handlers, or CTRL_BREAK to a console group "
@@ -149,8 +150,12 @@ static int report(int64_t pid, int sig, int err)
 static void say_sent(int64_t pid, int sig, int via)
 {
   char name[16];
-  xsig_name(sig, name, sizeof name);
-  fprintf(stderr, "xsig kill: sent %s to %lld (%s)\n", name, (long long)pid, xsig_via_name(via));
+  if (sig == 0) { /* nothing is sent: say what was learnt */
+    fprintf(stderr, "xsig kill: %lld exists and may be signalled (signal 0 sends nothing)\n", (long long)pid);
+    return;
+  }
+  fprintf(stderr, "xsig kill: sent %s to %lld (%s)\n", tool_signame(sig, name, sizeof name), (long long)pid,
+          xsig_via_name(via));
 }
 
 /* A forced QUIT may leave a minidump (Windows): its file is named while

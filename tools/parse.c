@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <limits.h>
 #include "tool.h"
 
@@ -165,4 +167,13 @@ int tool_parse_duration(const char *s, int64_t *ms)
   if ((double)*ms < v)
     (*ms)++; /* round up: a tiny duration is not "no time-out" */
   return 0;
+}
+
+const char *tool_signame(int sig, char *buf, size_t size)
+{
+  if (sig == 0)
+    snprintf(buf, size, "EXIT");
+  else if (xsig_name(sig, buf, size) < 0)
+    snprintf(buf, size, "%d", sig);
+  return buf;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig run: GNU timeout(1), on both platforms, stopping whole trees. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,8 @@ static int help(void)
         "\n"
         "Exit status: 124 timed out (without --preserve-status), 125 xsig run failed,\n"
         "126 COMMAND cannot be run, 127 COMMAND not found, 128+N COMMAND ended by signal N\n"
-        "(137 when KILL was sent), else COMMAND's exit status.\n",
+        "(137 when COMMAND itself ended by KILL; 124 when it ended on the signal and\n"
+        "only other processes of its tree needed KILL), else COMMAND's exit status.\n",
         stdout);
   return 0;
 }
@@ -72,7 +74,7 @@ static void send_to_command(int sig)
     err = xsig_send(-group, sig, 0, 0, &via);
   else
     err = xsig_process_send(child, sig, 0, 0, &via);
-  xsig_name(sig, name, sizeof name);
+  tool_signame(sig, name, sizeof name);
   if (err == XSIG_ENOGRACE)
     fprintf(stderr, "xsig run: warning: no graceful way to send %s to command '%s': it does not use "
                     "xsig and cannot get %s from Windows (see 'xsig kill --help'); it goes on running%s\n",
@@ -86,13 +88,34 @@ static void say_sending(int sig)
   char name[16];
   if (!opts.verbose)
     return;
-  xsig_name(sig, name, sizeof name);
-  fprintf(stderr, "xsig run: sending signal %s to command '%s'\n", name, command_name);
+  fprintf(stderr, "xsig run: sending signal %s to command '%s'\n", tool_signame(sig, name, sizeof name),
+          command_name);
 }
 
 static int entrypoint(void)
 {
   return opts.init || opts.duration_ms == 0;
+}
+
+/* The KILL after the grace went to n processes of the tree. As an
+ * entrypoint (and so as a service's host) it is always said: a service
+ * log must show why the stop took the whole grace. */
+static void say_killed(int n, const xsig_status_t *leader)
+{
+  char how[128];
+  if (!opts.verbose && !entrypoint())
+    return;
+  if (!leader->exited && leader->signo == XSIG_KILL) {
+    fprintf(stderr, "xsig run: sending signal KILL to command '%s'\n", command_name); /* as timeout(1) */
+    return;
+  }
+  xsig_status_format(leader, how, sizeof how);
+  if (n < 0) /* not counted (POSIX without /proc) */
+    fprintf(stderr, "xsig run: sending signal KILL to the processes left of command '%s' (the command "
+                    "itself had %s)\n", command_name, how);
+  else
+    fprintf(stderr, "xsig run: sending signal KILL to the %d process%s left of command '%s' (the command "
+                    "itself had %s)\n", n, n == 1 ? "" : "es", command_name, how);
 }
 
 /* The tree's time after a stop request made at asked_us: -k, else an
@@ -121,7 +144,7 @@ static int kill_rest_after(int ms, int64_t since_us)
   if (xsig_process_stop_tree(child, XSIG_CONT, left < 0 ? 0 : (int)left, &st, &forced) != 0)
     return 0;
   if (forced)
-    say_sending(XSIG_KILL);
+    say_killed(forced, &st);
   return !st.exited && st.signo == XSIG_KILL;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig service: any command as a Windows service. The host ("xsig service
  * run", what the Service Control Manager starts) is `xsig run --init`
  * connected to the SCM by xsig_service_start: the SCM's STOP, SHUTDOWN

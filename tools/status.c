@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig status: an exit status in words. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The xsig command-line tool: shared declarations. */
 #ifndef XSIG_TOOL_H
 #define XSIG_TOOL_H
@@ -16,6 +17,10 @@ int tool_parse_duration(const char *s, int64_t *ms);
 int tool_parse_int64(const char *s, int64_t *out);
 /* An exit status: decimal, or hex with 0x. */
 int tool_parse_status(const char *s, uint32_t *out);
+/* sig's name for a message, into buf: "EXIT" for 0 (as timeout(1) calls
+ * the existence check), the decimal number for one that names no signal
+ * here; never an unset buffer. Returns buf. */
+const char *tool_signame(int sig, char *buf, size_t size);
 
 /* The parsed command line of xsig kill. */
 #define MAX_TIMEOUTS 8
@@ -54,7 +59,7 @@ struct run_opts {
  * exit code (0 after --help, 125 for a usage error). */
 int tool_run_parse(int argc, char **argv, struct run_opts *o);
 
-/* version.c: prints "xsig CMD (xsig) 0.1.0" for --version; returns 0. */
+/* version.c: prints "xsig CMD (xsig) 1.0.0" for --version; returns 0. */
 int tool_version(const char *cmd);
 
 /* Subcommands: each returns the process exit code. */
@@ -62,6 +67,7 @@ int tool_kill(int argc, char **argv);
 int tool_run(int argc, char **argv);
 int tool_status(int argc, char **argv);
 int tool_demo(int argc, char **argv);
+int tool_ps(int argc, char **argv);
 
 /* platform-*.c */
 /* The directory of this executable, with a trailing separator. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --version of the tool and each subcommand. */
 #include <stdio.h>
 #include "tool.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig: one binary, subcommands kill, run, status, demo. */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@ static const char usage_text[] =
   "  run     run a command with a time limit (like timeout(1)), stopping its whole tree\n"
   "  status  explain an exit status (xsig status 0xC000013A)\n"
   "  service run any command as a Windows service (install, start, stop, remove)\n"
+  "  ps      list processes: pid, parent, group, whether each runs xsig (--tree)\n"
   "  demo    show what xsig does\n"
   "\n"
   "'xsig COMMAND --help' describes each one; --version (also after a COMMAND)\n"
@@ -19,7 +21,7 @@ int main(int argc, char **argv)
 {
   static const struct { const char *name; int (*run)(int, char **); } commands[] = {
     { "kill", tool_kill }, { "run", tool_run }, { "status", tool_status }, { "demo", tool_demo },
-    { "service", tool_service },
+    { "service", tool_service }, { "ps", tool_ps },
   };
   size_t i;
   int err;

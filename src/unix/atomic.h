@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Atomics for state shared between threads (or with a signal handler)
  * outside the lock: the only way such state is touched. Sequentially
  * consistent; lock-free on every target (async-signal-safe). The same

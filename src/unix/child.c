@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Children on POSIX: reaping with waitpid, and the children waitable, an
  * epoll set of their pidfds on Linux (none with POSIX alone: then
  * xsig_wait_child naps). The primitives of src/internal.h. */

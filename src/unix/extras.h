@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What Linux has beyond POSIX.1-2008, behind one interface: src/unix/linux.c
  * uses pidfds, epoll, pipe2, SI_TKILL and /proc; src/unix/posix.c stands in
  * with POSIX alone (what a macOS or FreeBSD port runs, and what the build
@@ -6,6 +7,7 @@
 #define XSIG_UNIX_EXTRAS_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A pidfd (close-on-exec) for pid, or -1 with errno (ENOSYS: none here). */
@@ -31,8 +33,15 @@ int xsig__unix_is_tkill(int si_code);
 /* 1 if a process of group pgid is alive (zombies do not count), 0 if none,
  * -1 when that cannot be told (then only kill(-pgid, 0) can). */
 int xsig__unix_group_live(int64_t pgid);
+/* How many processes of group pgid are alive (zombies do not count), or -1. */
+int xsig__unix_group_count(int64_t pgid);
 /* Descendants of pid (see xsig_process_descendants), XSIG_ENOSYS where the
  * system has no way to list processes. */
 int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max);
+/* xsig__os_process_list and xsig__os_process_cmdline (src/internal.h);
+ * XSIG_ENOSYS where the system has no way to list processes. */
+struct xsig_proc_entry;
+int xsig__unix_process_list(struct xsig_proc_entry *out, int max);
+int xsig__unix_process_cmdline(int64_t pid, char *buf, size_t size);
 
 #endif

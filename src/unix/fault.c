@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX faults. The trampoline of src/unix/signal.c hands over every fault
  * the CPU raised (si_code > 0) and every abort() (ABRT by tkill from this
  * process); here the fault handler runs at once, in signal context, on the
@@ -333,4 +334,9 @@ void xsig__unix_fault(int sig, siginfo_t *si, void *uc)
 void xsig__os_fault_leave(void)
 {
   in_fault = 0;
+}
+
+xsig_os_handle_t xsig__os_std_handle(int n)
+{
+  return n;
 }

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux's extras (src/unix/extras.h): pidfds, epoll, pipe2, SI_TKILL, /proc. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -92,6 +94,26 @@ int xsig__unix_group_live(int64_t pgid)
   return xsig__linux_proc_group_live(pgid);
 }
 
+struct group_count {
+  int64_t pgid;
+  int n;
+};
+
+static int count_member(const struct xsig__linux_proc *p, void *arg)
+{
+  struct group_count *c = arg;
+  c->n += p->pgrp == c->pgid && p->state != 'Z' && p->state != 'X';
+  return 0;
+}
+
+int xsig__unix_group_count(int64_t pgid)
+{
+  struct group_count c;
+  c.pgid = pgid;
+  c.n = 0;
+  return xsig__linux_proc_each(count_member, &c) < 0 ? -1 : c.n;
+}
+
 /* --- descendants: one pass over /proc, then breadth first through the
  * parent links. A parent link always names a live process (the kernel
  * hands orphans to a reaper), so no age check is needed. */
@@ -136,4 +158,84 @@ int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max)
   }
   free(l.p);
   return n;
+}
+
+struct list_out {
+  xsig_proc_entry_t *out;
+  int max, n;
+};
+
+static int list_one(const struct xsig__linux_proc *p, void *arg)
+{
+  struct list_out *l = arg;
+  if (l->n < l->max) {
+    xsig_proc_entry_t *e = &l->out[l->n];
+    memset(e, 0, sizeof *e);
+    e->pid = p->pid;
+    e->ppid = p->ppid;
+    e->group = p->pgrp;
+    e->xsig = -1; /* nothing tells from outside; nor need it (see xsig.h) */
+  }
+  l->n++;
+  return 0;
+}
+
+int xsig__unix_process_list(xsig_proc_entry_t *out, int max)
+{
+  struct list_out l;
+  l.out = out;
+  l.max = max;
+  l.n = 0;
+  if (xsig__linux_proc_each(list_one, &l) < 0)
+    return XSIG_ENOSYS;
+  return l.n;
+}
+
+/* Reads up to size bytes of /proc/PID/what; returns the count, or -1 with errno. */
+static ssize_t read_proc_file(int64_t pid, const char *what, char *buf, size_t size)
+{
+  char path[64];
+  ssize_t n, got = 0;
+  int fd;
+  snprintf(path, sizeof path, "/proc/%lld/%s", (long long)pid, what);
+  if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    return -1;
+  while ((size_t)got < size && (n = read(fd, buf + got, size - (size_t)got)) > 0)
+    got += n;
+  close(fd);
+  return got;
+}
+
+/* The arguments NUL-separated, as the kernel keeps them (at most 64 KiB
+ * read); a kernel thread has none: "[its name]", as ps shows it. */
+int xsig__unix_process_cmdline(int64_t pid, char *buf, size_t size)
+{
+  enum { MAX = 65536 };
+  char *raw = malloc(MAX + 3);
+  ssize_t n, i;
+  if (raw == NULL)
+    return XSIG_ENOMEM;
+  n = read_proc_file(pid, "cmdline", raw, MAX);
+  if (n < 0) {
+    int err = errno == ENOENT || errno == ESRCH ? XSIG_ESRCH : errno == EACCES ? XSIG_EPERM : XSIG_ESYS;
+    free(raw);
+    return err;
+  }
+  while (n > 0 && raw[n - 1] == 0)
+    n--;
+  if (n == 0 && (n = read_proc_file(pid, "comm", raw + 1, MAX - 1)) > 0) {
+    while (n > 0 && raw[n] == '\n')
+      n--;
+    raw[0] = '[';
+    raw[++n] = ']';
+    n++;
+  }
+  for (i = 0; i < n; i++)
+    if (raw[i] == 0)
+      raw[i] = ' ';
+  raw[n < 0 ? 0 : n] = 0;
+  if (size > 0)
+    snprintf(buf, size, "%s", raw);
+  free(raw);
+  return n < 0 ? 0 : (int)n;
 }

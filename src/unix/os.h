@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX primitives used by the shared code. */
 #ifndef XSIG_UNIX_OS_H
 #define XSIG_UNIX_OS_H

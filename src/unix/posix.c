@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The stand-ins for Linux's extras (src/unix/extras.h), with POSIX.1-2008
  * alone: what a macOS or FreeBSD port runs. Built instead of linux.c when
  * XSIG_LINUX_EXTRAS is OFF (CI runs the Linux suite so too). */
@@ -86,8 +87,26 @@ int xsig__unix_group_live(int64_t pgid)
   return -1;
 }
 
+int xsig__unix_group_count(int64_t pgid)
+{
+  (void)pgid;
+  return -1;
+}
+
 int xsig__unix_descendants(int64_t pid, int64_t *out, int *depth, int max)
 {
   (void)pid, (void)out, (void)depth, (void)max;
   return XSIG_ENOSYS; /* POSIX has no way to list processes */
+}
+
+int xsig__unix_process_list(struct xsig_proc_entry *out, int max)
+{
+  (void)out, (void)max;
+  return XSIG_ENOSYS; /* POSIX has no way to list processes */
+}
+
+int xsig__unix_process_cmdline(int64_t pid, char *buf, size_t size)
+{
+  (void)pid, (void)buf, (void)size;
+  return XSIG_ENOSYS;
 }

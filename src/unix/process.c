@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Processes on POSIX: kill, sigqueue, posix_spawnp, waitpid, and pidfds
  * where Linux has them. The primitives of src/internal.h. */
 #include <errno.h>

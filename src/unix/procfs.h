@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux /proc: every process's state, parent and group. Used by the library
  * (live members of a group) and, through the static library, by the tool,
  * the benchmarks and the test harness. */

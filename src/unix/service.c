@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Services: POSIX has no service manager that talks to the process (a
  * daemon's manager stops it with TERM, which xsig delivers anyway). */
 #include "internal.h"

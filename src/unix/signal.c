@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX delivery: one sigaction trampoline writes a fixed-size record per
  * signal into a non-blocking pipe (write() is async-signal-safe and atomic up
  * to PIPE_BUF); xsig_dispatch reads the pipe and runs handlers in normal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX threads and wake-up objects for src/thread.c. */
 #include <errno.h>
 #include <poll.h>

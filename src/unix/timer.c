@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX timers: the kernel's. A timer of xsig_timer_create is a
  * timer_create(CLOCK_MONOTONIC, SIGEV_SIGNAL) whose value is the tagged id
  * (src/timer.c); the kernel counts its overruns while its signal is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Atomics for state shared between threads outside the lock: the only way
  * such state is touched. Sequentially consistent (the Interlocked family
  * is a full barrier). The same functions, with the same names, are in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Children on Windows: each spawned child is watched by a thread-pool wait
  * on its process handle (one pool thread waits for up to 63 of them; no
  * thread of its own, no wake-up while it runs). When it ends, the wait's

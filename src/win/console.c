@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Console control events as signals. The console calls its handlers on a
  * thread it creates; handlers never run there. For CLOSE, LOGOFF and
  * SHUTDOWN Windows ends the process once the console handler returns, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minidumps: what POSIX calls core dumps (docs/faults.md). dbghelp.dll's
  * MiniDumpWriteDump, loaded when first needed (before a crash, by
  * xsig_crash_dump: loading a DLL from a crashed process can deadlock on

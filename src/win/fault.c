@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows faults. A vectored exception handler, registered last, takes the
  * error exceptions of docs/faults.md; the unhandled-exception filter takes
  * what frame-based handlers declined. abort() arrives through the C
@@ -663,4 +664,11 @@ int xsig__os_fault_stack(void)
 void xsig__os_fault_leave(void)
 {
   in_fault = 0;
+}
+
+xsig_os_handle_t xsig__os_std_handle(int n)
+{
+  static const DWORD which[] = { STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE };
+  HANDLE h = GetStdHandle(which[n]);
+  return h == INVALID_HANDLE_VALUE ? NULL : h; /* NULL: it has none */
 }

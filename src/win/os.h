@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Win32 primitives used by the shared code. */
 #ifndef XSIG_WIN_OS_H
 #define XSIG_WIN_OS_H
@@ -121,6 +122,9 @@ uint64_t xsig__win_transport_remote_count(void);
 /* Waits (at most 200 ms) until every accepted signal's reply is written. */
 void xsig__win_transport_flush_replies(void);
 void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size);
+/* The group xsig started in this process whose job holds process h
+ * (src/win/process.c), or 0. */
+DWORD xsig__win_group_of(HANDLE h);
 
 /* src/win/tree.c: a process's PEB address and recorded parent; and
  * NtQueryInformationProcess (its status: < 0 on failure, -1 if missing) */

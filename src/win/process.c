@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sending on Windows. A target that runs xsig gets the signal through its
  * transport (catchable, with our pid verified by the system). Any other
  * target gets the ladder of docs/sending.md; TerminateProcess only for KILL
@@ -77,6 +78,20 @@ static HANDLE group_job(DWORD pgid)
                       DUPLICATE_SAME_ACCESS);
   ReleaseSRWLockShared(&groups_lock);
   return job;
+}
+
+/* The group xsig started here whose job holds process h, or 0. */
+DWORD xsig__win_group_of(HANDLE h)
+{
+  DWORD pgid = 0;
+  BOOL in;
+  size_t i;
+  AcquireSRWLockShared(&groups_lock);
+  for (i = 0; i < ngroups && pgid == 0; i++)
+    if (IsProcessInJob(h, groups[i].job, &in) && in)
+      pgid = groups[i].pgid;
+  ReleaseSRWLockShared(&groups_lock);
+  return pgid;
 }
 
 static int error_from_win(DWORD e)

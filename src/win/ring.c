@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The transport's fast path: a ring of messages in memory shared by one
  * sender and its receiver, set up over the pipe (src/win/transport.c).
  * - The receiver makes the section and the events, unnamed, and names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layout of a ring (src/win/ring.c) as both processes map it. Each
  * word is written by one side (the comment says which), with a full
  * barrier (InterlockedExchange), and read by the other with an acquire

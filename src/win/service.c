@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Running as a Windows service: the Service Control Manager's controls
  * arrive as signals through the normal delivery, and xsig reports the
  * service's status for the program (RUNNING, STOP_PENDING with wait hints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The end of a GUI session (logoff, shutdown, the Restart Manager) as TERM.
  * Windows tells it only to top-level windows (WM_QUERYENDSESSION, then
  * WM_ENDSESSION; message-only windows get neither), so a process without a

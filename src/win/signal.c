@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows delivery. Signals arrive on threads that are not the program's (the
  * console's, the transport's); they are queued in the shared state, the
  * waitable event is set, and an APC is queued to the delivery thread so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows threads and wake-up objects for src/thread.c, and the mask a
  * thread gets when it starts (a TLS callback: it runs on every new thread
  * of the process, before the thread's own code). */

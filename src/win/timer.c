@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows timers: a thread-pool timer each (CreateThreadpoolTimer), set
  * one expiry at a time. Each expiry re-arms it for the next multiple of
  * the period after the first expiry, so the period does not drift and is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Receiving signals from other processes: a message-mode named pipe,
  * \\.\pipe\xsig-1-<pid>, served by one thread with overlapped I/O.
  * - Only the user, Administrators and SYSTEM may open it (a protected DACL);

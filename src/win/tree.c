@@ -1,8 +1,15 @@
-/* Descendants of a process: one Toolhelp snapshot, walked breadth first.
+/* SPDX-License-Identifier: MIT */
+/* Descendants of a process: one Toolhelp snapshot, walked breadth first;
+ * the list of every process, and a process's command line.
  * Windows keeps a parent's pid after the parent is gone, and the pid can be
  * reused: a "child" created before its "parent" belongs to someone else. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 #include <tlhelp32.h> /* needs windows.h first (internal.h) */
+#include <winternl.h> /* PEB, RTL_USER_PROCESS_PARAMETERS */
 
 /* PROCESS_BASIC_INFORMATION as ntdll fills it; spelled out because the
  * SDKs name its fields differently (MSVC hides the parent as Reserved3). */
@@ -118,4 +125,151 @@ int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max)
   }
   CloseHandle(snap);
   return n;
+}
+
+/* The parent a snapshot records for a process born at born, if that parent
+ * still runs and is older (else its pid may name someone else): 0 if not. */
+static int64_t live_parent(int64_t parent, uint64_t born)
+{
+  uint64_t t;
+  if (parent == 0 || !exists(parent))
+    return 0;
+  t = created_at(parent);
+  return t != 0 && born != 0 && t <= born ? parent : 0;
+}
+
+/* Whether pid runs xsig's receiver: its pipe's name exists (a pipe whose
+ * every instance is busy exists too). Only looked at, never connected to. */
+static int has_pipe(DWORD pid)
+{
+  wchar_t name[64];
+  xsig__win_pipe_name(pid, name, 64);
+  if (WaitNamedPipeW(name, 1))
+    return 1;
+  return GetLastError() != ERROR_FILE_NOT_FOUND && GetLastError() != ERROR_BAD_PATHNAME;
+}
+
+static int64_t group_of(DWORD pid)
+{
+  HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  int64_t pgid = h ? xsig__win_group_of(h) : 0;
+  if (h)
+    CloseHandle(h);
+  return pgid;
+}
+
+int xsig__os_process_list(xsig_proc_entry_t *out, int max)
+{
+  PROCESSENTRY32 pe;
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  int n = 0;
+  if (snap == INVALID_HANDLE_VALUE)
+    return XSIG_ESYS;
+  pe.dwSize = sizeof pe;
+  if (Process32First(snap, &pe)) {
+    do {
+      xsig_proc_entry_t *e = n < max ? &out[n] : NULL;
+      n++;
+      if (e == NULL)
+        continue;
+      memset(e, 0, sizeof *e);
+      e->pid = pe.th32ProcessID;
+      e->ppid = live_parent(pe.th32ParentProcessID, created_at(pe.th32ProcessID));
+      e->xsig = has_pipe(pe.th32ProcessID);
+      e->group = group_of(pe.th32ProcessID);
+    } while (Process32Next(snap, &pe));
+  }
+  CloseHandle(snap);
+  return n;
+}
+
+/* UNICODE_STRING, then its text: what ProcessCommandLineInformation (60,
+ * Windows 8.1 and later) gives. */
+struct cmdline_info {
+  USHORT len, max;
+  wchar_t *text;
+};
+
+/* From the target's own memory, where Windows before 8.1 and Wine keep it:
+ * PEB, its process parameters, their CommandLine. The target's memory is
+ * not trusted: the length is bounded by w, the text is only copied. */
+static int cmdline_from_peb(HANDLE h, wchar_t *w, DWORD wsize)
+{
+  void *peb;
+  PRTL_USER_PROCESS_PARAMETERS params;
+  UNICODE_STRING line;
+  SIZE_T got;
+  if (xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL ||
+      !ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params, sizeof params, &got) ||
+      got != sizeof params ||
+      !ReadProcessMemory(h, (char *)params + offsetof(RTL_USER_PROCESS_PARAMETERS, CommandLine), &line,
+                         sizeof line, &got) ||
+      got != sizeof line || line.Buffer == NULL || (DWORD)line.Length / 2 >= wsize ||
+      !ReadProcessMemory(h, line.Buffer, w, line.Length, &got) || got != line.Length)
+    return 0;
+  w[line.Length / 2] = 0;
+  return 1;
+}
+
+/* The command line as UTF-16 into w (NUL-terminated), or the program's
+ * path where that cannot be read. 0 or an XSIG_E* code. */
+static int wide_cmdline(HANDLE h, wchar_t *w, DWORD wsize)
+{
+  union { struct cmdline_info ci; unsigned char bytes[sizeof(struct cmdline_info) + 65536]; } *u;
+  DWORD n = wsize;
+  int ok = 0;
+  if ((u = malloc(sizeof *u)) == NULL)
+    return XSIG_ENOMEM;
+  if (xsig__win_query_process(h, 60, u, sizeof *u) >= 0 && u->ci.text &&
+      (DWORD)u->ci.len / 2 < wsize) {
+    memcpy(w, u->ci.text, u->ci.len);
+    w[u->ci.len / 2] = 0;
+    ok = 1;
+  }
+  free(u);
+  if (!ok)
+    ok = cmdline_from_peb(h, w, wsize);
+  if (!ok && !QueryFullProcessImageNameW(h, 0, w, &n))
+    return GetLastError() == ERROR_ACCESS_DENIED ? XSIG_EPERM : XSIG_ESYS;
+  return 0;
+}
+
+int xsig__os_process_cmdline(int64_t pid, char *buf, size_t size)
+{
+  enum { WMAX = 32768 };
+  HANDLE h = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ | SYNCHRONIZE, FALSE, (DWORD)pid);
+  wchar_t *w;
+  char *u8;
+  int err, n;
+  if (h == NULL && GetLastError() == ERROR_ACCESS_DENIED) /* not ours to read: the path at least */
+    h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, (DWORD)pid);
+  if (h == NULL)
+    return GetLastError() == ERROR_ACCESS_DENIED ? XSIG_EPERM : XSIG_ESRCH;
+  if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) { /* ended; a handle keeps its pid */
+    CloseHandle(h);
+    return XSIG_ESRCH;
+  }
+  w = malloc(WMAX * sizeof *w);
+  u8 = malloc(WMAX * 3 + 1);
+  err = w && u8 ? wide_cmdline(h, w, WMAX) : XSIG_ENOMEM;
+  CloseHandle(h);
+  if (err == 0) {
+    n = WideCharToMultiByte(CP_UTF8, 0, w, -1, u8, WMAX * 3 + 1, NULL, NULL);
+    err = n > 0 ? n - 1 : XSIG_ESYS;
+    if (n > 0 && size > 0)
+      snprintf(buf, size, "%s", u8);
+  }
+  free(w);
+  free(u8);
+  return err;
+}
+
+/* The job holds the whole tree, the child alone too. */
+int xsig__os_tree_count(xsig_process_t *p)
+{
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
+  if (p->os.job == NULL ||
+      !QueryInformationJobObject(p->os.job, JobObjectBasicAccountingInformation, &acct, sizeof acct, NULL))
+    return -1;
+  return (int)acct.ActiveProcesses;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program built against an installed xsig (find_package and pkg-config). */
 #include <stdio.h>
 #include <xsig.h>
