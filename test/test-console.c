@@ -581,4 +581,24 @@ HELPER_IMPL(console_plain_sleeper)
   Sleep(60000);
   return 0;
 }
+/* A console program that knows nothing of xsig and handles only Ctrl-C,
+ * as Python and Node do (test/run-ctrl-c.sh): its handler says which
+ * event came and ends it with 42; any other event goes to the default. */
+static BOOL WINAPI ctrl_c_only_handler(DWORD ev)
+{
+  if (ev != CTRL_C_EVENT)
+    return FALSE;
+  helper_say("ctrl_c_only: CTRL_C handled");
+  ExitProcess(42);
+}
+
+HELPER_IMPL(ctrl_c_only)
+{
+  (void)argc, (void)argv;
+  SetConsoleCtrlHandler(ctrl_c_only_handler, TRUE);
+  helper_say("ctrl_c_only: ready");
+  Sleep(30000);
+  helper_say("ctrl_c_only: nothing came");
+  return 1;
+}
 #endif
