@@ -640,7 +640,10 @@ XSIG_API const char *xsig_via_name(int via);
  * Errors: XSIG_EINVAL (bad signal, pid -1 or flags), XSIG_ESRCH, XSIG_EPERM,
  * XSIG_EAGAIN (target's queue full), XSIG_ENOGRACE (Windows: the target does
  * not use xsig and no catchable way exists; see docs/sending.md),
- * XSIG_ENOSYS (a group on Windows that xsig did not start), XSIG_ESYS.
+ * XSIG_ENOSYS (a group on Windows that xsig did not start; pid 0 from a
+ * process that xsig_spawn did not start in a new group, nor a descendant
+ * of one: Windows' "own group" is the job of that group, docs/sending.md),
+ * XSIG_ESYS.
  * STOP and CONT are states as on POSIX: STOP stops the process (Windows:
  * every thread suspended) and a second STOP changes nothing; CONT resumes
  * it and then goes to its CONT handler. A signal sent to a stopped process

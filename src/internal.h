@@ -299,6 +299,9 @@ intptr_t xsig__timer_tag(int id);
 int xsig__timer_resolve(xsig_info_t *info);
 /* A timer's signal is taken: its overrun becomes the timer's last. */
 void xsig__timer_taken(const xsig_info_t *info);
+/* src/signal.c, under the state lock: timer id's signal (sig) that is
+ * still pending is dropped; returns 1 if other signals are pending. */
+int xsig__timer_signal_drop_locked(int sig, int id);
 /* The last xsig_shutdown: every timer deleted, the alarm disarmed. */
 void xsig__timers_shutdown(void);
 void xsig__timers_after_fork(void);

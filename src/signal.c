@@ -211,6 +211,49 @@ static void discard_pending_locked(int sig)
     rt_pop_locked(sig, &scratch);
 }
 
+/* The pending signal of timer id, if any (a timer's is one at most). */
+static int timer_entry_dropped_locked(int sig, int id)
+{
+  int n, prev = -1;
+  if (!xsig_is_realtime(sig)) {
+    if (!xsig__set_has(&std_pending, sig) || std_info[sig].code != XSIG_SI_TIMER ||
+        std_info[sig].os_code != (uint32_t)id)
+      return 0;
+    xsig__set_del(&std_pending, sig);
+    return 1;
+  }
+  for (n = rt_head[sig]; n >= 0; prev = n, n = rt_nodes[n].next)
+    if (rt_nodes[n].info.code == XSIG_SI_TIMER && rt_nodes[n].info.os_code == (uint32_t)id)
+      break;
+  if (n < 0)
+    return 0;
+  if (prev < 0)
+    rt_head[sig] = rt_nodes[n].next;
+  else
+    rt_nodes[prev].next = rt_nodes[n].next;
+  if (rt_tail[sig] == n)
+    rt_tail[sig] = prev;
+  if (rt_head[sig] < 0)
+    xsig__set_del(&rt_nonempty, sig);
+  rt_nodes[n].next = rt_free;
+  rt_free = n;
+  rt_used--;
+  return 1;
+}
+
+/* A timer disarmed, set again or deleted: its signal still pending is
+ * taken back (docs/timers.md). Returns whether any signal is left pending:
+ * the waitable must then be made ready again. */
+int xsig__timer_signal_drop_locked(int sig, int id)
+{
+  int w;
+  timer_entry_dropped_locked(sig, id);
+  for (w = 0; w < 2; w++)
+    if (std_pending.bits[w] | rt_nonempty.bits[w])
+      return 1;
+  return 0;
+}
+
 static int overrun_add(int a, int b)
 {
   return a > INT32_MAX - 1 - b ? INT32_MAX : a + 1 + b;

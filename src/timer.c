@@ -72,17 +72,30 @@ int xsig_timer_create(int sig, intptr_t value)
 int xsig_timer_settime(int id, int flags, const xsig_timerval_t *tv, xsig_timerval_t *old)
 {
   struct xsig__timer *t;
-  int err;
+  int err, others = 0;
   if ((err = check_timerval(tv)) != 0)
     return err;
   if (flags & ~XSIG_TIMER_ABSTIME)
     return XSIG_EINVAL;
+  /* The pending signal of the old setting goes with it: what has arrived
+   * is collected (POSIX: the pipe's records), then dropped under the state
+   * lock, taken first (the lock order). An expiry the Windows pool had
+   * already begun may still come after, as one that fired just before the
+   * call would. */
+  xsig__os_collect();
+  xsig__lock();
   xsig__timers_lock();
-  if ((t = find_locked(id)) == NULL)
+  if ((t = find_locked(id)) == NULL) {
     err = XSIG_ETIMER;
-  else
+  } else {
     err = xsig__os_timer_set_locked(t, flags & XSIG_TIMER_ABSTIME, tv, old);
+    if (err == 0)
+      others = xsig__timer_signal_drop_locked(t->sig, id);
+  }
   xsig__timers_unlock();
+  xsig__unlock();
+  if (others)
+    xsig__os_wake(); /* collecting made the waitable not ready */
   return err;
 }
 
@@ -125,13 +138,22 @@ static void destroy(struct xsig__timer *t)
 int xsig_timer_delete(int id)
 {
   struct xsig__timer *t;
+  int sig = 0, others;
   xsig__timers_lock();
-  if ((t = find_locked(id)) != NULL)
+  if ((t = find_locked(id)) != NULL) {
     t->dying = 1;
+    sig = t->sig;
+  }
   xsig__timers_unlock();
   if (t == NULL)
     return XSIG_ETIMER;
-  destroy(t);
+  destroy(t); /* no expiry of it is posted after this */
+  xsig__os_collect();
+  xsig__lock();
+  others = xsig__timer_signal_drop_locked(sig, id);
+  xsig__unlock();
+  if (others)
+    xsig__os_wake();
   return 0;
 }
 

@@ -288,6 +288,7 @@ static int take_line(test_proc_t *p, char *line, size_t size)
 #ifdef _WIN32
 #include <windows.h>
 #include <tlhelp32.h>
+#include <io.h>
 
 static HANDLE job;
 static void end_others(void);
@@ -465,6 +466,33 @@ void test_proc_close(test_proc_t *p)
 }
 
 void test_msleep(int ms) { Sleep((DWORD)ms); }
+
+/* Standard input becomes a console of this process's own (a helper's). */
+int test_stdin_console(void)
+{
+  FreeConsole();
+  if (!AllocConsole())
+    return -1;
+  return freopen("CONIN$", "r", stdin) ? 0 : -1;
+}
+
+/* What standard input is: a Wine pipe from a Linux shell is a pipe that
+ * is no named pipe (Wine reads the Unix fd itself). */
+const char *test_stdin_kind(void)
+{
+  HANDLE h = (HANDLE)_get_osfhandle(0);
+  DWORD mode, flags;
+  switch (GetFileType(h)) {
+  case FILE_TYPE_CHAR:
+    return GetConsoleMode(h, &mode) ? "console" : "character device";
+  case FILE_TYPE_DISK:
+    return "file";
+  case FILE_TYPE_PIPE:
+    return GetNamedPipeInfo(h, &flags, NULL, NULL, NULL) ? "pipe" : "pipe that is no named pipe (Wine: a Unix pipe)";
+  default:
+    return "unknown";
+  }
+}
 
 int test_under_wine(void)
 {
@@ -688,6 +716,8 @@ int test_next_pid(int64_t pid)
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -923,6 +953,29 @@ void test_msleep(int ms)
   struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
   }
+}
+
+/* Standard input becomes a pseudo-terminal whose other side stays open
+ * (and silent) until the process ends. */
+int test_stdin_console(void)
+{
+  static int master = -1;
+  int slave;
+  if ((master = posix_openpt(O_RDWR | O_NOCTTY)) < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
+    return -1;
+  if ((slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0)
+    return -1;
+  return dup2(slave, 0) == 0 ? 0 : -1;
+}
+
+const char *test_stdin_kind(void)
+{
+  struct stat st;
+  if (isatty(0))
+    return "console";
+  if (fstat(0, &st) != 0)
+    return "unknown";
+  return S_ISFIFO(st.st_mode) ? "pipe" : S_ISREG(st.st_mode) ? "file" : "unknown";
 }
 
 int test_under_wine(void) { return 0; }

@@ -125,6 +125,11 @@ void helper_say(const char *fmt, ...);
 void helper_say_arrival(int sig, const xsig_info_t *info);
 /* 1 when running under Wine. */
 int test_under_wine(void);
+/* Standard input becomes a console (Windows: one of its own; POSIX: a
+ * pseudo-terminal); 0 or -1. */
+int test_stdin_console(void);
+/* "console", "file", "pipe", or what else standard input is. */
+const char *test_stdin_kind(void);
 int64_t test_thread_id(void);
 int64_t test_getpid(void);
 void test_setenv(const char *name, const char *value);

@@ -534,4 +534,72 @@ TEST_IMPL(console_winch_layout_hook)
   remove(file);
   return 0;
 }
+/* --- a console window closed by its user (test/console-close.sh) -------- */
+
+struct console_windows { HWND w[16]; int n; };
+
+static BOOL CALLBACK find_console_window(HWND w, LPARAM arg)
+{
+  struct console_windows *c = (struct console_windows *)arg;
+  char cls[64];
+  GetClassNameA(w, cls, sizeof cls);
+  /* Wine's and Windows' console window classes */
+  if ((!strcmp(cls, "WineConsoleClass") || !strcmp(cls, "ConsoleWindowClass")) && IsWindowVisible(w) &&
+      c->n < 16)
+    c->w[c->n++] = w;
+  return TRUE;
+}
+
+/* Closes every console window as its user would (the close box:
+ * WM_SYSCOMMAND SC_CLOSE) and says how long until they were gone. */
+HELPER_IMPL(console_window_closer)
+{
+  struct console_windows c;
+  DWORD start;
+  int i, alive;
+  (void)argc, (void)argv;
+  c.n = 0;
+  EnumWindows(find_console_window, (LPARAM)&c);
+  helper_say("closer: %d console windows", c.n);
+  if (c.n == 0)
+    return 2;
+  for (i = 0; i < c.n; i++)
+    PostMessageW(c.w[i], WM_SYSCOMMAND, SC_CLOSE, 0);
+  for (start = GetTickCount();; Sleep(50)) {
+    for (alive = 0, i = 0; i < c.n; i++)
+      alive += IsWindow(c.w[i]) != 0;
+    if (alive == 0 || GetTickCount() - start > 15000)
+      break;
+  }
+  helper_say(alive ? "closer: still there after %lu ms" : "closer: gone after %lu ms",
+             (unsigned long)(GetTickCount() - start));
+  return alive ? 1 : 0;
+}
+/* A console program without xsig: the baseline of console-close.sh. */
+HELPER_IMPL(console_plain_sleeper)
+{
+  (void)argc, (void)argv;
+  Sleep(60000);
+  return 0;
+}
+/* A console program that knows nothing of xsig and handles only Ctrl-C,
+ * as Python and Node do (test/run-ctrl-c.sh): its handler says which
+ * event came and ends it with 42; any other event goes to the default. */
+static BOOL WINAPI ctrl_c_only_handler(DWORD ev)
+{
+  if (ev != CTRL_C_EVENT)
+    return FALSE;
+  helper_say("ctrl_c_only: CTRL_C handled");
+  ExitProcess(42);
+}
+
+HELPER_IMPL(ctrl_c_only)
+{
+  (void)argc, (void)argv;
+  SetConsoleCtrlHandler(ctrl_c_only_handler, TRUE);
+  helper_say("ctrl_c_only: ready");
+  Sleep(30000);
+  helper_say("ctrl_c_only: nothing came");
+  return 1;
+}
 #endif

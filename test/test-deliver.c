@@ -558,3 +558,101 @@ TEST_IMPL(example_line_counter)
   end_reader(&p);
   return 0;
 }
+
+/* --- XSIG_INTERRUPT and fgets() on each kind of standard input --------- *
+ * stdin_reader KIND [FILE]: KIND "as-is" reads the stdin it was given (a
+ * pipe of the test; under Wine, a Unix pipe from test/stdin-unix-pipe.sh),
+ * "file" reads FILE, "console" a console (Windows: one of its own; POSIX:
+ * a pseudo-terminal). TERM has XSIG_INTERRUPT; the handler thread runs
+ * it, as in examples/line-counter.c. */
+static volatile int stdin_stop;
+
+static void stdin_on_term(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)info, (void)arg;
+  stdin_stop = 1;
+  helper_say("stdin_reader: TERM handled");
+}
+
+HELPER_IMPL(stdin_reader)
+{
+  const char *kind = argc > 1 ? argv[1] : "as-is";
+  xsig_action_t act;
+  char buf[256];
+  long lines = 0;
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (!strcmp(kind, "file") && (argc < 3 || freopen(argv[2], "r", stdin) == NULL))
+    return 2;
+  if (!strcmp(kind, "console") && test_stdin_console() != 0) {
+    helper_say("stdin_reader: no console (under Wine it needs a display: xvfb-run)");
+    return 2;
+  }
+  memset(&act, 0, sizeof act);
+  act.handler = stdin_on_term;
+  act.flags = XSIG_INTERRUPT;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_action(XSIG_TERM, &act, NULL));
+  ASSERT_OK(xsig_handler_thread_start());
+  helper_say("stdin_reader: pid %lld ready, stdin is a %s", (long long)test_getpid(), test_stdin_kind());
+  while (!stdin_stop) {
+    if (fgets(buf, sizeof buf, stdin)) {
+      helper_say("stdin_reader: line %ld", ++lines);
+      continue;
+    }
+    if (feof(stdin))
+      break;
+    clearerr(stdin);
+    xsig_dispatch();
+    helper_say("stdin_reader: read interrupted");
+  }
+  helper_say(stdin_stop ? "stdin_reader: stopped after %ld lines" : "stdin_reader: end of input after %ld lines",
+             lines);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
+static void expect_reader(test_proc_t *p, const char *kind)
+{
+  char line[256];
+  ASSERT_OK(test_expect_line(p, "stdin_reader: pid ", line, sizeof line, 20000));
+  if (strstr(line, kind) == NULL)
+    fprintf(stderr, "%s\n", line);
+  ASSERT(strstr(line, kind) != NULL);
+}
+
+/* A blocked fgets() returns on TERM (XSIG_INTERRUPT) with each kind of
+ * standard input a test can give it: a pipe from its parent, a console
+ * (Windows: its own, under Wine only with a display; POSIX: a
+ * pseudo-terminal), and a file (nothing blocks: all of it is read). The
+ * fourth kind, a Unix pipe under Wine, is test/stdin-unix-pipe.sh. */
+TEST_IMPL(interrupt_stdin_each_kind)
+{
+  const char *file = test_own_file("stdin-file");
+  char line[256];
+  test_proc_t p;
+  FILE *f;
+  ASSERT_OK(xsig_init());
+  /* a pipe from the parent */
+  ASSERT_OK(test_spawn_helper(&p, "stdin_reader", "as-is", TEST_PROC_STDIN_PIPE));
+  expect_reader(&p, "pipe");
+  ASSERT_OK(test_pipe_write_text(&p.in, "one\n"));
+  ASSERT_OK(test_expect_line(&p, "stdin_reader: line 1", NULL, 0, 20000));
+  signal_until(&p, XSIG_TERM, "stdin_reader: stopped after 1 lines", line, sizeof line);
+  end_reader(&p);
+  /* a console */
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(test_spawn_helper(&p, "stdin_reader", "console", 0));
+  expect_reader(&p, "console");
+  signal_until(&p, XSIG_TERM, "stdin_reader: stopped after 0 lines", line, sizeof line);
+  end_reader(&p);
+  /* a file */
+  ASSERT((f = fopen(file, "w")) != NULL);
+  fputs("one\ntwo\n", f);
+  fclose(f);
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(test_spawn_helper3(&p, "stdin_reader", "file", file, NULL));
+  ASSERT_OK(test_expect_line(&p, "stdin_reader: end of input after 2 lines", NULL, 0, 20000));
+  end_reader(&p);
+  remove(file);
+  return 0;
+}

@@ -203,6 +203,78 @@ TEST_IMPL(timer_overrun_while_blocked)
   return 0;
 }
 
+/* A timer disarmed, set again or deleted while its signal is pending
+ * (blocked) takes that signal back, on both platforms, as Linux does
+ * (POSIX leaves it open; docs/timers.md). The alarm's ALRM stays pending,
+ * as setitimer's does. */
+TEST_IMPL(timer_disarm_drops_pending)
+{
+  static const char *const hows[] = { "disarmed", "set again", "deleted" };
+  int sigs[2], i, how, id;
+  xsig_sigset_t s;
+  xsig_timerval_t alarm_on = tv(10000, 10000), off = tv(0, 0);
+  sigs[0] = XSIG_USR1;
+  sigs[1] = XSIG_RTMIN + 2;
+  ASSERT_OK(xsig_init());
+  for (i = 0; i < 2; i++) {
+    ASSERT_OK(xsig_handle(sigs[i], record));
+    /* the control: still armed, the pending signal comes, with overruns */
+    s = test_sigset_of(sigs[i]);
+    id = xsig_timer_create(sigs[i], 5);
+    ASSERT(id > 0);
+    calls = 0;
+    ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
+    ASSERT_OK(xsig_timer_settime(id, 0, &alarm_on, NULL));
+    test_msleep(150);
+    ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &s, NULL));
+    xsig_dispatch();
+    ASSERT(calls >= 1);
+    ASSERT_EQ(first.value, 5);
+    ASSERT(first.status > 0);
+    ASSERT_OK(xsig_timer_delete(id));
+    xsig_sleep(50);
+    for (how = 1; how <= 3; how++) {
+      s = test_sigset_of(sigs[i]);
+      calls = 0;
+      id = xsig_timer_create(sigs[i], 5);
+      ASSERT(id > 0);
+      ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
+      ASSERT_OK(xsig_timer_settime(id, 0, &alarm_on, NULL));
+      test_msleep(150);
+      if (how == 1)
+        ASSERT_OK(xsig_timer_settime(id, 0, &off, NULL));
+      else if (how == 2) {
+        xsig_timerval_t later = tv(10000000, 0);
+        ASSERT_OK(xsig_timer_settime(id, 0, &later, NULL));
+      } else
+        ASSERT_OK(xsig_timer_delete(id));
+      ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &s, NULL));
+      xsig_dispatch();
+      xsig_sleep(50);
+      if (calls != 0)
+        fprintf(stderr, "signal %d: %d handler calls after its timer was %s (overrun %d)\n", sigs[i], calls,
+                hows[how - 1], first.status);
+      ASSERT_EQ(calls, 0);
+      if (how != 3)
+        ASSERT_OK(xsig_timer_delete(id));
+    }
+  }
+  /* the alarm: its ALRM stays pending when it is disarmed */
+  ASSERT_OK(xsig_handle(XSIG_ALRM, record));
+  s = test_sigset_of(XSIG_ALRM);
+  calls = 0;
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
+  ASSERT_OK(xsig_setitimer(&alarm_on, NULL));
+  test_msleep(150);
+  ASSERT_OK(xsig_setitimer(&off, NULL));
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &s, NULL));
+  xsig_dispatch();
+  ASSERT_EQ(calls, 1);
+  ASSERT_EQ(first.signo, XSIG_ALRM);
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
 TEST_IMPL(timer_periodic)
 {
   xsig_timerval_t t = tv(20000, 20000), cur;

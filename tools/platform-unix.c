@@ -79,3 +79,15 @@ int tool_service_control(const char *what, const char *name)
   (void)what, (void)name;
   return no_service_manager();
 }
+
+char **tool_group_argv(char **command)
+{
+  return command; /* setpgid: the kernel's group needs no leader of ours */
+}
+
+int tool_group_leader(int argc, char **argv)
+{
+  (void)argc, (void)argv;
+  fprintf(stderr, "xsig group-leader: Windows only (xsig run starts it there)\n");
+  return 125;
+}

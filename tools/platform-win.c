@@ -225,3 +225,62 @@ int tool_service_control(const char *what, const char *name)
     CloseServiceHandle(m);
   return r;
 }
+
+/* --- the group leader of xsig run's command ---------------------------- */
+
+char **tool_group_argv(char **command)
+{
+  static char self[MAX_PATH], *argv[260];
+  DWORD n = GetModuleFileNameA(NULL, self, sizeof self);
+  int i;
+  if (n == 0 || n >= sizeof self)
+    return command;
+  argv[0] = self;
+  argv[1] = (char *)"group-leader";
+  argv[2] = (char *)"--";
+  for (i = 0; command[i] && i < 256; i++)
+    argv[i + 3] = command[i];
+  argv[i + 3] = NULL;
+  return command[i] ? command : argv; /* too many arguments: no leader */
+}
+
+static xsig_process_t *led;
+
+/* Every console event is the command's to act on (it shares the group):
+ * the leader lives on until the command ends. (Windows ends a process
+ * after its handler of CLOSE, LOGOFF or SHUTDOWN returns; xsig run's tree
+ * stop waits for the whole tree, the command included, either way.) */
+static BOOL WINAPI leader_ctrl(DWORD ev)
+{
+  (void)ev;
+  return TRUE;
+}
+
+/* The first process of the group xsig run made. Windows starts a new group
+ * with Ctrl-C off, which children inherit: a command that does not use
+ * xsig (Python, Node, ping) would get no Ctrl-C, and under Wine no console
+ * event at all. The leader turns it on for itself and so for the command,
+ * with a handler of its own so that Ctrl-C does not end it. It does not
+ * run xsig: a signal to the group reaches it through the ladder, which its
+ * handler answers without ending it. */
+int tool_group_leader(int argc, char **argv)
+{
+  xsig_status_t st;
+  int i = 1, err;
+  if (i < argc && strcmp(argv[i], "--") == 0)
+    i++;
+  if (i >= argc) {
+    fprintf(stderr, "xsig group-leader: missing command\n");
+    return 125;
+  }
+  SetConsoleCtrlHandler(NULL, FALSE);
+  SetConsoleCtrlHandler(leader_ctrl, TRUE);
+  if ((err = xsig_spawn(argv[i], argv + i, 0, &led)) != 0)
+    return tool_run_spawn_error(err, argv[i]);
+  if ((err = xsig_process_wait(led, -1, &st)) != 0) {
+    fprintf(stderr, "xsig group-leader: cannot wait for '%s': %s\n", argv[i], xsig_strerror(err));
+    return 125;
+  }
+  fflush(NULL);
+  ExitProcess(st.raw);
+}

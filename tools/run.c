@@ -262,7 +262,7 @@ static int parse_options(int argc, char **argv, int *i, struct run_opts *opts_ou
   return 0;
 }
 
-static int spawn_error(int err, const char *file)
+int tool_run_spawn_error(int err, const char *file)
 {
   fprintf(stderr, "xsig run: failed to run command '%s': %s\n", file,
           err == XSIG_ENOENT ? "No such file or directory" :
@@ -359,9 +359,14 @@ int tool_run(int argc, char **argv)
   i = opts.command;
   command_name = argv[i];
   install_forwarding(&mask);
-  r = xsig_spawn(argv[i], argv + i, opts.foreground ? 0 : XSIG_SPAWN_NEW_GROUP, &child);
+  if (opts.foreground) {
+    r = xsig_spawn(argv[i], argv + i, 0, &child);
+  } else {
+    char **group = tool_group_argv(argv + i);
+    r = xsig_spawn(group[0], group, XSIG_SPAWN_NEW_GROUP, &child);
+  }
   if (r != 0)
-    return spawn_error(r, argv[i]);
+    return tool_run_spawn_error(r, argv[i]);
   xsig_sigmask(XSIG_SETMASK, &mask, NULL); /* the command's start: what came runs now */
   /* 0 disables the time-out; so does the cap (inf, or about 24.8 days) */
   if (!wait_child(duration > 0 && duration < INT32_MAX ? duration : -1)) {

@@ -35,6 +35,8 @@ int main(int argc, char **argv)
   }
   if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
     return tool_version(NULL);
+  if (strcmp(argv[1], "group-leader") == 0) /* without xsig_init: see run.c */
+    return tool_group_leader(argc - 1, argv + 1);
   for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(argv[1], commands[i].name) == 0) {
       err = xsig_init();

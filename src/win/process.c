@@ -5,6 +5,7 @@
  * or when the caller passed XSIG_SEND_FORCE. */
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include "internal.h"
 #include <tlhelp32.h> /* needs windows.h first (internal.h) */
 #include <winternl.h>
@@ -692,6 +693,120 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
   return err;
 }
 
+/* A group xsig starts (XSIG_SPAWN_NEW_GROUP) has a job named after a token
+ * that its processes find in their environment (XSIG_GROUP, inherited as
+ * a POSIX process group is), so that any of them can signal the group:
+ * xsig_kill(0, ...). The environment is the program's to change, so the
+ * job is used only if this process is in it. */
+#define GROUP_VAR L"XSIG_GROUP"
+#define GROUP_TOKEN_MAX 48
+
+static void group_job_name(wchar_t *name, size_t n, const wchar_t *token)
+{
+  swprintf(name, n, L"Local\\xsig-group-%ls", token);
+  name[n - 1] = 0;
+}
+
+static int token_ok(const wchar_t *t, DWORD len)
+{
+  DWORD i;
+  if (len == 0 || len >= GROUP_TOKEN_MAX)
+    return 0;
+  for (i = 0; i < len; i++)
+    if (!((t[i] >= L'0' && t[i] <= L'9') || t[i] == L'.'))
+      return 0;
+  return 1;
+}
+
+/* The job of the group this process was started in, or NULL. */
+static HANDLE own_group_job(void)
+{
+  wchar_t token[GROUP_TOKEN_MAX], name[GROUP_TOKEN_MAX + 32];
+  DWORD len = GetEnvironmentVariableW(GROUP_VAR, token, GROUP_TOKEN_MAX);
+  HANDLE job;
+  BOOL in = FALSE;
+  if (!token_ok(token, len))
+    return NULL;
+  group_job_name(name, sizeof name / sizeof name[0], token);
+  job = OpenJobObjectW(JOB_OBJECT_QUERY, FALSE, name);
+  if (job && (!IsProcessInJob(GetCurrentProcess(), job, &in) || !in)) {
+    CloseHandle(job);
+    job = NULL;
+  }
+  return job;
+}
+
+static int send_own_group(int sig, int flags, int *via)
+{
+  HANDLE job = own_group_job();
+  int err;
+  if (job == NULL)
+    return XSIG_ENOSYS; /* not started in a group of xsig's: none to name */
+  err = send_job(job, sig, flags, via, 0);
+  CloseHandle(job);
+  return err;
+}
+
+/* A new group's job, named by a token no other job has yet. */
+static HANDLE make_group_job(wchar_t *token, size_t n)
+{
+  static LONG made;
+  wchar_t name[GROUP_TOKEN_MAX + 32];
+  int tries;
+  for (tries = 0; tries < 100; tries++) {
+    HANDLE job;
+    swprintf(token, n, L"%lu.%lu.%ld", GetCurrentProcessId(), GetTickCount(), InterlockedIncrement(&made));
+    token[n - 1] = 0;
+    group_job_name(name, sizeof name / sizeof name[0], token);
+    job = CreateJobObjectW(NULL, name);
+    if (job == NULL || GetLastError() != ERROR_ALREADY_EXISTS)
+      return job;
+    CloseHandle(job); /* someone else's: never join it */
+  }
+  return NULL;
+}
+
+/* Our environment with XSIG_GROUP=token in its place (sorted, as Windows
+ * keeps it); NULL if out of memory. */
+static wchar_t *environment_with_group(const wchar_t *token)
+{
+  wchar_t *env = GetEnvironmentStringsW(), *out, *o, entry[GROUP_TOKEN_MAX + 16];
+  const wchar_t *e;
+  size_t total = 0, vlen = wcslen(GROUP_VAR);
+  int placed = 0;
+  if (env == NULL)
+    return NULL;
+  swprintf(entry, sizeof entry / sizeof entry[0], L"%ls=%ls", GROUP_VAR, token);
+  entry[sizeof entry / sizeof entry[0] - 1] = 0;
+  for (e = env; *e; e += wcslen(e) + 1)
+    total += wcslen(e) + 1;
+  out = malloc((total + wcslen(entry) + 2) * sizeof *out);
+  if (out == NULL) {
+    FreeEnvironmentStringsW(env);
+    return NULL;
+  }
+  o = out;
+  for (e = env; *e; e += wcslen(e) + 1) {
+    size_t len = wcslen(e);
+    if (_wcsnicmp(e, GROUP_VAR, vlen) == 0 && e[vlen] == L'=')
+      continue; /* the group it came from: replaced */
+    if (!placed && e[0] != L'=' && _wcsicmp(e, entry) > 0) {
+      wcscpy(o, entry);
+      o += wcslen(entry) + 1;
+      placed = 1;
+    }
+    memcpy(o, e, (len + 1) * sizeof *o);
+    o += len + 1;
+  }
+  if (!placed) {
+    wcscpy(o, entry);
+    o += wcslen(entry) + 1;
+  }
+  *o = 0;
+  FreeEnvironmentStringsW(env);
+  return out;
+}
+
 /* The fast path: a ring to pid already there (send_transport sets them
  * up, never to this process). Else XSIG__WIN_NO_RING. CONT must resume
  * the target first, and 0, KILL and STOP never travel. */
@@ -716,7 +831,7 @@ int xsig__os_send(int64_t pid, int sig, intptr_t value, int flags, int *via)
   if (pid < -1)
     return send_group((DWORD)-pid, sig, flags, via);
   if (pid == 0)
-    return XSIG_ENOSYS; /* "my own group" has no meaning Windows can act on */
+    return send_own_group(sig, flags, via);
   h = open_target((DWORD)pid, &err);
   if (h == NULL)
     return err;
@@ -871,11 +986,12 @@ static int spawn_error(DWORD e)
 /* Wine, under load, sometimes fails a CreateProcess with
  * ERROR_INTERNAL_ERROR and no process made (seen about once in 15 test
  * suites); it goes through on a second try. Windows does not do this. */
-static BOOL create_process(wchar_t *app, wchar_t *line, DWORD cf, STARTUPINFOW *si, PROCESS_INFORMATION *pi)
+static BOOL create_process(wchar_t *app, wchar_t *line, DWORD cf, wchar_t *env, STARTUPINFOW *si,
+                           PROCESS_INFORMATION *pi)
 {
   int tries;
   for (tries = 0; tries < 3; tries++) {
-    if (CreateProcessW(app, line, NULL, NULL, TRUE, cf, NULL, NULL, si, pi))
+    if (CreateProcessW(app, line, NULL, NULL, TRUE, cf, env, NULL, si, pi))
       return TRUE;
     if (GetLastError() != ERROR_INTERNAL_ERROR)
       return FALSE;
@@ -886,7 +1002,8 @@ static BOOL create_process(wchar_t *app, wchar_t *line, DWORD cf, STARTUPINFOW *
 
 /* The application name: file as given if it has a path, else NULL so that
  * CreateProcess searches for argv[0]'s program the usual way. */
-static int start_suspended(const char *file, char *const argv[], int flags, PROCESS_INFORMATION *pi)
+static int start_suspended(const char *file, char *const argv[], int flags, wchar_t *env,
+                           PROCESS_INFORMATION *pi)
 {
   STARTUPINFOW si;
   wchar_t *app = NULL, *line;
@@ -910,7 +1027,7 @@ static int start_suspended(const char *file, char *const argv[], int flags, PROC
     si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
   }
-  if (!create_process(app, line, cf, &si, pi))
+  if (!create_process(app, line, cf, env, &si, pi))
     err = spawn_error(GetLastError());
   free(app);
   free(line);
@@ -945,11 +1062,21 @@ static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int fl
 int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p)
 {
   PROCESS_INFORMATION pi;
+  wchar_t token[GROUP_TOKEN_MAX], *env = NULL;
   int err;
-  p->os.job = CreateJobObjectW(NULL, NULL);
+  if (flags & XSIG_SPAWN_NEW_GROUP) {
+    p->os.job = make_group_job(token, sizeof token / sizeof token[0]);
+    if (p->os.job && (env = environment_with_group(token)) == NULL) {
+      CloseHandle(p->os.job);
+      return XSIG_ENOMEM;
+    }
+  } else {
+    p->os.job = CreateJobObjectW(NULL, NULL);
+  }
   if (p->os.job == NULL)
     return XSIG_ESYS;
-  err = start_suspended(file, argv, flags, &pi);
+  err = start_suspended(file, argv, flags, env, &pi);
+  free(env);
   if (err) {
     CloseHandle(p->os.job);
     return err;

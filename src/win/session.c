@@ -9,9 +9,14 @@
  *
  * Once WM_ENDSESSION returns the process may be ended at any moment, so
  * the window procedure keeps it from returning for the grace, or until the
- * process ends by itself (its threads end with it), whether the work is
- * done in the handler or after it, with a reason shown to the user
- * (ShutdownBlockReasonCreate) meanwhile. */
+ * program ends by itself, whether the work is done in the handler or after
+ * it, with a reason shown to the user (ShutdownBlockReasonCreate)
+ * meanwhile. It answers before the process ends: exit() runs xsig's
+ * at-exit hook while this thread still lives (ExitProcess ends the other
+ * threads before anything else runs), and the hook has it answer first. A
+ * sender never gets an answer from a thread ended in the middle of a
+ * message: Wine's wineboot -e then waited for ever (issue 29). */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -19,6 +24,11 @@
 
 static HANDLE thread, ready, quit;
 static HWND window;
+/* exiting: set by the at-exit hook, answered: by the window's thread once
+ * it answered WM_ENDSESSION; both made once, never closed (the hook may run
+ * after a shutdown). holding: WM_ENDSESSION is held unanswered. */
+static HANDLE exiting, answered;
+static volatile LONG holding;
 
 static int ignored(void)
 {
@@ -26,6 +36,8 @@ static int ignored(void)
   xsig__action_get(XSIG_TERM, &act);
   return act.handler == XSIG_IGN;
 }
+
+static void answer(HWND w);
 
 static void session_ends(HWND w, LPARAM how)
 {
@@ -36,11 +48,37 @@ static void session_ends(HWND w, LPARAM how)
   info.event = (int)how; /* ENDSESSION_LOGOFF, _CLOSEAPP, _CRITICAL, or 0 */
   info.deadline_us = xsig_clock_us() + SESSION_GRACE_MS * (int64_t)1000;
   ShutdownBlockReasonCreate(w, L"Finishing its work before the session ends");
-  if (xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT)
+  InterlockedExchange(&holding, 1);
+  if (xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT) {
+    answer(w);
     xsig__os_default_action(XSIG_TERM);
-  else if (ignored() == 0)
-    WaitForSingleObject(quit, SESSION_GRACE_MS); /* set only by xsig_shutdown */
+  } else if (ignored() == 0) {
+    HANDLE until[2];
+    until[0] = quit; /* set only by xsig_shutdown */
+    until[1] = exiting;
+    WaitForMultipleObjects(2, until, FALSE, SESSION_GRACE_MS);
+  }
+  answer(w);
+}
+
+/* WM_ENDSESSION answered now: after this the process may end at once. */
+static void answer(HWND w)
+{
+  if (InterlockedExchange(&holding, 0) == 0)
+    return;
   ShutdownBlockReasonDestroy(w);
+  ReplyMessage(0);
+  SetEvent(answered);
+}
+
+/* The program ends (exit(), return from main): a WM_ENDSESSION held is
+ * answered first, or its sender would wait for the answer for ever. */
+static void at_exit(void)
+{
+  if (exiting == NULL || InterlockedCompareExchange(&holding, 0, 0) == 0)
+    return;
+  SetEvent(exiting);
+  WaitForSingleObject(answered, 1000);
 }
 
 static LRESULT CALLBACK session_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
@@ -89,6 +127,12 @@ void xsig__win_session_init(void)
 {
   if (thread || xsig__win_has_console(GetCurrentProcess()) != 0) /* cannot tell: no window */
     return;
+  if (exiting == NULL) {
+    if ((exiting = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL ||
+        (answered = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
+      return;
+    atexit(at_exit);
+  }
   if ((quit = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL ||
       (ready = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
     return;
