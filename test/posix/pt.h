@@ -7,6 +7,7 @@
 #define XSIG_POSIX_TEST_PT_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
