@@ -131,7 +131,7 @@ static void call_maybe_on_alt(struct call *c, struct xp_thread *self)
   call_handler(c);
 }
 
-void xp_run(const siginfo_t *info, const struct sigaction *given, int xsig_masked)
+void xp_run(const siginfo_t *info, const struct sigaction *given)
 {
   struct xp_thread *self = xp_self();
   struct sigaction act;
@@ -139,7 +139,7 @@ void xp_run(const siginfo_t *info, const struct sigaction *given, int xsig_maske
   ucontext_t uc;
   struct call c;
   xsig_sigset_t during, before;
-  uint64_t mirror = 0;
+  uint64_t mirror = 0, add;
   int sig = info->si_signo;
   if (given)
     act = *given;
@@ -160,13 +160,11 @@ void xp_run(const siginfo_t *info, const struct sigaction *given, int xsig_maske
     if (!(act.sa_flags & SA_RESTART))
       self->runs.ran_norestart++;
   }
-  if (!xsig_masked) {
-    uint64_t add = xsig_posix__bits(&act.sa_mask);
-    if (!(act.sa_flags & SA_NODEFER))
-      add |= XSIG_POSIX_BIT(sig);
-    xsig_posix__to_xsig(add, &during);
-    xsig_sigmask(XSIG_BLOCK, &during, &before);
-  }
+  add = xsig_posix__bits(&act.sa_mask);
+  if (!(act.sa_flags & SA_NODEFER))
+    add |= XSIG_POSIX_BIT(sig);
+  xsig_posix__to_xsig(add, &during);
+  xsig_sigmask(XSIG_BLOCK, &during, &before);
   c.sig = sig;
   c.info = &si;
   c.uc = &uc;
@@ -174,8 +172,9 @@ void xp_run(const siginfo_t *info, const struct sigaction *given, int xsig_maske
   xp_signal_thread_busy(1);
   call_maybe_on_alt(&c, self);
   xp_signal_thread_busy(0);
-  if (!xsig_masked)
-    xsig_sigmask(XSIG_SETMASK, &before, NULL);
+  /* the mask comes back: what it lets through runs now, as on return
+   * from a handler on Linux (xsig's pending signals in xsig_sigmask) */
+  xsig_sigmask(XSIG_SETMASK, &before, NULL);
   if (self && self->mask != mirror) {
     /* the handler changed its mask; it is given back, as POSIX does */
     xp_lock();
@@ -183,6 +182,8 @@ void xp_run(const siginfo_t *info, const struct sigaction *given, int xsig_maske
     xp_unlock();
     xp_signal_thread_follow(0);
   }
+  if (self)
+    xsig_posix__run_own(xsig_posix__from_xsig(&before));
 }
 
 /* ---- what xsig calls --------------------------------------------------- */
@@ -239,10 +240,10 @@ static int install(int sig, const struct sigaction *act)
   if (act->sa_handler == SIG_IGN) {
     xa.handler = XSIG_IGN;
   } else if (is_function(act->sa_handler) || XP_LAYER_ONLY(sig)) {
+    /* the layer applies sa_mask and the signal itself (xp_run), so that
+     * it can run what the handler left pending as the mask comes back */
     xa.handler = trampoline;
-    xsig_posix__to_xsig(xsig_posix__bits(&act->sa_mask), &xa.mask);
-    if (act->sa_flags & SA_NODEFER)
-      xa.flags |= XSIG_NODEFER;
+    xa.flags = XSIG_NODEFER;
     if ((act->sa_flags & SA_RESETHAND) && !XP_LAYER_ONLY(sig))
       xa.flags |= XSIG_RESETHAND;
     if (sig == SIGCHLD && (act->sa_flags & SA_NOCLDSTOP))

@@ -73,13 +73,13 @@ void xp_arrived(const siginfo_t *info)
   struct xp_item *it;
   int sig = info->si_signo;
   if (!xp_is_signal_thread()) {
-    xp_run(info, NULL, 1);
+    xp_run(info, NULL);
     return;
   }
   xp_action_take(sig, &act, XP_RESET_LAYER);
   it = new_item(info);
   if (it == NULL) {
-    xp_run(info, &act, 1);
+    xp_run(info, &act);
     return;
   }
   it->has_act = 1;
@@ -95,7 +95,7 @@ void xp_arrived(const siginfo_t *info)
   }
   xp_unlock();
   free(it);
-  xp_run(info, &act, 1);
+  xp_run(info, &act);
 }
 
 int xsig_posix__run_own(uint64_t mask)
@@ -109,7 +109,7 @@ int xsig_posix__run_own(uint64_t mask)
     xp_unlock();
     if (it == NULL)
       return n;
-    xp_run(&it->info, it->has_act ? &it->act : NULL, 0);
+    xp_run(&it->info, it->has_act ? &it->act : NULL);
     free(it);
     n++;
   }
@@ -179,7 +179,7 @@ int xp_deliver_self(const siginfo_t *info)
   if (act.sa_handler == SIG_DFL)
     default_here(info->si_signo);
   else
-    xp_run(info, NULL, 0);
+    xp_run(info, NULL);
   return 0;
 }
 

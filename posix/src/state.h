@@ -89,7 +89,7 @@ uint64_t xp_list_bits_locked(const struct xp_item *head);
 /* action.c: runs the handler for info on this thread, as POSIX does
  * (mask, SA_RESETHAND unless it was done, SA_SIGINFO, SA_ONSTACK); the
  * default action for SIG_DFL. */
-void xp_run(const siginfo_t *info, const struct sigaction *act_or_null, int xsig_masked);
+void xp_run(const siginfo_t *info, const struct sigaction *act_or_null);
 /* The action in force for sig, copied. reset: XP_RESET_LAYER applies
  * SA_RESETHAND to the layer's table (xsig's dispatch reset its own),
  * XP_RESET_BOTH to xsig's too. */

@@ -265,7 +265,7 @@ static int run_for_others(void)
   xp_unlock();
   if (it == NULL)
     return 0;
-  xp_run(&it->info, it->has_act ? &it->act : NULL, 0);
+  xp_run(&it->info, it->has_act ? &it->act : NULL);
   free(it);
   return 1;
 }
