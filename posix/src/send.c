@@ -1,0 +1,107 @@
+/* xsig-posix: kill, killpg, sigqueue. */
+#include <stdlib.h>
+#include "state.h"
+
+
+static int to_self(int sig, int code, union sigval value)
+{
+  siginfo_t info;
+  int err;
+  xsig_posix__info_self(&info, sig, code);
+  info.si_value = value;
+  if (!(xp_current_mask() & XSIG_POSIX_BIT(sig)))
+    return xp_deliver_self(&info);
+  /* blocked here: pending for the process, another thread may take it */
+  err = code == SI_QUEUE ? xsig_raise_value(sig, (intptr_t)value.sival_ptr) : xsig_raise(sig);
+  return err;
+}
+
+static int check_sig(int sig)
+{
+  if (sig == 0 || xsig_posix__valid(sig))
+    return 0;
+  return XSIG_EINVAL;
+}
+
+/* kill(-1): every process this one may signal. Windows: this process
+ * and its descendants (docs/posix.md: not the user's other processes). */
+static int to_all(int sig)
+{
+  int64_t pids[1024];
+  int n, i, err, sent = 0;
+  n = xsig_process_descendants(xsig_getpid(), pids, 1024);
+  for (i = 0; i < n; i++)
+    if (xsig_kill(pids[i], sig) == 0)
+      sent++;
+  err = sig ? to_self(sig, SI_USER, (union sigval){0}) : 0;
+  (void)sent;
+  return err;
+}
+
+static int to_group(pid_t pgrp, int sig)
+{
+  int err;
+  if (pgrp <= 0)
+    return XSIG_ESRCH;
+  err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
+  if (err == XSIG_ENOSYS)
+    err = XSIG_ESRCH; /* not a group xsig made: none Windows can reach */
+  if (err == 0 && sig && !(xp_current_mask() & XSIG_POSIX_BIT(sig)))
+    xsig_dispatch(); /* our own copy, if we are in it, runs here */
+  return err;
+}
+
+static int send_to(pid_t pid, int sig, int code, union sigval value)
+{
+  int err = check_sig(sig);
+  if (err)
+    return err;
+  if (pid == (pid_t)xsig_getpid())
+    return sig ? to_self(sig, code, value) : 0;
+  if (pid == -1)
+    return to_all(sig);
+  if (pid == 0)
+    return to_group(xsig_posix__getpgrp(), sig);
+  if (pid < 0)
+    return to_group(-pid, sig);
+  if (code == SI_QUEUE)
+    return xsig_queue(pid, sig, (intptr_t)value.sival_ptr);
+  return xsig_kill(pid, sig);
+}
+
+int kill(pid_t pid, int sig)
+{
+  int err;
+  if (xsig_posix__init())
+    return -1;
+  err = send_to(pid, sig, SI_USER, (union sigval){0});
+  return err ? xsig_posix__fail(err) : 0;
+}
+
+int killpg(pid_t pgrp, int sig)
+{
+  int err;
+  if (xsig_posix__init())
+    return -1;
+  if (pgrp < 0 || pgrp == 1) {
+    errno = pgrp < 0 ? EINVAL : ESRCH;
+    return -1;
+  }
+  if ((err = check_sig(sig)) != 0)
+    return xsig_posix__fail(err);
+  err = to_group(pgrp ? pgrp : xsig_posix__getpgrp(), sig);
+  return err ? xsig_posix__fail(err) : 0;
+}
+
+int sigqueue(pid_t pid, int sig, union sigval value)
+{
+  int err;
+  if (xsig_posix__init())
+    return -1;
+  if (pid <= 0) {
+    errno = ESRCH;
+    return -1;
+  }
+  err = send_to(pid, sig, SI_QUEUE, value);
+  return err ? xsig_posix__fail(err) : 0;
+}
