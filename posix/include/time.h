@@ -23,7 +23,7 @@
 # error "xsig-posix <time.h>: unknown compiler; define how to reach the C library's <time.h>"
 #endif
 
-#include <signal.h> /* struct sigevent, union sigval (POSIX: time.h has them) */
+struct sigevent; /* <signal.h> defines it (winpthreads' pthread.h includes this header) */
 
 #ifdef __cplusplus
 extern "C" {

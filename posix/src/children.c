@@ -8,8 +8,9 @@
  * the one its arguments name, so that waitpid(pid) and waitpid(-1) share
  * one zombie as on POSIX.
  *
- * kids_lock (an SRW lock) guards kids[], nkids, zombies and own_pgid. It
- * is never held across a wait or a call that may run a handler. */
+ * kids_lock (an SRW lock) guards kids[], nkids and zombies. It is never
+ * held across a wait or a call that may run a handler, and it is taken
+ * before pgrp.c's lock (xsig_posix__getpgrp), never after. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +36,18 @@ static SRWLOCK kids_lock = SRWLOCK_INIT;
 static struct kid *kids;
 static size_t nkids, capkids;
 static struct zombie *zombies; /* oldest first */
-static int64_t own_pgid;       /* 0: not set: this process's pid */
-static int64_t own_sid;        /* 0: not set: own_pgid */
 
-static int64_t pgrp_locked(void)
+/* The group of a child of posix_spawn not reported yet, or 0. */
+int64_t xsig_posix__kid_pgid(int64_t pid)
 {
-  return own_pgid ? own_pgid : xsig_getpid();
-}
-
-pid_t xsig_posix__getpgrp(void)
-{
-  int64_t g;
+  size_t i;
+  int64_t g = 0;
   AcquireSRWLockShared(&kids_lock);
-  g = pgrp_locked();
+  for (i = 0; i < nkids; i++)
+    if (kids[i].pid == pid)
+      g = kids[i].pgid;
   ReleaseSRWLockShared(&kids_lock);
-  return (pid_t)g;
+  return g;
 }
 
 /* --- the children of posix_spawn ---------------------------------------- */
@@ -68,7 +66,7 @@ int xsig_posix__kid_add(int64_t pid, int64_t pgid)
   }
   if (err == 0) {
     kids[nkids].pid = pid;
-    kids[nkids].pgid = pgid ? pgid : pgrp_locked();
+    kids[nkids].pgid = pgid ? pgid : xsig_posix__getpgrp();
     nkids++;
   }
   ReleaseSRWLockExclusive(&kids_lock);
@@ -111,7 +109,7 @@ static int collect(void)
     if (z) {
       z->next = NULL;
       z->pid = pid;
-      z->pgid = k ? k->pgid : pgrp_locked(); /* xsig_spawn's: as ours */
+      z->pgid = k ? k->pgid : xsig_posix__getpgrp(); /* xsig_spawn's: as ours */
       z->st = st;
       for (end = &zombies; *end; end = &(*end)->next) {
       }
@@ -174,7 +172,7 @@ static int may_still_end(const struct which *w, int any_running)
   for (i = 0; i < nkids && !found; i++)
     found = matches(w, kids[i].pid, kids[i].pgid);
   if (!found && w->pid <= 0)
-    found = w->pgid == 0 || w->pgid == pgrp_locked(); /* xsig_spawn's: as ours */
+    found = w->pgid == 0 || w->pgid == xsig_posix__getpgrp(); /* xsig_spawn's: as ours */
   ReleaseSRWLockShared(&kids_lock);
   if (!found && w->pid > 0)
     found = foreign_child_runs(w->pid);
@@ -287,87 +285,6 @@ int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
   return 0;
 }
 
-/* --- parent and groups ---------------------------------------------------- */
-
-pid_t getppid(void)
-{
-  return (pid_t)xsig_getppid();
-}
-
-pid_t getpgrp(void)
-{
-  return xsig_posix__getpgrp();
-}
-
-pid_t getpgid(pid_t pid)
-{
-  struct kid *k;
-  int64_t g = -1;
-  if (pid == 0 || pid == xsig_getpid())
-    return getpgrp();
-  if (pid < 0 || pid > 0x7fffffff)
-    return xsig_posix__fail_errno(ESRCH);
-  AcquireSRWLockShared(&kids_lock);
-  if ((k = kid_find_locked(pid)) != NULL)
-    g = k->pgid;
-  ReleaseSRWLockShared(&kids_lock);
-  if (g > 0)
-    return (pid_t)g;
-  /* Windows keeps no group of another process that this one can read */
-  return xsig_posix__fail_errno(xsig_kill(pid, 0) == XSIG_ESRCH ? ESRCH : EPERM);
-}
-
-/* Only the calling process can move, and only to a group of its own: a
- * child has already run its program (POSIX: EACCES after exec). */
-int setpgid(pid_t pid, pid_t pgid)
-{
-  int64_t self = xsig_getpid();
-  int err = 0;
-  struct kid *k;
-  if (pgid < 0)
-    return xsig_posix__fail_errno(EINVAL);
-  AcquireSRWLockExclusive(&kids_lock);
-  if (pid == 0 || pid == self) {
-    if (own_sid == self)
-      err = EPERM; /* a session leader cannot move */
-    else if (pgid == 0 || pgid == self)
-      own_pgid = self;
-    else if (pgid != pgrp_locked())
-      err = EPERM; /* no way to join another group from inside it */
-  } else if ((k = kid_find_locked(pid)) != NULL) {
-    if (pgid != k->pgid && !(pgid == 0 && k->pgid == pid))
-      err = EACCES;
-  } else {
-    err = ESRCH;
-  }
-  ReleaseSRWLockExclusive(&kids_lock);
-  return err ? xsig_posix__fail_errno(err) : 0;
-}
-
-pid_t setsid(void)
-{
-  int64_t self = xsig_getpid();
-  int err = 0;
-  AcquireSRWLockExclusive(&kids_lock);
-  if (pgrp_locked() == self)
-    err = EPERM; /* already a group leader (POSIX) */
-  else
-    own_pgid = own_sid = self;
-  ReleaseSRWLockExclusive(&kids_lock);
-  return err ? xsig_posix__fail_errno(err) : (pid_t)self;
-}
-
-pid_t getsid(pid_t pid)
-{
-  int64_t s;
-  if (pid != 0 && pid != xsig_getpid())
-    return xsig_posix__fail_errno(pid < 0 ? ESRCH : EPERM);
-  AcquireSRWLockShared(&kids_lock);
-  s = own_sid ? own_sid : pgrp_locked();
-  ReleaseSRWLockShared(&kids_lock);
-  return (pid_t)s;
-}
-
 /* --- the start block ------------------------------------------------------
  * XSIG_POSIX_START=1:PPID:MASK:IGNORED:PGID, MASK and IGNORED as 16 hex
  * digits (bit n-1: signal n), PGID 0 for "a group of its own". The child
@@ -443,9 +360,7 @@ void xsig_posix__start_block_apply(void)
   _putenv(XSIG_POSIX_START_VAR "=");
   if (n >= sizeof buf || !parse_start(buf, &st) || st.ppid != xsig_getppid())
     return;
-  AcquireSRWLockExclusive(&kids_lock);
-  own_pgid = st.pgid ? st.pgid : xsig_getpid();
-  ReleaseSRWLockExclusive(&kids_lock);
+  xsig_posix__pgrp_start(st.pgid ? st.pgid : xsig_getpid());
   st.ignored = valid_bits(st.ignored);
   for (sig = 1; sig <= 64; sig++)
     if (st.ignored & XSIG_POSIX_BIT(sig))

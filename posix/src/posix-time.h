@@ -35,5 +35,9 @@ void xsig_posix__start_block_apply(void);
 /* A child of posix_spawn and its group, for waitpid and the group calls
  * (children.c): 0 or ENOMEM. */
 int xsig_posix__kid_add(int64_t pid, int64_t pgid);
+/* The group of a child of posix_spawn not reported yet, or 0. */
+int64_t xsig_posix__kid_pgid(int64_t pid);
+/* The group the start block names (pgrp.c). */
+void xsig_posix__pgrp_start(int64_t pgid);
 
 #endif
