@@ -89,6 +89,24 @@ static void kid_remove_locked(int64_t pid)
     *k = kids[--nkids];
 }
 
+/* Sends sig to each child of posix_spawn in group pgid not reported yet
+ * (the group's members the layer knows, when xsig has no job for it: the
+ * caller's own group). Returns how many were reached. */
+int xsig_posix__group_send(int64_t pgid, int sig)
+{
+  int64_t pids[256];
+  size_t i, n = 0;
+  int sent = 0;
+  AcquireSRWLockShared(&kids_lock);
+  for (i = 0; i < nkids && n < 256; i++)
+    if (kids[i].pgid == pgid)
+      pids[n++] = kids[i].pid;
+  ReleaseSRWLockShared(&kids_lock);
+  for (i = 0; i < n; i++)
+    sent += xsig_kill(pids[i], sig) == 0;
+  return sent;
+}
+
 /* --- zombies -------------------------------------------------------------- */
 
 /* Moves every ended child out of xsig. Returns 1 while some child of

@@ -1,6 +1,7 @@
 /* xsig-posix: kill, killpg, sigqueue. */
 #include <stdlib.h>
 #include "state.h"
+#include "posix-time.h"
 
 
 static int to_self(int sig, int code, union sigval value)
@@ -44,8 +45,12 @@ static int to_group(pid_t pgrp, int sig)
   if (pgrp <= 0)
     return XSIG_ESRCH;
   err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
-  if (err == XSIG_ENOSYS)
-    err = XSIG_ESRCH; /* not a group xsig made: none Windows can reach */
+  if (err == XSIG_ENOSYS) { /* no job of xsig's: the members the layer knows */
+    int n = xsig_posix__group_send(pgrp, sig);
+    if (pgrp == xsig_posix__getpgrp()) /* and this process, last, as kill() to itself */
+      return sig ? to_self(sig, SI_USER, (union sigval){0}) : 0;
+    return n > 0 ? 0 : XSIG_ESRCH;
+  }
   if (err == 0 && sig && !(xp_current_mask() & XSIG_POSIX_BIT(sig)))
     xsig_dispatch(); /* our own copy, if we are in it, runs here */
   return err;
