@@ -444,7 +444,9 @@ XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
 #define XSIG_WAIT_MAX 62
 /* Flags for xsig_wait_many */
 #define XSIG_WAIT_CHILDREN 0x1 /* also return when a child of xsig_spawn has
-                                  ended and not been reported yet */
+                                  ended and not been reported yet, or when
+                                  the last one ended while CHLD was
+                                  XSIG_IGN (xsig_wait_child: XSIG_ECHILD) */
 
 /* Waits until one of n handles (fds readable on POSIX, HANDLEs signalled
  * on Windows) is ready, a signal handler has run on this thread (the
