@@ -94,22 +94,41 @@ static void kid_remove_locked(int64_t pid)
     *k = kids[--nkids];
 }
 
-/* Sends sig to each child of posix_spawn in group pgid not reported yet
- * (the group's members the layer knows, when xsig has no job for it: the
- * caller's own group). Returns how many were reached. */
-int xsig_posix__group_send(int64_t pgid, int sig)
+/* kill's hook: 1 if pid is a child of posix_spawn not reported by a wait
+ * yet (running, or ended: a zombie), else 0. */
+static int unreaped(int64_t pid)
+{
+  struct zombie *z;
+  int found;
+  AcquireSRWLockShared(&kids_lock);
+  found = kid_find_locked(pid) != NULL;
+  for (z = zombies; z && !found; z = z->next)
+    found = z->pid == pid;
+  ReleaseSRWLockShared(&kids_lock);
+  return found;
+}
+
+/* kill's hook: sig (0: the check) to every process of group pgid but
+ * this one: xsig's jobs for a group a child of ours leads (and those that
+ * joined it), else each child of posix_spawn in it (this process's own
+ * group: Windows has no job for it). 0 if one was reached, XSIG_ESRCH if
+ * none. */
+static int group_send(int64_t pgid, int sig)
 {
   int64_t pids[256];
   size_t i, n = 0;
-  int sent = 0;
+  int sent = 0, err = xsig_send(-pgid, sig, 0, 0, NULL);
+  if (err != XSIG_ENOSYS)
+    return err;
   AcquireSRWLockShared(&kids_lock);
   for (i = 0; i < nkids && n < 256; i++)
     if (kids[i].pgid == pgid)
       pids[n++] = kids[i].pid;
   ReleaseSRWLockShared(&kids_lock);
   for (i = 0; i < n; i++)
-    sent += xsig_kill(pids[i], sig) == 0;
-  return sent;
+    if (xsig_kill(pids[i], sig) == 0 || unreaped(pids[i]))
+      sent++;
+  return sent ? 0 : XSIG_ESRCH;
 }
 
 /* kill() sent sig to pid: a child of ours stops at STOP and goes on at
@@ -132,6 +151,12 @@ int xsig_posix__child_signalled(int64_t pid, int sig)
   }
   ReleaseSRWLockExclusive(&kids_lock);
   return change;
+}
+
+void xsig_posix__children_start(void)
+{
+  xsig_posix__kids.unreaped = unreaped;
+  xsig_posix__kids.group_send = group_send;
 }
 
 /* --- zombies -------------------------------------------------------------- */
