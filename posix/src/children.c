@@ -100,12 +100,19 @@ static int unreaped(int64_t pid)
 {
   struct zombie *z;
   int found;
+  int dropped = 0;
   AcquireSRWLockShared(&kids_lock);
   found = kid_find_locked(pid) != NULL;
   for (z = zombies; z && !found; z = z->next)
     found = z->pid == pid;
   ReleaseSRWLockShared(&kids_lock);
-  return found;
+  /* while SIGCHLD is ignored an ended child leaves no zombie: only a
+   * running one counts (xsig drops the others when it looks) */
+  if (found && xsig_posix__nocldwait()) {
+    xsig_wait_child(0, NULL, NULL);
+    dropped = xsig_kill(pid, 0) == XSIG_ESRCH;
+  }
+  return found && !dropped;
 }
 
 /* kill's hook: sig (0: the check) to every process of group pgid but
@@ -187,6 +194,11 @@ static int collect(void)
       *end = z;
     }
     kid_remove_locked(pid);
+    ReleaseSRWLockExclusive(&kids_lock);
+  }
+  if (r == XSIG_ECHILD) { /* none left in xsig: those SIG_IGN dropped too */
+    AcquireSRWLockExclusive(&kids_lock);
+    nkids = 0;
     ReleaseSRWLockExclusive(&kids_lock);
   }
   return r == XSIG_ETIMEDOUT;
