@@ -68,6 +68,12 @@ union sigval {
 };
 #endif
 
+/* Declared here, at file scope, before any header uses it in a prototype
+ * (time.h's timer_create may be read while signal.h, which defines it, is
+ * still in progress: winpthreads' pthread.h includes time.h). */
+struct sigevent;
+struct timespec;
+
 #ifdef __cplusplus
 }
 #endif
