@@ -10,6 +10,9 @@
  *                                     it appends one line per event to LOG
  *   xsig-posix-daemon --worker LOG    one worker (what the daemon starts)
  *
+ * Exit status: 0 when every worker left on TERM, 1 when the watchdog had
+ * to kill them, 2 on a usage or set-up error.
+ *
  * Its main loop is the classic race-free one: TERM, HUP, CHLD and ALRM are
  * blocked except inside sigsuspend(), so a signal that comes between the
  * checks and the wait is not lost. */
@@ -157,9 +160,15 @@ static int shut_down(const sigset_t *wait_mask)
     if (running_workers() == 0)
       break;
     if (got_alrm) {
+      int i;
       say("watchdog: %d workers still running after %d s; KILL to the group",
           running_workers(), STOP_GRACE_S);
       kill(0, SIGKILL); /* ends us too: the log says why */
+      say("kill(0, SIGKILL): %s; KILL to each worker", strerror(errno));
+      for (i = 0; i < nworkers; i++)
+        if (workers[i] > 0)
+          kill(workers[i], SIGKILL);
+      return 1;
     }
     sigsuspend(wait_mask);
   }
