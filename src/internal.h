@@ -137,8 +137,9 @@ void xsig__os_default_action(int sig);
 /* Sends a signal to this process for whichever thread can take it (the
  * caller blocks it): POSIX through the kernel, Windows into the state. */
 int xsig__os_send_self(const xsig_info_t *info);
-/* Raise with the default disposition in place. */
-int xsig__os_raise_default(int sig);
+/* Raise info with the default disposition in place (a queued value and
+ * its code are kept while the signal waits, blocked). */
+int xsig__os_raise_default(const xsig_info_t *info);
 /* The calling thread's mask. */
 void xsig__os_mask_get(xsig_sigset_t *mask);
 void xsig__os_mask_set(const xsig_sigset_t *mask);

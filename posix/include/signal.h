@@ -29,8 +29,9 @@ extern "C" {
 /* ---- signal numbers ------------------------------------------------------
  * xsig's Windows numbers (the C runtime's for INT, ILL, FPE, SEGV, TERM,
  * BREAK and ABRT; Linux's for the rest). The POSIX signals xsig has no
- * number for take the top of the real-time range (56..64), so SIGRTMAX
- * is 55 here (22 real-time signals; POSIX asks for 8). mingw-w64 defines
+ * number for take the top of xsig's real-time range (56..64) and the
+ * layer keeps 55 for itself, so SIGRTMAX is 54 here (21 real-time
+ * signals; POSIX asks for 8). mingw-w64 defines
  * some of these names, with other numbers, under _POSIX: ours replace them. */
 #undef SIGHUP
 #undef SIGQUIT
@@ -66,7 +67,7 @@ extern "C" {
 #define SIGIOT    SIGABRT
 #define SIGWINCH  28
 #define SIGRTMIN  34
-#define SIGRTMAX  55
+#define SIGRTMAX  54 /* 55 is the layer's own (see posix/src/state.h) */
 #define SIGTTIN   56
 #define SIGTTOU   57
 #define SIGURG    58

@@ -4,17 +4,36 @@
 #include <string.h>
 #include "state.h"
 
-/* The program's actions, guarded by xp_lock. */
+static int is_function(void (*h)(int))
+{
+  return h != SIG_DFL && h != SIG_IGN && h != SIG_HOLD && h != SIG_ERR;
+}
+
+/* The program's actions, and the set of signals with a handler function,
+ * guarded by xp_lock. */
 static struct sigaction actions[NSIG];
+static uint64_t handled;
+
+uint64_t xp_handled(void)
+{
+  uint64_t h;
+  xp_lock();
+  h = handled;
+  xp_unlock();
+  return h;
+}
+
+static void note_handled_locked(int sig)
+{
+  if (is_function(actions[sig].sa_handler))
+    handled |= XSIG_POSIX_BIT(sig);
+  else
+    handled &= ~XSIG_POSIX_BIT(sig);
+}
 
 static int is_fault(int sig)
 {
   return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT;
-}
-
-static int is_function(void (*h)(int))
-{
-  return h != SIG_DFL && h != SIG_IGN && h != SIG_HOLD && h != SIG_ERR;
 }
 
 int xp_default_ignores(int sig)
@@ -53,6 +72,7 @@ void xp_action_take(int sig, struct sigaction *out, int reset)
   if (reset != XP_RESET_NONE && (out->sa_flags & SA_RESETHAND) && is_function(out->sa_handler)) {
     memset(&actions[sig], 0, sizeof actions[sig]);
     actions[sig].sa_handler = SIG_DFL;
+    note_handled_locked(sig);
     reset_xsig = reset == XP_RESET_BOTH || XP_LAYER_ONLY(sig);
   }
   xp_unlock();
@@ -280,12 +300,15 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
   }
   xp_lock();
   prev = actions[sig];
-  if (act)
+  if (act) {
     actions[sig] = now;
+    note_handled_locked(sig);
+  }
   xp_unlock();
   if (act && (err = install(sig, &now)) != 0) {
     xp_lock();
     actions[sig] = prev;
+    note_handled_locked(sig);
     xp_unlock();
     return xsig_posix__fail(err);
   }
@@ -466,10 +489,21 @@ int sigaltstack(const stack_t *ss, stack_t *oss)
 
 /* Layer-only signals have the trampoline from the start: their defaults
  * are the layer's (xsig would treat them as real-time: TERM). */
+static void nothing(int sig, const xsig_info_t *xi, void *arg)
+{
+  (void)sig, (void)xi, (void)arg;
+}
+
 int xp_actions_start(void)
 {
   struct sigaction dfl;
+  xsig_action_t quiet;
   int sig, err;
+  /* XP_NUDGE: never fatal, whoever dispatches it */
+  memset(&quiet, 0, sizeof quiet);
+  quiet.handler = nothing;
+  if ((err = xsig_action(XP_NUDGE, &quiet, NULL)) != 0)
+    return err;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   for (sig = 0; sig < NSIG; sig++)

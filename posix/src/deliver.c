@@ -87,10 +87,13 @@ void xp_arrived(const siginfo_t *info)
   xp_lock();
   w = waiter_for_locked(sig);
   if (w || (xp_blocked_everywhere_locked() & XSIG_POSIX_BIT(sig))) {
+    int nudge = w && w->sigwait_set;
     xp_push_locked(w, it);
     xp_unlock();
     if (w)
       SetEvent(w->wake);
+    if (nudge)
+      xp_nudge();
     return;
   }
   xp_unlock();
@@ -151,6 +154,13 @@ static int holds_locked(const struct xp_item *it, int sig)
   return 0;
 }
 
+/* Wakes a thread in sigwait*: xsig's sigwait takes XP_NUDGE, which only
+ * such a thread accepts. */
+void xp_nudge(void)
+{
+  xsig_raise(XP_NUDGE); /* blocked here: pending for the process */
+}
+
 uint64_t xp_current_mask(void)
 {
   xsig_sigset_t cur;
@@ -190,7 +200,7 @@ int xp_send_thread(struct xp_thread *t, DWORD tid, const siginfo_t *info)
 {
   struct sigaction act;
   struct xp_item *it;
-  int sig = info->si_signo, self = tid == GetCurrentThreadId(), blocked;
+  int sig = info->si_signo, self = tid == GetCurrentThreadId(), blocked, nudge;
   xp_action_take(sig, &act, XP_RESET_NONE);
   if (act.sa_handler == SIG_IGN)
     return 0;
@@ -217,10 +227,14 @@ int xp_send_thread(struct xp_thread *t, DWORD tid, const siginfo_t *info)
     free(it); /* a standard signal is pending once */
     return 0;
   }
+  it->proxy = !blocked && t != NULL;
   xp_push_locked(t, it);
+  nudge = t && t->sigwait_set;
   xp_unlock();
   if (t)
     SetEvent(t->wake);
+  if (nudge)
+    xp_nudge();
   if (!blocked)
     xp_signal_thread_poke();
   return 0;

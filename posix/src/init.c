@@ -67,6 +67,11 @@ static BOOL CALLBACK init_once(PINIT_ONCE o, PVOID p, PVOID *ctx)
   (void)o, (void)p, (void)ctx;
   own_uid = read_uid();
   err = xsig_init();
+  /* faults and abort() end the process as the signal's default action
+   * does (the parent's waitpid sees WTERMSIG SIGSEGV, SIGABRT...), not
+   * through Windows Error Reporting or the C runtime's exit code 3 */
+  if (err == 0)
+    err = xsig_crash_report(XSIG_NO_HANDLE);
   if (err == 0)
     err = xp_actions_start();
   if (err == 0)

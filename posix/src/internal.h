@@ -49,6 +49,9 @@ uint64_t xsig_posix__bits(const sigset_t *set);
 void xsig_posix__set_bits(sigset_t *set, uint64_t bits);
 void xsig_posix__to_xsig(uint64_t bits, xsig_sigset_t *out);
 uint64_t xsig_posix__from_xsig(const xsig_sigset_t *in);
+/* The same for a mask a thread is given (SETMASK): with the layer's own
+ * signal, which every thread keeps blocked (state.h, XP_NUDGE). */
+void xsig_posix__to_xsig_mask(uint64_t bits, xsig_sigset_t *out);
 /* KILL and STOP: never blocked. */
 #define XSIG_POSIX_UNBLOCKABLE (XSIG_POSIX_BIT(SIGKILL) | XSIG_POSIX_BIT(SIGSTOP))
 
@@ -69,6 +72,20 @@ int xsig_posix__nocldstop(void);
  * killpg(0, sig): its leader's pid, or 0 when it is in no group xsig can
  * reach (pgrp.c; posix-time's getpgrp owns it). */
 pid_t xsig_posix__getpgrp(void);
+
+/* What the children part (posix-time: spawn, waitpid, groups) tells the
+ * signal part (kill). Filled by the children part when the layer starts
+ * (a member may stay NULL: kill then does without it). */
+struct xsig_posix__kids_ops {
+  /* 1 if pid is a child of this process not reaped yet (running, or
+   * ended: a zombie, which kill must still find), else 0. */
+  int (*unreaped)(int64_t pid);
+  /* Sends sig (0: the existence check) to every process of group pgid
+   * except the calling one. Returns 0 when it reached at least one,
+   * XSIG_ESRCH when the group has no other member, or an XSIG_E* code. */
+  int (*group_send)(int64_t pgid, int sig);
+};
+extern struct xsig_posix__kids_ops xsig_posix__kids;
 
 /* ---- the per-thread state and delivery (thread.c, deliver.c) -------------- */
 

@@ -9,13 +9,18 @@ int xp_setmask(int how, uint64_t set, int has_set, uint64_t *old)
   xsig_sigset_t xs, xold, xnow;
   uint64_t now, before;
   int err;
-  xsig_posix__to_xsig(set, &xs);
+  if (how == SIG_SETMASK)
+    xsig_posix__to_xsig_mask(set, &xs);
+  else
+    xsig_posix__to_xsig(set, &xs);
   /* blocking first reaches the signal thread, so that it cannot take
    * what every program thread now blocks */
   if (has_set && how != SIG_UNBLOCK && self) {
     xp_lock();
     before = self->mask;
-    self->mask = how == SIG_BLOCK ? before | set : set;
+    self->mask = before | set; /* only what it adds, for now: what it
+                                  takes away waits until xsig has run,
+                                  here, what that lets through */
     self->mask &= ~XSIG_POSIX_UNBLOCKABLE;
     xp_unlock();
     xp_signal_thread_follow(1);

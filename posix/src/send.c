@@ -38,16 +38,28 @@ static int to_all(int sig)
   return err;
 }
 
+struct xsig_posix__kids_ops xsig_posix__kids;
+
+/* To group pgrp: its other members (the children part knows them; else
+ * xsig's groups, those it started with XSIG_SPAWN_NEW_GROUP), then this
+ * process if it is a member: to itself as kill(getpid(), sig) does. */
 static int to_group(pid_t pgrp, int sig)
 {
-  int err;
+  int err, self_in = pgrp == xsig_posix__getpgrp();
   if (pgrp <= 0)
     return XSIG_ESRCH;
-  err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
+  if (xsig_posix__kids.group_send)
+    err = xsig_posix__kids.group_send(pgrp, sig);
+  else
+    err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
   if (err == XSIG_ENOSYS)
-    err = XSIG_ESRCH; /* not a group xsig made: none Windows can reach */
-  if (err == 0 && sig && !(xp_current_mask() & XSIG_POSIX_BIT(sig)))
-    xsig_dispatch(); /* our own copy, if we are in it, runs here */
+    err = XSIG_ESRCH; /* not a group Windows can reach */
+  if (!self_in)
+    return err;
+  if (err == XSIG_ESRCH)
+    err = 0; /* we are in it */
+  if (sig && err == 0)
+    err = to_self(sig, SI_USER, (union sigval){0});
   return err;
 }
 
@@ -65,8 +77,14 @@ static int send_to(pid_t pid, int sig, int code, union sigval value)
   if (pid < 0)
     return to_group(-pid, sig);
   if (code == SI_QUEUE)
-    return xsig_queue(pid, sig, (intptr_t)value.sival_ptr);
-  return xsig_kill(pid, sig);
+    err = xsig_queue(pid, sig, (intptr_t)value.sival_ptr);
+  else
+    err = xsig_kill(pid, sig);
+  /* a child that ended and was not waited for still exists (a zombie):
+   * the signal reaches it and does nothing */
+  if (err == XSIG_ESRCH && xsig_posix__kids.unreaped && xsig_posix__kids.unreaped(pid))
+    err = 0;
+  return err;
 }
 
 int kill(pid_t pid, int sig)

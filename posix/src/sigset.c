@@ -3,6 +3,8 @@
 
 int xsig_posix__valid(int sig)
 {
+  if (sig == XP_NUDGE)
+    return 0;
   return sig >= SIGRTMIN ? sig <= SIGPOLL : xsig_valid(sig);
 }
 
@@ -20,9 +22,15 @@ void xsig_posix__to_xsig(uint64_t bits, xsig_sigset_t *out)
 {
   int sig;
   xsig_sigemptyset(out);
-  for (sig = 1; sig < NSIG; sig++)
-    if ((bits & XSIG_POSIX_BIT(sig)) && xsig_valid(sig))
+  for (sig = 1; bits && sig < NSIG; sig++, bits >>= 1)
+    if ((bits & 1) && sig != XP_NUDGE && xsig_valid(sig))
       xsig_sigaddset(out, sig);
+}
+
+void xsig_posix__to_xsig_mask(uint64_t bits, xsig_sigset_t *out)
+{
+  xsig_posix__to_xsig(bits, out);
+  xsig_sigaddset(out, XP_NUDGE);
 }
 
 uint64_t xsig_posix__from_xsig(const xsig_sigset_t *in)
@@ -30,7 +38,7 @@ uint64_t xsig_posix__from_xsig(const xsig_sigset_t *in)
   uint64_t bits = 0;
   int sig;
   for (sig = 1; sig < NSIG; sig++)
-    if (xsig_valid(sig) && xsig_sigismember(in, sig) == 1)
+    if (sig != XP_NUDGE && xsig_valid(sig) && xsig_sigismember(in, sig) == 1)
       bits |= XSIG_POSIX_BIT(sig);
   return bits;
 }

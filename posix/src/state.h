@@ -33,9 +33,18 @@
 # define XP_TLS _Thread_local
 #endif
 
+/* The layer's own signal (xsig's real-time 55): every thread keeps it
+ * blocked, so only a thread in sigwait* (whose set has it) takes it: the
+ * signal thread posts it to wake such a thread when it hands it
+ * something, as xsig's sigwait watches nothing else. */
+#define XP_NUDGE 55
+
 struct xp_item {
   struct xp_item *next;
   siginfo_t info;
+  int proxy;                 /* for another thread that does not block it
+                                and is not at a layer call: the signal
+                                thread may run it at once */
   int has_act;               /* act was taken when it arrived (xsig's
                                 dispatch already reset SA_RESETHAND) */
   struct sigaction act;
@@ -112,6 +121,10 @@ int xp_actions_start(void);
 
 /* deliver.c: a signal xsig dispatched on this thread (the trampoline). */
 void xp_arrived(const siginfo_t *info);
+/* Wakes the threads in sigwait* to look at their lists. */
+void xp_nudge(void);
+/* The signals that have a handler function (action.c). */
+uint64_t xp_handled(void);
 /* The calling thread's mask now (with what a running handler added). */
 uint64_t xp_current_mask(void);
 /* A signal the calling thread takes now, its mask letting it through:

@@ -139,7 +139,7 @@ static void WINAPI thread_gone(void *p)
 
 static struct xp_thread *make_record(void)
 {
-  xsig_sigset_t cur;
+  xsig_sigset_t cur, nudge;
   struct xp_thread *t = calloc(1, sizeof *t);
   if (t == NULL)
     return NULL;
@@ -153,6 +153,9 @@ static struct xp_thread *make_record(void)
   t->alt.ss_flags = SS_DISABLE;
   if (xsig_sigmask(XSIG_BLOCK, NULL, &cur) == 0)
     t->mask = xsig_posix__from_xsig(&cur);
+  xsig_sigemptyset(&nudge);
+  xsig_sigaddset(&nudge, XP_NUDGE);
+  xsig_sigmask(XSIG_BLOCK, &nudge, NULL);
   return t;
 }
 
@@ -240,7 +243,7 @@ static void apply_wanted_mask(void)
   want = st_want;
   req = st_req;
   xp_unlock();
-  xsig_posix__to_xsig(want, &set);
+  xsig_posix__to_xsig_mask(want, &set);
   xsig_sigmask(XSIG_SETMASK, &set, NULL);
   xp_lock();
   st_have = want;
@@ -249,19 +252,34 @@ static void apply_wanted_mask(void)
   WakeAllConditionVariable(&st_cv);
 }
 
-/* Runs what was handed to program threads that do not take it themselves
- * (not waiting, not blocking it), and held signals some thread now lets
- * through: on this thread, as their proxy. */
+/* Takes the first proxy item of t's list that t's mask lets through. */
+static struct xp_item *take_proxy_locked(struct xp_thread *t)
+{
+  struct xp_item **p, *it;
+  for (p = &t->head; *p; p = &(*p)->next)
+    if ((*p)->proxy && !(t->mask & XSIG_POSIX_BIT((*p)->info.si_signo))) {
+      it = *p;
+      *p = it->next;
+      for (t->tail = &t->head; *t->tail; t->tail = &(*t->tail)->next)
+        ;
+      it->next = NULL;
+      return it;
+    }
+  return NULL;
+}
+
+/* Runs, as their proxy, what another thread sent to program threads that
+ * do not block it and are not at a layer call (pthread_kill to a busy
+ * thread): its handler runs at once, as on Linux, though on this thread.
+ * Anything else in their lists waits for them. */
 static int run_for_others(void)
 {
   struct xp_thread *t;
   struct xp_item *it = NULL;
   xp_lock();
   for (t = threads; t && it == NULL; t = t->next)
-    if (!t->waiting)
-      it = xp_take_locked(t, ~t->mask & ~t->sigwait_set);
-  if (it == NULL)
-    it = xp_take_locked(NULL, ~xp_blocked_everywhere_locked());
+    if (!t->waiting && !t->sigwait_set)
+      it = take_proxy_locked(t);
   xp_unlock();
   if (it == NULL)
     return 0;
@@ -330,7 +348,7 @@ static void *start_with_mask(void *p)
   struct start s = *(struct start *)p;
   xsig_sigset_t set;
   free(p);
-  xsig_posix__to_xsig(s.mask, &set);
+  xsig_posix__to_xsig_mask(s.mask, &set);
   xsig_sigmask(XSIG_SETMASK, &set, NULL);
   xp_self();
   return s.fn(s.arg);

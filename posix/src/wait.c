@@ -67,7 +67,7 @@ int xsig_posix__wait(const HANDLE *h, int n, int flags, int64_t deadline_us, con
   if (mask) {
     waitmask = xsig_posix__bits(mask) & ~XSIG_POSIX_UNBLOCKABLE;
     set_waiting(self, 1, waitmask);
-    xsig_posix__to_xsig(waitmask, &xs);
+    xsig_posix__to_xsig_mask(waitmask, &xs);
     xsig_sigmask(XSIG_SETMASK, &xs, &saved); /* runs what it unblocks */
   } else {
     waitmask = xp_current_mask();
@@ -111,15 +111,21 @@ int xsig_posix__wait(const HANDLE *h, int n, int flags, int64_t deadline_us, con
 /* ---- sigwait, sigwaitinfo, sigtimedwait --------------------------------- */
 
 /* Takes a signal of set: what the layer holds for this thread or the
- * process first, else xsig's. timeout_ms < 0: forever. Returns the
- * signal, or an XSIG_E* code. */
-static int take(const sigset_t *set, siginfo_t *info, int timeout_ms)
+ * process first, else xsig's, until deadline_us (-1: none). Meanwhile
+ * the signals this thread lets through and handles run their handlers
+ * here (xsig's sigwait takes them too, as POSIX delivers them to this
+ * thread); with eintr, the first such ends the wait (sigwaitinfo,
+ * sigtimedwait), else it goes on (sigwait). Returns the signal, or an
+ * XSIG_E* code (XSIG_EINTR, XSIG_ETIMEDOUT...). */
+static int take(const sigset_t *set, siginfo_t *info, int64_t deadline_us, int eintr)
 {
   struct xp_thread *self;
+  struct xsig_posix__runs before;
   struct xp_item *it;
   xsig_sigset_t xs;
   xsig_info_t xi;
-  uint64_t want;
+  siginfo_t si;
+  uint64_t want, cur, handled_here;
   int sig;
   if (set == NULL)
     return XSIG_EINVAL;
@@ -127,37 +133,66 @@ static int take(const sigset_t *set, siginfo_t *info, int timeout_ms)
   if (want == 0)
     return XSIG_EINVAL;
   self = xp_self();
+  if (self == NULL)
+    return XSIG_ENOMEM;
+  cur = xp_current_mask();
+  handled_here = xp_handled() & ~cur & ~want;
   xp_lock();
-  it = xp_take_locked(self, want);
-  if (it == NULL && self)
-    self->sigwait_set = want;
+  self->sigwait_set = want;
+  if (handled_here) {
+    self->waiting = 1; /* the signal thread hands those to it */
+    self->waitmask = cur;
+  }
   xp_unlock();
-  if (it) {
-    sig = it->info.si_signo;
-    if (info)
-      *info = it->info;
-    free(it);
-    return sig;
-  }
-  xsig_posix__to_xsig(want, &xs);
-  sig = xsig_sigwait(&xs, timeout_ms, &xi);
-  if (self) {
+  before = self->runs;
+  xsig_posix__to_xsig(want | handled_here, &xs);
+  xsig_sigaddset(&xs, XP_NUDGE);
+  for (;;) {
     xp_lock();
-    self->sigwait_set = 0;
+    it = xp_take_locked(self, want);
     xp_unlock();
+    if (it) {
+      sig = it->info.si_signo;
+      if (info)
+        *info = it->info;
+      free(it);
+      break;
+    }
+    xsig_posix__run_own(cur);
+    if (eintr && self->runs.ran != before.ran) {
+      sig = XSIG_EINTR;
+      break;
+    }
+    sig = xsig_sigwait(&xs, ms_left(deadline_us), &xi);
+    if (sig == XSIG_ETIMEDOUT && deadline_us >= 0 && xsig_clock_us() < deadline_us)
+      continue;
+    if (sig < 0)
+      break;
+    if (sig == XP_NUDGE)
+      continue;
+    xsig_posix__info_from_xsig(&xi, &si);
+    if (want & XSIG_POSIX_BIT(sig)) {
+      if (info)
+        *info = si;
+      break;
+    }
+    xp_run(&si, NULL); /* delivered to this thread: its handler, here */
   }
-  if (sig > 0 && info)
-    xsig_posix__info_from_xsig(&xi, info);
+  xp_lock();
+  self->sigwait_set = 0;
+  self->waiting = 0;
+  xp_unlock();
   return sig;
 }
 
-static int timeout_ms_of(const struct timespec *ts, int *ms)
+static int deadline_of(const struct timespec *ts, int64_t *deadline_us)
 {
-  int64_t us;
   if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
     return XSIG_EINVAL;
-  us = (int64_t)ts->tv_sec * 1000000 + (ts->tv_nsec + 999) / 1000;
-  *ms = us / 1000 > 0x7ffffffe ? 0x7ffffffe : (int)((us + 999) / 1000);
+  if (ts->tv_sec > 100000000) /* three years: as good as forever */
+    *deadline_us = -1;
+  else
+    *deadline_us = xsig_posix__deadline_ns((int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec);
   return 0;
 }
 
@@ -166,7 +201,7 @@ int sigwait(const sigset_t *set, int *sig)
   int r;
   if (xsig_posix__init())
     return errno;
-  r = take(set, NULL, -1);
+  r = take(set, NULL, -1, 0);
   if (r < 0)
     return xsig_posix__errno_of(r);
   if (sig)
@@ -179,17 +214,18 @@ int sigwaitinfo(const sigset_t *set, siginfo_t *info)
   int r;
   if (xsig_posix__init())
     return -1;
-  r = take(set, info, -1);
+  r = take(set, info, -1, 1);
   return r < 0 ? xsig_posix__fail(r) : r;
 }
 
 int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
 {
-  int r, ms = -1;
+  int64_t deadline = -1;
+  int r;
   if (xsig_posix__init())
     return -1;
-  if (timeout && (r = timeout_ms_of(timeout, &ms)) != 0)
+  if (timeout && (r = deadline_of(timeout, &deadline)) != 0)
     return xsig_posix__fail(r);
-  r = take(set, info, ms);
+  r = take(set, info, deadline, 1);
   return r < 0 ? xsig_posix__fail(r) : r;
 }
