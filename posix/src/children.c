@@ -1,6 +1,8 @@
 /* The children of posix_spawn and xsig_spawn: wait, waitpid, waitid;
- * getppid; the process-group calls; and the start block that tells a
- * child of posix_spawn its mask, its ignored signals and its group.
+ * kill's hooks (a zombie is still found; a group's members); the stops
+ * this process causes; and the start block that tells a child of
+ * posix_spawn its mask, its ignored signals and its group (pgrp.c keeps
+ * the group).
  *
  * xsig keeps every child of xsig_spawn (posix_spawn's are among them)
  * until it is reported. Each wait first moves every ended child out of
