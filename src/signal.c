@@ -652,7 +652,7 @@ static int raise_info(const xsig_info_t *info)
   if (act.handler == XSIG_IGN)
     return 0;
   if (act.handler == XSIG_DFL)
-    return xsig__os_raise_default(info->signo);
+    return xsig__os_raise_default(info);
   xsig__os_mask_get(&mask);
   if (xsig__set_has(&mask, info->signo))
     return xsig__os_send_self(info); /* another thread may take it */

@@ -64,6 +64,30 @@ TEST_IMPL(mask_kill_stop_cannot_be_blocked)
   return 0;
 }
 
+/* A blocked signal without a handler keeps its queued value and code
+ * while it waits, for xsig_sigwait (it once came out as XSIG_SI_RAISE
+ * with no value: the default-disposition path dropped them). */
+TEST_IMPL(raise_value_blocked_default_keeps_value)
+{
+  xsig_sigset_t s;
+  xsig_info_t info;
+  int sig = XSIG_RTMIN + 2;
+  ASSERT_OK(xsig_init());
+  xsig_sigemptyset(&s);
+  xsig_sigaddset(&s, sig);
+  ASSERT_OK(xsig_sigmask(XSIG_BLOCK, &s, NULL));
+  ASSERT_OK(xsig_raise_value(sig, 42));
+  ASSERT_OK(xsig_raise_value(sig, 43));
+  ASSERT_EQ(xsig_sigwait(&s, 1000, &info), sig);
+  ASSERT_EQ(info.code, XSIG_SI_QUEUE);
+  ASSERT_EQ(info.value, 42);
+  ASSERT_EQ(xsig_sigwait(&s, 1000, &info), sig);
+  ASSERT_EQ(info.value, 43);
+  ASSERT_OK(xsig_sigmask(XSIG_UNBLOCK, &s, NULL));
+  ASSERT_OK(xsig_shutdown());
+  return 0;
+}
+
 TEST_IMPL(realtime_queue_order)
 {
   xsig_sigset_t s;

@@ -760,9 +760,11 @@ int xsig__os_send_self(const xsig_info_t *info)
   return errno == EAGAIN ? XSIG_EAGAIN : XSIG_ESYS;
 }
 
-int xsig__os_raise_default(int sig)
+int xsig__os_raise_default(const xsig_info_t *info)
 {
-  return raise(sig) == 0 ? 0 : XSIG_ESYS;
+  if (info->code == XSIG_SI_QUEUE)
+    return xsig__os_send_self(info);
+  return raise(info->signo) == 0 ? 0 : XSIG_ESYS;
 }
 
 void xsig__os_extra_stats(xsig_stats_t *stats)

@@ -308,18 +308,13 @@ int xsig__os_send_self(const xsig_info_t *info)
   return err;
 }
 
-int xsig__os_raise_default(int sig)
+int xsig__os_raise_default(const xsig_info_t *info)
 {
-  xsig_info_t info;
-  if (!xsig__set_has(&thread_mask, sig)) {
-    xsig__os_default_action(sig);
+  if (!xsig__set_has(&thread_mask, info->signo)) {
+    xsig__os_default_action(info->signo);
     return 0;
   }
-  memset(&info, 0, sizeof info);
-  info.signo = sig;
-  info.code = XSIG_SI_RAISE;
-  info.pid = xsig__os_getpid();
-  return xsig__os_send_self(&info);
+  return xsig__os_send_self(info);
 }
 
 int xsig__win_accept(const xsig_info_t *info, int how)
