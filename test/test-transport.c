@@ -433,7 +433,10 @@ TEST_IMPL(transport_sender_dies_mid_message)
  * - wrong: a ring of real objects of the fake's own process, each round
  *   one of them wrong: an event as the section, a section as the doorbell,
  *   a semaphore as the wake event, a section smaller than a ring, an
- *   event with no rights at all as the doorbell. */
+ *   event with no rights at all as the doorbell;
+ * - reserved: a ring whose section is large enough but made with
+ *   SEC_RESERVE, none of its pages committed (a sender that writes to
+ *   such a view faults), with a real doorbell and wake event. */
 static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, const char *mode,
                        const char *forged)
 {
@@ -444,10 +447,16 @@ static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, cons
   HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL), sem = CreateSemaphoreW(NULL, 0, 1, NULL);
   HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, NULL);
   HANDLE small = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 100, NULL);
+  HANDLE reserved = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE, 0,
+                                       65536, NULL);
   HANDLE bare = NULL;
   DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &bare, 0, FALSE, 0);
   if (strcmp(mode, "forge") == 0) {
     hs[0] = hs[1] = hs[2] = (uint64_t)_atoi64(forged);
+  } else if (strcmp(mode, "reserved") == 0) {
+    hs[0] = (uint64_t)(uintptr_t)reserved;
+    hs[1] = (uint64_t)(uintptr_t)sem;
+    hs[2] = (uint64_t)(uintptr_t)ev;
   } else {
     HANDLE pick[5][3] = {{ev, sem, ev}, {section, section, ev}, {section, sem, sem},
                          {small, sem, ev}, {section, bare, ev}};
@@ -474,6 +483,7 @@ static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, cons
   CloseHandle(sem);
   CloseHandle(section);
   CloseHandle(small);
+  CloseHandle(reserved);
   CloseHandle(bare);
 }
 
@@ -580,6 +590,19 @@ TEST_IMPL(transport_wrong_ring_objects)
   ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "wrong", 0));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
   each_over_the_pipe(&p, 10);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* A section of the right size whose pages the receiver never committed
+ * (SEC_RESERVE): a sender that wrote its first message into it would
+ * fault. It is refused as a ring; the pipe carries every signal. */
+TEST_IMPL(transport_uncommitted_ring_section)
+{
+  test_proc_t p;
+  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "reserved", 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  each_over_the_pipe(&p, 4);
   test_proc_close(&p);
   return 0;
 }

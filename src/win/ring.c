@@ -563,6 +563,17 @@ static HANDLE take_object(HANDLE receiver, uint64_t v, DWORD access, const wchar
   return h;
 }
 
+/* Whether every page of the view is committed and writable. A section
+ * made with SEC_RESERVE maps, at any size, pages that fault when touched
+ * until its maker commits them (Wine lets the write through, but says
+ * MEM_RESERVE all the same); pages of a section cannot be decommitted. */
+static int view_committed(const void *view, size_t size)
+{
+  MEMORY_BASIC_INFORMATION m;
+  return VirtualQuery(view, &m, sizeof m) == sizeof m && m.State == MEM_COMMIT &&
+         m.Protect == PAGE_READWRITE && m.RegionSize >= size;
+}
+
 /* A view of a whole ring: MapViewOfFile fails for a section smaller. */
 static struct xsig__win_ring *map_ring(HANDLE receiver, uint64_t v)
 {
@@ -572,6 +583,10 @@ static struct xsig__win_ring *map_ring(HANDLE receiver, uint64_t v)
     return NULL;
   ring = MapViewOfFile(section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof *ring);
   CloseHandle(section); /* the view keeps the section */
+  if (ring && !view_committed(ring, sizeof *ring)) {
+    UnmapViewOfFile(ring);
+    ring = NULL;
+  }
   return ring;
 }
 
