@@ -779,4 +779,53 @@ TEST_IMPL(ring_let_go_is_freed)
   }
   return 0;
 }
+/* Takes a ring from receiver argv[1] (its first signal, USR1, over the
+ * pipe), then, once the receiver sleeps, writes TSTP and USR1 into it
+ * without ringing, and ends: the receiver finds them when it sees this
+ * process end. */
+HELPER_IMPL(ring_stop_then_usr1)
+{
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply reply;
+  struct held_ring t;
+  (void)argc;
+  xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  ask_ring(_atoi64(argv[1]), &m, &reply, &t);
+  if (reply.ring != 1)
+    return 2;
+  Sleep(500);
+  xsig__wire_encode(&t.r->slot[0], XSIG__WIRE_VERSION, XSIG_TSTP, 0, 0);
+  xsig__wire_encode(&t.r->slot[1], XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
+  InterlockedExchange(&t.r->head.v, 2);
+  return 0;
+}
+
+/* A sender that ended left a STOP (default action: the receiver stops)
+ * and then USR1 in its ring: once CONT came, USR1 arrives too (before,
+ * the ring was ended as soon as the STOP's default action returned, and
+ * USR1 was lost). */
+TEST_IMPL(ring_ended_sender_after_stop)
+{
+  test_proc_t p, s;
+  char pid[32], want[64];
+  int tries;
+  ASSERT_OK(test_spawn_helper(&p, "ring_receiver", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  snprintf(pid, sizeof pid, "%lld", (long long)p.pid);
+  ASSERT_OK(test_spawn_helper(&s, "ring_stop_then_usr1", pid, 0));
+  snprintf(want, sizeof want, "sig=%d pid=%lld ", XSIG_USR1, (long long)s.pid);
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000)); /* over the pipe */
+  ASSERT_OK(test_wait(&s, 20000, NULL));
+  for (tries = 0; tries < 200 && !xsig__win_is_stopped((DWORD)p.pid); tries++)
+    Sleep(50);
+  ASSERT(xsig__win_is_stopped((DWORD)p.pid));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_CONT));
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000)); /* through the ring */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT_OK(test_wait(&p, 20000, NULL));
+  test_proc_close(&s);
+  test_proc_close(&p);
+  return 0;
+}
 #endif

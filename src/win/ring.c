@@ -217,12 +217,32 @@ static int serve_peer(int i)
   return 0;
 }
 
+/* Serves peer i until its ring holds nothing more. serve_peer stops at a
+ * default action that returns (a STOP's, once CONT came): what follows it
+ * must not be lost when the ring then ends, nor come after a pipe message
+ * sent later. At most as many rounds as the ring has slots, so that a
+ * sender that keeps writing cannot hold this thread. Returns 0, or -1
+ * when the ring was ended. */
+static int drain_peer(int i)
+{
+  int rounds;
+  for (rounds = 0; rounds <= XSIG__RING_SLOTS; rounds++) {
+    if (serve_peer(i) != 0)
+      return -1;
+    if ((uint32_t)load(&peers[i].ring->head) == peers[i].tail)
+      break;
+  }
+  return 0;
+}
+
 /* ended: the handle the wait found signalled, if it was one of ours. */
 void xsig__win_rings_serve(HANDLE ended)
 {
   int i;
   for (i = npeers - 1; i >= 0; i--)
-    if (serve_peer(i) == 0 && ended && peers[i].sender == ended)
+    if (!(ended && peers[i].sender == ended))
+      serve_peer(i);
+    else if (drain_peer(i) == 0)
       end_peer(i); /* the sender ended: what it sent was taken just now */
 }
 
@@ -233,7 +253,7 @@ void xsig__win_rings_serve_sender(DWORD pid)
   int i;
   for (i = npeers - 1; i >= 0; i--)
     if (peers[i].pid == pid)
-      serve_peer(i);
+      drain_peer(i);
 }
 
 /* Marks every ring "receiver sleeping" before the serving thread waits.
@@ -279,11 +299,12 @@ static HANDLE open_client(DWORD pid, int64_t connected_at)
 
 /* With the table full: ends the ring idle longest, if one has been idle
  * RING_IDLE_US and is not being offered. What it holds is accepted first:
- * marked closing, then accepted, then ended (which publishes the tail). */
+ * marked closing, then accepted (a sender sees "closing" after at most one
+ * more message), then ended (which publishes the tail). */
 static void reclaim_idle_ring(void)
 {
   int64_t now = xsig__os_now_us();
-  int i, best = -1, dfl = 0, rounds;
+  int i, best = -1;
   for (i = 0; i < npeers; i++)
     if (peers[i].offer == 0 && now - peers[i].last_us >= RING_IDLE_US &&
         (best < 0 || peers[i].last_us < peers[best].last_us))
@@ -291,12 +312,8 @@ static void reclaim_idle_ring(void)
   if (best < 0)
     return;
   store(&peers[best].ring->closed, XSIG__WIN_RING_CLOSING);
-  /* a sender sees "closing" after at most one more message: a few rounds */
-  for (rounds = 0; rounds < 4 && accept_messages(&peers[best], &dfl) > 0 && dfl == 0; rounds++) {
-  }
-  end_peer(best);
-  if (dfl)
-    xsig__os_default_action(dfl);
+  if (drain_peer(best) == 0)
+    end_peer(best);
 }
 
 static int make_ring(struct peer *p)
@@ -326,7 +343,7 @@ unsigned xsig__win_rings_offer(DWORD pid, int64_t connected_at, uint64_t *handle
   HANDLE sender;
   int i;
   for (i = npeers - 1; i >= 0; i--)
-    if (peers[i].pid == pid && serve_peer(i) == 0)
+    if (peers[i].pid == pid && drain_peer(i) == 0)
       end_peer(i);
   if (npeers == MAX_RINGS)
     reclaim_idle_ring();
