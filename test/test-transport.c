@@ -436,7 +436,9 @@ TEST_IMPL(transport_sender_dies_mid_message)
  *   event with no rights at all as the doorbell;
  * - reserved: a ring whose section is large enough but made with
  *   SEC_RESERVE, none of its pages committed (a sender that writes to
- *   such a view faults), with a real doorbell and wake event. */
+ *   such a view faults), with a real doorbell and wake event;
+ * - spin: a good ring, which it never serves: once the client has taken
+ *   it, the fake sets the wake event every 5 ms for 30 s. */
 static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, const char *mode,
                        const char *forged)
 {
@@ -453,8 +455,8 @@ static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, cons
   DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &bare, 0, FALSE, 0);
   if (strcmp(mode, "forge") == 0) {
     hs[0] = hs[1] = hs[2] = (uint64_t)_atoi64(forged);
-  } else if (strcmp(mode, "reserved") == 0) {
-    hs[0] = (uint64_t)(uintptr_t)reserved;
+  } else if (strcmp(mode, "reserved") == 0 || strcmp(mode, "spin") == 0) {
+    hs[0] = (uint64_t)(uintptr_t)(mode[0] == 'r' ? reserved : section);
     hs[1] = (uint64_t)(uintptr_t)sem;
     hs[2] = (uint64_t)(uintptr_t)ev;
   } else {
@@ -478,6 +480,13 @@ static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, cons
   WriteFile(h, out, (DWORD)size, &n, NULL);
   /* until the client closes: its objects must still be there when it takes them */
   while (ReadFile(h, out, sizeof out, &n, NULL)) {
+  }
+  if (strcmp(mode, "spin") == 0) {
+    int k;
+    for (k = 0; k < 6000; k++) {
+      SetEvent(ev);
+      Sleep(5);
+    }
   }
   CloseHandle(ev);
   CloseHandle(sem);
@@ -603,6 +612,30 @@ TEST_IMPL(transport_uncommitted_ring_section)
   ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "reserved", 0));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
   each_over_the_pipe(&p, 4);
+  test_proc_close(&p);
+  return 0;
+}
+
+/* A receiver that wakes its sender again and again but never makes room:
+ * the sender's send still ends by its time-out (5 s), with an error (before,
+ * each wake-up began a new wait: it waited for as long as the receiver
+ * went on, 30 s here, for ever in general). */
+TEST_IMPL(transport_receiver_wakes_without_room)
+{
+  test_proc_t p;
+  int64_t t0, ms;
+  int i, err;
+  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "spin", 0));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* over the pipe: the ring is taken */
+  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  for (i = 0; i < XSIG__RING_SLOTS; i++)
+    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* posted into the ring */
+  t0 = test_now_us();
+  err = xsig_kill(p.pid, XSIG_USR1); /* no room: waits */
+  ms = (test_now_us() - t0) / 1000;
+  ASSERT(err == XSIG_ETIMEDOUT || err == XSIG_EAGAIN);
+  ASSERT(ms < 15000);
   test_proc_close(&p);
   return 0;
 }

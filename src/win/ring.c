@@ -642,7 +642,9 @@ int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, cons
 }
 
 /* Waits for the receiver to make room or answer. 0 when woken; else why
- * not: it ended, it closed the ring, it is stopped, or too long. */
+ * not: it ended, it closed the ring, it is stopped, or too long. The
+ * deadline holds when woken too: a receiver can set the wake event as
+ * often as it likes without making room. */
 static int wait_receiver(struct xsig__win_channel *c, ULONGLONG deadline)
 {
   HANDLE hs[2];
@@ -654,9 +656,7 @@ static int wait_receiver(struct xsig__win_channel *c, ULONGLONG deadline)
     return XSIG_ESRCH;
   if (load(&c->ring->closed))
     return XSIG__WIN_NO_RING;
-  if (r == WAIT_OBJECT_0)
-    return 0;
-  if (xsig__win_is_stopped(c->pid))
+  if (r != WAIT_OBJECT_0 && xsig__win_is_stopped(c->pid))
     return XSIG_EAGAIN; /* it cannot make room until CONT */
   return GetTickCount64() >= deadline ? XSIG_ETIMEDOUT : 0;
 }
