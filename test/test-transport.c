@@ -549,6 +549,12 @@ static void expect_msg(test_proc_t *p, int version, unsigned flags, int sig, lon
   ASSERT_STR(line, want);
 }
 
+static void start_fake_receiver(test_proc_t *p, const char *mode)
+{
+  ASSERT_OK(test_spawn_helper(p, "fake_receiver", mode, 0));
+  ASSERT_OK(test_expect_line(p, "ready", NULL, 0, 20000));
+}
+
 /* n signals to the fake receiver p: no ring is ever taken, so each comes
  * over the pipe asking again; no handle stays in this process (counted
  * after the first, which makes the channel). */
@@ -590,17 +596,23 @@ TEST_IMPL(transport_forged_ring_reply)
   return 0;
 }
 
+/* n signals to a fake receiver answering in mode: it offers objects the
+ * sender must refuse, so each signal comes over the pipe. */
+static int each_refused(const char *mode, int n)
+{
+  test_proc_t p;
+  start_fake_receiver(&p, mode);
+  each_over_the_pipe(&p, n);
+  test_proc_close(&p);
+  return 0;
+}
+
 /* Real objects of the receiver, of the wrong type or size, or without the
  * rights to take them: no ring, no handle left behind, the pipe carries
  * every signal. */
 TEST_IMPL(transport_wrong_ring_objects)
 {
-  test_proc_t p;
-  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "wrong", 0));
-  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  each_over_the_pipe(&p, 10);
-  test_proc_close(&p);
-  return 0;
+  return each_refused("wrong", 10);
 }
 
 /* A section of the right size whose pages the receiver never committed
@@ -608,12 +620,7 @@ TEST_IMPL(transport_wrong_ring_objects)
  * fault. It is refused as a ring; the pipe carries every signal. */
 TEST_IMPL(transport_uncommitted_ring_section)
 {
-  test_proc_t p;
-  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "reserved", 0));
-  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  each_over_the_pipe(&p, 4);
-  test_proc_close(&p);
-  return 0;
+  return each_refused("reserved", 4);
 }
 
 /* A receiver that wakes its sender again and again but never makes room:
@@ -625,8 +632,7 @@ TEST_IMPL(transport_receiver_wakes_without_room)
   test_proc_t p;
   int64_t t0, ms;
   int i, err;
-  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "spin", 0));
-  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  start_fake_receiver(&p, "spin");
   ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* over the pipe: the ring is taken */
   expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
   for (i = 0; i < XSIG__RING_SLOTS; i++)
@@ -647,8 +653,7 @@ TEST_IMPL(transport_falls_back_to_version_1)
 {
   test_proc_t p;
   xsig_process_t *t;
-  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "old", 0));
-  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  start_fake_receiver(&p, "old");
   ASSERT_OK(xsig_process_open(p.pid, &t));
   ASSERT_OK(xsig_process_send(t, XSIG_USR1, 0, 0, NULL));
   expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
