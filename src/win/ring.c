@@ -5,8 +5,9 @@
  *   sender takes them itself (DuplicateHandle from the receiver, with the
  *   rights it needs and no more), once it has checked that the pipe's
  *   server is the target (its pid and its creation time), and checks each
- *   one's type, the section's size and that its pages are committed. Nothing a receiver answers makes a
- *   sender use a handle of its own process.
+ *   one's type, the section's size and that its pages are committed.
+ *   Nothing a receiver answers makes a sender use a handle of its own
+ *   process.
  * - The receiver keeps a ring only once its reply was written and the
  *   sender said in the ring that it took it (before it closed the pipe);
  *   anything else (a reply never read, a sender gone) is freed when the
