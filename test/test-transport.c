@@ -434,7 +434,12 @@ TEST_IMPL(transport_sender_dies_mid_message)
  * - wrong: a ring of real objects of the fake's own process, each round
  *   one of them wrong: an event as the section, a section as the doorbell,
  *   a semaphore as the wake event, a section smaller than a ring, an
- *   event with no rights at all as the doorbell. */
+ *   event with no rights at all as the doorbell;
+ * - reserved: a ring whose section is large enough but made with
+ *   SEC_RESERVE, none of its pages committed (a sender that writes to
+ *   such a view faults), with a real doorbell and wake event;
+ * - spin: a good ring, which it never serves: once the client has taken
+ *   it, the fake sets the wake event every 5 ms for 30 s. */
 static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, const char *mode,
                        const char *forged)
 {
@@ -445,10 +450,16 @@ static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, cons
   HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL), sem = CreateSemaphoreW(NULL, 0, 1, NULL);
   HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, NULL);
   HANDLE small = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 100, NULL);
+  HANDLE reserved = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE, 0,
+                                       65536, NULL);
   HANDLE bare = NULL;
   DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &bare, 0, FALSE, 0);
   if (strcmp(mode, "forge") == 0) {
     hs[0] = hs[1] = hs[2] = (uint64_t)_atoi64(forged);
+  } else if (strcmp(mode, "reserved") == 0 || strcmp(mode, "spin") == 0) {
+    hs[0] = (uint64_t)(uintptr_t)(mode[0] == 'r' ? reserved : section);
+    hs[1] = (uint64_t)(uintptr_t)sem;
+    hs[2] = (uint64_t)(uintptr_t)ev;
   } else {
     HANDLE pick[5][3] = {{ev, sem, ev}, {section, section, ev}, {section, sem, sem},
                          {small, sem, ev}, {section, bare, ev}};
@@ -471,10 +482,18 @@ static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, cons
   /* until the client closes: its objects must still be there when it takes them */
   while (ReadFile(h, out, sizeof out, &n, NULL)) {
   }
+  if (strcmp(mode, "spin") == 0) {
+    int k;
+    for (k = 0; k < 6000; k++) {
+      SetEvent(ev);
+      Sleep(5);
+    }
+  }
   CloseHandle(ev);
   CloseHandle(sem);
   CloseHandle(section);
   CloseHandle(small);
+  CloseHandle(reserved);
   CloseHandle(bare);
 }
 
@@ -531,6 +550,12 @@ static void expect_msg(test_proc_t *p, int version, unsigned flags, int sig, lon
   ASSERT_STR(line, want);
 }
 
+static void start_fake_receiver(test_proc_t *p, const char *mode)
+{
+  ASSERT_OK(test_spawn_helper(p, "fake_receiver", mode, 0));
+  ASSERT_OK(test_expect_line(p, "ready", NULL, 0, 20000));
+}
+
 /* n signals to the fake receiver p: no ring is ever taken, so each comes
  * over the pipe asking again; no handle stays in this process (counted
  * after the first, which makes the channel). */
@@ -572,15 +597,52 @@ TEST_IMPL(transport_forged_ring_reply)
   return 0;
 }
 
+/* n signals to a fake receiver answering in mode: it offers objects the
+ * sender must refuse, so each signal comes over the pipe. */
+static int each_refused(const char *mode, int n)
+{
+  test_proc_t p;
+  start_fake_receiver(&p, mode);
+  each_over_the_pipe(&p, n);
+  test_proc_close(&p);
+  return 0;
+}
+
 /* Real objects of the receiver, of the wrong type or size, or without the
  * rights to take them: no ring, no handle left behind, the pipe carries
  * every signal. */
 TEST_IMPL(transport_wrong_ring_objects)
 {
+  return each_refused("wrong", 10);
+}
+
+/* A section of the right size whose pages the receiver never committed
+ * (SEC_RESERVE): a sender that wrote its first message into it would
+ * fault. It is refused as a ring; the pipe carries every signal. */
+TEST_IMPL(transport_uncommitted_ring_section)
+{
+  return each_refused("reserved", 4);
+}
+
+/* A receiver that wakes its sender again and again but never makes room:
+ * the sender's send still ends by its time-out (5 s), with an error (before,
+ * each wake-up began a new wait: it waited for as long as the receiver
+ * went on, 30 s here, for ever in general). */
+TEST_IMPL(transport_receiver_wakes_without_room)
+{
   test_proc_t p;
-  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "wrong", 0));
-  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  each_over_the_pipe(&p, 10);
+  int64_t t0, ms;
+  int i, err;
+  start_fake_receiver(&p, "spin");
+  ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* over the pipe: the ring is taken */
+  expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);
+  for (i = 0; i < XSIG__RING_SLOTS; i++)
+    ASSERT_OK(xsig_kill(p.pid, XSIG_USR1)); /* posted into the ring */
+  t0 = test_now_us();
+  err = xsig_kill(p.pid, XSIG_USR1); /* no room: waits */
+  ms = (test_now_us() - t0) / 1000;
+  ASSERT(err == XSIG_ETIMEDOUT || err == XSIG_EAGAIN);
+  ASSERT(ms < 15000);
   test_proc_close(&p);
   return 0;
 }
@@ -592,8 +654,7 @@ TEST_IMPL(transport_falls_back_to_version_1)
 {
   test_proc_t p;
   xsig_process_t *t;
-  ASSERT_OK(test_spawn_helper(&p, "fake_receiver", "old", 0));
-  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  start_fake_receiver(&p, "old");
   ASSERT_OK(xsig_process_open(p.pid, &t));
   ASSERT_OK(xsig_process_send(t, XSIG_USR1, 0, 0, NULL));
   expect_msg(&p, XSIG__WIRE_VERSION, XSIG__WIRE_FLAG_RING, XSIG_USR1, 0);

@@ -6,8 +6,9 @@
  *   sender takes them itself (DuplicateHandle from the receiver, with the
  *   rights it needs and no more), once it has checked that the pipe's
  *   server is the target (its pid and its creation time), and checks each
- *   one's type and the section's size. Nothing a receiver answers makes a
- *   sender use a handle of its own process.
+ *   one's type, the section's size and that its pages are committed.
+ *   Nothing a receiver answers makes a sender use a handle of its own
+ *   process.
  * - The receiver keeps a ring only once its reply was written and the
  *   sender said in the ring that it took it (before it closed the pipe);
  *   anything else (a reply never read, a sender gone) is freed when the
@@ -218,12 +219,32 @@ static int serve_peer(int i)
   return 0;
 }
 
+/* Serves peer i until its ring holds nothing more. serve_peer stops at a
+ * default action that returns (a STOP's, once CONT came): what follows it
+ * must not be lost when the ring then ends, nor come after a pipe message
+ * sent later. At most as many rounds as the ring has slots, so that a
+ * sender that keeps writing cannot hold this thread. Returns 0, or -1
+ * when the ring was ended. */
+static int drain_peer(int i)
+{
+  int rounds;
+  for (rounds = 0; rounds <= XSIG__RING_SLOTS; rounds++) {
+    if (serve_peer(i) != 0)
+      return -1;
+    if ((uint32_t)load(&peers[i].ring->head) == peers[i].tail)
+      break;
+  }
+  return 0;
+}
+
 /* ended: the handle the wait found signalled, if it was one of ours. */
 void xsig__win_rings_serve(HANDLE ended)
 {
   int i;
   for (i = npeers - 1; i >= 0; i--)
-    if (serve_peer(i) == 0 && ended && peers[i].sender == ended)
+    if (!(ended && peers[i].sender == ended))
+      serve_peer(i);
+    else if (drain_peer(i) == 0)
       end_peer(i); /* the sender ended: what it sent was taken just now */
 }
 
@@ -234,7 +255,7 @@ void xsig__win_rings_serve_sender(DWORD pid)
   int i;
   for (i = npeers - 1; i >= 0; i--)
     if (peers[i].pid == pid)
-      serve_peer(i);
+      drain_peer(i);
 }
 
 /* Marks every ring "receiver sleeping" before the serving thread waits.
@@ -280,11 +301,12 @@ static HANDLE open_client(DWORD pid, int64_t connected_at)
 
 /* With the table full: ends the ring idle longest, if one has been idle
  * RING_IDLE_US and is not being offered. What it holds is accepted first:
- * marked closing, then accepted, then ended (which publishes the tail). */
+ * marked closing, then accepted (a sender sees "closing" after at most one
+ * more message), then ended (which publishes the tail). */
 static void reclaim_idle_ring(void)
 {
   int64_t now = xsig__os_now_us();
-  int i, best = -1, dfl = 0, rounds;
+  int i, best = -1;
   for (i = 0; i < npeers; i++)
     if (peers[i].offer == 0 && now - peers[i].last_us >= RING_IDLE_US &&
         (best < 0 || peers[i].last_us < peers[best].last_us))
@@ -292,12 +314,8 @@ static void reclaim_idle_ring(void)
   if (best < 0)
     return;
   store(&peers[best].ring->closed, XSIG__WIN_RING_CLOSING);
-  /* a sender sees "closing" after at most one more message: a few rounds */
-  for (rounds = 0; rounds < 4 && accept_messages(&peers[best], &dfl) > 0 && dfl == 0; rounds++) {
-  }
-  end_peer(best);
-  if (dfl)
-    xsig__os_default_action(dfl);
+  if (drain_peer(best) == 0)
+    end_peer(best);
 }
 
 static int make_ring(struct peer *p)
@@ -327,7 +345,7 @@ unsigned xsig__win_rings_offer(DWORD pid, int64_t connected_at, uint64_t *handle
   HANDLE sender;
   int i;
   for (i = npeers - 1; i >= 0; i--)
-    if (peers[i].pid == pid && serve_peer(i) == 0)
+    if (peers[i].pid == pid && drain_peer(i) == 0)
       end_peer(i);
   if (npeers == MAX_RINGS)
     reclaim_idle_ring();
@@ -564,6 +582,17 @@ static HANDLE take_object(HANDLE receiver, uint64_t v, DWORD access, const wchar
   return h;
 }
 
+/* Whether every page of the view is committed and writable. A section
+ * made with SEC_RESERVE maps, at any size, pages that fault when touched
+ * until its maker commits them (Wine lets the write through, but says
+ * MEM_RESERVE all the same); pages of a section cannot be decommitted. */
+static int view_committed(const void *view, size_t size)
+{
+  MEMORY_BASIC_INFORMATION m;
+  return VirtualQuery(view, &m, sizeof m) == sizeof m && m.State == MEM_COMMIT &&
+         m.Protect == PAGE_READWRITE && m.RegionSize >= size;
+}
+
 /* A view of a whole ring: MapViewOfFile fails for a section smaller. */
 static struct xsig__win_ring *map_ring(HANDLE receiver, uint64_t v)
 {
@@ -573,6 +602,10 @@ static struct xsig__win_ring *map_ring(HANDLE receiver, uint64_t v)
     return NULL;
   ring = MapViewOfFile(section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof *ring);
   CloseHandle(section); /* the view keeps the section */
+  if (ring && !view_committed(ring, sizeof *ring)) {
+    UnmapViewOfFile(ring);
+    ring = NULL;
+  }
   return ring;
 }
 
@@ -611,7 +644,9 @@ int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, cons
 }
 
 /* Waits for the receiver to make room or answer. 0 when woken; else why
- * not: it ended, it closed the ring, it is stopped, or too long. */
+ * not: it ended, it closed the ring, it is stopped, or too long. The
+ * deadline holds when woken too: a receiver can set the wake event as
+ * often as it likes without making room. */
 static int wait_receiver(struct xsig__win_channel *c, ULONGLONG deadline)
 {
   HANDLE hs[2];
@@ -623,9 +658,7 @@ static int wait_receiver(struct xsig__win_channel *c, ULONGLONG deadline)
     return XSIG_ESRCH;
   if (load(&c->ring->closed))
     return XSIG__WIN_NO_RING;
-  if (r == WAIT_OBJECT_0)
-    return 0;
-  if (xsig__win_is_stopped(c->pid))
+  if (r != WAIT_OBJECT_0 && xsig__win_is_stopped(c->pid))
     return XSIG_EAGAIN; /* it cannot make room until CONT */
   return GetTickCount64() >= deadline ? XSIG_ETIMEDOUT : 0;
 }
