@@ -11,7 +11,7 @@ _Static_assert(offsetof(struct xsig_posix_sigjmp, xsig__xmask) == offsetof(xsig_
 jmp_buf *xsig_posix_sigsetjmp_prepare(struct xsig_posix_sigjmp *env, int savemask)
 {
   env->xsig__save = savemask != 0;
-  return xsig__jmp_prepare((xsig_jmp_buf *)(void *)env);
+  return xsig_setjmp_prepare((xsig_jmp_buf *)(void *)env);
 }
 
 void siglongjmp(sigjmp_buf env, int val)
