@@ -37,6 +37,7 @@ int xsig__check_send(int64_t pid, int sig, int flags);
 struct xsig_process {
   int64_t pid;
   int64_t pgid;           /* the group it leads (XSIG_SPAWN_NEW_GROUP), else 0 */
+  int64_t joined;         /* the group it joined (xsig_spawn_options_t.pgid), else 0 */
   int child;              /* started by xsig_spawn: may be waited for */
   int reaped;             /* it ended and status holds how (or discarded) */
   xsig_status_t status;
@@ -180,8 +181,10 @@ int xsig__os_process_send(xsig_process_t *p, int sig, intptr_t value, int flags,
 /* 1 while it runs, 0 once it ended. */
 int xsig__os_process_alive(xsig_process_t *p);
 void xsig__os_process_close(xsig_process_t *p);
-/* Starts the child and fills p->pid, p->pgid and p->os. */
-int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p);
+/* Starts the child and fills p->pid, p->pgid and p->os; o is checked
+ * (flags, nfds, envp strings), its fds are not. */
+int xsig__os_spawn(const char *file, char *const argv[], const xsig_spawn_options_t *o,
+                   xsig_process_t *p);
 xsig_os_handle_t xsig__os_process_waitable(const xsig_process_t *p);
 /* Under the children lock: if the child has ended, stores its status in
  * p->status and returns 1; 0 while it runs; -1 if it is gone without a

@@ -2,6 +2,7 @@
  * flow, once. The platforms provide the xsig__os_send / xsig__os_process_*
  * / xsig__os_tree_* primitives (src/internal.h has the list). */
 #include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 
 /* How long KILL may take to empty a tree, and the leader to be reaped. */
@@ -117,17 +118,44 @@ void xsig_process_close(xsig_process_t *p)
 
 /* --- children ----------------------------------------------------------- */
 
-int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
+/* Every string "NAME=value" with a name. */
+static int check_envp(char *const *envp)
+{
+  size_t i;
+  if (envp == NULL)
+    return 0;
+  for (i = 0; envp[i]; i++) {
+    const char *eq = strchr(envp[i], '=');
+    if (eq == NULL || eq == envp[i])
+      return XSIG_EINVAL;
+  }
+  return 0;
+}
+
+static int check_spawn(const char *file, char *const argv[], const xsig_spawn_options_t *o,
+                       xsig_process_t **out)
+{
+  if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL || o == NULL ||
+      (o->flags & ~XSIG_SPAWN_NEW_GROUP))
+    return XSIG_EINVAL;
+  if (o->pgid < 0 || o->pgid > 0x7fffffff || (o->pgid > 0 && (o->flags & XSIG_SPAWN_NEW_GROUP)))
+    return XSIG_EINVAL;
+  if (o->nfds < 0 || o->nfds > XSIG_SPAWN_FDS_MAX || (o->nfds > 0 && o->fds == NULL))
+    return XSIG_EINVAL;
+  return check_envp(o->envp);
+}
+
+int xsig_spawn_with(const char *file, char *const argv[], const xsig_spawn_options_t *opt,
+                    xsig_process_t **out)
 {
   xsig_process_t *p;
-  int err;
-  if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL ||
-      (flags & ~XSIG_SPAWN_NEW_GROUP))
-    return XSIG_EINVAL;
+  int err = check_spawn(file, argv, opt, out);
+  if (err)
+    return err;
   p = calloc(1, sizeof *p);
   if (p == NULL)
     return XSIG_ENOMEM;
-  err = xsig__os_spawn(file, argv, flags, p);
+  err = xsig__os_spawn(file, argv, opt, p);
   if (err) {
     free(p);
     return err;
@@ -136,6 +164,14 @@ int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t *
   xsig__child_list(p);
   *out = p;
   return 0;
+}
+
+int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out)
+{
+  xsig_spawn_options_t o;
+  memset(&o, 0, sizeof o);
+  o.flags = flags;
+  return xsig_spawn_with(file, argv, &o, out);
 }
 
 int64_t xsig_process_group(const xsig_process_t *p)

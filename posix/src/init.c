@@ -1,5 +1,6 @@
 /* xsig-posix: start-up, errors, identity. */
 #include "state.h"
+#include "posix-time.h"
 
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static int init_errno;
@@ -80,6 +81,11 @@ static BOOL CALLBACK init_once(PINIT_ONCE o, PVOID p, PVOID *ctx)
   return TRUE;
 }
 
+/* posix-time's start block (children.c): the mask, ignored signals and
+ * group a parent's posix_spawn gave this process, applied once, after the
+ * start (it calls sigaction and sigprocmask, which start the layer). */
+static volatile LONG started;
+
 int xsig_posix__init(void)
 {
   InitOnceExecuteOnce(&once, init_once, NULL, NULL);
@@ -87,5 +93,30 @@ int xsig_posix__init(void)
     errno = init_errno;
     return -1;
   }
+  if (started == 0 && InterlockedCompareExchange(&started, 1, 0) == 0)
+    xsig_posix__start_block_apply();
   return 0;
 }
+
+/* A child of posix_spawn starts the layer before main, so that the
+ * dispositions and mask it was given hold from its first instruction on
+ * (a signal may come before it calls the layer). Other programs start it
+ * at their first call. */
+static void start_if_spawned(void)
+{
+  if (GetEnvironmentVariableA("XSIG_POSIX_START", NULL, 0) > 0)
+    xsig_posix__init();
+}
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((constructor)) static void xsig_posix__early(void)
+{
+  start_if_spawned();
+}
+#elif defined(_MSC_VER)
+static void __cdecl xsig_posix__early(void)
+{
+  start_if_spawned();
+}
+# pragma section(".CRT$XCU", read)
+__declspec(allocate(".CRT$XCU")) void (__cdecl *xsig_posix__early_ptr)(void) = xsig_posix__early;
+#endif

@@ -1,7 +1,7 @@
 /* xsig-posix: kill, killpg, sigqueue. */
 #include <stdlib.h>
 #include "state.h"
-
+#include "posix-time.h"
 
 static int to_self(int sig, int code, union sigval value)
 {
@@ -38,29 +38,24 @@ static int to_all(int sig)
   return err;
 }
 
-struct xsig_posix__kids_ops xsig_posix__kids;
-
-/* To group pgrp: its other members (the children part knows them; else
- * xsig's groups, those it started with XSIG_SPAWN_NEW_GROUP), then this
- * process if it is a member: to itself as kill(getpid(), sig) does. */
+/* To group pgrp: a group xsig made (a child of XSIG_SPAWN_NEW_GROUP),
+ * else the members the layer knows (children.c), then this process if it
+ * is a member, last, as kill() to itself does (before return). */
 static int to_group(pid_t pgrp, int sig)
 {
-  int err, self_in = pgrp == xsig_posix__getpgrp();
+  int err, n, self_in = pgrp == xsig_posix__getpgrp();
   if (pgrp <= 0)
     return XSIG_ESRCH;
-  if (xsig_posix__kids.group_send)
-    err = xsig_posix__kids.group_send(pgrp, sig);
-  else
-    err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
-  if (err == XSIG_ENOSYS)
-    err = XSIG_ESRCH; /* not a group Windows can reach */
-  if (!self_in)
+  err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
+  if (err != XSIG_ENOSYS) {
+    if (err == 0 && self_in && sig && !(xp_current_mask() & XSIG_POSIX_BIT(sig)))
+      xsig_dispatch(); /* our own copy runs here */
     return err;
-  if (err == XSIG_ESRCH)
-    err = 0; /* we are in it */
-  if (sig && err == 0)
-    err = to_self(sig, SI_USER, (union sigval){0});
-  return err;
+  }
+  n = xsig_posix__group_send(pgrp, sig);
+  if (self_in)
+    return sig ? to_self(sig, SI_USER, (union sigval){0}) : 0;
+  return n > 0 ? 0 : XSIG_ESRCH;
 }
 
 static int send_to(pid_t pid, int sig, int code, union sigval value)
@@ -82,7 +77,7 @@ static int send_to(pid_t pid, int sig, int code, union sigval value)
     err = xsig_kill(pid, sig);
   /* a child that ended and was not waited for still exists (a zombie):
    * the signal reaches it and does nothing */
-  if (err == XSIG_ESRCH && xsig_posix__kids.unreaped && xsig_posix__kids.unreaped(pid))
+  if (err == XSIG_ESRCH && xsig_posix__kid_pgid(pid) > 0)
     err = 0;
   return err;
 }

@@ -1,6 +1,7 @@
 /* Processes on POSIX: kill, sigqueue, posix_spawnp, waitpid, and pidfds
  * where Linux has them. The primitives of src/internal.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -86,7 +87,7 @@ void xsig__os_process_close(xsig_process_t *p)
  * all applied in the child before exec. (posix_spawnp rather than fork and
  * execvp: execvp is not async-signal-safe, so a threaded parent's child
  * could deadlock in it.) */
-static int spawn_attributes(posix_spawnattr_t *a, int flags)
+static int spawn_attributes(posix_spawnattr_t *a, int flags, int64_t join)
 {
   sigset_t all, none;
   short how = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
@@ -99,7 +100,9 @@ static int spawn_attributes(posix_spawnattr_t *a, int flags)
   sigemptyset(&none);
   if (flags & XSIG_SPAWN_NEW_GROUP)
     how |= POSIX_SPAWN_SETPGROUP; /* pgroup 0: the child's own pid */
-  if ((e = posix_spawnattr_setsigdefault(a, &all)) == 0 && (e = posix_spawnattr_setsigmask(a, &none)) == 0)
+  if (join > 0 && (e = posix_spawnattr_setpgroup(a, (pid_t)join)) == 0)
+    how |= POSIX_SPAWN_SETPGROUP;
+  if (e == 0 && (e = posix_spawnattr_setsigdefault(a, &all)) == 0 && (e = posix_spawnattr_setsigmask(a, &none)) == 0)
     e = posix_spawnattr_setflags(a, how);
   if (e)
     posix_spawnattr_destroy(a);
@@ -124,21 +127,59 @@ static int spawn_error(int e)
   }
 }
 
-int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p)
+/* The child's fd i is o->fds[i]. Each source is first copied above
+ * nfds (close-on-exec, so the copies go at exec), so that no dup2 can
+ * overwrite a source that a later one still needs. *tmp gets the copies. */
+static int spawn_fds(posix_spawn_file_actions_t *fa, const xsig_spawn_options_t *o, int *tmp)
+{
+  int i, e = 0;
+  for (i = 0; i < o->nfds; i++)
+    tmp[i] = -1;
+  for (i = 0; i < o->nfds && e == 0; i++) {
+    if (o->fds[i] == XSIG_NO_HANDLE)
+      e = posix_spawn_file_actions_addclose(fa, i);
+    else if ((tmp[i] = fcntl(o->fds[i], F_DUPFD_CLOEXEC, o->nfds)) < 0)
+      e = errno == EBADF ? -1 : errno;
+    else
+      e = posix_spawn_file_actions_adddup2(fa, tmp[i], i);
+  }
+  return e;
+}
+
+static void close_all(const int *tmp, int n)
+{
+  int i;
+  for (i = 0; i < n; i++)
+    if (tmp[i] >= 0)
+      close(tmp[i]);
+}
+
+int xsig__os_spawn(const char *file, char *const argv[], const xsig_spawn_options_t *o, xsig_process_t *p)
 {
   posix_spawnattr_t attr;
+  posix_spawn_file_actions_t fa;
+  int tmp[XSIG_SPAWN_FDS_MAX];
+  char *const *envp = o->envp ? o->envp : environ;
   pid_t pid;
-  int e = spawn_attributes(&attr, flags);
-  if (e == 0) {
-    e = posix_spawnp(&pid, file, NULL, &attr, argv, environ);
-    posix_spawnattr_destroy(&attr);
-  }
+  int e = posix_spawn_file_actions_init(&fa);
   if (e)
     return spawn_error(e);
-  if (flags & XSIG_SPAWN_NEW_GROUP)
+  e = spawn_fds(&fa, o, tmp);
+  if (e == 0 && (e = spawn_attributes(&attr, o->flags, o->pgid)) == 0) {
+    e = posix_spawnp(&pid, file, &fa, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  close_all(tmp, o->nfds);
+  if (e)
+    return e < 0 ? XSIG_EBADF : e == EPERM && o->pgid > 0 ? XSIG_EPERM : spawn_error(e);
+  if (o->flags & XSIG_SPAWN_NEW_GROUP)
     setpgid(pid, pid); /* where posix_spawnp returns before the child's exec */
+  else if (o->pgid > 0)
+    setpgid(pid, (pid_t)o->pgid);
+  p->joined = o->pgid;
   p->pid = pid;
-  p->pgid = (flags & XSIG_SPAWN_NEW_GROUP) ? pid : 0;
+  p->pgid = (o->flags & XSIG_SPAWN_NEW_GROUP) ? pid : 0;
   p->os.pidfd = xsig__unix_pidfd_open(pid);
   return 0;
 }

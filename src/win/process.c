@@ -18,6 +18,7 @@ typedef LONG (NTAPI *nt_process_fn)(HANDLE);
 struct group {
   DWORD pgid;
   HANDLE job;
+  int leader; /* the job of the group's leader; else a member's that joined */
 };
 
 /* groups_lock guards groups, ngroups and cap. */
@@ -26,10 +27,11 @@ static struct group *groups;
 static size_t ngroups, cap;
 
 /* Process groups xsig started (CREATE_NEW_PROCESS_GROUP), with the job that
- * holds the whole tree. Only these ids are ever given to
+ * holds the whole tree, and the jobs of children that joined one
+ * (xsig_spawn_options_t.pgid). Only leaders' ids are ever given to
  * GenerateConsoleCtrlEvent: for any other id the console acts as if group 0
  * were meant. */
-int xsig__win_group_add(DWORD pgid, HANDLE job)
+int xsig__win_group_add(DWORD pgid, HANDLE job, int leader)
 {
   int err = 0;
   AcquireSRWLockExclusive(&groups_lock);
@@ -44,36 +46,54 @@ int xsig__win_group_add(DWORD pgid, HANDLE job)
   if (err == 0) {
     groups[ngroups].pgid = pgid;
     groups[ngroups].job = job;
+    groups[ngroups].leader = leader;
     ngroups++;
   }
   ReleaseSRWLockExclusive(&groups_lock);
   return err;
 }
 
-void xsig__win_group_remove(DWORD pgid)
+void xsig__win_group_remove(DWORD pgid, HANDLE job)
 {
   size_t i;
   AcquireSRWLockExclusive(&groups_lock);
   for (i = 0; i < ngroups; i++)
-    if (groups[i].pgid == pgid) {
+    if (groups[i].pgid == pgid && groups[i].job == job) {
       groups[i] = groups[--ngroups];
       break;
     }
   ReleaseSRWLockExclusive(&groups_lock);
 }
 
-/* Returns a duplicate of the group's job handle, or NULL if not ours. */
+/* Duplicates of the jobs of group pgid (members that joined it too
+ * unless leader_only), at most max; how many. */
+static int group_jobs(DWORD pgid, int leader_only, HANDLE *out, int max)
+{
+  size_t i;
+  int n = 0;
+  AcquireSRWLockShared(&groups_lock);
+  for (i = 0; i < ngroups && n < max; i++)
+    if (groups[i].pgid == pgid && pgid != 0 && (groups[i].leader || !leader_only) &&
+        DuplicateHandle(GetCurrentProcess(), groups[i].job, GetCurrentProcess(), &out[n], 0, FALSE,
+                        DUPLICATE_SAME_ACCESS))
+      n++;
+  ReleaseSRWLockShared(&groups_lock);
+  return n;
+}
+
+/* Returns a duplicate of the group leader's job handle, or NULL if not ours. */
 static HANDLE group_job(DWORD pgid)
 {
   HANDLE job = NULL;
-  size_t i;
-  AcquireSRWLockShared(&groups_lock);
-  for (i = 0; i < ngroups && job == NULL; i++)
-    if (groups[i].pgid == pgid && pgid != 0)
-      DuplicateHandle(GetCurrentProcess(), groups[i].job, GetCurrentProcess(), &job, 0, FALSE,
-                      DUPLICATE_SAME_ACCESS);
-  ReleaseSRWLockShared(&groups_lock);
-  return job;
+  return group_jobs(pgid, 1, &job, 1) ? job : NULL;
+}
+
+int xsig__win_group_known(DWORD pgid)
+{
+  HANDLE job = group_job(pgid);
+  if (job)
+    CloseHandle(job);
+  return job != NULL;
 }
 
 static int error_from_win(DWORD e)
@@ -579,14 +599,19 @@ static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
   return done(via, last_via);
 }
 
+/* Each job of the group: the leader's tree and each member's that joined. */
 static int send_group(DWORD pgid, int sig, int flags, int *via)
 {
-  HANDLE job = group_job(pgid);
-  int err;
-  if (job == NULL)
+  HANDLE jobs[64];
+  int n = group_jobs(pgid, 0, jobs, 64), i, err = XSIG_ESRCH, e;
+  if (n == 0)
     return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
-  err = send_job(job, sig, flags, via, 0);
-  CloseHandle(job);
+  for (i = 0; i < n; i++) {
+    e = send_job(jobs[i], sig, flags, via, 0);
+    if (e == 0 || err != 0)
+      err = err == 0 ? 0 : e;
+    CloseHandle(jobs[i]);
+  }
   return err;
 }
 
@@ -646,8 +671,8 @@ int xsig__os_process_alive(xsig_process_t *p)
 
 void xsig__os_process_close(xsig_process_t *p)
 {
-  if (p->pgid)
-    xsig__win_group_remove((DWORD)p->pgid);
+  if (p->pgid || p->joined)
+    xsig__win_group_remove((DWORD)(p->pgid ? p->pgid : p->joined), p->os.job);
   if (p->os.job)
     CloseHandle(p->os.job);
   CloseHandle(p->os.h);
@@ -766,14 +791,109 @@ static int spawn_error(DWORD e)
   }
 }
 
+/* The environment block of envp: UTF-16 strings, each NUL-terminated,
+ * then one more NUL. NULL with *err set if a string is not UTF-8. */
+static wchar_t *environment_block(char *const *envp, int *err)
+{
+  wchar_t *block, *w;
+  size_t len = 1, i;
+  int n;
+  for (i = 0; envp[i]; i++) {
+    n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, envp[i], -1, NULL, 0);
+    if (n <= 0) {
+      *err = XSIG_EINVAL;
+      return NULL;
+    }
+    len += (size_t)n;
+  }
+  if ((block = malloc(len * sizeof *block)) == NULL) {
+    *err = XSIG_ENOMEM;
+    return NULL;
+  }
+  for (i = 0, w = block; envp[i]; i++)
+    w += MultiByteToWideChar(CP_UTF8, 0, envp[i], -1, w, (int)(len - (size_t)(w - block)));
+  *w = 0;
+  return block;
+}
+
+/* The C runtime's hand-over of fds to a child (what _spawn puts in
+ * lpReserved2 and the child's CRT reads at start): an int count, a flag
+ * byte per fd, then a HANDLE per fd, packed. */
+#define CRT_FOPEN 0x01
+#define CRT_FPIPE 0x08
+#define CRT_FDEV  0x40
+#define CRT_FTEXT 0x80
+
+struct child_fds {
+  int n;
+  HANDLE h[XSIG_SPAWN_FDS_MAX]; /* inheritable copies; NULL: closed */
+  unsigned char *block;
+  size_t size;
+};
+
+static void child_fds_free(struct child_fds *c)
+{
+  int i;
+  for (i = 0; i < c->n; i++)
+    if (c->h[i])
+      CloseHandle(c->h[i]);
+  free(c->block);
+}
+
+static unsigned char crt_flags(HANDLE h, int fd)
+{
+  DWORD type = GetFileType(h);
+  unsigned char f = CRT_FOPEN;
+  if (type == FILE_TYPE_PIPE)
+    f |= CRT_FPIPE;
+  else if (type == FILE_TYPE_CHAR)
+    f |= CRT_FDEV;
+  if (fd <= 2)
+    f |= CRT_FTEXT; /* as the runtime opens its standard fds */
+  return f;
+}
+
+/* Inheritable copies of the caller's handles (the originals are left as
+ * they are), and the runtime's block. XSIG_EBADF for a handle that is not
+ * open. */
+static int child_fds_make(struct child_fds *c, const xsig_spawn_options_t *o)
+{
+  HANDLE self = GetCurrentProcess(), none = INVALID_HANDLE_VALUE;
+  unsigned char *flags;
+  DWORD info;
+  int i;
+  memset(c, 0, sizeof *c);
+  c->n = o->nfds;
+  c->size = sizeof(int) + (size_t)c->n * (1 + sizeof(HANDLE));
+  if ((c->block = calloc(1, c->size)) == NULL)
+    return XSIG_ENOMEM;
+  memcpy(c->block, &c->n, sizeof(int));
+  flags = c->block + sizeof(int);
+  for (i = 0; i < c->n; i++) {
+    HANDLE h = o->fds[i];
+    unsigned char *slot = flags + c->n + (size_t)i * sizeof(HANDLE);
+    memcpy(slot, &none, sizeof none);
+    if (h == XSIG_NO_HANDLE)
+      continue;
+    if (h == INVALID_HANDLE_VALUE || !GetHandleInformation(h, &info))
+      return XSIG_EBADF;
+    if (!DuplicateHandle(self, h, self, &c->h[i], 0, TRUE, DUPLICATE_SAME_ACCESS))
+      return XSIG_ESYS;
+    flags[i] = crt_flags(h, i);
+    memcpy(slot, &c->h[i], sizeof(HANDLE));
+  }
+  return 0;
+}
+
 /* Wine, under load, sometimes fails a CreateProcess with
  * ERROR_INTERNAL_ERROR and no process made (seen about once in 15 test
  * suites); it goes through on a second try. Windows does not do this. */
-static BOOL create_process(wchar_t *app, wchar_t *line, DWORD cf, STARTUPINFOW *si, PROCESS_INFORMATION *pi)
+static BOOL create_process(wchar_t *app, wchar_t *line, DWORD cf, wchar_t *env, STARTUPINFOW *si,
+                           PROCESS_INFORMATION *pi)
 {
   int tries;
   for (tries = 0; tries < 3; tries++) {
-    if (CreateProcessW(app, line, NULL, NULL, TRUE, cf, NULL, NULL, si, pi))
+    if (CreateProcessW(app, line, NULL, NULL, TRUE, cf, env, NULL, si, pi))
       return TRUE;
     if (GetLastError() != ERROR_INTERNAL_ERROR)
       return FALSE;
@@ -782,34 +902,56 @@ static BOOL create_process(wchar_t *app, wchar_t *line, DWORD cf, STARTUPINFOW *
   return FALSE;
 }
 
+/* The standard handles: the given fds 0-2 (NULL where closed), or ours. */
+static void std_handles(STARTUPINFOW *si, const struct child_fds *c)
+{
+  static const DWORD which[3] = { STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE };
+  HANDLE *dst[3];
+  int i;
+  dst[0] = &si->hStdInput;
+  dst[1] = &si->hStdOutput;
+  dst[2] = &si->hStdError;
+  si->dwFlags |= STARTF_USESTDHANDLES;
+  for (i = 0; i < 3; i++)
+    *dst[i] = i < c->n ? c->h[i] : GetStdHandle(which[i]);
+  if (c->n > 0) {
+    si->cbReserved2 = (WORD)c->size;
+    si->lpReserved2 = c->block;
+  }
+}
+
 /* The application name: file as given if it has a path, else NULL so that
  * CreateProcess searches for argv[0]'s program the usual way. */
-static int start_suspended(const char *file, char *const argv[], int flags, PROCESS_INFORMATION *pi)
+static int start_suspended(const char *file, char *const argv[], const xsig_spawn_options_t *o,
+                           PROCESS_INFORMATION *pi)
 {
   STARTUPINFOW si;
-  wchar_t *app = NULL, *line;
+  struct child_fds fds;
+  wchar_t *app = NULL, *line, *env = NULL;
   DWORD cf = CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT;
   int err = 0;
+  memset(&fds, 0, sizeof fds);
   if ((line = command_line(argv, &err)) == NULL)
     return err;
-  if (strpbrk(file, "/\\:") != NULL && (app = utf16(file, &err)) == NULL) {
-    free(line);
-    return err;
-  }
-  if (flags & XSIG_SPAWN_NEW_GROUP)
+  if (strpbrk(file, "/\\:") != NULL && (app = utf16(file, &err)) == NULL)
+    goto out;
+  if (o->envp && (env = environment_block(o->envp, &err)) == NULL)
+    goto out;
+  if (o->nfds > 0 && (err = child_fds_make(&fds, o)) != 0)
+    goto out;
+  if (o->flags & XSIG_SPAWN_NEW_GROUP)
     cf |= CREATE_NEW_PROCESS_GROUP;
   memset(&si, 0, sizeof si);
   si.cb = sizeof si;
   /* Without a console of ours (a service, a GUI program) a console child
    * would get a console of its own and its standard handles: pass ours. */
-  if (xsig__win_has_console(GetCurrentProcess()) == 0) {
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-  }
-  if (!create_process(app, line, cf, &si, pi))
+  if (o->nfds > 0 || xsig__win_has_console(GetCurrentProcess()) == 0)
+    std_handles(&si, &fds);
+  if (!create_process(app, line, cf, env, &si, pi))
     err = spawn_error(GetLastError());
+out:
+  child_fds_free(&fds);
+  free(env);
   free(app);
   free(line);
   return err;
@@ -818,43 +960,50 @@ static int start_suspended(const char *file, char *const argv[], int flags, PROC
 /* In the job and its group before it runs a single instruction (its
  * children follow it into the job); a child that cannot be put there never
  * runs: it is ended, still suspended. */
-static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int flags)
+static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, const xsig_spawn_options_t *o)
 {
   int err = 0;
   if (!AssignProcessToJobObject(p->os.job, pi->hProcess))
     err = GetLastError() == ERROR_NOT_ENOUGH_MEMORY ? XSIG_ENOMEM : XSIG_ESYS;
-  if (err == 0 && (flags & XSIG_SPAWN_NEW_GROUP)) {
-    err = xsig__win_group_add((DWORD)p->pid, p->os.job);
+  if (err == 0 && (o->flags & XSIG_SPAWN_NEW_GROUP)) {
+    err = xsig__win_group_add((DWORD)p->pid, p->os.job, 1);
     if (err == 0)
       p->pgid = p->pid;
+  }
+  if (err == 0 && o->pgid > 0) { /* its job joins the group's jobs */
+    err = xsig__win_group_add((DWORD)o->pgid, p->os.job, 0);
+    if (err == 0)
+      p->joined = o->pgid;
   }
   if (err == 0 && ResumeThread(pi->hThread) == (DWORD)-1)
     err = XSIG_ESYS;
   if (err) {
-    if (p->pgid)
-      xsig__win_group_remove((DWORD)p->pgid);
-    p->pgid = 0;
+    if (p->pgid || p->joined)
+      xsig__win_group_remove((DWORD)(p->pgid ? p->pgid : p->joined), p->os.job);
+    p->pgid = p->joined = 0;
     TerminateProcess(pi->hProcess, xsig_win_exit_code(XSIG_KILL));
     WaitForSingleObject(pi->hProcess, 1000);
   }
   return err;
 }
 
-int xsig__os_spawn(const char *file, char *const argv[], int flags, xsig_process_t *p)
+int xsig__os_spawn(const char *file, char *const argv[], const xsig_spawn_options_t *o, xsig_process_t *p)
 {
   PROCESS_INFORMATION pi;
   int err;
+  if (o->pgid > 0 && !xsig__win_group_known((DWORD)o->pgid))
+    return XSIG_EPERM; /* not a group this process started */
   p->os.job = CreateJobObjectW(NULL, NULL);
   if (p->os.job == NULL)
     return XSIG_ESYS;
-  err = start_suspended(file, argv, flags, &pi);
+  err = start_suspended(file, argv, o, &pi);
   if (err) {
     CloseHandle(p->os.job);
     return err;
   }
   p->pid = pi.dwProcessId;
   p->os.h = pi.hProcess;
-  err = start_in_job(p, &pi, flags);
+  err = start_in_job(p, &pi, o);
   CloseHandle(pi.hThread);
   if (err) {
     CloseHandle(p->os.h);

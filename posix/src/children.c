@@ -1,0 +1,388 @@
+/* The children of posix_spawn and xsig_spawn: wait, waitpid, waitid;
+ * getppid; the process-group calls; and the start block that tells a
+ * child of posix_spawn its mask, its ignored signals and its group.
+ *
+ * xsig keeps every child of xsig_spawn (posix_spawn's are among them)
+ * until it is reported. Each wait first moves every ended child out of
+ * xsig (xsig_wait_child) into the zombies list here, then picks from it
+ * the one its arguments name, so that waitpid(pid) and waitpid(-1) share
+ * one zombie as on POSIX.
+ *
+ * kids_lock (an SRW lock) guards kids[], nkids and zombies. It is never
+ * held across a wait or a call that may run a handler, and it is taken
+ * before pgrp.c's lock (xsig_posix__getpgrp), never after. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "internal.h"
+#include "posix-time.h"
+
+/* A child of posix_spawn not reported yet, and its group. */
+struct kid {
+  int64_t pid;
+  int64_t pgid;
+};
+
+struct zombie {
+  struct zombie *next;
+  int64_t pid;
+  int64_t pgid;
+  xsig_status_t st;
+};
+
+static SRWLOCK kids_lock = SRWLOCK_INIT;
+static struct kid *kids;
+static size_t nkids, capkids;
+static struct zombie *zombies; /* oldest first */
+
+/* The group of a child of posix_spawn not reported yet, or 0. */
+int64_t xsig_posix__kid_pgid(int64_t pid)
+{
+  size_t i;
+  int64_t g = 0;
+  AcquireSRWLockShared(&kids_lock);
+  for (i = 0; i < nkids; i++)
+    if (kids[i].pid == pid)
+      g = kids[i].pgid;
+  ReleaseSRWLockShared(&kids_lock);
+  return g;
+}
+
+/* --- the children of posix_spawn ---------------------------------------- */
+
+int xsig_posix__kid_add(int64_t pid, int64_t pgid)
+{
+  int err = 0;
+  AcquireSRWLockExclusive(&kids_lock);
+  if (nkids == capkids) {
+    size_t more = capkids ? capkids * 2 : 16;
+    struct kid *k = realloc(kids, more * sizeof *k);
+    if (k == NULL)
+      err = ENOMEM;
+    else
+      kids = k, capkids = more;
+  }
+  if (err == 0) {
+    kids[nkids].pid = pid;
+    kids[nkids].pgid = pgid ? pgid : xsig_posix__getpgrp();
+    nkids++;
+  }
+  ReleaseSRWLockExclusive(&kids_lock);
+  return err;
+}
+
+static struct kid *kid_find_locked(int64_t pid)
+{
+  size_t i;
+  for (i = 0; i < nkids; i++)
+    if (kids[i].pid == pid)
+      return &kids[i];
+  return NULL;
+}
+
+static void kid_remove_locked(int64_t pid)
+{
+  struct kid *k = kid_find_locked(pid);
+  if (k)
+    *k = kids[--nkids];
+}
+
+/* Sends sig to each child of posix_spawn in group pgid not reported yet
+ * (the group's members the layer knows, when xsig has no job for it: the
+ * caller's own group). Returns how many were reached. */
+int xsig_posix__group_send(int64_t pgid, int sig)
+{
+  int64_t pids[256];
+  size_t i, n = 0;
+  int sent = 0;
+  AcquireSRWLockShared(&kids_lock);
+  for (i = 0; i < nkids && n < 256; i++)
+    if (kids[i].pgid == pgid)
+      pids[n++] = kids[i].pid;
+  ReleaseSRWLockShared(&kids_lock);
+  for (i = 0; i < n; i++)
+    sent += xsig_kill(pids[i], sig) == 0;
+  return sent;
+}
+
+/* --- zombies -------------------------------------------------------------- */
+
+/* Moves every ended child out of xsig. Returns 1 while some child of
+ * xsig_spawn still runs, 0 when none does. With SA_NOCLDWAIT the ended
+ * ones leave no zombie (xsig itself drops them while SIGCHLD is SIG_IGN). */
+static int collect(void)
+{
+  int64_t pid;
+  xsig_status_t st;
+  int r;
+  while ((r = xsig_wait_child(0, &pid, &st)) == 0) {
+    struct zombie *z, **end;
+    struct kid *k;
+    int keep = !xsig_posix__nocldwait();
+    AcquireSRWLockExclusive(&kids_lock);
+    k = kid_find_locked(pid);
+    z = keep ? malloc(sizeof *z) : NULL;
+    if (z) {
+      z->next = NULL;
+      z->pid = pid;
+      z->pgid = k ? k->pgid : xsig_posix__getpgrp(); /* xsig_spawn's: as ours */
+      z->st = st;
+      for (end = &zombies; *end; end = &(*end)->next) {
+      }
+      *end = z;
+    }
+    kid_remove_locked(pid);
+    ReleaseSRWLockExclusive(&kids_lock);
+  }
+  return r == XSIG_ETIMEDOUT;
+}
+
+/* Which children a wait is for: a pid (> 0), a group (pgid > 0), or any. */
+struct which {
+  int64_t pid;
+  int64_t pgid;
+};
+
+static int matches(const struct which *w, int64_t pid, int64_t pgid)
+{
+  if (w->pid > 0)
+    return pid == w->pid;
+  return w->pgid == 0 || pgid == w->pgid;
+}
+
+/* Under the lock: the first zombie w names, unlinked unless peek. */
+static struct zombie *zombie_take_locked(const struct which *w, int peek)
+{
+  struct zombie **pp;
+  for (pp = &zombies; *pp; pp = &(*pp)->next)
+    if (matches(w, (*pp)->pid, (*pp)->pgid)) {
+      struct zombie *z = *pp;
+      if (!peek)
+        *pp = z->next;
+      return z;
+    }
+  return NULL;
+}
+
+/* Is pid a running child that xsig_spawn started outside posix_spawn?
+ * The layer does not know those pids: xsig's list of this process's
+ * descendants tells (a grandchild passes too: a documented limit). */
+static int foreign_child_runs(int64_t pid)
+{
+  int64_t d[256];
+  int i, n = xsig_process_descendants(xsig_getpid(), d, 256);
+  for (i = 0; i < n; i++)
+    if (d[i] == pid)
+      return 1;
+  return 0;
+}
+
+/* 1 if a child that w names may still end (so a wait makes sense). */
+static int may_still_end(const struct which *w, int any_running)
+{
+  size_t i;
+  int found = 0;
+  if (!any_running)
+    return 0;
+  AcquireSRWLockShared(&kids_lock);
+  for (i = 0; i < nkids && !found; i++)
+    found = matches(w, kids[i].pid, kids[i].pgid);
+  if (!found && w->pid <= 0)
+    found = w->pgid == 0 || w->pgid == xsig_posix__getpgrp(); /* xsig_spawn's: as ours */
+  ReleaseSRWLockShared(&kids_lock);
+  if (!found && w->pid > 0)
+    found = foreign_child_runs(w->pid);
+  return found;
+}
+
+/* Waits for a child w names: 1 and *z (to free unless peek), 0 with
+ * WNOHANG when none has ended, or -1 with errno ECHILD or EINTR. */
+static int wait_child(const struct which *w, int nohang, int peek, struct zombie *out)
+{
+  for (;;) {
+    struct zombie *z;
+    int running = collect(), r;
+    AcquireSRWLockExclusive(&kids_lock);
+    z = zombie_take_locked(w, peek);
+    if (z)
+      *out = *z;
+    ReleaseSRWLockExclusive(&kids_lock);
+    if (z) {
+      if (!peek)
+        free(z);
+      return 1;
+    }
+    if (!may_still_end(w, running))
+      return xsig_posix__fail_errno(ECHILD);
+    if (nohang)
+      return 0;
+    r = xsig_posix__wait(NULL, 0, XSIG_POSIX_WAIT_CHILDREN | XSIG_POSIX_WAIT_RESTART, -1, NULL);
+    if (r < 0 && r != XSIG_POSIX_TIMEDOUT)
+      return -1; /* EINTR: a handler without SA_RESTART ran */
+  }
+}
+
+static int encode(const xsig_status_t *st)
+{
+  if (st->exited)
+    return (st->code & 0xff) << 8;
+  return (st->signo & 0x7f) | (st->core ? 0x80 : 0);
+}
+
+/* --- wait, waitpid, waitid ----------------------------------------------- */
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+  struct which w;
+  struct zombie z;
+  int r;
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+    return xsig_posix__fail_errno(EINVAL);
+  if (pid == INT64_MIN || (pid < -1 && -(int64_t)pid > 0x7fffffff) || pid > 0x7fffffff)
+    return xsig_posix__fail_errno(ECHILD); /* no process has such a number */
+  if (xsig_posix__init())
+    return -1;
+  w.pid = pid > 0 ? pid : 0;
+  w.pgid = pid == 0 ? xsig_posix__getpgrp() : pid < -1 ? -(int64_t)pid : 0;
+  r = wait_child(&w, (options & WNOHANG) != 0, 0, &z);
+  if (r <= 0)
+    return r;
+  if (status)
+    *status = encode(&z.st);
+  return (pid_t)z.pid;
+}
+
+pid_t wait(int *status)
+{
+  return waitpid(-1, status, 0);
+}
+
+static void fill_info(siginfo_t *info, const struct zombie *z)
+{
+  memset(info, 0, sizeof *info);
+  info->si_signo = SIGCHLD;
+  info->si_pid = (pid_t)z->pid;
+  info->si_uid = xsig_posix__uid();
+  if (z->st.exited) {
+    info->si_code = CLD_EXITED;
+    info->si_status = z->st.code; /* all of it: a Windows exit code has 32 bits */
+  } else {
+    info->si_code = z->st.core ? CLD_DUMPED : CLD_KILLED;
+    info->si_status = z->st.signo;
+  }
+}
+
+int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+  struct which w;
+  struct zombie z;
+  int r;
+  if (options & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT))
+    return xsig_posix__fail_errno(EINVAL);
+  if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) || info == NULL)
+    return xsig_posix__fail_errno(EINVAL);
+  if ((idtype == P_PID && (id <= 0 || id > 0x7fffffff)) || (idtype == P_PGID && (id < 0 || id > 0x7fffffff)) ||
+      (idtype != P_PID && idtype != P_PGID && idtype != P_ALL))
+    return xsig_posix__fail_errno(EINVAL);
+  if (xsig_posix__init())
+    return -1;
+  w.pid = idtype == P_PID ? id : 0;
+  w.pgid = idtype != P_PGID ? 0 : id == 0 ? xsig_posix__getpgrp() : id;
+  memset(info, 0, sizeof *info); /* WNOHANG and nothing: si_pid 0 */
+  /* Windows shows a parent no stop or continue of its child: without
+   * WEXITED there is never anything to report, only to wait for. */
+  r = wait_child(&w, (options & WNOHANG) != 0 || !(options & WEXITED), (options & WNOWAIT) != 0, &z);
+  if (r == 0 && !(options & (WNOHANG | WEXITED)))
+    r = xsig_posix__wait(NULL, 0, 0, -1, NULL) == XSIG_POSIX_TIMEDOUT ? 0 : -1; /* until a handler: EINTR */
+  if (r < 0)
+    return -1;
+  if (r > 0 && (options & WEXITED))
+    fill_info(info, &z);
+  return 0;
+}
+
+/* --- the start block ------------------------------------------------------
+ * XSIG_POSIX_START=1:PPID:MASK:IGNORED:PGID, MASK and IGNORED as 16 hex
+ * digits (bit n-1: signal n), PGID 0 for "a group of its own". The child
+ * believes it only if every field is exactly so and PPID is its parent
+ * (a block inherited through a program that did not use posix_spawn
+ * names another process). */
+
+void xsig_posix__start_block(char *buf, size_t size, uint64_t mask, uint64_t ignored, int64_t pgid)
+{
+  snprintf(buf, size, "%s=1:%lld:%016llx:%016llx:%lld", XSIG_POSIX_START_VAR, (long long)xsig_getpid(),
+           (unsigned long long)mask, (unsigned long long)ignored, (long long)pgid);
+}
+
+/* A decimal of 1..10 digits up to 0x7fffffff ending at stop; NULL if not. */
+static const char *parse_dec(const char *s, char stop, int64_t *out)
+{
+  int64_t v = 0;
+  int n = 0;
+  for (; *s >= '0' && *s <= '9' && n < 11; s++, n++)
+    v = v * 10 + (*s - '0');
+  if (n == 0 || n > 10 || v > 0x7fffffff || *s != stop)
+    return NULL;
+  *out = v;
+  return s + (stop != 0);
+}
+
+static const char *parse_hex(const char *s, uint64_t *out)
+{
+  uint64_t v = 0;
+  int n;
+  for (n = 0; n < 16; n++, s++) {
+    int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+    if (d < 0)
+      return NULL;
+    v = v << 4 | (uint64_t)d;
+  }
+  if (*s != ':')
+    return NULL;
+  *out = v;
+  return s + 1;
+}
+
+struct start { int64_t ppid, pgid; uint64_t mask, ignored; };
+
+static int parse_start(const char *s, struct start *st)
+{
+  if (s == NULL || strlen(s) > 64 || strncmp(s, "1:", 2) != 0)
+    return 0;
+  s += 2;
+  return (s = parse_dec(s, ':', &st->ppid)) != NULL && (s = parse_hex(s, &st->mask)) != NULL &&
+         (s = parse_hex(s, &st->ignored)) != NULL && parse_dec(s, 0, &st->pgid) != NULL && st->ppid > 0;
+}
+
+static uint64_t valid_bits(uint64_t bits)
+{
+  int sig;
+  for (sig = 1; sig <= 64; sig++)
+    if ((bits & XSIG_POSIX_BIT(sig)) && (!xsig_posix__valid(sig) || sig == SIGKILL || sig == SIGSTOP))
+      bits &= ~XSIG_POSIX_BIT(sig);
+  return bits;
+}
+
+void xsig_posix__start_block_apply(void)
+{
+  char buf[80];
+  DWORD n = GetEnvironmentVariableA(XSIG_POSIX_START_VAR, buf, sizeof buf);
+  struct start st;
+  sigset_t set;
+  int sig;
+  if (n == 0)
+    return;
+  SetEnvironmentVariableA(XSIG_POSIX_START_VAR, NULL); /* not for our own children */
+  _putenv(XSIG_POSIX_START_VAR "=");
+  if (n >= sizeof buf || !parse_start(buf, &st) || st.ppid != xsig_getppid())
+    return;
+  xsig_posix__pgrp_start(st.pgid ? st.pgid : xsig_getpid());
+  st.ignored = valid_bits(st.ignored);
+  for (sig = 1; sig <= 64; sig++)
+    if (st.ignored & XSIG_POSIX_BIT(sig))
+      signal(sig, SIG_IGN);
+  xsig_posix__set_bits(&set, valid_bits(st.mask));
+  sigprocmask(SIG_SETMASK, &set, NULL);
+}
