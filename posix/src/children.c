@@ -166,6 +166,21 @@ static struct zombie *zombie_take_locked(const struct which *w, int peek)
   return NULL;
 }
 
+/* For kill (posix-core): 1 if pid is a child that ended and was not
+ * waited for yet (a zombie: kill still finds it), else 0. */
+int xsig_posix__is_zombie(int64_t pid)
+{
+  struct zombie *z;
+  struct which w;
+  collect();
+  w.pid = pid;
+  w.pgid = 0;
+  AcquireSRWLockShared(&kids_lock);
+  z = zombie_take_locked(&w, 1);
+  ReleaseSRWLockShared(&kids_lock);
+  return z != NULL;
+}
+
 /* Is pid a running child that xsig_spawn started outside posix_spawn?
  * The layer does not know those pids: xsig's list of this process's
  * descendants tells (a grandchild passes too: a documented limit). */

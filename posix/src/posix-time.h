@@ -37,6 +37,8 @@ void xsig_posix__start_block_apply(void);
 int xsig_posix__kid_add(int64_t pid, int64_t pgid);
 /* The group of a child of posix_spawn not reported yet, or 0. */
 int64_t xsig_posix__kid_pgid(int64_t pid);
+/* 1 if pid is a child that ended and was not waited for (kill finds it). */
+int xsig_posix__is_zombie(int64_t pid);
 /* kill(-pgid) for a group xsig has no job for (the caller's own): each
  * child of posix_spawn in it; how many were reached (children.c). */
 int xsig_posix__group_send(int64_t pgid, int sig);

@@ -77,7 +77,7 @@ static int send_to(pid_t pid, int sig, int code, union sigval value)
     err = xsig_kill(pid, sig);
   /* a child that ended and was not waited for still exists (a zombie):
    * the signal reaches it and does nothing */
-  if (err == XSIG_ESRCH && xsig_posix__kid_pgid(pid) > 0)
+  if (err == XSIG_ESRCH && xsig_posix__is_zombie(pid))
     err = 0;
   return err;
 }
