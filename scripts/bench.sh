@@ -3,6 +3,7 @@
 # prints one table: median, min and max of several runs, and the ratio to the
 # baseline measured in the same run. Not a test: nothing here fails on time.
 #   ROUNDS=7 scripts/bench.sh
+#   BENCH_ONLY=posix scripts/bench.sh   the xsig-posix row only
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh bench || exit 1
@@ -40,6 +41,34 @@ latency() { # platform runner iterations rounds modes...
   done
 }
 
+# The POSIX layer: kill + sigwaitinfo (POSIX headers only, through
+# xsig-posix on Windows) against xsig_kill + xsig_sigwait, interleaved.
+PB=build-bench/bench/xsig-posix-bench
+WPB=build-bench-mingw/bench/xsig-posix-bench.exe
+posix_rows() {
+  local r xs md mn mx
+  echo "== kill + sigwaitinfo through xsig-posix against xsig_kill + xsig_sigwait (microseconds per round trip)"
+  for ((r = 0; r < WROUNDS; r++)); do
+    wine $WB latency xsig-wait 200 | awk '{print $2}' >>"$tmp/pw-xsig"
+    wine $WPB latency 200 | awk '{print $2}' >>"$tmp/pw-posix"
+  done
+  for ((r = 0; r < ROUNDS; r++)); do
+    taskset -c 0 $LB latency xsig-wait 3000 | awk '{print $2}' >>"$tmp/pl-xsig"
+    taskset -c 0 $PB latency 3000 | awk '{print $2}' >>"$tmp/pl-posix"
+  done
+  row "case" "median" "min" "max" "ratio"
+  xs=$(median "$tmp/pl-xsig")
+  read -r md mn mx < <(stats "$tmp/pl-xsig"); row "Linux xsig_kill + xsig_sigwait" "$md" "$mn" "$mx" "1.00x"
+  read -r md mn mx < <(stats "$tmp/pl-posix"); row "Linux kill + sigwaitinfo (libc, no layer)" "$md" "$mn" "$mx" "$(ratio "$md" "$xs") of xsig"
+  xs=$(median "$tmp/pw-xsig")
+  read -r md mn mx < <(stats "$tmp/pw-xsig"); row "Wine xsig_kill + xsig_sigwait (baseline)" "$md" "$mn" "$mx" "1.00x"
+  read -r md mn mx < <(stats "$tmp/pw-posix"); row "Wine kill + sigwaitinfo via xsig-posix" "$md" "$mn" "$mx" "$(ratio "$md" "$xs") of xsig (goal 1.1x)"
+}
+if [ "${BENCH_ONLY:-}" = posix ]; then
+  posix_rows
+  exit 0
+fi
+
 echo "== round-trip latency between two processes (microseconds per round trip)"
 # Linux: both processes on CPU 0, so that what is measured is the library's
 # cost and not the scheduler's cross-core wake-up (which varies 6x here).
@@ -71,6 +100,9 @@ for ((r = 0; r < 3; r++)); do wine $WB first 15 >>"$tmp/wfirst"; done
 awk '{print $2}' "$tmp/wfirst" >"$tmp/wfirst.1"; awk '{print $4}' "$tmp/wfirst" >"$tmp/wfirst.2"
 read -r md mn mx < <(stats "$tmp/wfirst.1")
 row "Wine first round trip to a new process" "$md" "$mn" "$mx" "$(ratio "$md" "$(median "$tmp/wfirst.2")") of the next one"
+
+echo
+posix_rows
 
 echo
 echo "== a program blocked in a read (microseconds from send to answer; round trips 2 ms apart)"

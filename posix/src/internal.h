@@ -73,6 +73,20 @@ int xsig_posix__nocldstop(void);
  * reach (pgrp.c; posix-time's getpgrp owns it). */
 pid_t xsig_posix__getpgrp(void);
 
+/* What the children part (posix-time: spawn, waitpid, groups) tells the
+ * signal part (kill). Filled by the children part when the layer starts
+ * (a member may stay NULL: kill then does without it). */
+struct xsig_posix__kids_ops {
+  /* 1 if pid is a child of this process not reaped yet (running, or
+   * ended: a zombie, which kill must still find), else 0. */
+  int (*unreaped)(int64_t pid);
+  /* Sends sig (0: the existence check) to every process of group pgid
+   * except the calling one. Returns 0 when it reached at least one,
+   * XSIG_ESRCH when the group has no other member, or an XSIG_E* code. */
+  int (*group_send)(int64_t pgid, int sig);
+};
+extern struct xsig_posix__kids_ops xsig_posix__kids;
+
 /* ---- the per-thread state and delivery (thread.c, deliver.c) -------------- */
 
 /* The calling program thread's signal mask as the program set it

@@ -37,11 +37,11 @@ void xsig_posix__start_block_apply(void);
 int xsig_posix__kid_add(int64_t pid, int64_t pgid);
 /* The group of a child of posix_spawn not reported yet, or 0. */
 int64_t xsig_posix__kid_pgid(int64_t pid);
-/* 1 if pid is a child that ended and was not waited for (kill finds it). */
-int xsig_posix__is_zombie(int64_t pid);
-/* kill(-pgid) for a group xsig has no job for (the caller's own): each
- * child of posix_spawn in it; how many were reached (children.c). */
-int xsig_posix__group_send(int64_t pgid, int sig);
+/* Fills xsig_posix__kids, kill's hooks (children.c); in the layer's start. */
+void xsig_posix__children_start(void);
+/* kill() sent SIGSTOP or SIGCONT to pid: CLD_STOPPED or CLD_CONTINUED if
+ * a child of posix_spawn changed (send SIGCHLD), else 0 (children.c). */
+int xsig_posix__child_signalled(int64_t pid, int sig);
 /* The group the start block names (pgrp.c). */
 void xsig_posix__pgrp_start(int64_t pgid);
 

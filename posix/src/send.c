@@ -3,6 +3,7 @@
 #include "state.h"
 #include "posix-time.h"
 
+
 static int to_self(int sig, int code, union sigval value)
 {
   siginfo_t info;
@@ -38,24 +39,47 @@ static int to_all(int sig)
   return err;
 }
 
-/* To group pgrp: a group xsig made (a child of XSIG_SPAWN_NEW_GROUP),
- * else the members the layer knows (children.c), then this process if it
- * is a member, last, as kill() to itself does (before return). */
+struct xsig_posix__kids_ops xsig_posix__kids;
+
+/* To group pgrp: its other members (the children part knows them; else
+ * xsig's groups, those it started with XSIG_SPAWN_NEW_GROUP), then this
+ * process if it is a member: to itself as kill(getpid(), sig) does. */
 static int to_group(pid_t pgrp, int sig)
 {
-  int err, n, self_in = pgrp == xsig_posix__getpgrp();
+  int err, self_in = pgrp == xsig_posix__getpgrp();
   if (pgrp <= 0)
     return XSIG_ESRCH;
-  err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
-  if (err != XSIG_ENOSYS) {
-    if (err == 0 && self_in && sig && !(xp_current_mask() & XSIG_POSIX_BIT(sig)))
-      xsig_dispatch(); /* our own copy runs here */
+  if (xsig_posix__kids.group_send)
+    err = xsig_posix__kids.group_send(pgrp, sig);
+  else
+    err = xsig_send(-(int64_t)pgrp, sig, 0, 0, NULL);
+  if (err == XSIG_ENOSYS)
+    err = XSIG_ESRCH; /* not a group Windows can reach */
+  if (!self_in)
     return err;
-  }
-  n = xsig_posix__group_send(pgrp, sig);
-  if (self_in)
-    return sig ? to_self(sig, SI_USER, (union sigval){0}) : 0;
-  return n > 0 ? 0 : XSIG_ESRCH;
+  if (err == XSIG_ESRCH)
+    err = 0; /* we are in it */
+  if (sig && err == 0)
+    err = to_self(sig, SI_USER, (union sigval){0});
+  return err;
+}
+
+/* posix-time: a child this process stopped or continued; SIGCHLD tells
+ * (CLD_STOPPED, CLD_CONTINUED) unless SA_NOCLDSTOP. Windows shows a parent
+ * only the stops it causes itself. */
+static void child_changed(pid_t pid, int sig)
+{
+  siginfo_t info;
+  int change = xsig_posix__child_signalled(pid, sig);
+  if (change == 0 || xsig_posix__nocldstop())
+    return;
+  xsig_posix__info_self(&info, SIGCHLD, change);
+  info.si_pid = pid;
+  info.si_status = sig;
+  if (!(xp_current_mask() & XSIG_POSIX_BIT(SIGCHLD)))
+    xp_deliver_self(&info);
+  else
+    xsig_raise(SIGCHLD); /* blocked here: pending (its si_code is then SI_USER) */
 }
 
 static int send_to(pid_t pid, int sig, int code, union sigval value)
@@ -77,8 +101,10 @@ static int send_to(pid_t pid, int sig, int code, union sigval value)
     err = xsig_kill(pid, sig);
   /* a child that ended and was not waited for still exists (a zombie):
    * the signal reaches it and does nothing */
-  if (err == XSIG_ESRCH && xsig_posix__is_zombie(pid))
+  if (err == XSIG_ESRCH && xsig_posix__kids.unreaped && xsig_posix__kids.unreaped(pid))
     err = 0;
+  if (err == 0 && (sig == SIGSTOP || sig == SIGCONT))
+    child_changed(pid, sig);
   return err;
 }
 

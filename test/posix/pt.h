@@ -87,6 +87,8 @@ pid_t pt_spawn3(const char *helper, const char *a, const char *b, const char *c)
 int pt_reap(pid_t pid, int timeout_ms);
 /* The child was reaped by other means (wait(), waitid). */
 void pt_forget(pid_t pid);
+/* A process group the test made: SIGKILL to it at the test's end. */
+void pt_track_group(pid_t pgid);
 /* The environment given to children. */
 char **pt_environ(void);
 

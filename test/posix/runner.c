@@ -39,6 +39,9 @@ const char *pt_name = "?";
 static pid_t children[MAX_CHILDREN];
 static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Process groups the test made (ended with SIGKILL at its end). */
+static pid_t groups[8];
+
 static char files[32][64];
 static int nfiles;
 
@@ -64,13 +67,30 @@ void pt_forget(pid_t pid)
   pthread_mutex_unlock(&children_lock);
 }
 
-/* SIGKILL to every child still known, then reaps them (bounded). Returns
- * how many there were. */
+void pt_track_group(pid_t pgid)
+{
+  int i;
+  pthread_mutex_lock(&children_lock);
+  for (i = 0; i < 8; i++)
+    if (groups[i] == 0) {
+      groups[i] = pgid;
+      break;
+    }
+  pthread_mutex_unlock(&children_lock);
+}
+
+/* SIGKILL to every child still known (and to the groups the test made),
+ * then reaps them (bounded). Returns how many children there were. */
 static int end_children(void)
 {
   int i, n = 0, status;
   long long until;
   pthread_mutex_lock(&children_lock);
+  for (i = 0; i < 8; i++)
+    if (groups[i] > 0) {
+      kill(-groups[i], SIGKILL);
+      groups[i] = 0;
+    }
   for (i = 0; i < MAX_CHILDREN; i++)
     if (children[i] > 0) {
       kill(children[i], SIGKILL);
