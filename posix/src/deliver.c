@@ -227,7 +227,7 @@ int xp_send_thread(struct xp_thread *t, DWORD tid, const siginfo_t *info)
     free(it); /* a standard signal is pending once */
     return 0;
   }
-  it->proxy = !blocked && t != NULL;
+  it->proxy = !blocked; /* t busy, or a thread the layer does not know */
   xp_push_locked(t, it);
   nudge = t && t->sigwait_set;
   xp_unlock();
