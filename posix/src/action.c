@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: dispositions (sigaction, signal, the XSI calls), and running
  * a handler the way POSIX does. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: where a signal goes once xsig dispatched it, thread-directed
  * signals (pthread_kill, raise), and siginfo_t. */
 #include <stdlib.h>

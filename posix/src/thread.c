@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: the program threads' records and the signal thread
  * (state.h says what each is for, and what xp_lock guards). */
 #include <stdlib.h>

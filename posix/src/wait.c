@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: the interruptible wait (internal.h says how to use it), and
  * sigwait, sigwaitinfo, sigtimedwait. */
 #include <stdlib.h>
