@@ -948,10 +948,19 @@ void test_proc_close(test_proc_t *p)
   memset(p, 0, sizeof *p);
 }
 
+/* To a deadline: a flood of signals can interrupt a relative sleep faster
+ * than it counts down its time left (posix_shutdown_waits_for_trampolines). */
 void test_msleep(int ms)
 {
-  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += (long)(ms % 1000) * 1000000;
+  if (ts.tv_nsec >= 1000000000) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000;
+  }
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
   }
 }
 
