@@ -444,7 +444,9 @@ XSIG_API int xsig_wait_os(xsig_os_handle_t h, int timeout_ms);
 #define XSIG_WAIT_MAX 62
 /* Flags for xsig_wait_many */
 #define XSIG_WAIT_CHILDREN 0x1 /* also return when a child of xsig_spawn has
-                                  ended and not been reported yet */
+                                  ended and not been reported yet, or when
+                                  the last one ended while CHLD was
+                                  XSIG_IGN (xsig_wait_child: XSIG_ECHILD) */
 
 /* Waits until one of n handles (fds readable on POSIX, HANDLEs signalled
  * on Windows) is ready, a signal handler has run on this thread (the
@@ -681,6 +683,12 @@ typedef struct xsig_spawn_options {
                                   on POSIX, HANDLEs on Windows), and
                                   XSIG_NO_HANDLE leaves that one closed */
   int nfds;                    /* 0..XSIG_SPAWN_FDS_MAX */
+  int64_t pgid;                /* > 0: the child joins this group, one that
+                                  a child of this process's xsig_spawn
+                                  leads (XSIG_SPAWN_NEW_GROUP), so that
+                                  xsig_send(-pgid, ...) reaches it too
+                                  (POSIX: setpgid(child, pgid); Windows: its
+                                  job is added to the group's) */
 } xsig_spawn_options_t;
 
 /* Most fds xsig_spawn_with sets up. */
@@ -695,8 +703,10 @@ typedef struct xsig_spawn_options {
  * only; a child's other fds are not open. Each envp string must have a
  * '=' after a non-empty name and be UTF-8 on Windows.
  * Errors: those of xsig_spawn, and XSIG_EINVAL (opt NULL, nfds out of
- * range, a bad envp string), XSIG_EBADF (an fd or HANDLE of fds that is
- * not open). Thread-safe. Does not need xsig_init(). */
+ * range, a bad envp string, pgid with XSIG_SPAWN_NEW_GROUP), XSIG_EBADF
+ * (an fd or HANDLE of fds that is not open), XSIG_EPERM (Windows: pgid
+ * is no group this process's xsig_spawn made; POSIX: the child's setpgid
+ * fails there). Thread-safe. Does not need xsig_init(). */
 XSIG_API int xsig_spawn_with(const char *file, char *const argv[], const xsig_spawn_options_t *opt,
                              xsig_process_t **out);
 

@@ -243,12 +243,16 @@ static int look(xsig_process_t **got, xsig_status_t *st, int64_t *pid, int *deta
   return *got ? 1 : left > 0 ? 0 : -1;
 }
 
+/* 1 also when the sweep discarded the last child (CHLD ignored): a
+ * waiter learns from xsig_wait_child's XSIG_ECHILD that none is left. */
 int xsig__children_ended(void)
 {
   xsig_process_t *gone = NULL, *p;
-  int ended = 0;
+  int ended, had;
   xsig__mutex_lock(&children_lock);
+  had = children != NULL;
   sweep_locked(NULL, &gone);
+  ended = had && children == NULL;
   for (p = children; p && !ended; p = p->next_child)
     ended = p->reaped;
   xsig__mutex_unlock(&children_lock);

@@ -37,6 +37,7 @@ int xsig__check_send(int64_t pid, int sig, int flags);
 struct xsig_process {
   int64_t pid;
   int64_t pgid;           /* the group it leads (XSIG_SPAWN_NEW_GROUP), else 0 */
+  int64_t joined;         /* the group it joined (xsig_spawn_options_t.pgid), else 0 */
   int child;              /* started by xsig_spawn: may be waited for */
   int reaped;             /* it ended and status holds how (or discarded) */
   xsig_status_t status;

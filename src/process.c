@@ -138,6 +138,8 @@ static int check_spawn(const char *file, char *const argv[], const xsig_spawn_op
   if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL || o == NULL ||
       (o->flags & ~XSIG_SPAWN_NEW_GROUP))
     return XSIG_EINVAL;
+  if (o->pgid < 0 || o->pgid > 0x7fffffff || (o->pgid > 0 && (o->flags & XSIG_SPAWN_NEW_GROUP)))
+    return XSIG_EINVAL;
   if (o->nfds < 0 || o->nfds > XSIG_SPAWN_FDS_MAX || (o->nfds > 0 && o->fds == NULL))
     return XSIG_EINVAL;
   return check_envp(o->envp);

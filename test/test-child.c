@@ -571,3 +571,127 @@ TEST_IMPL(wait_child_from_two_threads)
     ASSERT_EQ(race_seen[i], 1);
   return 0;
 }
+
+/* xsig_spawn_with's child: exit 0 if its environment is exactly what the
+ * parent gave (XSIG_T_MARK set, XSIG_T_GONE not) and its stdout takes a
+ * byte; 3 and 4 otherwise. */
+HELPER_IMPL(spawn_with_child)
+{
+  const char *mark = getenv("XSIG_T_MARK");
+  (void)argc, (void)argv;
+  if (mark == NULL || strcmp(mark, "hello") != 0 || getenv("XSIG_T_GONE") != NULL)
+    return 3;
+  if (fputs("x", stdout) < 0 || fflush(stdout) != 0)
+    return 4;
+  return 0;
+}
+
+/* The environment given, fd 1 a pipe of ours, fd 0 closed. */
+TEST_IMPL(spawn_with_env_and_fds)
+{
+  xsig_spawn_options_t o;
+  xsig_process_t *p;
+  xsig_os_handle_t fds[3];
+  xsig_status_t st;
+  test_pipe_t pipe;
+  char exe[1024], root[512], path[8192], *env[4];
+  char *argv[4];
+  const char *r = getenv("SystemRoot"), *s = getenv("PATH");
+  test_setenv("XSIG_T_GONE", "1"); /* ours, not the child's */
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)"spawn_with_child";
+  argv[3] = NULL;
+  snprintf(root, sizeof root, "SystemRoot=%s", r ? r : ""); /* Windows needs it to start a program */
+  snprintf(path, sizeof path, "PATH=%s", s ? s : "");
+  env[0] = (char *)"XSIG_T_MARK=hello";
+  env[1] = root;
+  env[2] = path;
+  env[3] = NULL;
+  ASSERT_OK(test_pipe_open(&pipe));
+  fds[0] = XSIG_NO_HANDLE;
+  fds[1] = pipe.w;
+  fds[2] = pipe.w;
+  memset(&o, 0, sizeof o);
+  o.envp = env;
+  o.fds = fds;
+  o.nfds = 3;
+  ASSERT_OK(xsig_spawn_with(exe, argv, &o, &p));
+  test_pipe_close_write(&pipe); /* the child holds the only writer now */
+  ASSERT_OK(xsig_process_wait(p, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  ASSERT_EQ(test_pipe_read(&pipe), 1);  /* its byte */
+  ASSERT_EQ(test_pipe_read(&pipe), 0);  /* and the end: no copy of the writer is left */
+  xsig_process_close(p);
+  test_setenv("XSIG_T_GONE", "");
+  return 0;
+}
+
+/* Bad options are refused before anything starts. */
+TEST_IMPL(spawn_with_bad_options)
+{
+  xsig_spawn_options_t o;
+  xsig_process_t *p = NULL;
+  xsig_os_handle_t bad[1];
+  char exe[1024], *argv[2], *env[2];
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = NULL;
+  memset(&o, 0, sizeof o);
+  ASSERT_EQ(xsig_spawn_with(exe, argv, NULL, &p), XSIG_EINVAL);
+  o.nfds = XSIG_SPAWN_FDS_MAX + 1;
+  o.fds = bad;
+  ASSERT_EQ(xsig_spawn_with(exe, argv, &o, &p), XSIG_EINVAL);
+  o.nfds = 1;
+  o.fds = NULL;
+  ASSERT_EQ(xsig_spawn_with(exe, argv, &o, &p), XSIG_EINVAL);
+  o.nfds = 0;
+  env[0] = (char *)"=no-name";
+  env[1] = NULL;
+  o.envp = env;
+  ASSERT_EQ(xsig_spawn_with(exe, argv, &o, &p), XSIG_EINVAL);
+  o.envp = NULL;
+  o.flags = XSIG_SPAWN_NEW_GROUP;
+  o.pgid = 1234;
+  ASSERT_EQ(xsig_spawn_with(exe, argv, &o, &p), XSIG_EINVAL);
+  o.flags = 0;
+  o.pgid = -5;
+  ASSERT_EQ(xsig_spawn_with(exe, argv, &o, &p), XSIG_EINVAL);
+  ASSERT(p == NULL);
+  return 0;
+}
+
+/* A child that joins another child's group gets what is sent to the
+ * group. */
+TEST_IMPL(spawn_with_joins_group)
+{
+  xsig_spawn_options_t o;
+  xsig_process_t *leader, *member;
+  xsig_status_t st;
+  char exe[1024], *argv[6];
+  ASSERT_OK(test_xsig_spawn_helper("child_end_as", "0", "20000", XSIG_SPAWN_NEW_GROUP, &leader));
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)"child_end_as";
+  argv[3] = (char *)"0";
+  argv[4] = (char *)"20000";
+  argv[5] = NULL;
+  memset(&o, 0, sizeof o);
+  o.pgid = xsig_process_group(leader);
+  ASSERT(o.pgid > 0);
+  ASSERT_OK(xsig_spawn_with(exe, argv, &o, &member));
+  test_msleep(300); /* both run */
+  ASSERT_OK(xsig_send(-o.pgid, XSIG_KILL, 0, 0, NULL));
+  ASSERT_OK(xsig_process_wait(leader, 20000, &st));
+  ASSERT_EQ(st.exited, 0);
+  ASSERT_EQ(st.signo, XSIG_KILL);
+  ASSERT_OK(xsig_process_wait(member, 20000, &st));
+  ASSERT_EQ(st.exited, 0);
+  ASSERT_EQ(st.signo, XSIG_KILL);
+  xsig_process_close(leader);
+  xsig_process_close(member);
+  return 0;
+}

@@ -19,10 +19,13 @@
 #include "internal.h"
 #include "posix-time.h"
 
-/* A child of posix_spawn not reported yet, and its group. */
+/* A child of posix_spawn not reported yet, its group, and a stop or
+ * continue that this process caused and no wait has reported yet. */
 struct kid {
   int64_t pid;
   int64_t pgid;
+  int stopped;  /* this process stopped it (SIGSTOP) and has not continued it */
+  int change;   /* CLD_STOPPED or CLD_CONTINUED to report; 0: none */
 };
 
 struct zombie {
@@ -30,6 +33,7 @@ struct zombie {
   int64_t pid;
   int64_t pgid;
   xsig_status_t st;
+  int change;     /* a stop or continue (CLD_*) instead of an end: 0 */
 };
 
 static SRWLOCK kids_lock = SRWLOCK_INIT;
@@ -65,6 +69,7 @@ int xsig_posix__kid_add(int64_t pid, int64_t pgid)
       kids = k, capkids = more;
   }
   if (err == 0) {
+    memset(&kids[nkids], 0, sizeof kids[nkids]);
     kids[nkids].pid = pid;
     kids[nkids].pgid = pgid ? pgid : xsig_posix__getpgrp();
     nkids++;
@@ -89,6 +94,78 @@ static void kid_remove_locked(int64_t pid)
     *k = kids[--nkids];
 }
 
+/* kill's hook: 1 if pid is a child of posix_spawn not reported by a wait
+ * yet (running, or ended: a zombie), else 0. */
+static int unreaped(int64_t pid)
+{
+  struct zombie *z;
+  int found;
+  int dropped = 0;
+  AcquireSRWLockShared(&kids_lock);
+  found = kid_find_locked(pid) != NULL;
+  for (z = zombies; z && !found; z = z->next)
+    found = z->pid == pid;
+  ReleaseSRWLockShared(&kids_lock);
+  /* while SIGCHLD is ignored an ended child leaves no zombie: only a
+   * running one counts (xsig drops the others when it looks) */
+  if (found && xsig_posix__nocldwait()) {
+    xsig_wait_child(0, NULL, NULL);
+    dropped = xsig_kill(pid, 0) == XSIG_ESRCH;
+  }
+  return found && !dropped;
+}
+
+/* kill's hook: sig (0: the check) to every process of group pgid but
+ * this one: xsig's jobs for a group a child of ours leads (and those that
+ * joined it), else each child of posix_spawn in it (this process's own
+ * group: Windows has no job for it). 0 if one was reached, XSIG_ESRCH if
+ * none. */
+static int group_send(int64_t pgid, int sig)
+{
+  int64_t pids[256];
+  size_t i, n = 0;
+  int sent = 0, err = xsig_send(-pgid, sig, 0, 0, NULL);
+  if (err != XSIG_ENOSYS)
+    return err;
+  AcquireSRWLockShared(&kids_lock);
+  for (i = 0; i < nkids && n < 256; i++)
+    if (kids[i].pgid == pgid)
+      pids[n++] = kids[i].pid;
+  ReleaseSRWLockShared(&kids_lock);
+  for (i = 0; i < n; i++)
+    if (xsig_kill(pids[i], sig) == 0 || unreaped(pids[i]))
+      sent++;
+  return sent ? 0 : XSIG_ESRCH;
+}
+
+/* kill() sent sig to pid: a child of ours stops at STOP and goes on at
+ * CONT (Windows: xsig suspends and resumes it). Windows shows a parent no
+ * stop it did not cause, so these are the stops waitpid(WUNTRACED) and
+ * SIGCHLD's CLD_STOPPED report. Returns CLD_STOPPED or CLD_CONTINUED when
+ * the child changed (the caller sends SIGCHLD), else 0. */
+int xsig_posix__child_signalled(int64_t pid, int sig)
+{
+  struct kid *k;
+  int change = 0;
+  AcquireSRWLockExclusive(&kids_lock);
+  if ((k = kid_find_locked(pid)) != NULL) {
+    if (sig == SIGSTOP && !k->stopped)
+      change = CLD_STOPPED, k->stopped = 1;
+    else if (sig == SIGCONT && k->stopped)
+      change = CLD_CONTINUED, k->stopped = 0;
+    if (change)
+      k->change = change;
+  }
+  ReleaseSRWLockExclusive(&kids_lock);
+  return change;
+}
+
+void xsig_posix__children_start(void)
+{
+  xsig_posix__kids.unreaped = unreaped;
+  xsig_posix__kids.group_send = group_send;
+}
+
 /* --- zombies -------------------------------------------------------------- */
 
 /* Moves every ended child out of xsig. Returns 1 while some child of
@@ -107,6 +184,7 @@ static int collect(void)
     k = kid_find_locked(pid);
     z = keep ? malloc(sizeof *z) : NULL;
     if (z) {
+      z->change = 0;
       z->next = NULL;
       z->pid = pid;
       z->pgid = k ? k->pgid : xsig_posix__getpgrp(); /* xsig_spawn's: as ours */
@@ -116,6 +194,11 @@ static int collect(void)
       *end = z;
     }
     kid_remove_locked(pid);
+    ReleaseSRWLockExclusive(&kids_lock);
+  }
+  if (r == XSIG_ECHILD) { /* none left in xsig: those SIG_IGN dropped too */
+    AcquireSRWLockExclusive(&kids_lock);
+    nkids = 0;
     ReleaseSRWLockExclusive(&kids_lock);
   }
   return r == XSIG_ETIMEDOUT;
@@ -179,23 +262,49 @@ static int may_still_end(const struct which *w, int any_running)
   return found;
 }
 
-/* Waits for a child w names: 1 and *z (to free unless peek), 0 with
- * WNOHANG when none has ended, or -1 with errno ECHILD or EINTR. */
-static int wait_child(const struct which *w, int nohang, int peek, struct zombie *out)
+/* Under the lock: a stop or continue of a child w names, as a record
+ * (cleared unless peek). want: the CLD_* kinds asked for, as bits. */
+static int change_take_locked(const struct which *w, int want, int peek, struct zombie *out)
 {
-  for (;;) {
-    struct zombie *z;
-    int running = collect(), r;
-    AcquireSRWLockExclusive(&kids_lock);
-    z = zombie_take_locked(w, peek);
-    if (z)
-      *out = *z;
-    ReleaseSRWLockExclusive(&kids_lock);
-    if (z) {
+  size_t i;
+  for (i = 0; i < nkids; i++) {
+    struct kid *k = &kids[i];
+    if (k->change && (want & (1 << k->change)) && matches(w, k->pid, k->pgid)) {
+      memset(out, 0, sizeof *out);
+      out->pid = k->pid;
+      out->pgid = k->pgid;
+      out->change = k->change;
       if (!peek)
-        free(z);
+        k->change = 0;
       return 1;
     }
+  }
+  return 0;
+}
+
+#define WANT_EXITED    (1 << CLD_EXITED)
+#define WANT_STOPPED   (1 << CLD_STOPPED)
+#define WANT_CONTINUED (1 << CLD_CONTINUED)
+
+/* Waits for a child w names to change as want asks: 1 and *out, 0 with
+ * nohang when none has, or -1 with errno ECHILD or EINTR. */
+static int wait_child(const struct which *w, int want, int nohang, int peek, struct zombie *out)
+{
+  for (;;) {
+    struct zombie *z = NULL;
+    int running = collect(), r, got = 0;
+    AcquireSRWLockExclusive(&kids_lock);
+    if (want & WANT_EXITED)
+      z = zombie_take_locked(w, peek);
+    if (z)
+      *out = *z, got = 1;
+    else
+      got = change_take_locked(w, want, peek, out);
+    ReleaseSRWLockExclusive(&kids_lock);
+    if (z && !peek)
+      free(z);
+    if (got)
+      return 1;
     if (!may_still_end(w, running))
       return xsig_posix__fail_errno(ECHILD);
     if (nohang)
@@ -206,8 +315,13 @@ static int wait_child(const struct which *w, int nohang, int peek, struct zombie
   }
 }
 
-static int encode(const xsig_status_t *st)
+static int encode(const struct zombie *z)
 {
+  const xsig_status_t *st = &z->st;
+  if (z->change == CLD_STOPPED)
+    return SIGSTOP << 8 | 0x7f;
+  if (z->change == CLD_CONTINUED)
+    return 0xffff;
   if (st->exited)
     return (st->code & 0xff) << 8;
   return (st->signo & 0x7f) | (st->core ? 0x80 : 0);
@@ -228,11 +342,13 @@ pid_t waitpid(pid_t pid, int *status, int options)
     return -1;
   w.pid = pid > 0 ? pid : 0;
   w.pgid = pid == 0 ? xsig_posix__getpgrp() : pid < -1 ? -(int64_t)pid : 0;
-  r = wait_child(&w, (options & WNOHANG) != 0, 0, &z);
+  r = wait_child(&w, WANT_EXITED | (options & WUNTRACED ? WANT_STOPPED : 0) |
+                         (options & WCONTINUED ? WANT_CONTINUED : 0),
+                 (options & WNOHANG) != 0, 0, &z);
   if (r <= 0)
     return r;
   if (status)
-    *status = encode(&z.st);
+    *status = encode(&z);
   return (pid_t)z.pid;
 }
 
@@ -247,7 +363,10 @@ static void fill_info(siginfo_t *info, const struct zombie *z)
   info->si_signo = SIGCHLD;
   info->si_pid = (pid_t)z->pid;
   info->si_uid = xsig_posix__uid();
-  if (z->st.exited) {
+  if (z->change) {
+    info->si_code = z->change;
+    info->si_status = z->change == CLD_STOPPED ? SIGSTOP : SIGCONT;
+  } else if (z->st.exited) {
     info->si_code = CLD_EXITED;
     info->si_status = z->st.code; /* all of it: a Windows exit code has 32 bits */
   } else {
@@ -273,14 +392,12 @@ int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
   w.pid = idtype == P_PID ? id : 0;
   w.pgid = idtype != P_PGID ? 0 : id == 0 ? xsig_posix__getpgrp() : id;
   memset(info, 0, sizeof *info); /* WNOHANG and nothing: si_pid 0 */
-  /* Windows shows a parent no stop or continue of its child: without
-   * WEXITED there is never anything to report, only to wait for. */
-  r = wait_child(&w, (options & WNOHANG) != 0 || !(options & WEXITED), (options & WNOWAIT) != 0, &z);
-  if (r == 0 && !(options & (WNOHANG | WEXITED)))
-    r = xsig_posix__wait(NULL, 0, 0, -1, NULL) == XSIG_POSIX_TIMEDOUT ? 0 : -1; /* until a handler: EINTR */
+  r = wait_child(&w, (options & WEXITED ? WANT_EXITED : 0) | (options & WSTOPPED ? WANT_STOPPED : 0) |
+                         (options & WCONTINUED ? WANT_CONTINUED : 0),
+                 (options & WNOHANG) != 0, (options & WNOWAIT) != 0, &z);
   if (r < 0)
     return -1;
-  if (r > 0 && (options & WEXITED))
+  if (r > 0)
     fill_info(info, &z);
   return 0;
 }

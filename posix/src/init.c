@@ -66,6 +66,7 @@ static BOOL CALLBACK init_once(PINIT_ONCE o, PVOID p, PVOID *ctx)
   int err;
   (void)o, (void)p, (void)ctx;
   own_uid = read_uid();
+  xsig_posix__children_start();
   err = xsig_init();
   /* faults and abort() end the process as the signal's default action
    * does (the parent's waitpid sees WTERMSIG SIGSEGV, SIGABRT...), not

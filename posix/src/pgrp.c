@@ -36,9 +36,14 @@ void xsig_posix__pgrp_start(int64_t pgid)
   ReleaseSRWLockExclusive(&lock);
 }
 
+/* Once the parent has ended (or when Windows started this process from
+ * outside, as Wine does from a Unix shell), xsig says 0; a POSIX orphan
+ * sees 1, its new parent init. 1 is never a Windows pid (those are
+ * multiples of 4), so kill and setpgid on it give ESRCH. */
 pid_t getppid(void)
 {
-  return (pid_t)xsig_getppid();
+  int64_t p = xsig_getppid();
+  return (pid_t)(p > 0 ? p : 1);
 }
 
 pid_t getpgrp(void)

@@ -33,25 +33,32 @@ void xsig_posix__to_xsig_mask(uint64_t bits, xsig_sigset_t *out)
   xsig_sigaddset(out, XP_NUDGE);
 }
 
+/* Every signal of the layer (the same for the whole run: computed once;
+ * a race computes the same value twice). */
+static uint64_t all_bits(void)
+{
+  static volatile uint64_t cached;
+  uint64_t bits = cached;
+  int sig;
+  if (bits)
+    return bits;
+  for (sig = 1; sig < NSIG; sig++)
+    if (xsig_posix__valid(sig))
+      bits |= XSIG_POSIX_BIT(sig);
+  cached = bits;
+  return bits;
+}
+
 uint64_t xsig_posix__from_xsig(const xsig_sigset_t *in)
 {
-  uint64_t bits = 0;
+  uint64_t bits = 0, todo = all_bits();
   int sig;
-  for (sig = 1; sig < NSIG; sig++)
-    if (sig != XP_NUDGE && xsig_valid(sig) && xsig_sigismember(in, sig) == 1)
+  for (sig = 1; todo; sig++, todo >>= 1)
+    if ((todo & 1) && xsig_sigismember(in, sig) == 1)
       bits |= XSIG_POSIX_BIT(sig);
   return bits;
 }
 
-static uint64_t all_bits(void)
-{
-  uint64_t bits = 0;
-  int sig;
-  for (sig = 1; sig < NSIG; sig++)
-    if (xsig_posix__valid(sig))
-      bits |= XSIG_POSIX_BIT(sig);
-  return bits;
-}
 
 int sigemptyset(sigset_t *set)
 {

@@ -10,8 +10,8 @@
  *   and removes at start;
  * - POSIX_SPAWN_SETPGROUP with 0 makes the child lead a group of its
  *   own (XSIG_SPAWN_NEW_GROUP: a Windows process group and xsig's job).
- * The caller's own pgroup is also accepted (the child stays in it); any
- * other group cannot be joined from outside on Windows: ENOTSUP. */
+ * Another pgroup is joined if a child of this process leads it (its
+ * xsig job then counts as the group's), else EPERM. */
 #include <fcntl.h>
 #include <io.h>
 #include <stdlib.h>
@@ -433,19 +433,21 @@ static int program(const char *file, int search, char *buf, size_t size)
   return 0;
 }
 
-static int group_of_child(const posix_spawnattr_t *a, int *flags, int64_t *pgid)
+/* The child's group: ours; its own (SETPGROUP 0); or, to join another,
+ * one that a child of ours leads (xsig's pgid: EPERM for any other). */
+static void group_of_child(const posix_spawnattr_t *a, xsig_spawn_options_t *o, int64_t *pgid)
 {
   int64_t own = xsig_posix__getpgrp();
-  *flags = 0;
   *pgid = own;
   if (a == NULL || !(a->xsig__flags & POSIX_SPAWN_SETPGROUP))
-    return 0;
+    return;
   if (a->xsig__pgroup == 0) {
-    *flags = XSIG_SPAWN_NEW_GROUP;
+    o->flags = XSIG_SPAWN_NEW_GROUP;
     *pgid = 0;
-    return 0;
+  } else if (a->xsig__pgroup != own) {
+    o->pgid = a->xsig__pgroup;
+    *pgid = a->xsig__pgroup;
   }
-  return a->xsig__pgroup == own ? 0 : ENOTSUP;
 }
 
 static int spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *a,
@@ -465,8 +467,9 @@ static int spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
   if (xsig_posix__init())
     return errno;
   memset(&o, 0, sizeof o);
-  if ((err = program(file, search, path, sizeof path)) != 0 || (err = group_of_child(a, &o.flags, &pgid)) != 0)
+  if ((err = program(file, search, path, sizeof path)) != 0)
     return err;
+  group_of_child(a, &o, &pgid);
   mask = a && (a->xsig__flags & POSIX_SPAWN_SETSIGMASK) ? xsig_posix__bits(&a->xsig__mask)
                                                           : xsig_posix__thread_mask();
   xsig_posix__start_block(block, sizeof block, mask, child_ignored(a), pgid);

@@ -87,7 +87,7 @@ void xsig__os_process_close(xsig_process_t *p)
  * all applied in the child before exec. (posix_spawnp rather than fork and
  * execvp: execvp is not async-signal-safe, so a threaded parent's child
  * could deadlock in it.) */
-static int spawn_attributes(posix_spawnattr_t *a, int flags)
+static int spawn_attributes(posix_spawnattr_t *a, int flags, int64_t join)
 {
   sigset_t all, none;
   short how = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
@@ -100,7 +100,9 @@ static int spawn_attributes(posix_spawnattr_t *a, int flags)
   sigemptyset(&none);
   if (flags & XSIG_SPAWN_NEW_GROUP)
     how |= POSIX_SPAWN_SETPGROUP; /* pgroup 0: the child's own pid */
-  if ((e = posix_spawnattr_setsigdefault(a, &all)) == 0 && (e = posix_spawnattr_setsigmask(a, &none)) == 0)
+  if (join > 0 && (e = posix_spawnattr_setpgroup(a, (pid_t)join)) == 0)
+    how |= POSIX_SPAWN_SETPGROUP;
+  if (e == 0 && (e = posix_spawnattr_setsigdefault(a, &all)) == 0 && (e = posix_spawnattr_setsigmask(a, &none)) == 0)
     e = posix_spawnattr_setflags(a, how);
   if (e)
     posix_spawnattr_destroy(a);
@@ -163,16 +165,19 @@ int xsig__os_spawn(const char *file, char *const argv[], const xsig_spawn_option
   if (e)
     return spawn_error(e);
   e = spawn_fds(&fa, o, tmp);
-  if (e == 0 && (e = spawn_attributes(&attr, o->flags)) == 0) {
+  if (e == 0 && (e = spawn_attributes(&attr, o->flags, o->pgid)) == 0) {
     e = posix_spawnp(&pid, file, &fa, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
   }
   posix_spawn_file_actions_destroy(&fa);
   close_all(tmp, o->nfds);
   if (e)
-    return e < 0 ? XSIG_EBADF : spawn_error(e);
+    return e < 0 ? XSIG_EBADF : e == EPERM && o->pgid > 0 ? XSIG_EPERM : spawn_error(e);
   if (o->flags & XSIG_SPAWN_NEW_GROUP)
     setpgid(pid, pid); /* where posix_spawnp returns before the child's exec */
+  else if (o->pgid > 0)
+    setpgid(pid, (pid_t)o->pgid);
+  p->joined = o->pgid;
   p->pid = pid;
   p->pgid = (o->flags & XSIG_SPAWN_NEW_GROUP) ? pid : 0;
   p->os.pidfd = xsig__unix_pidfd_open(pid);

@@ -117,8 +117,10 @@ int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent);
 long xsig__win_query_process(HANDLE h, int what, void *out, unsigned long size);
 
 /* src/win/process.c: groups that xsig started, with their job objects */
-int xsig__win_group_add(DWORD pgid, HANDLE job);
-void xsig__win_group_remove(DWORD pgid);
+int xsig__win_group_add(DWORD pgid, HANDLE job, int leader);
+void xsig__win_group_remove(DWORD pgid, HANDLE job);
+/* 1 if pgid is a group this process started (its leader's job is known). */
+int xsig__win_group_known(DWORD pgid);
 
 /* src/win/dump.c: a minidump of process h (tid and ep: the faulting
  * thread and its exception, or 0 and NULL) to its file, named in path.

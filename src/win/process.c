@@ -18,6 +18,7 @@ typedef LONG (NTAPI *nt_process_fn)(HANDLE);
 struct group {
   DWORD pgid;
   HANDLE job;
+  int leader; /* the job of the group's leader; else a member's that joined */
 };
 
 /* groups_lock guards groups, ngroups and cap. */
@@ -26,10 +27,11 @@ static struct group *groups;
 static size_t ngroups, cap;
 
 /* Process groups xsig started (CREATE_NEW_PROCESS_GROUP), with the job that
- * holds the whole tree. Only these ids are ever given to
+ * holds the whole tree, and the jobs of children that joined one
+ * (xsig_spawn_options_t.pgid). Only leaders' ids are ever given to
  * GenerateConsoleCtrlEvent: for any other id the console acts as if group 0
  * were meant. */
-int xsig__win_group_add(DWORD pgid, HANDLE job)
+int xsig__win_group_add(DWORD pgid, HANDLE job, int leader)
 {
   int err = 0;
   AcquireSRWLockExclusive(&groups_lock);
@@ -44,36 +46,54 @@ int xsig__win_group_add(DWORD pgid, HANDLE job)
   if (err == 0) {
     groups[ngroups].pgid = pgid;
     groups[ngroups].job = job;
+    groups[ngroups].leader = leader;
     ngroups++;
   }
   ReleaseSRWLockExclusive(&groups_lock);
   return err;
 }
 
-void xsig__win_group_remove(DWORD pgid)
+void xsig__win_group_remove(DWORD pgid, HANDLE job)
 {
   size_t i;
   AcquireSRWLockExclusive(&groups_lock);
   for (i = 0; i < ngroups; i++)
-    if (groups[i].pgid == pgid) {
+    if (groups[i].pgid == pgid && groups[i].job == job) {
       groups[i] = groups[--ngroups];
       break;
     }
   ReleaseSRWLockExclusive(&groups_lock);
 }
 
-/* Returns a duplicate of the group's job handle, or NULL if not ours. */
+/* Duplicates of the jobs of group pgid (members that joined it too
+ * unless leader_only), at most max; how many. */
+static int group_jobs(DWORD pgid, int leader_only, HANDLE *out, int max)
+{
+  size_t i;
+  int n = 0;
+  AcquireSRWLockShared(&groups_lock);
+  for (i = 0; i < ngroups && n < max; i++)
+    if (groups[i].pgid == pgid && pgid != 0 && (groups[i].leader || !leader_only) &&
+        DuplicateHandle(GetCurrentProcess(), groups[i].job, GetCurrentProcess(), &out[n], 0, FALSE,
+                        DUPLICATE_SAME_ACCESS))
+      n++;
+  ReleaseSRWLockShared(&groups_lock);
+  return n;
+}
+
+/* Returns a duplicate of the group leader's job handle, or NULL if not ours. */
 static HANDLE group_job(DWORD pgid)
 {
   HANDLE job = NULL;
-  size_t i;
-  AcquireSRWLockShared(&groups_lock);
-  for (i = 0; i < ngroups && job == NULL; i++)
-    if (groups[i].pgid == pgid && pgid != 0)
-      DuplicateHandle(GetCurrentProcess(), groups[i].job, GetCurrentProcess(), &job, 0, FALSE,
-                      DUPLICATE_SAME_ACCESS);
-  ReleaseSRWLockShared(&groups_lock);
-  return job;
+  return group_jobs(pgid, 1, &job, 1) ? job : NULL;
+}
+
+int xsig__win_group_known(DWORD pgid)
+{
+  HANDLE job = group_job(pgid);
+  if (job)
+    CloseHandle(job);
+  return job != NULL;
 }
 
 static int error_from_win(DWORD e)
@@ -579,14 +599,19 @@ static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
   return done(via, last_via);
 }
 
+/* Each job of the group: the leader's tree and each member's that joined. */
 static int send_group(DWORD pgid, int sig, int flags, int *via)
 {
-  HANDLE job = group_job(pgid);
-  int err;
-  if (job == NULL)
+  HANDLE jobs[64];
+  int n = group_jobs(pgid, 0, jobs, 64), i, err = XSIG_ESRCH, e;
+  if (n == 0)
     return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
-  err = send_job(job, sig, flags, via, 0);
-  CloseHandle(job);
+  for (i = 0; i < n; i++) {
+    e = send_job(jobs[i], sig, flags, via, 0);
+    if (e == 0 || err != 0)
+      err = err == 0 ? 0 : e;
+    CloseHandle(jobs[i]);
+  }
   return err;
 }
 
@@ -646,8 +671,8 @@ int xsig__os_process_alive(xsig_process_t *p)
 
 void xsig__os_process_close(xsig_process_t *p)
 {
-  if (p->pgid)
-    xsig__win_group_remove((DWORD)p->pgid);
+  if (p->pgid || p->joined)
+    xsig__win_group_remove((DWORD)(p->pgid ? p->pgid : p->joined), p->os.job);
   if (p->os.job)
     CloseHandle(p->os.job);
   CloseHandle(p->os.h);
@@ -935,22 +960,27 @@ out:
 /* In the job and its group before it runs a single instruction (its
  * children follow it into the job); a child that cannot be put there never
  * runs: it is ended, still suspended. */
-static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int flags)
+static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, const xsig_spawn_options_t *o)
 {
   int err = 0;
   if (!AssignProcessToJobObject(p->os.job, pi->hProcess))
     err = GetLastError() == ERROR_NOT_ENOUGH_MEMORY ? XSIG_ENOMEM : XSIG_ESYS;
-  if (err == 0 && (flags & XSIG_SPAWN_NEW_GROUP)) {
-    err = xsig__win_group_add((DWORD)p->pid, p->os.job);
+  if (err == 0 && (o->flags & XSIG_SPAWN_NEW_GROUP)) {
+    err = xsig__win_group_add((DWORD)p->pid, p->os.job, 1);
     if (err == 0)
       p->pgid = p->pid;
+  }
+  if (err == 0 && o->pgid > 0) { /* its job joins the group's jobs */
+    err = xsig__win_group_add((DWORD)o->pgid, p->os.job, 0);
+    if (err == 0)
+      p->joined = o->pgid;
   }
   if (err == 0 && ResumeThread(pi->hThread) == (DWORD)-1)
     err = XSIG_ESYS;
   if (err) {
-    if (p->pgid)
-      xsig__win_group_remove((DWORD)p->pgid);
-    p->pgid = 0;
+    if (p->pgid || p->joined)
+      xsig__win_group_remove((DWORD)(p->pgid ? p->pgid : p->joined), p->os.job);
+    p->pgid = p->joined = 0;
     TerminateProcess(pi->hProcess, xsig_win_exit_code(XSIG_KILL));
     WaitForSingleObject(pi->hProcess, 1000);
   }
@@ -960,7 +990,9 @@ static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, int fl
 int xsig__os_spawn(const char *file, char *const argv[], const xsig_spawn_options_t *o, xsig_process_t *p)
 {
   PROCESS_INFORMATION pi;
-  int err, flags = o->flags;
+  int err;
+  if (o->pgid > 0 && !xsig__win_group_known((DWORD)o->pgid))
+    return XSIG_EPERM; /* not a group this process started */
   p->os.job = CreateJobObjectW(NULL, NULL);
   if (p->os.job == NULL)
     return XSIG_ESYS;
@@ -971,7 +1003,7 @@ int xsig__os_spawn(const char *file, char *const argv[], const xsig_spawn_option
   }
   p->pid = pi.dwProcessId;
   p->os.h = pi.hProcess;
-  err = start_in_job(p, &pi, flags);
+  err = start_in_job(p, &pi, o);
   CloseHandle(pi.hThread);
   if (err) {
     CloseHandle(p->os.h);

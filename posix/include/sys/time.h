@@ -21,6 +21,13 @@
 extern "C" {
 #endif
 
+/* struct timeval's members are the toolchain's (long, as winsock2.h has
+ * them); suseconds_t names the type of tv_usec. */
+#ifndef XSIG_POSIX_SUSECONDS_T
+# define XSIG_POSIX_SUSECONDS_T
+typedef long suseconds_t;
+#endif
+
 #define ITIMER_REAL    0 /* wall-clock time: SIGALRM (the timer of alarm) */
 #define ITIMER_VIRTUAL 1 /* CPU time in user mode: SIGVTALRM */
 #define ITIMER_PROF    2 /* CPU time, user and system: SIGPROF */
