@@ -334,9 +334,11 @@ pid_t waitpid(pid_t pid, int *status, int options)
   struct which w;
   struct zombie z;
   int r;
+  int64_t id;
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
     return xsig_posix__fail_errno(EINVAL);
-  if (pid == INT64_MIN || (pid < -1 && -(int64_t)pid > 0x7fffffff) || pid > 0x7fffffff)
+  id = pid; /* pid_t has 32 bits on 32-bit Windows, 64 on 64-bit */
+  if (id < -INT64_C(0x7fffffff) || id > INT64_C(0x7fffffff))
     return xsig_posix__fail_errno(ECHILD); /* no process has such a number */
   if (xsig_posix__init())
     return -1;

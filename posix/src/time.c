@@ -22,9 +22,10 @@ int xsig_posix__fail_errno(int err)
 
 int xsig_posix__timespec_us(const struct timespec *ts, int64_t *us)
 {
-  if (ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L || ts->tv_sec < 0)
+  int64_t sec = ts->tv_sec; /* time_t has 32 bits on 32-bit mingw-w64 */
+  if (ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L || sec < 0)
     return EINVAL;
-  if ((int64_t)ts->tv_sec >= US_FOREVER / US_PER_S)
+  if (sec >= US_FOREVER / US_PER_S)
     *us = US_FOREVER;
   else /* rounded up: a sleep is never shorter than asked */
     *us = (int64_t)ts->tv_sec * US_PER_S + (ts->tv_nsec + NS_PER_US - 1) / NS_PER_US;
@@ -129,7 +130,7 @@ int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, stru
 
 unsigned sleep(unsigned seconds)
 {
-  struct timespec req, rem;
+  struct timespec req, rem = { 0, 0 };
   req.tv_sec = (time_t)seconds;
   req.tv_nsec = 0;
   if (nanosleep(&req, &rem) == 0)

@@ -37,7 +37,11 @@ struct ptimer {
 
 /* The timer whose function the calling pool thread is running (0: none):
  * a timer_delete from inside it must not wait for itself. */
+#if defined(_MSC_VER)
+static __declspec(thread) int in_callback_of;
+#else
 static _Thread_local int in_callback_of;
+#endif
 
 static SRWLOCK lock = SRWLOCK_INIT;
 static struct ptimer slots[SLOTS];
