@@ -104,7 +104,6 @@ TEST(default_action_stop_continue)
   CHECK(WIFSTOPPED(st));
   CHECK_EQ(WSTOPSIG(st), SIGSTOP);
   CHECK(!WIFEXITED(st) && !WIFSIGNALED(st));
-  /* a stopped process does not take TERM until continued; it stays pending */
   CHECK_OK(kill(pid, SIGCONT));
   CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
   CHECK(WIFCONTINUED(st));
@@ -113,6 +112,7 @@ TEST(default_action_stop_continue)
   CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
   CHECK(WIFSTOPPED(st));
   CHECK_EQ(WSTOPSIG(st), SIGTSTP);
+  /* stopped, it takes TERM only once continued (as Linux) */
   CHECK_OK(kill(pid, SIGTERM));
   pt_sleep_ms(200);
   CHECK_EQ(waitpid(pid, &st, WNOHANG), 0);
