@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <pthread.h>: winpthreads' header, plus the layer's
  * pthread_sigmask and pthread_kill (POSIX declares them in <signal.h>

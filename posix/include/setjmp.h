@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <setjmp.h>: the C library's, plus sigjmp_buf, sigsetjmp and
  * siglongjmp. sigsetjmp(env, savemask) saves the calling thread's signal

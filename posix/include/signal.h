@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <signal.h>: POSIX.1-2017 signals on Windows, on top of the
  * toolchain's own <signal.h> (its signal(), raise(), sig_atomic_t, SIG_DFL,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix: the base every drop-in header of the layer includes first.
  * Windows only (pkg-config xsig-posix puts this folder on the include path

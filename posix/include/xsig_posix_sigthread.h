@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix: the names of <signal.h> that need the pthread types
  * (pthread_kill, pthread_sigmask, struct sigevent). Included by the

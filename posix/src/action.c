@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: dispositions (sigaction, signal, the XSI calls), and running
  * a handler the way POSIX does. */
 #include <stdio.h>
@@ -369,15 +370,24 @@ int siginterrupt(int sig, int flag)
 
 /* ---- XSI: sighold, sigrelse, sigignore, sigpause, sigset ----------------- */
 
-static int mask_one(int how, int sig)
+/* The layer started, and sig a signal a thread may block: 0, else -1
+ * with errno. */
+static int check_blockable(int sig)
 {
-  sigset_t set;
   if (xsig_posix__init())
     return -1;
   if (!xsig_posix__valid(sig) || sig == SIGKILL || sig == SIGSTOP) {
     errno = EINVAL;
     return -1;
   }
+  return 0;
+}
+
+static int mask_one(int how, int sig)
+{
+  sigset_t set;
+  if (check_blockable(sig))
+    return -1;
   sigemptyset(&set);
   sigaddset(&set, sig);
   return sigprocmask(how, &set, NULL);
@@ -409,12 +419,8 @@ int sigignore(int sig)
 int sigpause(int sig)
 {
   sigset_t mask;
-  if (xsig_posix__init())
+  if (check_blockable(sig))
     return -1;
-  if (!xsig_posix__valid(sig) || sig == SIGKILL || sig == SIGSTOP) {
-    errno = EINVAL;
-    return -1;
-  }
   sigprocmask(SIG_BLOCK, NULL, &mask);
   sigdelset(&mask, sig);
   return sigsuspend(&mask);
@@ -424,9 +430,9 @@ void (*sigset(int sig, void (*disp)(int)))(int)
 {
   struct sigaction act, old;
   sigset_t set, oset;
-  if (xsig_posix__init())
+  if (check_blockable(sig))
     return SIG_ERR;
-  if (!xsig_posix__valid(sig) || sig == SIGKILL || sig == SIGSTOP || disp == SIG_ERR) {
+  if (disp == SIG_ERR) {
     errno = EINVAL;
     return SIG_ERR;
   }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: where a signal goes once xsig dispatched it, thread-directed
  * signals (pthread_kill, raise), and siginfo_t. */
 #include <stdlib.h>
@@ -227,7 +228,7 @@ int xp_send_thread(struct xp_thread *t, DWORD tid, const siginfo_t *info)
     free(it); /* a standard signal is pending once */
     return 0;
   }
-  it->proxy = !blocked && t != NULL;
+  it->proxy = !blocked; /* t busy, or a thread the layer does not know */
   xp_push_locked(t, it);
   nudge = t && t->sigwait_set;
   xp_unlock();

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: start-up, errors, identity. */
 #include "state.h"
 #include "posix-time.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix: declarations shared by the layer's sources (Windows only).
  * The layer is built on xsig's public API (include/xsig.h) alone.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: sigsetjmp and siglongjmp, on xsig's xsig_setjmp and
  * xsig_longjmp (which also leave a fault handler properly). */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: sigprocmask, pthread_sigmask, sigpending, sigsuspend. */
 #include "state.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: strsignal, psignal, psiginfo. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: signal sets (a 64-bit mask, bit sig-1). Async-signal-safe. */
 #include "state.h"
 

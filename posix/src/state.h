@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix: the signal half's own state (posix-core only; other parts of
  * the layer use internal.h).

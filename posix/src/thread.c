@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: the program threads' records and the signal thread
  * (state.h says what each is for, and what xp_lock guards). */
 #include <stdlib.h>
@@ -252,16 +253,14 @@ static void apply_wanted_mask(void)
   WakeAllConditionVariable(&st_cv);
 }
 
-/* Takes the first proxy item of t's list that t's mask lets through. */
-static struct xp_item *take_proxy_locked(struct xp_thread *t)
+/* Takes the first proxy item of *head that mask lets through. */
+static struct xp_item *take_proxy(struct xp_item **head, uint64_t mask)
 {
   struct xp_item **p, *it;
-  for (p = &t->head; *p; p = &(*p)->next)
-    if ((*p)->proxy && !(t->mask & XSIG_POSIX_BIT((*p)->info.si_signo))) {
+  for (p = head; *p; p = &(*p)->next)
+    if ((*p)->proxy && !(mask & XSIG_POSIX_BIT((*p)->info.si_signo))) {
       it = *p;
       *p = it->next;
-      for (t->tail = &t->head; *t->tail; t->tail = &(*t->tail)->next)
-        ;
       it->next = NULL;
       return it;
     }
@@ -278,8 +277,11 @@ static int run_for_others(void)
   struct xp_item *it = NULL;
   xp_lock();
   for (t = threads; t && it == NULL; t = t->next)
-    if (!t->waiting && !t->sigwait_set)
-      it = take_proxy_locked(t);
+    if (!t->waiting && !t->sigwait_set && (it = take_proxy(&t->head, t->mask)) != NULL)
+      for (t->tail = &t->head; *t->tail; t->tail = &(*t->tail)->next)
+        ;
+  if (it == NULL) /* sent to threads the layer does not know */
+    it = take_proxy(&xp_held, 0);
   xp_unlock();
   if (it == NULL)
     return 0;

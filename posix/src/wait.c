@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: the interruptible wait (internal.h says how to use it), and
  * sigwait, sigwaitinfo, sigtimedwait. */
 #include <stdlib.h>
@@ -110,6 +111,24 @@ int xsig_posix__wait(const HANDLE *h, int n, int flags, int64_t deadline_us, con
 
 /* ---- sigwait, sigwaitinfo, sigtimedwait --------------------------------- */
 
+/* A nudge meant for another thread in sigwait* that this one took: post
+ * it again while another such thread has something handed to it. */
+static void pass_nudge_on(struct xp_thread *self)
+{
+  struct xp_thread *t;
+  int other = 0;
+  xp_lock();
+  for (t = xp_threads_locked(); t && !other; t = t->next)
+    if (t != self && t->sigwait_set) /* something it would take */
+      other = (xp_list_bits_locked(t->head) &
+               (t->sigwait_set | (t->waiting ? ~t->waitmask : 0))) != 0;
+  xp_unlock();
+  if (other) {
+    xp_nudge();
+    Sleep(0); /* let it take it */
+  }
+}
+
 /* Takes a signal of set: what the layer holds for this thread or the
  * process first, else xsig's, until deadline_us (-1: none). Meanwhile
  * the signals this thread lets through and handles run their handlers
@@ -168,8 +187,10 @@ static int take(const sigset_t *set, siginfo_t *info, int64_t deadline_us, int e
       continue;
     if (sig < 0)
       break;
-    if (sig == XP_NUDGE)
+    if (sig == XP_NUDGE) {
+      pass_nudge_on(self);
       continue;
+    }
     xsig_posix__info_from_xsig(&xi, &si);
     if (want & XSIG_POSIX_BIT(sig)) {
       if (info)
