@@ -1,6 +1,8 @@
 /* The children of posix_spawn and xsig_spawn: wait, waitpid, waitid;
- * getppid; the process-group calls; and the start block that tells a
- * child of posix_spawn its mask, its ignored signals and its group.
+ * kill's hooks (a zombie is still found; a group's members); the stops
+ * this process causes; and the start block that tells a child of
+ * posix_spawn its mask, its ignored signals and its group (pgrp.c keeps
+ * the group).
  *
  * xsig keeps every child of xsig_spawn (posix_spawn's are among them)
  * until it is reported. Each wait first moves every ended child out of
@@ -37,6 +39,10 @@ struct zombie {
 };
 
 static SRWLOCK kids_lock = SRWLOCK_INIT;
+/* Held exclusively by posix_spawn from xsig_spawn_with until the child is
+ * in kids[], shared by collect(): a child that ends at once cannot be
+ * taken from xsig before the layer knows its group. Taken before kids_lock. */
+static SRWLOCK spawn_lock = SRWLOCK_INIT;
 static struct kid *kids;
 static size_t nkids, capkids;
 static struct zombie *zombies; /* oldest first */
@@ -55,6 +61,14 @@ int64_t xsig_posix__kid_pgid(int64_t pid)
 }
 
 /* --- the children of posix_spawn ---------------------------------------- */
+
+void xsig_posix__spawning(int on)
+{
+  if (on)
+    AcquireSRWLockExclusive(&spawn_lock);
+  else
+    ReleaseSRWLockExclusive(&spawn_lock);
+}
 
 int xsig_posix__kid_add(int64_t pid, int64_t pgid)
 {
@@ -109,7 +123,9 @@ static int unreaped(int64_t pid)
   /* while SIGCHLD is ignored an ended child leaves no zombie: only a
    * running one counts (xsig drops the others when it looks) */
   if (found && xsig_posix__nocldwait()) {
+    AcquireSRWLockShared(&spawn_lock);
     xsig_wait_child(0, NULL, NULL);
+    ReleaseSRWLockShared(&spawn_lock);
     dropped = xsig_kill(pid, 0) == XSIG_ESRCH;
   }
   return found && !dropped;
@@ -176,6 +192,7 @@ static int collect(void)
   int64_t pid;
   xsig_status_t st;
   int r;
+  AcquireSRWLockShared(&spawn_lock);
   while ((r = xsig_wait_child(0, &pid, &st)) == 0) {
     struct zombie *z, **end;
     struct kid *k;
@@ -201,6 +218,7 @@ static int collect(void)
     nkids = 0;
     ReleaseSRWLockExclusive(&kids_lock);
   }
+  ReleaseSRWLockShared(&spawn_lock);
   return r == XSIG_ETIMEDOUT;
 }
 

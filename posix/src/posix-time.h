@@ -35,6 +35,9 @@ void xsig_posix__start_block_apply(void);
 /* A child of posix_spawn and its group, for waitpid and the group calls
  * (children.c): 0 or ENOMEM. */
 int xsig_posix__kid_add(int64_t pid, int64_t pgid);
+/* posix_spawn holds it (on 1, off 0) from the spawn until kid_add, so that
+ * no wait takes the child from xsig before it is known. */
+void xsig_posix__spawning(int on);
 /* The group of a child of posix_spawn not reported yet, or 0. */
 int64_t xsig_posix__kid_pgid(int64_t pid);
 /* Fills xsig_posix__kids, kill's hooks (children.c); in the layer's start. */

@@ -482,7 +482,11 @@ static int spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
   o.fds = fds;
   if ((err = apply_actions(t, fa)) == 0) {
     o.nfds = child_fds(t, fds);
+    xsig_posix__spawning(1);
     err = xsig_spawn_with(path, argv, &o, &p);
+    if (err == 0) /* without a record (no memory) waitpid still finds it, as xsig_spawn's */
+      xsig_posix__kid_add(xsig_process_pid(p), pgid ? pgid : xsig_process_pid(p));
+    xsig_posix__spawning(0);
     err = err < 0 ? xsig_posix__errno_of(err) : 0;
   }
   fdtable_close(t);
@@ -492,8 +496,6 @@ static int spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
     return err;
   if (pid)
     *pid = (pid_t)xsig_process_pid(p);
-  /* without a record (no memory) waitpid still finds it, as xsig_spawn's */
-  xsig_posix__kid_add(xsig_process_pid(p), pgid ? pgid : xsig_process_pid(p));
   xsig_process_close(p); /* xsig keeps it until wait reports it */
   return 0;
 }
