@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The POSIX conformance tests' harness: written against POSIX headers only,
  * so the same source builds with a POSIX system's libc and, on Windows,
  * through xsig-posix. Each test runs in its own process under a watchdog;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs one test (argv[1]) or one helper (--helper NAME ARGS...) of the POSIX
  * conformance tests, under a watchdog thread that turns a hang into a
  * failure and ends every child the test started. */

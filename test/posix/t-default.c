@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Default actions (XSH 2.4.3, <signal.h> table): T ends the process, A ends
  * it abnormally (with possible core), I ignores, S stops, C continues. The
  * parent's waitpid reports the signal. */

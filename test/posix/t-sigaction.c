@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigaction (XSH sigaction, 2.4.3 Signal Actions). */
 #include "common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* timer_create, timer_settime, timer_gettime, timer_getoverrun,
  * timer_delete (XSH). */
 #include "common.h"
