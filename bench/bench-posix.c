@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix-bench: round-trip latency of kill + sigwaitinfo between two
  * processes, written against POSIX headers only. On Linux it measures the
  * kernel; on Windows it runs through xsig-posix, and scripts/bench.sh sets

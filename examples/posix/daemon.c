@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A Unix daemon written only against POSIX headers: the same file builds
  * with plain `cc` on Linux and, for Windows, with
  *   x86_64-w64-mingw32-gcc daemon.c $(pkg-config --cflags --libs xsig-posix)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compile-only check (issue 27): every name of the POSIX <signal.h> layer
  * exists with the type POSIX.1-2017 gives it. Each function is assigned to
  * a pointer of its exact prototype; each constant POSIX calls an integer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by several tests: children that catch, wait, report. */
 #include "common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared helpers of the POSIX tests (common.c). */
 #ifndef XSIG_POSIX_TEST_COMMON_H
 #define XSIG_POSIX_TEST_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The POSIX conformance tests (each runs as its own ctest entry) and the
  * helpers their children run. One name per line; no #if. */
 TEST_ENTRY(sigset_empty_and_fill)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The POSIX conformance tests' harness: written against POSIX headers only,
  * so the same source builds with a POSIX system's libc and, on Windows,
  * through xsig-posix. Each test runs in its own process under a watchdog;
@@ -111,13 +112,5 @@ int pt_wait_flag(volatile sig_atomic_t *flag, int timeout_ms);
 
 /* A decimal string of n (one of eight static buffers). */
 const char *pt_num(long long n);
-
-/* 1 when the test runs under Wine (some of Wine's own gaps are named in
- * the tests that meet them; see docs/wine.md). */
-int pt_under_wine(void);
-
-/* Sets SIG_DFL for every catchable signal and unblocks all: a known start
- * (a test's child inherits whatever its parent had). */
-void pt_reset_signals(void);
 
 #endif

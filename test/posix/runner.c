@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs one test (argv[1]) or one helper (--helper NAME ARGS...) of the POSIX
  * conformance tests, under a watchdog thread that turns a hang into a
  * failure and ends every child the test started. */
@@ -315,37 +316,6 @@ const char *pt_num(long long n)
   snprintf(b, 32, "%lld", n);
   return b;
 }
-
-void pt_reset_signals(void)
-{
-  struct sigaction sa;
-  sigset_t none;
-  int s;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = SIG_DFL;
-  sigemptyset(&sa.sa_mask);
-  for (s = 1; s < SIGRTMAX + 1 && s < 65; s++)
-    if (s != SIGKILL && s != SIGSTOP)
-      sigaction(s, &sa, NULL);
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-#ifdef _WIN32
-/* The one platform check of the suite: Wine's ntdll exports
- * wine_get_version. */
-#include <windows.h>
-int pt_under_wine(void)
-{
-  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
-  return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
-#else
-int pt_under_wine(void)
-{
-  return 0;
-}
-#endif
 
 int main(int argc, char **argv)
 {

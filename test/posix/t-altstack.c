@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigaltstack and SA_ONSTACK (XSH sigaltstack). */
 #include "common.h"
 

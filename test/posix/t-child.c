@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* posix_spawn, posix_spawnp and their attributes and file actions;
  * waitpid, wait, waitid; SIGCHLD; SA_NOCLDWAIT, SA_NOCLDSTOP; getppid,
  * getpgrp, getpgid, setpgid, setsid (XSH). */

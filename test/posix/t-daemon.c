@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The example daemon (examples/posix/daemon.c), run as a user would: HUP
  * from outside starts a new generation of workers, TERM stops it; every
  * worker it started was reaped, and it exits 0. */

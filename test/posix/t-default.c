@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Default actions (XSH 2.4.3, <signal.h> table): T ends the process, A ends
  * it abnormally (with possible core), I ignores, S stops, C continues. The
  * parent's waitpid reports the signal. */
@@ -104,7 +105,6 @@ TEST(default_action_stop_continue)
   CHECK(WIFSTOPPED(st));
   CHECK_EQ(WSTOPSIG(st), SIGSTOP);
   CHECK(!WIFEXITED(st) && !WIFSIGNALED(st));
-  /* a stopped process does not take TERM until continued; it stays pending */
   CHECK_OK(kill(pid, SIGCONT));
   CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
   CHECK(WIFCONTINUED(st));
@@ -113,6 +113,7 @@ TEST(default_action_stop_continue)
   CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
   CHECK(WIFSTOPPED(st));
   CHECK_EQ(WSTOPSIG(st), SIGTSTP);
+  /* stopped, it takes TERM only once continued (as Linux) */
   CHECK_OK(kill(pid, SIGTERM));
   pt_sleep_ms(200);
   CHECK_EQ(waitpid(pid, &st, WNOHANG), 0);

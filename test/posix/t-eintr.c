@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EINTR and SA_RESTART in each blocking call, with the signal sent by
  * another process (XSH 2.4.3: "SA_RESTART ... a function interrupted by
  * this signal shall restart and shall not fail with [EINTR]", and each

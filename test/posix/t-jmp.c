@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigsetjmp/siglongjmp (XSH) and hardware faults (XSH 2.4.3, <signal.h>
  * si_code values). */
 #include "common.h"

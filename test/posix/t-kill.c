@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kill, killpg (XSH kill, killpg) and delivery from another process. */
 #include "common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigprocmask, pthread_sigmask, sigpending (XSH). */
 #include "common.h"
 

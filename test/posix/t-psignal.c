@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* psignal, psiginfo, strsignal (XSH). */
 #include "common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigqueue (XSH sigqueue). */
 #include "common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* raise, pthread_kill (XSH raise, pthread_kill). */
 #include "pt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigemptyset, sigfillset, sigaddset, sigdelset, sigismember (XSH). */
 #include "pt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigsuspend, pause, sigwait, sigwaitinfo, sigtimedwait (XSH). */
 #include "common.h"
 

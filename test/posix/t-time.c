@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alarm, sleep, nanosleep, clock_nanosleep, setitimer, getitimer (XSH). */
 #include "common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* timer_create, timer_settime, timer_gettime, timer_getoverrun,
  * timer_delete (XSH). */
 #include "common.h"
@@ -25,20 +26,28 @@ static long its_value_ms(const struct itimerspec *its)
   return (long)(its->it_value.tv_sec * 1000 + its->it_value.tv_nsec / 1000000);
 }
 
+/* A timer on clock whose expiry sends sig (SIGEV_SIGNAL) with value. */
+static timer_t signal_timer(clockid_t clock, int sig, int value)
+{
+  struct sigevent ev;
+  timer_t t;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_SIGNAL;
+  ev.sigev_signo = sig;
+  ev.sigev_value.sival_int = value;
+  CHECK_OK(timer_create(clock, &ev, &t));
+  return t;
+}
+
 /* SIGEV_SIGNAL: at expiry the signal is generated with si_code SI_TIMER
  * and si_value the sigev_value given. */
 TEST(timer_sigev_signal)
 {
-  struct sigevent ev;
   struct itimerspec its, cur;
   timer_t t;
   long long t0;
   pt_set_action(SIGRTMIN, take, 0);
-  memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_SIGNAL;
-  ev.sigev_signo = SIGRTMIN;
-  ev.sigev_value.sival_int = 9090;
-  CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t));
+  t = signal_timer(CLOCK_MONOTONIC, SIGRTMIN, 9090);
   /* a new timer is disarmed */
   CHECK_OK(timer_gettime(t, &cur));
   CHECK_EQ(its_value_ms(&cur), 0);
@@ -64,15 +73,11 @@ TEST(timer_sigev_signal)
 /* Periodic, then ovalue of a new setting and disarming by zero. */
 TEST(timer_periodic_and_disarm)
 {
-  struct sigevent ev;
   struct itimerspec its, old;
   timer_t t;
   long long t0;
   pt_set_action(SIGRTMIN + 1, take, 0);
-  memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_SIGNAL;
-  ev.sigev_signo = SIGRTMIN + 1;
-  CHECK_OK(timer_create(CLOCK_REALTIME, &ev, &t));
+  t = signal_timer(CLOCK_REALTIME, SIGRTMIN + 1, 0);
   ms_to_its(&its, 50, 50);
   CHECK_OK(timer_settime(t, 0, &its, NULL));
   t0 = pt_now_ms();
@@ -94,16 +99,12 @@ TEST(timer_periodic_and_disarm)
 /* TIMER_ABSTIME: it_value is a time on the timer's clock. */
 TEST(timer_absolute)
 {
-  struct sigevent ev;
   struct itimerspec its;
   struct timespec now;
   timer_t t;
   long long t0;
   pt_set_action(SIGRTMIN, take, 0);
-  memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_SIGNAL;
-  ev.sigev_signo = SIGRTMIN;
-  CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t));
+  t = signal_timer(CLOCK_MONOTONIC, SIGRTMIN, 0);
   CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &now));
   memset(&its, 0, sizeof its);
   its.it_value = now;
@@ -198,17 +199,13 @@ TEST(timer_null_sigevent)
  * the time the signal was accepted. */
 TEST(timer_overrun)
 {
-  struct sigevent ev;
   struct itimerspec its;
   sigset_t set;
   siginfo_t si;
   timer_t t;
   int over;
   pt_block(SIGRTMIN);
-  memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_SIGNAL;
-  ev.sigev_signo = SIGRTMIN;
-  CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t));
+  t = signal_timer(CLOCK_MONOTONIC, SIGRTMIN, 0);
   ms_to_its(&its, 10, 10);
   CHECK_OK(timer_settime(t, 0, &its, NULL));
   pt_sleep_ms(500);

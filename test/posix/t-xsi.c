@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XSI: sighold, sigrelse, sigignore, sigpause, sigset, SIG_HOLD. */
 #include "common.h"
 
