@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The reply a receiver answers (src/wire.c), in both versions: the first
  * byte picks the version the sender asked in, the rest is the reply. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A ring as its sender may have written it (src/win/ring.c): a head the
  * receiver checks against its own tail, then each slot, copied out once. */
 #include <stdlib.h>

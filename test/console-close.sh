@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A console window closed by its user under Wine (wineconsole, then the
 # close box: WM_SYSCOMMAND SC_CLOSE): a program with xsig must let it close
 # as a program without xsig does (issue 29, item 6). Wine sends its clients

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A wrapped program that knows nothing of xsig and handles only Ctrl-C (as
 # Python and Node do), under `xsig run -s INT` with a console (Wine gives
 # one only under a terminal: script(1) makes a pseudo-terminal). The

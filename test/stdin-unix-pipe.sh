@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # XSIG_INTERRUPT and fgets() when standard input is a Unix pipe under Wine
 # (`cat fifo | wine prog.exe`): Wine reads such a pipe with a blocking
 # read() of its own, which it does not register as I/O that can be

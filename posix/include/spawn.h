@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <spawn.h>: posix_spawn and posix_spawnp, the way to start a
  * program where there is no fork (docs/posix.md, "Children and groups").

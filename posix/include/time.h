@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <time.h>: the toolchain's own <time.h> (mingw-w64 brings
  * struct timespec, clockid_t, CLOCK_* and TIMER_ABSTIME from winpthreads'

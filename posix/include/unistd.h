@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <unistd.h>: the toolchain's own (mingw-w64: read, write,
  * close, getpid...), plus alarm, pause, sleep and usleep that a handler

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The children of posix_spawn and xsig_spawn: wait, waitpid, waitid;
  * kill's hooks (a zombie is still found; a group's members); the stops
  * this process causes; and the start block that tells a child of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ITIMER_VIRTUAL and ITIMER_PROF: Windows has no CPU-time timer, so a
  * thread-pool timer samples the process's CPU time (GetProcessTimes: user
  * time for VIRTUAL, user and system for PROF) every SAMPLE_MS while one of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The calling process's group and session, as far as they map onto
  * xsig's groups (docs/posix.md, "Process groups"): Windows keeps no group
  * id that a process could read, so the layer keeps its own. A process

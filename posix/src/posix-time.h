@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* posix-time's shared helpers (time.c, timer.c, cputimer.c, spawn.c,
  * children.c); the rest comes from internal.h. */
 #ifndef XSIG_POSIX_PTIME_H

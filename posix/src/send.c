@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xsig-posix: kill, killpg, sigqueue. */
 #include <stdlib.h>
 #include "state.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* posix_spawn and posix_spawnp on xsig_spawn_with, their attributes and
  * file actions.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alarm, sleep, usleep, nanosleep, clock_nanosleep, pause, setitimer and
  * getitimer on xsig's clock and timers. The waits are the layer's
  * interruptible wait, so a handler that runs ends them with EINTR; POSIX

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* timer_create, timer_settime, timer_gettime, timer_getoverrun and
  * timer_delete. SIGEV_SIGNAL timers are xsig's (xsig_timer_*), so their
  * signal goes through the normal delivery with SI_TIMER, the value and

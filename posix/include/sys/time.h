@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <sys/time.h>: the toolchain's own (struct timeval,
  * gettimeofday) plus setitimer and getitimer (docs/posix.md, "Time").

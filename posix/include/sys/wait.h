@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xsig-posix <sys/wait.h>: wait, waitpid and waitid for the children of
  * posix_spawn and xsig_spawn, with Linux's status encoding, so the W*
