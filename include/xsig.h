@@ -20,7 +20,8 @@
  *   0: a later 1.x version may give it meaning without changing the
  *   struct's size, so a program built against 1.0 stays correct. Read
  *   only the fields of the version you build against; a struct passed in
- *   (xsig_status_format's) has its reserved space ignored.
+ *   (xsig_status_format's) has its reserved space ignored, except
+ *   xsig_spawn_options_t's, which must be 0 (zero the whole struct).
  * - Version 1.x keeps the API and ABI of 1.0 (docs/packaging.md).
  */
 #ifndef XSIG_H
@@ -736,6 +737,9 @@ typedef struct xsig_spawn_options {
                                   xsig_send(-pgid, ...) reaches it too
                                   (POSIX: setpgid(child, pgid); Windows: its
                                   job is added to the group's) */
+  int64_t reserved[4];         /* must be 0 (XSIG_EINVAL otherwise): room
+                                  for later 1.x options, which keep
+                                  today's behaviour at 0 */
 } xsig_spawn_options_t;
 
 /* Most fds xsig_spawn_with sets up. */
@@ -750,7 +754,8 @@ typedef struct xsig_spawn_options {
  * only; a child's other fds are not open. Each envp string must have a
  * '=' after a non-empty name and be UTF-8 on Windows.
  * Errors: those of xsig_spawn, and XSIG_EINVAL (opt NULL, nfds out of
- * range, a bad envp string, pgid with XSIG_SPAWN_NEW_GROUP), XSIG_EBADF
+ * range, a bad envp string, pgid with XSIG_SPAWN_NEW_GROUP, reserved
+ * not 0), XSIG_EBADF
  * (an fd or HANDLE of fds that is not open), XSIG_EPERM (Windows: pgid
  * is no group this process's xsig_spawn made; POSIX: the child's setpgid
  * fails there). Thread-safe. Does not need xsig_init(). */

@@ -143,6 +143,8 @@ static int check_spawn(const char *file, char *const argv[], const xsig_spawn_op
     return XSIG_EINVAL;
   if (o->nfds < 0 || o->nfds > XSIG_SPAWN_FDS_MAX || (o->nfds > 0 && o->fds == NULL))
     return XSIG_EINVAL;
+  if (o->reserved[0] || o->reserved[1] || o->reserved[2] || o->reserved[3])
+    return XSIG_EINVAL; /* a later version's option, which this one cannot honour */
   return check_envp(o->envp);
 }
 

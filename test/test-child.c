@@ -660,6 +660,9 @@ TEST_IMPL(spawn_with_bad_options)
   o.flags = 0;
   o.pgid = -5;
   ASSERT_EQ(xsig_spawn_with(exe, argv, &o, &p), XSIG_EINVAL);
+  o.pgid = 0;
+  o.reserved[3] = 1; /* a later version's option */
+  ASSERT_EQ(xsig_spawn_with(exe, argv, &o, &p), XSIG_EINVAL);
   ASSERT(p == NULL);
   return 0;
 }
