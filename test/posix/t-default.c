@@ -109,10 +109,9 @@ TEST(default_action_stop_continue)
   CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
   CHECK(WIFCONTINUED(st));
   CHECK(!WIFSTOPPED(st));
-  CHECK_OK(kill(pid, SIGTSTP));
+  CHECK_OK(kill(pid, SIGSTOP));
   CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
   CHECK(WIFSTOPPED(st));
-  CHECK_EQ(WSTOPSIG(st), SIGTSTP);
   /* stopped, it takes TERM only once continued (as Linux) */
   CHECK_OK(kill(pid, SIGTERM));
   pt_sleep_ms(200);
@@ -121,5 +120,27 @@ TEST(default_action_stop_continue)
   st = pt_reap(pid, 20000);
   CHECK(WIFSIGNALED(st));
   CHECK_EQ(WTERMSIG(st), SIGTERM);
+  return 0;
+}
+
+/* SIGTSTP at its default action stops the child: its parent's waitpid
+ * with WUNTRACED reports WIFSTOPPED with WSTOPSIG SIGTSTP. */
+TEST(default_action_tstp_stops)
+{
+  const char *f = pt_file("idle");
+  pid_t pid = pt_spawn3("idle", f, NULL, NULL);
+  int st = 0;
+  pt_wait_ready(f);
+  CHECK_OK(kill(pid, SIGTSTP));
+  CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
+  CHECK(WIFSTOPPED(st));
+  CHECK_EQ(WSTOPSIG(st), SIGTSTP);
+  CHECK_OK(kill(pid, SIGCONT));
+  CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
+  CHECK(WIFCONTINUED(st));
+  CHECK_OK(kill(pid, SIGKILL));
+  st = pt_reap(pid, 20000);
+  CHECK(WIFSIGNALED(st));
+  CHECK_EQ(WTERMSIG(st), SIGKILL);
   return 0;
 }
