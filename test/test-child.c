@@ -595,9 +595,9 @@ TEST_IMPL(spawn_with_env_and_fds)
   xsig_os_handle_t fds[3];
   xsig_status_t st;
   test_pipe_t pipe;
-  char exe[1024], root[512], path[8192], *env[4];
+  char exe[1024], root[512], path[8192], qemu[1024], *env[5];
   char *argv[4];
-  const char *r = getenv("SystemRoot"), *s = getenv("PATH");
+  const char *r = getenv("SystemRoot"), *s = getenv("PATH"), *q = getenv("QEMU_LD_PREFIX");
   test_setenv("XSIG_T_GONE", "1"); /* ours, not the child's */
   test_self_exe(exe, sizeof exe);
   argv[0] = exe;
@@ -606,10 +606,13 @@ TEST_IMPL(spawn_with_env_and_fds)
   argv[3] = NULL;
   snprintf(root, sizeof root, "SystemRoot=%s", r ? r : ""); /* Windows needs it to start a program */
   snprintf(path, sizeof path, "PATH=%s", s ? s : "");
+  /* qemu-user (the aarch64 run) finds the child's libraries by it */
+  snprintf(qemu, sizeof qemu, "QEMU_LD_PREFIX=%s", q ? q : "");
   env[0] = (char *)"XSIG_T_MARK=hello";
   env[1] = root;
   env[2] = path;
-  env[3] = NULL;
+  env[3] = q ? qemu : NULL;
+  env[4] = NULL;
   ASSERT_OK(test_pipe_open(&pipe));
   fds[0] = XSIG_NO_HANDLE;
   fds[1] = pipe.w;
