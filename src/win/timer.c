@@ -47,8 +47,13 @@ static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp
   (void)inst;
   (void)tp;
   xsig__timers_lock();
-  if (t->id != 0 && !t->dying && t->os.next_us != 0) {
-    now = xsig__os_now_us();
+  now = xsig__os_now_us();
+  if (t->id != 0 && !t->dying && t->os.next_us > now) {
+    /* Not due: a callback of an earlier setting that the pool had begun
+     * before xsig_timer_settime set it again (it waited for the lock). The
+     * new setting's own expiry is to come: wait for it. */
+    arm_locked(t, now);
+  } else if (t->id != 0 && !t->dying && t->os.next_us != 0) {
     if (t->os.interval_us > 0) {
       if (now > t->os.next_us)
         missed = (now - t->os.next_us) / t->os.interval_us;
