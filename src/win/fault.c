@@ -512,7 +512,10 @@ static void die(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTE
       req_tid = GetCurrentThreadId();
       req_exit = exit_code;
       SetEvent(service_request);
-      WaitForSingleObject(service, 10000);
+      /* A minidump takes 1-3 s, and over 10 s on a loaded machine (seen
+       * under Wine, crash_report_dumps_on_request): the end waits that
+       * long for the report, not for ever. */
+      WaitForSingleObject(service, 30000);
     } else {
       report(info, er, ctx, GetCurrentThreadId());
     }
