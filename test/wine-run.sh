@@ -13,7 +13,7 @@ out=$(mktemp)
 wine "$@" >"$out" 2>&1
 rc=$?
 cat "$out"
-if [ "$rc" -ne 0 ] && { [ ! -s "$out" ] || ! grep -qv -e '^Application could not be started' -e '^ShellExecuteEx failed' "$out"; }; then
+if [ "$rc" -ne 0 ] && { [ ! -s "$out" ] || ! grep -qv -e '^Application could not be started' -e '^ShellExecuteEx failed' -e '^[[:space:]]*$' "$out"; }; then
   echo "wine-run: wine ended '$*' with status $rc before the program printed anything; running it again"
   wine "$@"
   rc=$?
