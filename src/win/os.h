@@ -45,6 +45,8 @@ struct xsig__os_timer {
   PTP_TIMER tp;
   int64_t next_us;     /* the next expiry on xsig__os_now_us; 0: disarmed */
   int64_t interval_us;
+  unsigned settings;   /* how often it was set: an expiry posted under an
+                          older setting is taken back (src/win/timer.c) */
 };
 
 /* The platform's part of xsig_process_t (src/internal.h). */

@@ -13,7 +13,7 @@
 #include "internal.h"
 
 /* The alarm of xsig_alarm / xsig_setitimer: not in the ids' table. */
-static struct xsig__timer alarm_timer = { -1, 0, XSIG_ALRM, XSIG_SI_KERNEL, 0, 0, { NULL, 0, 0 } };
+static struct xsig__timer alarm_timer = { -1, 0, XSIG_ALRM, XSIG_SI_KERNEL, 0, 0, { NULL, 0, 0, 0 } };
 
 int64_t xsig__os_now_us(void)
 {
@@ -38,12 +38,30 @@ static void arm_locked(struct xsig__timer *t, int64_t now)
   SetThreadpoolTimer(t->os.tp, &ft, 0, 0);
 }
 
+/* The expiry was posted without the locks, so xsig_timer_settime may
+ * have set the timer again (and dropped its pending signal) in between:
+ * then the expiry belongs to the old setting, and goes as it would have. */
+static void take_back_if_set_again(struct xsig__timer *t, const xsig_info_t *info, unsigned setting)
+{
+  int stale, others = 0;
+  xsig__lock(); /* the state lock before the timers lock, as settime */
+  xsig__timers_lock();
+  stale = t->os.settings != setting && t->code == XSIG_SI_TIMER;
+  if (stale)
+    others = xsig__timer_signal_drop_locked(info->signo, (int)info->os_code);
+  xsig__timers_unlock();
+  xsig__unlock();
+  if (stale && others)
+    xsig__os_wake();
+}
+
 static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp)
 {
   struct xsig__timer *t = arg;
   xsig_info_t info;
   int64_t now, missed = 0;
   int post = 0;
+  unsigned setting = 0;
   (void)inst;
   (void)tp;
   xsig__timers_lock();
@@ -71,10 +89,15 @@ static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp
       info.status = missed > INT_MAX ? INT_MAX : (int)missed;
     }
     post = 1;
+    setting = t->os.settings;
   }
   xsig__timers_unlock();
-  if (post && xsig__is_initialised() && xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT)
-    xsig__os_default_action(info.signo); /* ALRM's is to end the process, as POSIX */
+  if (post && xsig__is_initialised()) {
+    if (xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT)
+      xsig__os_default_action(info.signo); /* ALRM's is to end the process, as POSIX */
+    else
+      take_back_if_set_again(t, &info, setting);
+  }
 }
 
 int xsig__os_timer_create_locked(struct xsig__timer *t)
@@ -99,6 +122,7 @@ int xsig__os_timer_set_locked(struct xsig__timer *t, int abs, const xsig_timerva
   int64_t now = xsig__os_now_us();
   if (old)
     xsig__os_timer_get_locked(t, old);
+  t->os.settings++;
   t->os.interval_us = tv->interval_us;
   if (tv->value_us == 0) {
     t->os.next_us = 0;
