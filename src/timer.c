@@ -80,8 +80,7 @@ int xsig_timer_settime(int id, int flags, const xsig_timerval_t *tv, xsig_timerv
   /* The pending signal of the old setting goes with it: what has arrived
    * is collected (POSIX: the pipe's records), then dropped under the state
    * lock, taken first (the lock order). An expiry the Windows pool had
-   * already begun may still come after, as one that fired just before the
-   * call would. */
+   * already begun does not come after: src/win/timer.c takes it back. */
   xsig__os_collect();
   xsig__lock();
   xsig__timers_lock();
