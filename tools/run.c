@@ -362,8 +362,11 @@ int tool_run(int argc, char **argv)
   if (opts.foreground) {
     r = xsig_spawn(argv[i], argv + i, 0, &child);
   } else {
-    char **group = tool_group_argv(argv + i);
-    r = xsig_spawn(group[0], group, XSIG_SPAWN_NEW_GROUP, &child);
+    /* Not yet behind tool_group_argv's leader (xsig group-leader): a TERM
+     * through the ladder can end the leader before its command, and the
+     * exit status then says 124 where the command itself was KILLed
+     * (cli_run_exit_codes, 1 run in 3 under Wine). */
+    r = xsig_spawn(argv[i], argv + i, XSIG_SPAWN_NEW_GROUP, &child);
   }
   if (r != 0)
     return tool_run_spawn_error(r, argv[i]);
