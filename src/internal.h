@@ -90,6 +90,10 @@ int xsig__post(const xsig_info_t *info);
 /* The same, but a real-time signal that finds the queue full stays the
  * caller's: XSIG_EAGAIN, not counted (POSIX keeps it in its spill). */
 int xsig__post_or_keep(const xsig_info_t *info);
+/* The same as xsig__post, if still(arg), asked under the state lock, says
+ * yes (else 0, nothing posted): no dispatch sees a post that a change made
+ * under the state lock has outdated (src/win/timer.c). */
+int xsig__post_if(const xsig_info_t *info, int (*still)(void *arg), void *arg);
 
 /* Free entries in the real-time queue (less those promised). */
 int xsig__rt_room(void);

@@ -320,6 +320,16 @@ int xsig__post(const xsig_info_t *info)
   return err;
 }
 
+int xsig__post_if(const xsig_info_t *info, int (*still)(void *arg), void *arg)
+{
+  int err = 0;
+  xsig__lock();
+  if (still(arg))
+    err = post_locked(info, 0, 0);
+  xsig__unlock();
+  return err;
+}
+
 int xsig__post_or_keep(const xsig_info_t *info)
 {
   int err;

@@ -80,7 +80,8 @@ int xsig_timer_settime(int id, int flags, const xsig_timerval_t *tv, xsig_timerv
   /* The pending signal of the old setting goes with it: what has arrived
    * is collected (POSIX: the pipe's records), then dropped under the state
    * lock, taken first (the lock order). An expiry the Windows pool had
-   * already begun does not come after: src/win/timer.c takes it back. */
+   * already begun does not come after: src/win/timer.c posts it only if
+   * the timer still has the setting it was made for. */
   xsig__os_collect();
   xsig__lock();
   xsig__timers_lock();

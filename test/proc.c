@@ -511,13 +511,12 @@ int64_t test_count_handles(void)
   return n;
 }
 
-/* SystemHandleInformation's entries: 16-bit pids, enough under Wine
- * (small pids) and for a test's own process in practice. */
+/* SystemHandleInformation's entries: 16-bit pids, enough for a test's
+ * own process in practice. */
 struct handle_entry { USHORT pid, creator; UCHAR type, flags; USHORT value; PVOID object; ULONG access; };
 struct handle_list { ULONG count; struct handle_entry e[1]; };
 typedef LONG (NTAPI *system_query_fn)(int, void *, ULONG, ULONG *);
 typedef LONG (NTAPI *object_query_fn)(HANDLE, int, void *, ULONG, ULONG *);
-
 static int handle_has_type(HANDLE h, const char *type)
 {
   object_query_fn query = (object_query_fn)(void (*)(void))GetProcAddress(GetModuleHandleA("ntdll.dll"), "NtQueryObject");
@@ -533,6 +532,27 @@ static int handle_has_type(HANDLE h, const char *type)
   return 1;
 }
 
+/* Wine (8.0) has no list of the system's handles to offer: its server's
+ * walk of a process's handle table (for SystemHandleInformation) runs off
+ * the end of a table that is empty, as a process's is while it starts or
+ * ends, and the server dies with every program of the session (seen here
+ * with the ring tests 4 at a time: those running hung to their timeout).
+ * So under Wine this process's handles are found one by one: Wine gives
+ * out the lowest free handle value, so they are dense, and 256 values in a
+ * row that are no handle mean the end of the table. */
+static int64_t count_own_handles(const char *type)
+{
+  uintptr_t v, last = 0;
+  int64_t n = 0;
+  DWORD flags;
+  for (v = 4; v - last <= 4 * 256; v += 4)
+    if (GetHandleInformation((HANDLE)v, &flags)) {
+      last = v;
+      n += type == NULL || handle_has_type((HANDLE)v, type);
+    }
+  return n;
+}
+
 int64_t test_count_handles_of_type(const char *type)
 {
   system_query_fn query = (system_query_fn)(void (*)(void))GetProcAddress(
@@ -540,6 +560,8 @@ int64_t test_count_handles_of_type(const char *type)
   ULONG size = 1 << 20, len = 0, k;
   struct handle_list *list = NULL;
   int64_t n = -1;
+  if (test_under_wine())
+    return count_own_handles(type);
   for (; query && size <= (1u << 28); size *= 4) {
     free(list);
     if ((list = malloc(size)) == NULL)

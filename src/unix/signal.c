@@ -54,14 +54,16 @@ static xsig__atomic_long spill_count;
  * because the pipe and the spill were nearly full. The kernel keeps them
  * queued (and tells senders EAGAIN at its own limit) until this thread's
  * next collect finds room. Only on a thread that comes back to xsig to
- * collect: the handler thread, one that waits in xsig (xsig_sleep,
- * xsig_wait_os, xsig_wait_many, xsig_sigsuspend: waits_in_xsig), or one
- * whose xsig_sigmask is unblocking them (in_mask_change: a burst the
- * kernel held lands there, and that call dispatches next). A thread that
- * never calls these keeps the mask the program gave it; a child forked
- * from a throttled thread gets that mask back. */
+ * collect: the handler thread, one that has collected before (collects:
+ * xsig_dispatch, the waits, xsig_sigpending, xsig_timer_settime and
+ * _delete; a loop of xsig_sleep that a storm keeps interrupted never
+ * reaches the wait, only the collect), or one whose xsig_sigmask is unblocking them
+ * (in_mask_change: a burst the kernel held lands there, and that call
+ * dispatches next). A thread that never calls these keeps the mask the
+ * program gave it; a child forked from a throttled thread gets that mask
+ * back. */
 static XSIG__TLS xsig_sigset_t throttled;
-static XSIG__TLS int is_throttled, waits_in_xsig;
+static XSIG__TLS int is_throttled, collects;
 /* volatile: its own thread's trampoline reads it inside the call it
  * brackets, which the compiler cannot know */
 static XSIG__TLS volatile int in_mask_change;
@@ -239,7 +241,7 @@ static void trampoline(int sig, siginfo_t *si, void *uc)
     errno = saved_errno;
     return;
   }
-  if ((is_handler_thread || waits_in_xsig || in_mask_change) && sig >= SIGRTMIN && sig <= SIGRTMAX)
+  if ((is_handler_thread || collects || in_mask_change) && sig >= SIGRTMIN && sig <= SIGRTMAX)
     throttle_if_full(uc);
   info_from_siginfo(sig, si, &info);
   r.signo = sig;
@@ -571,6 +573,7 @@ void xsig__os_collect(void)
   struct record buf[64];
   ssize_t n, i;
   int moved = 0;
+  collects = 1;
   xsig__mutex_lock(&collect_lock);
   if (pipe_fds[0] < 0)
     goto done;
@@ -791,7 +794,7 @@ int xsig__os_wait(const xsig_os_handle_t *h, int n, int timeout_ms)
 {
   struct pollfd p[XSIG_WAIT_MAX + 2];
   int i, r;
-  waits_in_xsig = 1;
+  collects = 1;
   p[0].fd = pipe_fds[0];
   p[0].events = POLLIN;
   for (i = 0; i < n; i++) {

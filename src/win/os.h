@@ -67,6 +67,9 @@ struct xsig_info;
 #define XSIG__ACCEPT_RESERVED 1
 #define XSIG__ACCEPT_NO_WAKE 2
 int xsig__win_accept(const struct xsig_info *info, int how);
+/* The same, posted only if still(arg) says yes under the state lock (a
+ * timer's expiry that xsig_timer_settime has outdated: src/win/timer.c). */
+int xsig__win_accept_if(const struct xsig_info *info, int (*still)(void *arg), void *arg);
 
 /* src/win/signal.c: a thread starts (src/win/thread.c's TLS callback). */
 void xsig__win_thread_attach(void);

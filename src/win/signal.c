@@ -317,7 +317,7 @@ int xsig__os_raise_default(const xsig_info_t *info)
   return xsig__os_send_self(info);
 }
 
-int xsig__win_accept(const xsig_info_t *info, int how)
+static int accept_with(const xsig_info_t *info, int how, int (*still)(void *arg), void *arg)
 {
   xsig_action_t act;
   int err, reserved = (how & XSIG__ACCEPT_RESERVED) != 0;
@@ -328,10 +328,23 @@ int xsig__win_accept(const xsig_info_t *info, int how)
       xsig__rt_unreserve(1);
     return act.handler == XSIG_IGN ? 0 : XSIG__ARRIVE_DEFAULT;
   }
-  err = reserved ? xsig__post_reserved(info) : xsig__post(info);
+  if (reserved)
+    err = xsig__post_reserved(info);
+  else
+    err = still ? xsig__post_if(info, still, arg) : xsig__post(info);
   if (err == 0 && !(how & XSIG__ACCEPT_NO_WAKE))
     xsig__os_wake();
   return err;
+}
+
+int xsig__win_accept(const xsig_info_t *info, int how)
+{
+  return accept_with(info, how, NULL, NULL);
+}
+
+int xsig__win_accept_if(const xsig_info_t *info, int (*still)(void *arg), void *arg)
+{
+  return accept_with(info, 0, still, arg);
 }
 
 void xsig__os_extra_stats(xsig_stats_t *stats)

@@ -38,21 +38,24 @@ static void arm_locked(struct xsig__timer *t, int64_t now)
   SetThreadpoolTimer(t->os.tp, &ft, 0, 0);
 }
 
-/* The expiry was posted without the locks, so xsig_timer_settime may
- * have set the timer again (and dropped its pending signal) in between:
- * then the expiry belongs to the old setting, and goes as it would have. */
-static void take_back_if_set_again(struct xsig__timer *t, const xsig_info_t *info, unsigned setting)
+struct expiry {
+  struct xsig__timer *t;
+  unsigned setting;
+};
+
+/* Under the state lock: the expiry was made without it, so
+ * xsig_timer_settime may have set the timer again (and dropped its pending
+ * signal) in between: then it belongs to the old setting, and goes as it
+ * would have. Asked and posted under the one lock that settime holds, so
+ * that no dispatch ever sees it (the alarm's ALRM stays, as setitimer's). */
+static int expiry_still_current(void *arg)
 {
-  int stale, others = 0;
-  xsig__lock(); /* the state lock before the timers lock, as settime */
-  xsig__timers_lock();
-  stale = t->os.settings != setting && t->code == XSIG_SI_TIMER;
-  if (stale)
-    others = xsig__timer_signal_drop_locked(info->signo, (int)info->os_code);
+  struct expiry *e = arg;
+  int current;
+  xsig__timers_lock(); /* after the state lock, as settime */
+  current = e->t->os.settings == e->setting || e->t->code != XSIG_SI_TIMER;
   xsig__timers_unlock();
-  xsig__unlock();
-  if (stale && others)
-    xsig__os_wake();
+  return current;
 }
 
 static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp)
@@ -61,7 +64,7 @@ static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp
   xsig_info_t info;
   int64_t now, missed = 0;
   int post = 0;
-  unsigned setting = 0;
+  struct expiry e;
   (void)inst;
   (void)tp;
   xsig__timers_lock();
@@ -89,15 +92,12 @@ static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp
       info.status = missed > INT_MAX ? INT_MAX : (int)missed;
     }
     post = 1;
-    setting = t->os.settings;
+    e.t = t;
+    e.setting = t->os.settings;
   }
   xsig__timers_unlock();
-  if (post && xsig__is_initialised()) {
-    if (xsig__win_accept(&info, 0) == XSIG__ARRIVE_DEFAULT)
-      xsig__os_default_action(info.signo); /* ALRM's is to end the process, as POSIX */
-    else
-      take_back_if_set_again(t, &info, setting);
-  }
+  if (post && xsig__is_initialised() && xsig__win_accept_if(&info, expiry_still_current, &e) == XSIG__ARRIVE_DEFAULT)
+    xsig__os_default_action(info.signo); /* ALRM's is to end the process, as POSIX */
 }
 
 int xsig__os_timer_create_locked(struct xsig__timer *t)
