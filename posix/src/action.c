@@ -383,10 +383,24 @@ static int check_blockable(int sig)
   return 0;
 }
 
+/* KILL and STOP are valid here: a mask change leaves them out without an
+ * error, as sigprocmask does (sigset and sigignore, which would catch or
+ * ignore them, refuse them). */
+static int check_valid(int sig)
+{
+  if (xsig_posix__init())
+    return -1;
+  if (!xsig_posix__valid(sig)) {
+    errno = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
 static int mask_one(int how, int sig)
 {
   sigset_t set;
-  if (check_blockable(sig))
+  if (check_valid(sig))
     return -1;
   sigemptyset(&set);
   sigaddset(&set, sig);
@@ -419,7 +433,7 @@ int sigignore(int sig)
 int sigpause(int sig)
 {
   sigset_t mask;
-  if (check_blockable(sig))
+  if (check_valid(sig))
     return -1;
   sigprocmask(SIG_BLOCK, NULL, &mask);
   sigdelset(&mask, sig);

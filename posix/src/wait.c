@@ -148,9 +148,9 @@ static int take(const sigset_t *set, siginfo_t *info, int64_t deadline_us, int e
   int sig;
   if (set == NULL)
     return XSIG_EINVAL;
+  /* An empty set is no error (POSIX lists none; Linux waits): it waits
+   * out its time, or until a handler runs here. */
   want = xsig_posix__bits(set) & ~XSIG_POSIX_UNBLOCKABLE;
-  if (want == 0)
-    return XSIG_EINVAL;
   self = xp_self();
   if (self == NULL)
     return XSIG_ENOMEM;

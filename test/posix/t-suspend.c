@@ -227,6 +227,26 @@ TEST(sigtimedwait_timeout_eagain)
   return 0;
 }
 
+/* An empty set is no error ("[EAGAIN] No signal specified by set was
+ * generated within the specified timeout period"; the EINVAL listed is
+ * for the timeout only), and neither is one of KILL alone. */
+TEST(sigtimedwait_empty_set_times_out)
+{
+  sigset_t set;
+  siginfo_t si;
+  struct timespec t = { 0, 200000000 };
+  long long t0, took;
+  sigemptyset(&set);
+  t0 = pt_now_ms();
+  CHECK_ERRNO(sigtimedwait(&set, &si, &t), EAGAIN);
+  took = pt_now_ms() - t0;
+  CHECK(took >= 190);
+  CHECK(took < 5000);
+  sigaddset(&set, SIGKILL);
+  CHECK_ERRNO(sigtimedwait(&set, &si, &t), EAGAIN);
+  return 0;
+}
+
 /* "[EINVAL] The timeout argument specified a tv_nsec value less than zero
  * or greater than or equal to 1000 million". */
 TEST(sigtimedwait_einval)

@@ -25,6 +25,20 @@ TEST(xsi_sighold_sigrelse)
   return 0;
 }
 
+/* KILL and STOP are valid signal numbers: sighold, sigrelse and sigpause
+ * fail only for "an illegal signal number", and adding them to the mask
+ * is left out "without causing an error to be indicated" (sigprocmask). */
+TEST(xsi_mask_calls_take_kill_and_stop)
+{
+  CHECK_OK(sighold(SIGKILL));
+  CHECK_OK(sighold(SIGSTOP));
+  CHECK_EQ(pt_is_blocked(SIGKILL), 0);
+  CHECK_EQ(pt_is_blocked(SIGSTOP), 0);
+  CHECK_OK(sigrelse(SIGKILL));
+  CHECK_OK(sigrelse(SIGSTOP));
+  return 0;
+}
+
 /* "sigignore() shall set the disposition of sig to SIG_IGN". */
 TEST(xsi_sigignore)
 {
