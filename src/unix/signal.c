@@ -57,11 +57,11 @@ static xsig__atomic_long spill_count;
  * collect: the handler thread, one that has collected before (collects:
  * xsig_dispatch, the waits, xsig_sigpending, xsig_timer_settime and
  * _delete; a loop of xsig_sleep that a storm keeps interrupted never
- * reaches the wait, only the collect), or one whose xsig_sigmask is unblocking them
- * (in_mask_change: a burst the kernel held lands there, and that call
- * dispatches next). A thread that never calls these keeps the mask the
- * program gave it; a child forked from a throttled thread gets that mask
- * back. */
+ * reaches the wait, only the collect), or one whose xsig_sigmask is
+ * unblocking them (in_mask_change: a burst the kernel held lands there,
+ * and that call dispatches next). A thread that never calls these keeps
+ * the mask the program gave it; a child forked from a throttled thread
+ * gets that mask back. */
 static XSIG__TLS xsig_sigset_t throttled;
 static XSIG__TLS int is_throttled, collects;
 /* volatile: its own thread's trampoline reads it inside the call it

@@ -96,7 +96,8 @@ static void CALLBACK expired(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER tp
     e.setting = t->os.settings;
   }
   xsig__timers_unlock();
-  if (post && xsig__is_initialised() && xsig__win_accept_if(&info, expiry_still_current, &e) == XSIG__ARRIVE_DEFAULT)
+  if (post && xsig__is_initialised() &&
+      xsig__win_accept_if(&info, expiry_still_current, &e) == XSIG__ARRIVE_DEFAULT)
     xsig__os_default_action(info.signo); /* ALRM's is to end the process, as POSIX */
 }
 
