@@ -506,13 +506,13 @@ int64_t test_thread_id(void) { return (int64_t)GetCurrentThreadId(); }
 int64_t test_getpid(void) { return (int64_t)GetCurrentProcessId(); }
 int test_atomic_add(int *v, int n) { return (int)InterlockedAdd((volatile LONG *)v, n); }
 
-
 /* SystemHandleInformation's entries: 16-bit pids, enough for a test's
  * own process in practice. */
 struct handle_entry { USHORT pid, creator; UCHAR type, flags; USHORT value; PVOID object; ULONG access; };
 struct handle_list { ULONG count; struct handle_entry e[1]; };
 typedef LONG (NTAPI *system_query_fn)(int, void *, ULONG, ULONG *);
 typedef LONG (NTAPI *object_query_fn)(HANDLE, int, void *, ULONG, ULONG *);
+
 static int handle_has_type(HANDLE h, const char *type)
 {
   object_query_fn query = (object_query_fn)(void (*)(void))GetProcAddress(GetModuleHandleA("ntdll.dll"), "NtQueryObject");

@@ -409,10 +409,10 @@ HELPER_IMPL(ring_cycler)
  * USR2 goes through that ring; the receiver stops serving. Handles are
  * counted one by one (test_count_handles_of_type; Wine's
  * GetProcessHandleCount says 0): a ring leaking one handle on either side
- * shows at once. (Before, the
- * receiver stopped once USR1 came, often before the sender had taken the
- * ring: whether the sender held one when counted varied, which was the
- * 34 against 36, and most rounds made no ring at all.) */
+ * shows at once. (Before, the receiver stopped once USR1 came, often
+ * before the sender had taken the ring: whether the sender held one when
+ * counted varied, which was the 34 against 36, and most rounds made no
+ * ring at all.) */
 TEST_IMPL(ring_resources)
 {
   test_proc_t p;

@@ -370,27 +370,26 @@ int siginterrupt(int sig, int flag)
 
 /* ---- XSI: sighold, sigrelse, sigignore, sigpause, sigset ----------------- */
 
-/* The layer started, and sig a signal a thread may block: 0, else -1
- * with errno. */
-static int check_blockable(int sig)
+/* The layer started, and sig a valid signal number: 0, else -1 with
+ * errno. KILL and STOP are valid: a mask change leaves them out without
+ * an error, as sigprocmask does. */
+static int check_valid(int sig)
 {
   if (xsig_posix__init())
     return -1;
-  if (!xsig_posix__valid(sig) || sig == SIGKILL || sig == SIGSTOP) {
+  if (!xsig_posix__valid(sig)) {
     errno = EINVAL;
     return -1;
   }
   return 0;
 }
 
-/* KILL and STOP are valid here: a mask change leaves them out without an
- * error, as sigprocmask does (sigset and sigignore, which would catch or
- * ignore them, refuse them). */
-static int check_valid(int sig)
+/* The same, and sig one that may be caught or ignored (sigset, sigignore). */
+static int check_catchable(int sig)
 {
-  if (xsig_posix__init())
+  if (check_valid(sig))
     return -1;
-  if (!xsig_posix__valid(sig)) {
+  if (sig == SIGKILL || sig == SIGSTOP) {
     errno = EINVAL;
     return -1;
   }
@@ -420,10 +419,8 @@ int sigrelse(int sig)
 int sigignore(int sig)
 {
   struct sigaction act;
-  if (sig == SIGKILL || sig == SIGSTOP) {
-    errno = EINVAL;
+  if (check_catchable(sig))
     return -1;
-  }
   memset(&act, 0, sizeof act);
   act.sa_handler = SIG_IGN;
   sigemptyset(&act.sa_mask);
@@ -444,7 +441,7 @@ void (*sigset(int sig, void (*disp)(int)))(int)
 {
   struct sigaction act, old;
   sigset_t set, oset;
-  if (check_blockable(sig))
+  if (check_catchable(sig))
     return SIG_ERR;
   if (disp == SIG_ERR) {
     errno = EINVAL;
