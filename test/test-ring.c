@@ -6,7 +6,7 @@
 #include "task.h"
 #ifdef _WIN32
 #include <windows.h>
-#include "os.h" /* xsig__win_pipe_name */
+#include "os.h" /* xsig__win_is_stopped */
 #include "ring.h"
 
 static volatile int done, restart;

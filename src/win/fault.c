@@ -439,7 +439,7 @@ static DWORD WINAPI service_main(LPVOID unused)
       break;
     case REQ_REPORT:
       report(req_info, req_rec, req_ctx, req_tid);
-      xsig__win_rings_ending();
+      xsig__win_ending(XSIG__END_CODE, req_exit);
       TerminateProcess(GetCurrentProcess(), req_exit);
       break;
     case REQ_STOP:
@@ -520,8 +520,7 @@ static void die(const xsig_info_t *info, const EXCEPTION_RECORD *er, const CONTE
       report(info, er, ctx, GetCurrentThreadId());
     }
   }
-  xsig__win_service_ended(exit_code);
-  xsig__win_rings_ending();
+  xsig__win_ending(XSIG__END_CODE, exit_code);
   TerminateProcess(GetCurrentProcess(), exit_code);
   ExitProcess(exit_code); /* not reached */
 }
@@ -580,7 +579,7 @@ static LONG WINAPI on_unhandled(EXCEPTION_POINTERS *ep)
     return EXCEPTION_CONTINUE_SEARCH;
   if (map_exception(ep->ExceptionRecord, ep->ContextRecord, &info) && xsig__fault_wanted(info.signo))
     return take_fault(ep, &info);
-  xsig__win_rings_ending();
+  xsig__win_ending(XSIG__END_CODE, code);
   TerminateProcess(GetCurrentProcess(), code);
   return EXCEPTION_EXECUTE_HANDLER;
 }

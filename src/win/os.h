@@ -56,30 +56,117 @@ struct xsig__os_process {
   HANDLE wait; /* spawned: the thread-pool wait that sends CHLD (src/win/child.c) */
 };
 
-/* src/win/signal.c: a signal from outside the program's threads (the
- * console, another process). Queues it and alerts the delivery thread, or
- * returns XSIG__ARRIVE_DEFAULT: its default action must run now (the caller
- * does it, after replying if it has to). Else 0 or XSIG_EAGAIN. */
+/* What follows is src/win's own, in layers from the bottom up; a file
+ * calls only into its own layer and those below (src/win/init.c draws
+ * them, docs/internals.md says why). */
+
+/* --- what a process is: no delivery state ------------------------------ */
+
+/* src/win/tree.c: a process's PEB address and recorded parent; and
+ * NtQueryInformationProcess (its status: < 0 on failure, -1 if missing) */
+int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent);
+long xsig__win_query_process(HANDLE h, int what, void *out, unsigned long size);
+/* src/win/tree.c: every thread of process pid is suspended (STOP); read
+ * only, the threads are left as they were. */
+int xsig__win_is_stopped(DWORD pid);
+/* src/win/tree.c: the console handle and ConsoleFlags of process h's
+ * parameters (same bitness only): 0, or -1 when they cannot be read. */
+int xsig__win_console_fields(HANDLE h, HANDLE *console, ULONG *flags);
+/* src/win/tree.c: whether process h is attached to a console (NULL for a
+ * GUI program or a service, -1 when detached): 1, 0, or -1 when it cannot
+ * be read. */
+int xsig__win_has_console(HANDLE h);
+
+/* src/win/group.c: groups that xsig started, with their job objects */
+int xsig__win_group_add(DWORD pgid, HANDLE job, int leader);
+void xsig__win_group_remove(DWORD pgid, HANDLE job);
+/* Duplicates of the jobs of group pgid (members that joined it too unless
+ * leader_only), at most max; how many. */
+int xsig__win_group_jobs(DWORD pgid, int leader_only, HANDLE *out, int max);
+/* A duplicate of the group leader's job, or NULL if pgid is not ours. */
+HANDLE xsig__win_group_job(DWORD pgid);
+/* 1 if pgid is a group this process started (its leader's job is known). */
+int xsig__win_group_known(DWORD pgid);
+/* The group xsig started in this process whose job holds process h, or 0. */
+DWORD xsig__win_group_of(HANDLE h);
+
+/* src/win/dump.c: a minidump of process h (tid and ep: the faulting
+ * thread and its exception, or 0 and NULL) to its file, named in path.
+ * 0, XSIG_ENOENT (dumps are off), XSIG_ENOSYS (no dbghelp), XSIG_ESYS... */
+int xsig__win_write_dump(HANDLE h, DWORD tid, EXCEPTION_POINTERS *ep, wchar_t *path, DWORD size);
+int xsig__win_dump_self(void);
+int xsig__win_crash_dump_on(void);
+
+/* --- delivery: src/win/signal.c ----------------------------------------- */
+
+/* The one entry for a signal from outside the program's threads (a door,
+ * the transport). Queues it and alerts the delivery thread, or returns
+ * XSIG__ARRIVE_DEFAULT: its default action must run now (the caller does
+ * it, xsig__os_default_action, after replying if it has to). Else 0 or
+ * XSIG_EAGAIN. how: RESERVED, a real-time signal for which a ring's credit
+ * kept room; NO_WAKE, the caller wakes the delivery thread once for a
+ * batch; REMOTE, it came from another process (xsig_stats_t.remote). */
 #define XSIG__ARRIVE_DEFAULT 1
 struct xsig_info;
-/* how: RESERVED, a real-time signal for which a ring's credit kept room;
- * NO_WAKE, the caller wakes the delivery thread once for a batch. */
 #define XSIG__ACCEPT_RESERVED 1
 #define XSIG__ACCEPT_NO_WAKE 2
+#define XSIG__ACCEPT_REMOTE 4
 int xsig__win_accept(const struct xsig_info *info, int how);
 /* The same, posted only if still(arg) says yes under the state lock (a
  * timer's expiry that xsig_timer_settime has outdated: src/win/timer.c). */
 int xsig__win_accept_if(const struct xsig_info *info, int (*still)(void *arg), void *arg);
-
-/* src/win/signal.c: a thread starts (src/win/thread.c's TLS callback). */
+/* xsig__os_init's first step and xsig__os_shutdown's last. */
+int xsig__win_delivery_start(void);
+void xsig__win_delivery_stop(void);
+/* Under the state lock: sig's action has XSIG_INTERRUPT (on) or not. */
+void xsig__win_set_interrupting(int sig, int on);
+/* A thread starts (src/win/thread.c's TLS callback). */
 void xsig__win_thread_attach(void);
+/* The process is about to end; any thread, returns. how: REPLIES, a
+ * default action's first step (senders waiting for a reply get it); CODE,
+ * it ends with exit code code; UNKNOWN, the C runtime's exit or the
+ * loader's detach. It runs what on_ending set (src/win/init.c, once):
+ * the layers above, which this one does not name. */
+#define XSIG__END_REPLIES 0
+#define XSIG__END_CODE 1
+#define XSIG__END_UNKNOWN 2
+void xsig__win_ending(int how, uint32_t code);
+void xsig__win_on_ending(void (*fn)(int how, uint32_t code));
 
-/* How long a send waits for its receiver, and how long before it looks
- * whether the receiver is stopped (then it cannot answer until CONT). */
-#define XSIG__WIN_SEND_TIMEOUT_MS 5000
-#define XSIG__WIN_STOPPED_CHECK_MS 100
-/* process.c: every thread of process pid is suspended (STOP). */
-int xsig__win_is_stopped(DWORD pid);
+/* --- the doors: each delivers through xsig__win_accept -------------------- */
+
+/* src/win/console.c */
+int xsig__win_console_init(void);
+void xsig__win_console_shutdown(void);
+void xsig__win_console_handler_done(const struct xsig_info *info);
+void xsig__win_console_enable_ctrl_c(void);
+/* Under the state lock: watch the console's size (WINCH) while on. */
+void xsig__win_console_watch_size(int on);
+
+/* src/win/session.c: a hidden top-level window for the end of a GUI
+ * session, in a process without a console. */
+void xsig__win_session_init(void);
+void xsig__win_session_shutdown(void);
+
+/* src/win/service.c: the process ends with code: a service reports STOPPED. */
+void xsig__win_service_ended(DWORD code);
+/* WaitToKillServiceTimeout, in ms (0: not set): how long the system waits
+ * at shutdown for services and for the console programs that get LOGOFF
+ * or SHUTDOWN (only programs with nobody at them do: services, a Windows
+ * container's entrypoint). */
+DWORD xsig__win_wait_to_kill_ms(void);
+/* The service's control handler (HandlerEx), as the SCM calls it. The
+ * tests call it for SHUTDOWN and PRESHUTDOWN, which only a system shutdown
+ * sends (ControlService refuses them; Wine's shutdown kills services
+ * before sending them). */
+DWORD WINAPI xsig__win_service_control(DWORD control, DWORD type, LPVOID data, LPVOID context);
+
+/* --- receiving from other processes: src/win/transport.c over ring.c ----- */
+
+int xsig__win_transport_start(void);
+void xsig__win_transport_stop(void);
+/* Waits (at most 200 ms) until every accepted signal's reply is written. */
+void xsig__win_transport_flush_replies(void);
 
 /* src/win/ring.c, the receiver's side, for the transport's thread. */
 int xsig__win_rings_start(void);
@@ -96,12 +183,22 @@ void xsig__win_rings_settle(unsigned offer);
 void xsig__win_rings_serve(HANDLE ended);
 /* What pid's rings hold, accepted before a pipe message from pid. */
 void xsig__win_rings_serve_sender(DWORD pid);
-/* Before the wait; returns 1 when a ring has news (it must not block). */
-int xsig__win_rings_mark_sleeping(void);
+/* Before the wait: every ring says the receiver sleeps; then whether one
+ * has news already (the wait must not block). After it: awake. */
+void xsig__win_rings_mark_sleeping(void);
+int xsig__win_rings_have_news(void);
 void xsig__win_rings_mark_awake(void);
 /* Any thread: the process is about to end (its senders stop trusting
  * that it runs). */
 void xsig__win_rings_ending(void);
+
+/* --- sending: src/win/process.c over ring.c's sender side ----------------- */
+
+/* How long a send waits for its receiver, and how long before it looks
+ * whether the receiver is stopped (then it cannot answer until CONT). */
+#define XSIG__WIN_SEND_TIMEOUT_MS 5000
+#define XSIG__WIN_STOPPED_CHECK_MS 100
+
 /* src/win/ring.c, the sender's side: a channel to one receiver, held by
  * one thread from get to put; NULL when all are in use, or (create 0)
  * when there is none to pid yet. */
@@ -113,71 +210,10 @@ void xsig__win_channel_put(struct xsig__win_channel *c);
 int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value, int has_value);
 /* Takes the ring a version 2 reply named (section, doorbell, wake: values
  * in the receiver's process) while the pipe is open; 0 or XSIG__WIN_NO_RING. */
-int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, const uint64_t *handles);
+int xsig__win_channel_map_ring(struct xsig__win_channel *c, HANDLE target, const uint64_t *handles);
 /* The wire version the channel's receiver understands (xsig__wire_*). */
 int xsig__win_channel_wire_version(const struct xsig__win_channel *c);
 void xsig__win_channel_set_wire_version(struct xsig__win_channel *c, int version);
 int xsig__win_channel_wait_accepted(DWORD pid, int ms);
-
-/* src/win/transport.c */
-void xsig__win_transport_count_remote(void);
-int xsig__win_transport_start(void);
-void xsig__win_transport_stop(void);
-uint64_t xsig__win_transport_remote_count(void);
-/* Waits (at most 200 ms) until every accepted signal's reply is written. */
-void xsig__win_transport_flush_replies(void);
-void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size);
-/* The group xsig started in this process whose job holds process h
- * (src/win/process.c), or 0. */
-DWORD xsig__win_group_of(HANDLE h);
-
-/* src/win/tree.c: a process's PEB address and recorded parent; and
- * NtQueryInformationProcess (its status: < 0 on failure, -1 if missing) */
-int xsig__win_process_basics(HANDLE h, void **peb, DWORD *parent);
-long xsig__win_query_process(HANDLE h, int what, void *out, unsigned long size);
-
-/* src/win/process.c: groups that xsig started, with their job objects */
-int xsig__win_group_add(DWORD pgid, HANDLE job, int leader);
-void xsig__win_group_remove(DWORD pgid, HANDLE job);
-/* 1 if pgid is a group this process started (its leader's job is known). */
-int xsig__win_group_known(DWORD pgid);
-
-/* src/win/dump.c: a minidump of process h (tid and ep: the faulting
- * thread and its exception, or 0 and NULL) to its file, named in path.
- * 0, XSIG_ENOENT (dumps are off), XSIG_ENOSYS (no dbghelp), XSIG_ESYS... */
-int xsig__win_write_dump(HANDLE h, DWORD tid, EXCEPTION_POINTERS *ep, wchar_t *path, DWORD size);
-int xsig__win_dump_self(void);
-int xsig__win_crash_dump_on(void);
-
-/* src/win/console.c */
-int xsig__win_console_init(void);
-void xsig__win_console_shutdown(void);
-void xsig__win_console_handler_done(const struct xsig_info *info);
-
-/* process.c: whether process h is attached to a console (the console
- * handle of its process parameters: NULL for a GUI program or a service,
- * -1 when detached): 1, 0, or -1 when it cannot be read. */
-int xsig__win_has_console(HANDLE h);
-
-/* session.c: a hidden top-level window for the end of a GUI session, in
- * a process without a console. */
-void xsig__win_session_init(void);
-void xsig__win_session_shutdown(void);
-
-/* service.c: the process ends with code: a service reports STOPPED. */
-void xsig__win_service_ended(DWORD code);
-/* service.c: WaitToKillServiceTimeout, in ms (0: not set): how long the
- * system waits at shutdown for services and for the console programs that
- * get LOGOFF or SHUTDOWN (only programs with nobody at them do: services,
- * a Windows container's entrypoint). */
-DWORD xsig__win_wait_to_kill_ms(void);
-/* service.c: the service's control handler (HandlerEx), as the SCM calls
- * it. The tests call it for SHUTDOWN and PRESHUTDOWN, which only a system
- * shutdown sends (ControlService refuses them; Wine's shutdown kills
- * services before sending them). */
-DWORD WINAPI xsig__win_service_control(DWORD control, DWORD type, LPVOID data, LPVOID context);
-void xsig__win_console_enable_ctrl_c(void);
-/* Under the state lock: watch the console's size (WINCH) while on. */
-void xsig__win_console_watch_size(int on);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "internal.h"
+#include "ring.h"
 #include <tlhelp32.h> /* needs windows.h first (internal.h) */
 #include <winternl.h>
 #include "wire.h"
@@ -17,103 +18,7 @@
 #define MAX_CONT 64 /* STOPs one CONT undoes at most (each STOP suspends once) */
 
 typedef LONG (NTAPI *nt_process_fn)(HANDLE);
-typedef LONG (NTAPI *nt_query_thread_fn)(HANDLE, int, void *, ULONG, ULONG *);
 
-
-struct group {
-  DWORD pgid;
-  HANDLE job;
-  int leader; /* the job of the group's leader; else a member's that joined */
-};
-
-/* groups_lock guards groups, ngroups and cap. */
-static SRWLOCK groups_lock = SRWLOCK_INIT;
-static struct group *groups;
-static size_t ngroups, cap;
-
-/* Process groups xsig started (CREATE_NEW_PROCESS_GROUP), with the job that
- * holds the whole tree, and the jobs of children that joined one
- * (xsig_spawn_options_t.pgid). Only leaders' ids are ever given to
- * GenerateConsoleCtrlEvent: for any other id the console acts as if group 0
- * were meant. */
-int xsig__win_group_add(DWORD pgid, HANDLE job, int leader)
-{
-  int err = 0;
-  AcquireSRWLockExclusive(&groups_lock);
-  if (ngroups == cap) {
-    size_t more = cap ? cap * 2 : 16;
-    struct group *g = realloc(groups, more * sizeof *g);
-    if (g == NULL)
-      err = XSIG_ENOMEM;
-    else
-      groups = g, cap = more;
-  }
-  if (err == 0) {
-    groups[ngroups].pgid = pgid;
-    groups[ngroups].job = job;
-    groups[ngroups].leader = leader;
-    ngroups++;
-  }
-  ReleaseSRWLockExclusive(&groups_lock);
-  return err;
-}
-
-void xsig__win_group_remove(DWORD pgid, HANDLE job)
-{
-  size_t i;
-  AcquireSRWLockExclusive(&groups_lock);
-  for (i = 0; i < ngroups; i++)
-    if (groups[i].pgid == pgid && groups[i].job == job) {
-      groups[i] = groups[--ngroups];
-      break;
-    }
-  ReleaseSRWLockExclusive(&groups_lock);
-}
-
-/* Duplicates of the jobs of group pgid (members that joined it too
- * unless leader_only), at most max; how many. */
-static int group_jobs(DWORD pgid, int leader_only, HANDLE *out, int max)
-{
-  size_t i;
-  int n = 0;
-  AcquireSRWLockShared(&groups_lock);
-  for (i = 0; i < ngroups && n < max; i++)
-    if (groups[i].pgid == pgid && pgid != 0 && (groups[i].leader || !leader_only) &&
-        DuplicateHandle(GetCurrentProcess(), groups[i].job, GetCurrentProcess(), &out[n], 0, FALSE,
-                        DUPLICATE_SAME_ACCESS))
-      n++;
-  ReleaseSRWLockShared(&groups_lock);
-  return n;
-}
-
-/* Returns a duplicate of the group leader's job handle, or NULL if not ours. */
-static HANDLE group_job(DWORD pgid)
-{
-  HANDLE job = NULL;
-  return group_jobs(pgid, 1, &job, 1) ? job : NULL;
-}
-
-int xsig__win_group_known(DWORD pgid)
-{
-  HANDLE job = group_job(pgid);
-  if (job)
-    CloseHandle(job);
-  return job != NULL;
-}
-
-/* The group xsig started here whose job holds process h, or 0. */
-DWORD xsig__win_group_of(HANDLE h)
-{
-  DWORD pgid = 0;
-  BOOL in;
-  size_t i;
-  AcquireSRWLockShared(&groups_lock);
-  for (i = 0; i < ngroups && pgid == 0; i++)
-    if (IsProcessInJob(h, groups[i].job, &in) && in)
-      pgid = groups[i].pgid;
-  ReleaseSRWLockShared(&groups_lock);
-  return pgid;
-}
 
 static int error_from_win(DWORD e)
 {
@@ -143,70 +48,6 @@ static int has_exited(HANDLE h)
   return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
 }
 
-/* Before Windows 8.1 a thread's count cannot be read: SuspendThread
- * returns it, and ResumeThread undoes that at once (a sender killed
- * between the two leaves the thread suspended: only on those systems). */
-static long suspend_count_by_suspending(DWORD tid)
-{
-  HANDLE t = OpenThread(THREAD_SUSPEND_RESUME, FALSE, tid);
-  DWORD before;
-  if (t == NULL)
-    return -1;
-  before = SuspendThread(t);
-  if (before != (DWORD)-1)
-    ResumeThread(t);
-  CloseHandle(t);
-  return before == (DWORD)-1 ? -1 : (long)before;
-}
-
-#define STATUS_INVALID_INFO_CLASS_ ((LONG)0xC0000003)
-
-/* A thread's suspend count, read without changing it
- * (NtQueryInformationThread's ThreadSuspendCount, Windows 8.1 and later;
- * Wine has it): the count, or -1 when it cannot be read. */
-static long suspend_count(DWORD tid)
-{
-  static nt_query_thread_fn query;
-  HANDLE t;
-  ULONG count = 0, len = 0;
-  LONG st = -1;
-  if (query == NULL)
-    query = (nt_query_thread_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"),
-                                                               "NtQueryInformationThread");
-  if (query == NULL || (t = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, tid)) == NULL)
-    return -1;
-  st = query(t, 35 /* ThreadSuspendCount */, &count, sizeof count, &len);
-  CloseHandle(t);
-  if (st == STATUS_INVALID_INFO_CLASS_)
-    return suspend_count_by_suspending(tid);
-  return st >= 0 ? (long)count : -1;
-}
-
-/* STOP suspends every thread of a process, so it is stopped when each
- * thread whose count can be read is suspended. Only read: a sender that
- * is killed while it looks leaves the target as it was. */
-int xsig__win_is_stopped(DWORD pid)
-{
-  THREADENTRY32 te;
-  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
-  int seen = 0, all = 1;
-  BOOL more;
-  if (snap == INVALID_HANDLE_VALUE)
-    return 0;
-  te.dwSize = sizeof te;
-  for (more = Thread32First(snap, &te); more && all; more = Thread32Next(snap, &te))
-    if (te.th32OwnerProcessID == pid) {
-      long n = suspend_count(te.th32ThreadID);
-      if (n >= 0) {
-        seen = 1;
-        all = n > 0;
-      }
-    }
-  CloseHandle(snap);
-  return seen && all;
-}
-
-/* Whether whoever made this instance of the name is the target itself. */
 static int served_by(HANDLE pipe, DWORD pid)
 {
   ULONG server = 0;
@@ -356,7 +197,7 @@ static int send_pipe_version(DWORD pid, HANDLE target, int version, int sig, int
     ring = xsig__wire_reply_decode(&buf, got, version, &result, handles);
     err = ring < 0 ? XSIG_ESYS : result;
     if (ring == 1 && c)
-      xsig__win_channel_take_ring(c, target, handles);
+      xsig__win_channel_map_ring(c, target, handles);
   }
   CloseHandle(pipe);
   return err;
@@ -419,7 +260,7 @@ static int shares_console(DWORD pid)
  * whether the target took the event cannot be seen. */
 static int console_event_to_group(DWORD pid, DWORD ev)
 {
-  HANDLE job = group_job(pid);
+  HANDLE job = xsig__win_group_job(pid);
   int ok;
   if (job == NULL)
     return 0;
@@ -428,47 +269,17 @@ static int console_event_to_group(DWORD pid, DWORD ev)
   return ok;
 }
 
-static int same_bitness(HANDLE h)
-{
-  BOOL wow = FALSE, self = FALSE;
-  return IsWow64Process(h, &wow) && IsWow64Process(GetCurrentProcess(), &self) && wow == self;
-}
-
 /* Whether the target has Ctrl-C turned off (CREATE_NEW_PROCESS_GROUP, or
  * SetConsoleCtrlHandler(NULL, TRUE)): bit 0 of ConsoleFlags in its process
  * parameters, the bit CtrlRoutine reads (the field after four ULONGs and
  * the console handle, on Windows and in Wine). Then it ignores CTRL_C from
  * any source, and under Wine CTRL_BREAK through CtrlRoutine too. Returns
  * 1, 0, or -1 when it cannot be read. */
-static int read_console_fields(HANDLE h, HANDLE *console, ULONG *flags)
-{
-  void *peb = NULL;
-  char *params = NULL;
-  SIZE_T got;
-  if (!same_bitness(h) || xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL)
-    return -1;
-  if (!ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params,
-                         sizeof params, &got) || params == NULL ||
-      !ReadProcessMemory(h, params + 4 * sizeof(ULONG), console, sizeof *console, &got) ||
-      !ReadProcessMemory(h, params + 4 * sizeof(ULONG) + sizeof(HANDLE), flags, sizeof *flags, &got))
-    return -1;
-  return 0;
-}
-
 static int ignores_ctrl_c(HANDLE h)
 {
   HANDLE console;
   ULONG flags;
-  return read_console_fields(h, &console, &flags) ? -1 : (flags & 1) != 0;
-}
-
-int xsig__win_has_console(HANDLE h)
-{
-  HANDLE console;
-  ULONG flags;
-  if (read_console_fields(h, &console, &flags) != 0)
-    return -1;
-  return console != NULL && console != INVALID_HANDLE_VALUE;
+  return xsig__win_console_fields(h, &console, &flags) ? -1 : (flags & 1) != 0;
 }
 
 /* Starts a thread in the target at kernelbase!CtrlRoutine, as the console
@@ -706,7 +517,7 @@ static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
 static int send_group(DWORD pgid, int sig, int flags, int *via)
 {
   HANDLE jobs[64];
-  int n = group_jobs(pgid, 0, jobs, 64), i, err = XSIG_ESRCH, e;
+  int n = xsig__win_group_jobs(pgid, 0, jobs, 64), i, err = XSIG_ESRCH, e;
   if (n == 0)
     return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
   for (i = 0; i < n; i++) {

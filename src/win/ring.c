@@ -56,7 +56,7 @@ struct peer {
   HANDLE section, wake;
   HANDLE sender; /* its process: signalled when it ends */
   DWORD pid;
-  uint32_t tail, granted, rt_taken, answered;
+  uint32_t tail, granted, rt_accepted, credit_answers;
   unsigned offer;  /* while offered: the number the pipe's instance holds */
   int64_t last_us; /* when it last carried a message */
 };
@@ -96,7 +96,7 @@ static void end_peer(int i)
   store(&p->ring->tail, (LONG)p->tail);
   store(&p->ring->closed, XSIG__WIN_RING_CLOSED);
   SetEvent(p->wake); /* a sender waiting for room, an answer or the tail */
-  xsig__rt_unreserve((int)(p->granted - p->rt_taken));
+  xsig__rt_unreserve((int)(p->granted - p->rt_accepted));
   UnmapViewOfFile(p->ring);
   CloseHandle(p->section);
   CloseHandle(p->wake);
@@ -130,19 +130,19 @@ int xsig__win_rings_wait_handles(HANDLE *hs)
 /* Credit for what the sender asked, or before it runs out. */
 static void answer(struct peer *p)
 {
-  LONG asks = load(&p->ring->asks);
-  uint32_t left = p->granted - p->rt_taken;
-  int asked = (uint32_t)asks != p->answered;
-  if ((asked || (p->rt_taken > 0 && left < CREDIT / 2)) && left < CREDIT) {
+  LONG asks = load(&p->ring->credit_asks);
+  uint32_t left = p->granted - p->rt_accepted;
+  int asked = (uint32_t)asks != p->credit_answers;
+  if ((asked || (p->rt_accepted > 0 && left < CREDIT / 2)) && left < CREDIT) {
     p->granted += (uint32_t)xsig__rt_reserve((int)(CREDIT - left));
     store(&p->ring->credit, (LONG)p->granted);
   }
   if (!asked)
     return;
-  if (p->granted == p->rt_taken)
+  if (p->granted == p->rt_accepted)
     xsig__stats_add_dropped(); /* refused: the queue is full */
-  p->answered = (uint32_t)asks;
-  store(&p->ring->answered, asks);
+  p->credit_answers = (uint32_t)asks;
+  store(&p->ring->credit_answers, asks);
   store(&p->ring->sender_waiting, 0);
   SetEvent(p->wake);
 }
@@ -164,14 +164,14 @@ static int accept_messages(struct peer *p, int *dfl)
       continue;
     }
     rt = xsig_is_realtime(info.signo);
-    if (rt && p->rt_taken == p->granted) {
+    if (rt && p->rt_accepted == p->granted) {
       xsig__stats_add_rejected(); /* beyond its credit */
       continue;
     }
-    p->rt_taken += (uint32_t)rt;
+    p->rt_accepted += (uint32_t)rt;
     info.pid = (int64_t)p->pid;
-    xsig__win_transport_count_remote();
-    switch (xsig__win_accept(&info, XSIG__ACCEPT_NO_WAKE | (rt ? XSIG__ACCEPT_RESERVED : 0))) {
+    switch (xsig__win_accept(&info, XSIG__ACCEPT_REMOTE | XSIG__ACCEPT_NO_WAKE |
+                                   (rt ? XSIG__ACCEPT_RESERVED : 0))) {
     case 0:
       posted = 1;
       break;
@@ -195,7 +195,7 @@ static int serve_peer(int i)
   struct peer *p = &peers[i];
   int n, dfl = 0, detached = load(&p->ring->detached);
   if ((n = accept_messages(p, &dfl)) >= 0 && dfl == 0 &&
-      (uint32_t)load(&p->ring->asks) != p->answered) {
+      (uint32_t)load(&p->ring->credit_asks) != p->credit_answers) {
     /* what the sender sent before it asked is all there now: then the
      * credit it gets (or not) is exact, and so is the count of refusals */
     int more = accept_messages(p, &dfl);
@@ -258,16 +258,22 @@ void xsig__win_rings_serve_sender(DWORD pid)
       drain_peer(i);
 }
 
-/* Marks every ring "receiver sleeping" before the serving thread waits.
- * Returns 1 when a ring already has news: then the wait must not block. */
-int xsig__win_rings_mark_sleeping(void)
+/* Every ring says "receiver sleeping": its sender rings the doorbell. */
+void xsig__win_rings_mark_sleeping(void)
 {
-  int i, news = 0;
+  int i;
   for (i = 0; i < npeers; i++)
     store(&peers[i].ring->receiver_sleeping, 1);
+}
+
+/* Whether a ring holds something not yet served: messages, a request for
+ * credit, or its sender letting it go. Only reads. */
+int xsig__win_rings_have_news(void)
+{
+  int i, news = 0;
   for (i = 0; i < npeers && !news; i++)
     news = (uint32_t)load(&peers[i].ring->head) != peers[i].tail ||
-           (uint32_t)load(&peers[i].ring->asks) != peers[i].answered ||
+           (uint32_t)load(&peers[i].ring->credit_asks) != peers[i].credit_answers ||
            load(&peers[i].ring->detached);
   return news;
 }
@@ -401,7 +407,7 @@ struct xsig__win_channel {
   HANDLE target; /* while held, pid is not reused */
   struct xsig__win_ring *ring;
   HANDLE doorbell, wake;
-  uint32_t head, rt_sent, asks;
+  uint32_t head, rt_sent, credit_asks;
   int64_t alive_us; /* when target was last seen running */
   int ended;        /* seen ended: forgotten at put */
   int wire_version; /* what its receiver understands */
@@ -570,7 +576,7 @@ static int object_type_is(HANDLE h, const wchar_t *type)
 
 /* The object the receiver holds as handle value v, duplicated into this
  * process with exactly access, if it is of that type; else NULL. */
-static HANDLE take_object(HANDLE receiver, uint64_t v, DWORD access, const wchar_t *type)
+static HANDLE duplicate_from(HANDLE receiver, uint64_t v, DWORD access, const wchar_t *type)
 {
   HANDLE h = NULL;
   if (!DuplicateHandle(receiver, (HANDLE)(uintptr_t)v, GetCurrentProcess(), &h, access, FALSE, 0))
@@ -596,7 +602,7 @@ static int view_committed(const void *view, size_t size)
 /* A view of a whole ring: MapViewOfFile fails for a section smaller. */
 static struct xsig__win_ring *map_ring(HANDLE receiver, uint64_t v)
 {
-  HANDLE section = take_object(receiver, v, FILE_MAP_READ | FILE_MAP_WRITE, L"Section");
+  HANDLE section = duplicate_from(receiver, v, FILE_MAP_READ | FILE_MAP_WRITE, L"Section");
   struct xsig__win_ring *ring;
   if (section == NULL)
     return NULL;
@@ -615,7 +621,7 @@ static struct xsig__win_ring *map_ring(HANDLE receiver, uint64_t v)
  * pipe's server was checked to be (by pid). Returns 0, or XSIG__WIN_NO_RING
  * (nothing taken; the pipe serves) when the receiver is not that process
  * or an object is not what it must be. */
-int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, const uint64_t *handles)
+int xsig__win_channel_map_ring(struct xsig__win_channel *c, HANDLE target, const uint64_t *handles)
 {
   HANDLE receiver;
   if (c->ring)
@@ -625,12 +631,12 @@ int xsig__win_channel_take_ring(struct xsig__win_channel *c, HANDLE target, cons
     return XSIG__WIN_NO_RING;
   if (same_process(receiver, target) && same_process(receiver, c->target) && !ended(receiver) &&
       (c->ring = map_ring(receiver, handles[0])) != NULL) {
-    c->doorbell = take_object(receiver, handles[1], SEMAPHORE_MODIFY_STATE, L"Semaphore");
-    c->wake = c->doorbell ? take_object(receiver, handles[2], SYNCHRONIZE, L"Event") : NULL;
+    c->doorbell = duplicate_from(receiver, handles[1], SEMAPHORE_MODIFY_STATE, L"Semaphore");
+    c->wake = c->doorbell ? duplicate_from(receiver, handles[2], SYNCHRONIZE, L"Event") : NULL;
   }
   CloseHandle(receiver);
   if (c->ring && c->wake) {
-    c->head = c->rt_sent = c->asks = 0;
+    c->head = c->rt_sent = c->credit_asks = 0;
     store(&c->ring->attached, 1);
     return 0;
   }
@@ -670,10 +676,10 @@ static int get_credit(struct xsig__win_channel *c, ULONGLONG deadline)
   int err;
   if ((int32_t)(c->rt_sent - (uint32_t)load(&c->ring->credit)) < 0)
     return 0;
-  store(&c->ring->asks, (LONG)++c->asks);
+  store(&c->ring->credit_asks, (LONG)++c->credit_asks);
   store(&c->ring->sender_waiting, 1);
   ReleaseSemaphore(c->doorbell, 1, NULL);
-  while ((uint32_t)load(&c->ring->answered) != c->asks)
+  while ((uint32_t)load(&c->ring->credit_answers) != c->credit_asks)
     if ((err = wait_receiver(c, deadline)) != 0)
       return err;
   return (int32_t)(c->rt_sent - (uint32_t)load(&c->ring->credit)) < 0 ? 0 : XSIG_EAGAIN;
@@ -733,7 +739,7 @@ int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value,
    * check overlap; an ended receiver had ended before the call, too. */
   if (check && check_receiver_ended(c, now))
     return XSIG_ESRCH;
-  /* Closing, and it did not take this one: the pipe carries it. */
+  /* Closing, and it did not accept this one: the pipe carries it. */
   if (load(&c->ring->closed) && !accepted_before_close(c)) {
     detach(c);
     return XSIG__WIN_NO_RING;
@@ -747,7 +753,7 @@ int xsig__win_channel_wait_accepted(DWORD pid, int ms)
 {
   struct xsig__win_channel *c = xsig__win_channel_get(pid, 0);
   ULONGLONG deadline = GetTickCount64() + (ULONGLONG)ms;
-  int taken = -1;
+  int accepted = -1;
   if (c == NULL)
     return -1;
   while (c->ring) {
@@ -756,10 +762,10 @@ int xsig__win_channel_wait_accepted(DWORD pid, int ms)
     hs[0] = c->wake;
     hs[1] = c->target;
     store(&c->ring->sender_waiting, 1);
-    if ((taken = (uint32_t)load(&c->ring->tail) == c->head) || now >= deadline ||
+    if ((accepted = (uint32_t)load(&c->ring->tail) == c->head) || now >= deadline ||
         WaitForMultipleObjects(2, hs, FALSE, (DWORD)(deadline - now)) != WAIT_OBJECT_0)
       break;
   }
   xsig__win_channel_put(c);
-  return taken;
+  return accepted;
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The layout of a ring (src/win/ring.c) as both processes map it. Each
+/* What a sender and its receiver agree on beyond the message format
+ * (src/wire.h): the name of the receiver's pipe (src/win/transport.c), and
+ * the layout of a ring (src/win/ring.c) as both processes map it. Each
  * word is written by one side (the comment says which), with a full
  * barrier (InterlockedExchange), and read by the other with an acquire
  * load; the two flags that say "wake me" are also cleared by the other side
@@ -10,7 +12,14 @@
 #define XSIG_WIN_RING_H
 
 #include <windows.h>
+#include <wchar.h>
 #include "../wire.h"
+
+/* The pipe a receiver listens on. */
+static __inline void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size)
+{
+  swprintf(name, size, L"\\\\.\\pipe\\xsig-1-%lu", (unsigned long)pid);
+}
 
 #define XSIG__WIN_CACHE_LINE 64
 
@@ -23,8 +32,8 @@ struct xsig__win_ring {
   struct xsig__win_ring_word head;     /* sender: messages written */
   struct xsig__win_ring_word tail;     /* receiver: messages taken */
   struct xsig__win_ring_word credit;   /* receiver: real-time messages it has room for, in all */
-  struct xsig__win_ring_word asks;     /* sender: times it asked for credit */
-  struct xsig__win_ring_word answered; /* receiver: the asks it answered */
+  struct xsig__win_ring_word credit_asks;     /* sender: times it asked for credit */
+  struct xsig__win_ring_word credit_answers; /* receiver: the asks it answered */
   struct xsig__win_ring_word receiver_sleeping; /* receiver sets; a sender that rings clears */
   struct xsig__win_ring_word sender_waiting;    /* sender sets (room, an answer); the receiver clears */
   struct xsig__win_ring_word attached; /* sender: 1 once it took the ring (before it closes the pipe) */

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Windows delivery. Signals arrive on threads that are not the program's (the
- * console's, the transport's); they are queued in the shared state, the
- * waitable event is set, and an APC is queued to the delivery thread so that
- * handlers run there at its next alertable wait, or wherever the program
- * calls xsig_dispatch. Masks are per thread and kept here. */
+/* Windows delivery: the layer below every door and the transport. Signals
+ * arrive on threads that are not the program's (the console's, the
+ * transport's) through one entry, xsig__win_accept; they are queued in the
+ * shared state, the waitable event is set, and an APC is queued to the
+ * delivery thread so that handlers run there at its next alertable wait, or
+ * wherever the program calls xsig_dispatch. Masks are per thread and kept
+ * here. This file names nothing above it: what the doors do at the end of
+ * the process runs through xsig__win_ending (docs/internals.md). */
 #include <string.h>
 #include "internal.h"
 
@@ -29,7 +32,8 @@ struct role {
  * starting thread reads it under the loader lock. apc_queued is atomic.
  * ready_lock guards ready_on and the state of ready_event with it, so that
  * each is set or reset only when it changes (a server call under Wine, and
- * dispatch collects before every take). */
+ * dispatch collects before every take). remote_count and at_end_set are
+ * atomic. */
 static HANDLE ready_event;
 static SRWLOCK ready_lock = SRWLOCK_INIT;
 static int ready_on;
@@ -40,6 +44,11 @@ static xsig_sigset_t new_thread_mask;
 static xsig__atomic_long apc_queued;
 static CONDITION_VARIABLE arrived = CONDITION_VARIABLE_INIT;
 static XSIG__TLS xsig_sigset_t thread_mask;
+static xsig__atomic_u64 remote_count; /* accepted with XSIG__ACCEPT_REMOTE */
+/* What the layers above do at the end (src/win/init.c): at_end is written
+ * once, before at_end_set, and never again. */
+static void (*at_end)(int how, uint32_t code);
+static xsig__atomic_long at_end_set;
 
 static int is_thread_of(struct role *r)
 {
@@ -47,7 +56,7 @@ static int is_thread_of(struct role *r)
 }
 
 /* The thread that takes APCs; the caller holds the lock. */
-static struct role *taker_locked(void)
+static struct role *deliverer_locked(void)
 {
   return handler.thread ? &handler : &program;
 }
@@ -97,36 +106,27 @@ static void drop_role_locked(struct role *r)
   xsig__atomic_store(&r->tid, 0);
 }
 
-int xsig__os_init(void)
+/* xsig_init holds the lock. */
+int xsig__win_delivery_start(void)
 {
-  int err;
   ready_event = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (ready_event == NULL)
     return XSIG_ESYS;
   ready_on = 0;
   memset(&interrupting, 0, sizeof interrupting);
-  if (take_role_locked(&program) != 0) { /* xsig_init holds the lock */
+  xsig__atomic_store(&apc_queued, 0);
+  InterlockedExchange64(&remote_count, 0); /* counted per xsig_init, as the other stats */
+  if (take_role_locked(&program) != 0) {
     CloseHandle(ready_event);
     ready_event = NULL;
     return XSIG_ESYS;
   }
-  xsig__atomic_store(&apc_queued, 0);
-  err = xsig__win_console_init();
-  if (err == 0)
-    err = xsig__win_transport_start();
-  if (err) {
-    xsig__os_shutdown();
-    return err;
-  }
-  xsig__win_session_init();
   return 0;
 }
 
-void xsig__os_shutdown(void)
+/* Once no door or transport thread runs. */
+void xsig__win_delivery_stop(void)
 {
-  xsig__win_transport_stop();
-  xsig__win_session_shutdown();
-  xsig__win_console_shutdown();
   drop_role_locked(&handler);
   drop_role_locked(&program);
   if (ready_event)
@@ -134,24 +134,13 @@ void xsig__os_shutdown(void)
   ready_event = NULL;
 }
 
-int xsig__os_install(int sig, const xsig_action_t *act, int *foreign)
+/* The caller holds the lock. */
+void xsig__win_set_interrupting(int sig, int on)
 {
-  if (foreign)
-    *foreign = 0;
-  if (sig == XSIG_INT && act->handler != XSIG_DFL && act->handler != XSIG_IGN)
-    xsig__win_console_enable_ctrl_c();
-  if (sig == XSIG_WINCH)
-    xsig__win_console_watch_size(act->handler != XSIG_DFL && act->handler != XSIG_IGN);
-  if (act->flags & XSIG_INTERRUPT)
+  if (on)
     xsig__set_add(&interrupting, sig);
   else
     xsig__set_del(&interrupting, sig);
-  return 0;
-}
-
-void xsig__os_restore(int sig)
-{
-  (void)sig;
 }
 
 /* A wake's signal is posted before the wake, so the take after this
@@ -211,16 +200,11 @@ void xsig__os_wake(void)
   }
   ReleaseSRWLockExclusive(&ready_lock);
   xsig__lock();
-  r = taker_locked();
+  r = deliverer_locked();
   if (!is_thread_of(r) && xsig__atomic_exchange(&apc_queued, 1) == 0)
     if (!QueueUserAPC(apc_dispatch, r->thread, 0))
       xsig__atomic_store(&apc_queued, 0); /* the thread is gone: the event remains */
   xsig__unlock();
-}
-
-void xsig__os_handler_done(const xsig_info_t *info)
-{
-  xsig__win_console_handler_done(info);
 }
 
 void xsig__os_mask_get(xsig_sigset_t *mask)
@@ -257,13 +241,27 @@ void xsig__os_handler_mask_end(const xsig_sigset_t *base, const struct xsig__os_
   xsig__os_mask_set(base);
 }
 
-static int blocked_by_taker(int sig)
+static int blocked_by_deliverer(int sig)
 {
   int blocked;
   xsig__lock();
-  blocked = xsig__set_has(&taker_locked()->mask, sig);
+  blocked = xsig__set_has(&deliverer_locked()->mask, sig);
   xsig__unlock();
   return blocked;
+}
+
+void xsig__win_on_ending(void (*fn)(int how, uint32_t code))
+{
+  if (!xsig__atomic_load(&at_end_set)) {
+    at_end = fn;
+    xsig__atomic_store(&at_end_set, 1);
+  }
+}
+
+void xsig__win_ending(int how, uint32_t code)
+{
+  if (xsig__atomic_load(&at_end_set))
+    at_end(how, code);
 }
 
 static void suspend_self(void)
@@ -288,13 +286,12 @@ void xsig__os_default_action(int sig)
     /* A sender whose signal led here (a handler that re-raised with the
      * default action) must get its reply first, or it would read the
      * broken pipe as "not delivered". */
-    xsig__win_transport_flush_replies();
+    xsig__win_ending(XSIG__END_REPLIES, 0);
     /* QUIT's dumps core on POSIX: here a minidump, if dumps are on. */
     code = xsig_win_exit_code(sig);
     if (sig == XSIG_QUIT && xsig__win_dump_self())
       code |= XSIG_WIN_EXIT_CORE;
-    xsig__win_service_ended(code);
-    xsig__win_rings_ending();
+    xsig__win_ending(XSIG__END_CODE, code);
     /* Like a POSIX default action: no atexit handlers, no DLL detach. */
     TerminateProcess(GetCurrentProcess(), code);
   }
@@ -321,9 +318,11 @@ static int accept_with(const xsig_info_t *info, int how, int (*still)(void *arg)
 {
   xsig_action_t act;
   int err, reserved = (how & XSIG__ACCEPT_RESERVED) != 0;
+  if (how & XSIG__ACCEPT_REMOTE)
+    xsig__atomic_add64(&remote_count, 1);
   xsig__action_get(info->signo, &act);
   /* A default action runs now: the program may never dispatch. */
-  if (act.handler == XSIG_IGN || (act.handler == XSIG_DFL && !blocked_by_taker(info->signo))) {
+  if (act.handler == XSIG_IGN || (act.handler == XSIG_DFL && !blocked_by_deliverer(info->signo))) {
     if (reserved)
       xsig__rt_unreserve(1);
     return act.handler == XSIG_IGN ? 0 : XSIG__ARRIVE_DEFAULT;
@@ -349,7 +348,7 @@ int xsig__win_accept_if(const xsig_info_t *info, int (*still)(void *arg), void *
 
 void xsig__os_extra_stats(xsig_stats_t *stats)
 {
-  stats->remote = xsig__win_transport_remote_count();
+  stats->remote = xsig__atomic_load64(&remote_count);
 }
 
 void xsig__os_pending_extra(xsig_sigset_t *set)

@@ -65,7 +65,7 @@ static void NTAPI on_thread_event(PVOID module, DWORD reason, PVOID reserved)
   if (reason == DLL_THREAD_ATTACH)
     xsig__win_thread_attach();
   else if (reason == DLL_PROCESS_DETACH)
-    xsig__win_rings_ending(); /* ExitProcess, exit(), a return from main */
+    xsig__win_ending(XSIG__END_UNKNOWN, 0); /* ExitProcess, exit(), a return from main */
 }
 
 /* The loader calls the callbacks of the .CRT$XL* sections (the C

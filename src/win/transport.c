@@ -21,6 +21,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "internal.h"
+#include "ring.h"
 #include <sddl.h> /* needs windows.h first (internal.h) */
 #include "wire.h"
 
@@ -52,14 +53,8 @@ static HANDLE stop_event;
 static struct instance inst[MAX_INSTANCES];
 static int ninst;
 static PSECURITY_DESCRIPTOR pipe_sd;
-static xsig__atomic_u64 remote_count;
 static xsig__atomic_long replies_owed; /* accepted, reply not yet written */
 static xsig__atomic_long serve_tid; /* the serving thread's id, read by others */
-
-void xsig__win_pipe_name(DWORD pid, wchar_t *name, size_t size)
-{
-  swprintf(name, size, L"\\\\.\\pipe\\xsig-1-%lu", (unsigned long)pid);
-}
 
 /* "D:P(A;;GA;;;<user>)(A;;GA;;;BA)(A;;GA;;;SY)": the user, Administrators,
  * SYSTEM; protected from inherited entries. */
@@ -227,11 +222,10 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
     return;
   }
   info.pid = (int64_t)client;
-  xsig__atomic_add64(&remote_count, 1);
   xsig__atomic_add(&replies_owed, 1); /* before a handler can see it */
   /* a sender whose ring was let go asks again here: the ring first */
   xsig__win_rings_serve_sender(client);
-  r = xsig__win_accept(&info, 0);
+  r = xsig__win_accept(&info, XSIG__ACCEPT_REMOTE);
   /* version 1 asked for handles put into its process: it gets none */
   if (meta.wants_ring && meta.version == XSIG__WIRE_VERSION)
     in->offer = xsig__win_rings_offer(client, in->connected_at, handles);
@@ -352,7 +346,10 @@ static DWORD WINAPI serve(LPVOID unused)
     for (i = 0; i < n; i++)
       hs[i + 1] = inst[i].ov.hEvent;
     m = xsig__win_rings_wait_handles(hs + n + 1);
-    timeout = xsig__win_rings_mark_sleeping() ? 0 : next_timeout();
+    /* marked first, then looked: a sender that wrote before the mark
+     * is seen now, one after it rings the doorbell */
+    xsig__win_rings_mark_sleeping();
+    timeout = xsig__win_rings_have_news() ? 0 : next_timeout();
     r = WaitForMultipleObjects((DWORD)(n + 1 + m), hs, FALSE, timeout);
     xsig__win_rings_mark_awake();
     if (r == WAIT_OBJECT_0)
@@ -375,16 +372,6 @@ void xsig__win_transport_flush_replies(void)
     return; /* its own replies cannot move while it waits */
   for (i = 0; i < 200 && xsig__atomic_load(&replies_owed) > 0; i++)
     Sleep(1);
-}
-
-void xsig__win_transport_count_remote(void)
-{
-  xsig__atomic_add64(&remote_count, 1);
-}
-
-uint64_t xsig__win_transport_remote_count(void)
-{
-  return xsig__atomic_load64(&remote_count);
 }
 
 void xsig__win_transport_stop(void)
@@ -441,7 +428,6 @@ int xsig__win_transport_start(void)
   static int at_exit;
   int err = make_security_descriptor();
   pin_module();
-  InterlockedExchange64(&remote_count, 0); /* counted per xsig_init, as the other stats */
   if (!at_exit)
     at_exit = atexit(flush_replies_at_exit) == 0;
   if (err == 0)

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include <tlhelp32.h> /* needs windows.h first (internal.h) */
 #include <winternl.h> /* PEB, RTL_USER_PROCESS_PARAMETERS */
+#include "ring.h" /* xsig__win_pipe_name */
 
 /* PROCESS_BASIC_INFORMATION as ntdll fills it; spelled out because the
  * SDKs name its fields differently (MSVC hides the parent as Reserved3). */
@@ -272,4 +273,103 @@ int xsig__os_tree_count(xsig_process_t *p)
       !QueryInformationJobObject(p->os.job, JobObjectBasicAccountingInformation, &acct, sizeof acct, NULL))
     return -1;
   return (int)acct.ActiveProcesses;
+}
+
+/* --- what a process is doing: stopped, and its console ------------------ */
+
+typedef LONG (NTAPI *nt_query_thread_fn)(HANDLE, int, void *, ULONG, ULONG *);
+
+/* Before Windows 8.1 a thread's count cannot be read: SuspendThread
+ * returns it, and ResumeThread undoes that at once (a sender killed
+ * between the two leaves the thread suspended: only on those systems). */
+static long suspend_count_by_suspending(DWORD tid)
+{
+  HANDLE t = OpenThread(THREAD_SUSPEND_RESUME, FALSE, tid);
+  DWORD before;
+  if (t == NULL)
+    return -1;
+  before = SuspendThread(t);
+  if (before != (DWORD)-1)
+    ResumeThread(t);
+  CloseHandle(t);
+  return before == (DWORD)-1 ? -1 : (long)before;
+}
+
+#define STATUS_INVALID_INFO_CLASS_ ((LONG)0xC0000003)
+
+/* A thread's suspend count, read without changing it
+ * (NtQueryInformationThread's ThreadSuspendCount, Windows 8.1 and later;
+ * Wine has it): the count, or -1 when it cannot be read. */
+static long suspend_count(DWORD tid)
+{
+  static nt_query_thread_fn query;
+  HANDLE t;
+  ULONG count = 0, len = 0;
+  LONG st = -1;
+  if (query == NULL)
+    query = (nt_query_thread_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"),
+                                                               "NtQueryInformationThread");
+  if (query == NULL || (t = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, tid)) == NULL)
+    return -1;
+  st = query(t, 35 /* ThreadSuspendCount */, &count, sizeof count, &len);
+  CloseHandle(t);
+  if (st == STATUS_INVALID_INFO_CLASS_)
+    return suspend_count_by_suspending(tid);
+  return st >= 0 ? (long)count : -1;
+}
+
+/* STOP suspends every thread of a process, so it is stopped when each
+ * thread whose count can be read is suspended. Only read: a sender that
+ * is killed while it looks leaves the target as it was. */
+int xsig__win_is_stopped(DWORD pid)
+{
+  THREADENTRY32 te;
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+  int seen = 0, all = 1;
+  BOOL more;
+  if (snap == INVALID_HANDLE_VALUE)
+    return 0;
+  te.dwSize = sizeof te;
+  for (more = Thread32First(snap, &te); more && all; more = Thread32Next(snap, &te))
+    if (te.th32OwnerProcessID == pid) {
+      long n = suspend_count(te.th32ThreadID);
+      if (n >= 0) {
+        seen = 1;
+        all = n > 0;
+      }
+    }
+  CloseHandle(snap);
+  return seen && all;
+}
+
+/* Whether whoever made this instance of the name is the target itself. */
+
+static int same_bitness(HANDLE h)
+{
+  BOOL wow = FALSE, self = FALSE;
+  return IsWow64Process(h, &wow) && IsWow64Process(GetCurrentProcess(), &self) && wow == self;
+}
+
+int xsig__win_console_fields(HANDLE h, HANDLE *console, ULONG *flags)
+{
+  void *peb = NULL;
+  char *params = NULL;
+  SIZE_T got;
+  if (!same_bitness(h) || xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL)
+    return -1;
+  if (!ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params,
+                         sizeof params, &got) || params == NULL ||
+      !ReadProcessMemory(h, params + 4 * sizeof(ULONG), console, sizeof *console, &got) ||
+      !ReadProcessMemory(h, params + 4 * sizeof(ULONG) + sizeof(HANDLE), flags, sizeof *flags, &got))
+    return -1;
+  return 0;
+}
+
+int xsig__win_has_console(HANDLE h)
+{
+  HANDLE console;
+  ULONG flags;
+  if (xsig__win_console_fields(h, &console, &flags) != 0)
+    return -1;
+  return console != NULL && console != INVALID_HANDLE_VALUE;
 }
