@@ -296,7 +296,13 @@ static DWORD WINAPI signal_thread(void *started)
   apply_wanted_mask();
   SetEvent(started);
   for (;;) {
-    xsig_wait_os(st_wake, -1);
+    /* Alertable, on its own event only: handlers come as xsig's APC, which
+     * xsig queues only for a signal this thread lets through. Waiting on
+     * xsig's waitable too would wake it at every arrival it blocks (what
+     * the program waits for in sigwaitinfo): a second thread woken per
+     * signal. */
+    xsig_dispatch();
+    WaitForSingleObjectEx(st_wake, INFINITE, TRUE);
     apply_wanted_mask();
     while (run_for_others())
       ;

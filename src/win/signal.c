@@ -188,6 +188,18 @@ static void CALLBACK apc_dispatch(ULONG_PTR unused)
     xsig_dispatch();
 }
 
+/* Whether a dispatch on r's thread could take something now: a pending
+ * signal its mask lets through. Else an APC would wake it for nothing, at
+ * every arrival it blocks (the POSIX layer's signal thread blocks what the
+ * program waits for in sigwaitinfo). If r unblocks one later, its
+ * xsig_sigmask runs it. Under the state lock. */
+static int deliverable_to_locked(const struct role *r)
+{
+  xsig_sigset_t p;
+  xsig__pending_locked(&p);
+  return ((p.bits[0] & ~r->mask.bits[0]) | (p.bits[1] & ~r->mask.bits[1])) != 0;
+}
+
 /* Called without the state lock; takes it to read the delivery thread,
  * which xsig_set_delivery_thread may change (and close) meanwhile. */
 void xsig__os_wake(void)
@@ -201,7 +213,7 @@ void xsig__os_wake(void)
   ReleaseSRWLockExclusive(&ready_lock);
   xsig__lock();
   r = deliverer_locked();
-  if (!is_thread_of(r) && xsig__atomic_exchange(&apc_queued, 1) == 0)
+  if (!is_thread_of(r) && deliverable_to_locked(r) && xsig__atomic_exchange(&apc_queued, 1) == 0)
     if (!QueueUserAPC(apc_dispatch, r->thread, 0))
       xsig__atomic_store(&apc_queued, 0); /* the thread is gone: the event remains */
   xsig__unlock();
