@@ -700,6 +700,17 @@ XSIG_API void xsig_process_close(xsig_process_t *p);
                                     CREATE_NEW_PROCESS_GROUP (Windows then
                                     turns Ctrl-C off in the child until it
                                     handles INT) */
+#define XSIG_SPAWN_CTRL_C_ON 0x2 /* with XSIG_SPAWN_NEW_GROUP. Windows: the
+                                    new group starts with Ctrl-C on, so that
+                                    INT reaches a child that does not use
+                                    xsig (Python, Node: they handle only
+                                    Ctrl-C), from xsig_send and from the
+                                    console alike (the console gives its
+                                    Ctrl-C to every process attached to it
+                                    that has it on); its children inherit
+                                    it. XSIG_ENOSYS for a child of another
+                                    bitness. POSIX: nothing to do (INT
+                                    reaches any group) */
 
 /* Starts file (searched in PATH when it has no slash) with argv (argv[0]
  * first, NULL-terminated), stdio and environment inherited. The child's
@@ -716,13 +727,15 @@ XSIG_API void xsig_process_close(xsig_process_t *p);
  * in the info record (pid, subcode XSIG_CLD_*, status, os_code): on POSIX
  * from the kernel, on Windows from a thread-pool wait on its handle (no
  * thread of its own, no wake-up while it runs).
- * Errors: XSIG_EINVAL, XSIG_ENOENT, XSIG_ENOEXEC, XSIG_ENOMEM, XSIG_ESYS.
+ * Errors: XSIG_EINVAL (also XSIG_SPAWN_CTRL_C_ON without XSIG_SPAWN_NEW_GROUP),
+ * XSIG_ENOENT, XSIG_ENOEXEC, XSIG_ENOMEM, XSIG_ENOSYS (Windows:
+ * XSIG_SPAWN_CTRL_C_ON for a child of another bitness), XSIG_ESYS.
  * Thread-safe. Does not need xsig_init(). */
 XSIG_API int xsig_spawn(const char *file, char *const argv[], int flags, xsig_process_t **out);
 
 /* What xsig_spawn_with does beyond xsig_spawn; all zero is xsig_spawn. */
 typedef struct xsig_spawn_options {
-  int flags;                   /* XSIG_SPAWN_NEW_GROUP */
+  int flags;                   /* XSIG_SPAWN_NEW_GROUP, XSIG_SPAWN_CTRL_C_ON */
   char *const *envp;           /* the child's environment, "NAME=value"
                                   strings, NULL-terminated; NULL: this
                                   process's own */

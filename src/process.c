@@ -137,8 +137,10 @@ static int check_spawn(const char *file, char *const argv[], const xsig_spawn_op
                        xsig_process_t **out)
 {
   if (file == NULL || argv == NULL || argv[0] == NULL || out == NULL || o == NULL ||
-      (o->flags & ~XSIG_SPAWN_NEW_GROUP))
+      (o->flags & ~(XSIG_SPAWN_NEW_GROUP | XSIG_SPAWN_CTRL_C_ON)))
     return XSIG_EINVAL;
+  if ((o->flags & XSIG_SPAWN_CTRL_C_ON) && !(o->flags & XSIG_SPAWN_NEW_GROUP))
+    return XSIG_EINVAL; /* without a group of its own it has this process's switch */
   if (o->pgid < 0 || o->pgid > 0x7fffffff || (o->pgid > 0 && (o->flags & XSIG_SPAWN_NEW_GROUP)))
     return XSIG_EINVAL;
   if (o->nfds < 0 || o->nfds > XSIG_SPAWN_FDS_MAX || (o->nfds > 0 && o->fds == NULL))

@@ -4,10 +4,10 @@
 # Python and Node do), under `xsig run -s INT` with a console (Wine gives
 # one only under a terminal: script(1) makes a pseudo-terminal). The
 # command runs in a group of its own, which Windows starts with Ctrl-C off;
-# xsig run's group leader turns it on, so the INT reaches the program's
-# handler, which ends it (42) long before the KILL after the grace (3 s:
-# the program must have its handler by then). Without
-# the leader nothing arrived under Wine and the program was KILLed
+# xsig run starts it with Ctrl-C on (XSIG_SPAWN_CTRL_C_ON), so the INT
+# reaches the program's handler, which ends it (42) long before the KILL
+# after the grace (3 s: the program must have its handler by then). With
+# Ctrl-C off nothing arrived under Wine and the program was KILLed
 # (issue 29, item 11).
 #   run-ctrl-c.sh XSIG_EXE XSIG_TEST_EXE
 set -u
@@ -16,7 +16,7 @@ out=$(mktemp)
 fail() { echo "run-ctrl-c: $*"; cat "$out"; rm -f "$out"; exit 1; }
 command -v script >/dev/null || fail "script(1) is missing (bsdutils)"
 start=$(date +%s%N)
-timeout 60 script -qec "wine '$xsig_exe' run -v -s INT -k 8 3 '$xsig_exe' group-leader -- '$test_exe' --helper ctrl_c_only" /dev/null >"$out" 2>&1
+timeout 60 script -qec "wine '$xsig_exe' run -v -s INT -k 8 3 '$test_exe' --helper ctrl_c_only" /dev/null >"$out" 2>&1
 rc=$?
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 tr -d '\r' <"$out"

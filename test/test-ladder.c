@@ -271,7 +271,8 @@ TEST_IMPL(ladder_wm_close)
 #ifdef _WIN32
 /* A program without xsig in a process group that xsig started and that
  * shares our console; "on": it turned Ctrl-C back on, "off": it left it
- * off, as Windows starts a new group. */
+ * as it found it (off, as Windows starts a new group, unless the group
+ * was started with XSIG_SPAWN_CTRL_C_ON), "self-off": it turned it off. */
 static volatile LONG ctrl_seen;
 static BOOL WINAPI say_ctrl(DWORD ev)
 {
@@ -286,6 +287,8 @@ HELPER_IMPL(plain_group_child)
   (void)argc;
   if (strcmp(argv[1], "on") == 0 || strcmp(argv[1], "exit-on-ctrl") == 0)
     SetConsoleCtrlHandler(NULL, FALSE);
+  if (strcmp(argv[1], "self-off") == 0)
+    SetConsoleCtrlHandler(NULL, TRUE);
   SetConsoleCtrlHandler(say_ctrl, TRUE);
   if (strcmp(argv[1], "exit-on-ctrl") == 0) {
     for (i = 0; i < 2000 && !ctrl_seen; i++)
@@ -323,9 +326,9 @@ static void end_group_child(xsig_process_t *p)
   remove(test_own_file("ladder-group"));
 }
 
-/* `xsig run -s INT` to a program without xsig, in the group xsig run
- * starts (Ctrl-C off): the tool says at once that INT cannot reach it,
- * and -k ends it with KILL; never "delivered" for what never arrives. */
+/* `xsig run -s INT` to a program without xsig that turned Ctrl-C off:
+ * the tool says at once that INT cannot reach it, and -k ends it with
+ * KILL; never "delivered" for what never arrives. */
 TEST_IMPL(ladder_run_warns_without_graceful_step)
 {
   char tool[1024], self[1024], out[4096];
@@ -334,7 +337,7 @@ TEST_IMPL(ladder_run_warns_without_graceful_step)
   test_tool_path(tool, sizeof tool);
   test_self_exe(self, sizeof self);
   ASSERT_EQ(test_run_tool(out, sizeof out, "run", "-v", "-s", "INT", "-k", "0.5", "0.5", self, "--helper",
-                          "plain_group_child", "off", NULL), 128 + XSIG_KILL);
+                          "plain_group_child", "self-off", NULL), 128 + XSIG_KILL);
   if (strstr(out, "no graceful way to send INT to command") == NULL)
     fprintf(stderr, "output was:\n%s\n", out);
   ASSERT(strstr(out, "no graceful way to send INT to command") != NULL);
@@ -347,6 +350,25 @@ TEST_IMPL(ladder_run_warns_without_graceful_step)
     fprintf(stderr, "output was:\n%s\n", out);
   ASSERT(strstr(out, "INT reached command") != NULL);
   ASSERT(strstr(out, "CtrlRoutine thread") != NULL);
+  return 0;
+}
+
+/* Counts the Ctrl-C it gets; does not use xsig. */
+static volatile LONG ctrl_c_count;
+static BOOL WINAPI count_ctrl_c(DWORD ev)
+{
+  if (ev != CTRL_C_EVENT)
+    return FALSE;
+  helper_say("ctrl-c %ld", (long)InterlockedIncrement(&ctrl_c_count));
+  return TRUE;
+}
+
+HELPER_IMPL(ctrl_c_counter)
+{
+  (void)argc, (void)argv;
+  SetConsoleCtrlHandler(count_ctrl_c, TRUE);
+  helper_say("ready");
+  Sleep(30000);
   return 0;
 }
 

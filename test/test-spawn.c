@@ -586,3 +586,57 @@ TEST_IMPL(group_send)
   remove("tree-group.txt");
   return 0;
 }
+
+/* Does not use xsig: what reaches it is the system's doing. */
+HELPER_IMPL(plain_ready_sleeper)
+{
+  (void)argc, (void)argv;
+  helper_say("ready");
+  test_msleep(30000);
+  return 0;
+}
+
+/* A child that does not use xsig, started in a group of its own with
+ * XSIG_SPAWN_CTRL_C_ON: INT reaches it and its default action ends it, on
+ * both platforms (Windows: a thread at CtrlRoutine and the console's
+ * default handler, as for a Python or Node program; POSIX: the kernel).
+ * Without the flag, Windows starts the group with Ctrl-C off, and INT has
+ * no graceful way there. The flag needs the group. */
+TEST_IMPL(spawn_ctrl_c_on_reaches_plain_child)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  const char *out = test_own_file("ctrl-c-on");
+  int via = -1, k, err;
+  char *argv[2] = { (char *)"no-such-program-xsig", NULL };
+  ASSERT_EQ(xsig_spawn(argv[0], argv, XSIG_SPAWN_CTRL_C_ON, &p), XSIG_EINVAL);
+#ifdef _WIN32
+  FreeConsole(); /* the console a user's program has; ctest gives none */
+  ASSERT(AllocConsole());
+#endif
+  test_setenv("XSIG_TEST_OUT", out);
+  for (k = 0; k < 2; k++) {
+    remove(out);
+    ASSERT_OK(test_xsig_spawn_helper("plain_ready_sleeper", NULL, NULL,
+                                     XSIG_SPAWN_NEW_GROUP | (k ? 0 : XSIG_SPAWN_CTRL_C_ON), &p));
+    ASSERT_OK(test_wait_file_line(out, "ready", 20000));
+    err = xsig_process_send(p, XSIG_INT, 0, 0, &via);
+#ifdef _WIN32
+    if (k == 1) { /* without the flag */
+      ASSERT_EQ(err, XSIG_ENOGRACE);
+      xsig_process_stop_tree(p, XSIG_KILL, 0, NULL, NULL);
+      xsig_process_close(p);
+      continue;
+    }
+    ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+#endif
+    ASSERT_OK(err);
+    ASSERT_OK(xsig_process_wait(p, 20000, &st));
+    ASSERT_EQ(st.exited, 0);
+    ASSERT_EQ(st.signo, XSIG_INT);
+    xsig_process_close(p);
+  }
+  test_setenv("XSIG_TEST_OUT", "");
+  remove(out);
+  return 0;
+}

@@ -80,14 +80,14 @@ int tool_service_control(const char *what, const char *name)
   return no_service_manager();
 }
 
-char **tool_group_argv(char **command)
+int tool_console_ctrl_c_reaches_groups(void)
 {
-  return command; /* setpgid: the kernel's group needs no leader of ours */
+  return 0;
 }
 
 int tool_group_leader(int argc, char **argv)
 {
   (void)argc, (void)argv;
-  fprintf(stderr, "xsig group-leader: Windows only (xsig run starts it there)\n");
+  fprintf(stderr, "xsig group-leader: Windows only\n");
   return 125;
 }

@@ -226,23 +226,13 @@ int tool_service_control(const char *what, const char *name)
   return r;
 }
 
-/* --- the group leader of xsig run's command ---------------------------- */
-
-char **tool_group_argv(char **command)
+int tool_console_ctrl_c_reaches_groups(void)
 {
-  static char self[MAX_PATH], *argv[260];
-  DWORD n = GetModuleFileNameA(NULL, self, sizeof self);
-  int i;
-  if (n == 0 || n >= sizeof self)
-    return command;
-  argv[0] = self;
-  argv[1] = (char *)"group-leader";
-  argv[2] = (char *)"--";
-  for (i = 0; command[i] && i < 256; i++)
-    argv[i + 3] = command[i];
-  argv[i + 3] = NULL;
-  return command[i] ? command : argv; /* too many arguments: no leader */
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  return ntdll == NULL || GetProcAddress(ntdll, "wine_get_version") == NULL;
 }
+
+/* --- xsig group-leader: what earlier versions put before a command ---- */
 
 static xsig_process_t *led;
 

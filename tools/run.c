@@ -17,6 +17,7 @@
 
 static xsig_process_t *child;
 static const char *command_name;
+static int command_has_ctrl_c; /* its group was started with Ctrl-C on */
 static struct run_opts opts;
 
 static int usage_error(const char *what, const char *arg)
@@ -150,6 +151,25 @@ static int kill_rest_after(int ms, int64_t since_us)
 
 static int finish(int timed_out, int killed);
 
+/* A Windows console gives its Ctrl-C to every process attached to it that
+ * has Ctrl-C on, and the command's group was started so: it got this INT
+ * too. Passed on, it would be two, where a POSIX command in a group of its
+ * own gets one, from us. (POSIX has no console events; Wine's console
+ * gives it to our group alone.) */
+static int console_gave_it_too(int sig, const xsig_info_t *info)
+{
+  return sig == XSIG_INT && info->code == XSIG_SI_CONSOLE && command_has_ctrl_c &&
+         tool_console_ctrl_c_reaches_groups();
+}
+
+static void say_given_by_console(int sig)
+{
+  char name[16];
+  if (opts.verbose)
+    fprintf(stderr, "xsig run: %s from the console reached command '%s' too: not sent again\n",
+            tool_signame(sig, name, sizeof name), command_name);
+}
+
 /* TERM, INT, BREAK, and HUP when a console closes; a HUP from anyone
  * else (a service's PARAMCHANGE, kill -HUP) asks for a reload. */
 static int is_stop_request(int sig, const xsig_info_t *info)
@@ -167,7 +187,10 @@ static void forward(int sig, const xsig_info_t *info, void *arg)
   int64_t asked = xsig_clock_us();
   int grace;
   (void)arg;
-  send_to_command(sig);
+  if (console_gave_it_too(sig, info))
+    say_given_by_console(sig);
+  else
+    send_to_command(sig);
   if (is_stop_request(sig, info)) {
     grace = stop_grace(info, asked);
     if (grace >= 0) {
@@ -362,11 +385,13 @@ int tool_run(int argc, char **argv)
   if (opts.foreground) {
     r = xsig_spawn(argv[i], argv + i, 0, &child);
   } else {
-    /* Not yet behind tool_group_argv's leader (xsig group-leader): a TERM
-     * through the ladder can end the leader before its command, and the
-     * exit status then says 124 where the command itself was KILLed
-     * (cli_run_exit_codes, 1 run in 3 under Wine). */
-    r = xsig_spawn(argv[i], argv + i, XSIG_SPAWN_NEW_GROUP, &child);
+    /* Ctrl-C on (Windows turns it off in a new group): the INT a user asks
+     * for reaches a command that handles only Ctrl-C (Python, Node). A
+     * command of another bitness cannot have it: it starts as before. */
+    r = xsig_spawn(argv[i], argv + i, XSIG_SPAWN_NEW_GROUP | XSIG_SPAWN_CTRL_C_ON, &child);
+    command_has_ctrl_c = r == 0;
+    if (r == XSIG_ENOSYS)
+      r = xsig_spawn(argv[i], argv + i, XSIG_SPAWN_NEW_GROUP, &child);
   }
   if (r != 0)
     return tool_run_spawn_error(r, argv[i]);

@@ -84,15 +84,16 @@ void tool_exit_like_child(const xsig_status_t *st);
 /* run.c: the message and exit code (126, 127, 125) of a command that
  * could not be started. */
 int tool_run_spawn_error(int err, const char *file);
-/* The argv that starts command in a new group: Windows puts the group
- * leader of tool_group_leader before it (a static array, for one command
- * at a time); POSIX gives command back as it is. */
-char **tool_group_argv(char **command);
 /* `xsig group-leader COMMAND...` (Windows; an error on POSIX): the first
  * process of a new group turns Ctrl-C on for the group and starts COMMAND
  * in it, so that Ctrl-C to exactly that group reaches a command that does
  * not use xsig; ends with COMMAND's exit code. */
 int tool_group_leader(int argc, char **argv);
+/* Whether a Ctrl-C typed at our console reaches a command in a group of
+ * its own that has Ctrl-C on. Windows: yes (the console gives it to every
+ * process attached to it); Wine: no (only to the group that made the
+ * console: docs/wine.md); POSIX: no (no console events). */
+int tool_console_ctrl_c_reaches_groups(void);
 /* For the demo's summary: the platform's name, what holds a tree, and
  * what takes a fault. */
 const char *tool_platform_name(void);

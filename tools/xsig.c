@@ -35,7 +35,7 @@ int main(int argc, char **argv)
   }
   if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
     return tool_version(NULL);
-  if (strcmp(argv[1], "group-leader") == 0) /* without xsig_init: see run.c */
+  if (strcmp(argv[1], "group-leader") == 0) /* without xsig_init: it does not take part */
     return tool_group_leader(argc - 1, argv + 1);
   for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(argv[1], commands[i].name) == 0) {

@@ -72,6 +72,9 @@ int xsig__win_is_stopped(DWORD pid);
 /* src/win/tree.c: the console handle and ConsoleFlags of process h's
  * parameters (same bitness only): 0, or -1 when they cannot be read. */
 int xsig__win_console_fields(HANDLE h, HANDLE *console, ULONG *flags);
+/* src/win/tree.c: turns Ctrl-C on in child h before it runs (the only
+ * write of this layer): 0, XSIG_ENOSYS (another bitness), XSIG_ESYS. */
+int xsig__win_ctrl_c_on(HANDLE h);
 /* src/win/tree.c: whether process h is attached to a console (NULL for a
  * GUI program or a service, -1 when detached): 1, 0, or -1 when it cannot
  * be read. */

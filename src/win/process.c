@@ -48,6 +48,7 @@ static int has_exited(HANDLE h)
   return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
 }
 
+/* Whether whoever made this instance of the name is the target itself. */
 static int served_by(HANDLE pipe, DWORD pid)
 {
   ULONG server = 0;
@@ -1018,6 +1019,8 @@ static int start_in_job(xsig_process_t *p, const PROCESS_INFORMATION *pi, const 
     if (err == 0)
       p->joined = o->pgid;
   }
+  if (err == 0 && (o->flags & XSIG_SPAWN_CTRL_C_ON))
+    err = xsig__win_ctrl_c_on(pi->hProcess);
   if (err == 0 && ResumeThread(pi->hThread) == (DWORD)-1)
     err = XSIG_ESYS;
   if (err) {

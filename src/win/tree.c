@@ -342,27 +342,55 @@ int xsig__win_is_stopped(DWORD pid)
   return seen && all;
 }
 
-/* Whether whoever made this instance of the name is the target itself. */
-
 static int same_bitness(HANDLE h)
 {
   BOOL wow = FALSE, self = FALSE;
   return IsWow64Process(h, &wow) && IsWow64Process(GetCurrentProcess(), &self) && wow == self;
 }
 
-int xsig__win_console_fields(HANDLE h, HANDLE *console, ULONG *flags)
+/* The address, in process h, of its RTL_USER_PROCESS_PARAMETERS, or NULL
+ * (another bitness: its CtrlRoutine reads a parameter block of its own). */
+static char *process_params(HANDLE h)
 {
   void *peb = NULL;
   char *params = NULL;
   SIZE_T got;
-  if (!same_bitness(h) || xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL)
-    return -1;
-  if (!ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params,
-                         sizeof params, &got) || params == NULL ||
-      !ReadProcessMemory(h, params + 4 * sizeof(ULONG), console, sizeof *console, &got) ||
-      !ReadProcessMemory(h, params + 4 * sizeof(ULONG) + sizeof(HANDLE), flags, sizeof *flags, &got))
+  if (!same_bitness(h) || xsig__win_process_basics(h, &peb, NULL) != 0 || peb == NULL ||
+      !ReadProcessMemory(h, (char *)peb + offsetof(PEB, ProcessParameters), &params, sizeof params, &got))
+    return NULL;
+  return params;
+}
+
+/* ConsoleHandle and ConsoleFlags follow four ULONGs (MaximumLength,
+ * Length, Flags, DebugFlags), on Windows and in Wine. */
+#define CONSOLE_HANDLE_AT (4 * sizeof(ULONG))
+#define CONSOLE_FLAGS_AT (4 * sizeof(ULONG) + sizeof(HANDLE))
+
+int xsig__win_console_fields(HANDLE h, HANDLE *console, ULONG *flags)
+{
+  char *params = process_params(h);
+  SIZE_T got;
+  if (params == NULL || !ReadProcessMemory(h, params + CONSOLE_HANDLE_AT, console, sizeof *console, &got) ||
+      !ReadProcessMemory(h, params + CONSOLE_FLAGS_AT, flags, sizeof *flags, &got))
     return -1;
   return 0;
+}
+
+/* What SetConsoleCtrlHandler(NULL, FALSE) does in a process, done to a
+ * child that has not run yet: bit 0 of its ConsoleFlags cleared (the bit
+ * CREATE_NEW_PROCESS_GROUP set, which its CtrlRoutine reads, and which its
+ * own children inherit). */
+int xsig__win_ctrl_c_on(HANDLE h)
+{
+  char *params = process_params(h);
+  ULONG flags;
+  SIZE_T got;
+  if (params == NULL)
+    return same_bitness(h) ? XSIG_ESYS : XSIG_ENOSYS;
+  if (!ReadProcessMemory(h, params + CONSOLE_FLAGS_AT, &flags, sizeof flags, &got))
+    return XSIG_ESYS;
+  flags &= ~(ULONG)1;
+  return WriteProcessMemory(h, params + CONSOLE_FLAGS_AT, &flags, sizeof flags, &got) ? 0 : XSIG_ESYS;
 }
 
 int xsig__win_has_console(HANDLE h)
