@@ -218,5 +218,8 @@ int xsig__win_channel_map_ring(struct xsig__win_channel *c, HANDLE target, const
 int xsig__win_channel_wire_version(const struct xsig__win_channel *c);
 void xsig__win_channel_set_wire_version(struct xsig__win_channel *c, int version);
 int xsig__win_channel_wait_accepted(DWORD pid, int ms);
+/* The pipe carries a signal to c's receiver: whether to ask for a ring
+ * with it (from the second on). */
+int xsig__win_channel_ring_due(struct xsig__win_channel *c);
 
 #endif

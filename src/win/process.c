@@ -176,7 +176,8 @@ static int transact(HANDLE pipe, DWORD pid, const struct xsig__wire_msg *msg,
 }
 
 /* The message in one version over the pipe, asking for a ring when there
- * is a channel to keep it (version 2 only). The reply is checked whole
+ * is a channel to keep it, from the second signal to that receiver on
+ * (version 2 only). The reply is checked whole
  * before anything in it is used; a ring it names is taken before the pipe
  * closes (which tells the receiver whether to keep it). */
 static int send_pipe_version(DWORD pid, HANDLE target, int version, int sig, intptr_t value,
@@ -186,18 +187,19 @@ static int send_pipe_version(DWORD pid, HANDLE target, int version, int sig, int
   union reply_buf buf;
   uint64_t handles[3];
   DWORD got;
-  int err, result, ring;
+  int err, result, ring, asked;
   HANDLE pipe = connect_transport(pid, &err);
   if (pipe == NULL)
     return err;
   xsig__wire_encode(&msg, version, sig, value, has_value);
-  if (c && version == XSIG__WIRE_VERSION)
+  asked = c && version == XSIG__WIRE_VERSION && xsig__win_channel_ring_due(c);
+  if (asked)
     msg.flags |= XSIG__WIRE_FLAG_RING;
   err = transact(pipe, pid, &msg, &buf, &got, left);
   if (err == 0 && !*left) {
     ring = xsig__wire_reply_decode(&buf, got, version, &result, handles);
     err = ring < 0 ? XSIG_ESYS : result;
-    if (ring == 1 && c)
+    if (ring == 1 && asked) /* one not asked for is left to its receiver */
       xsig__win_channel_map_ring(c, target, handles);
   }
   CloseHandle(pipe);

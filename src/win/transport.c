@@ -189,6 +189,19 @@ static void reject(struct instance *in)
   restart(in);
 }
 
+/* The reply is written, or could not be: the signal was accepted either
+ * way, so a default action it brought runs now. (A sender that found the
+ * receiver stopped left the signal in the pipe and closed its end: the
+ * reply fails, and the default action must not go with it.) */
+static void replied(struct instance *in)
+{
+  int sig = in->default_after_reply;
+  xsig__atomic_add(&replies_owed, -1);
+  in->default_after_reply = 0;
+  if (sig)
+    xsig__os_default_action(sig); /* a sender that finds the pipe broken checks that we are gone */
+}
+
 /* In the message's version; handles: a ring offered, or NULL. */
 static void reply(struct instance *in, int version, int result, const uint64_t *handles)
 {
@@ -199,7 +212,7 @@ static void reply(struct instance *in, int version, int result, const uint64_t *
   if (!WriteFile(in->pipe, &in->reply, (DWORD)in->reply_size, NULL, &in->ov) &&
       GetLastError() != ERROR_IO_PENDING) {
     in->pending = 0; /* the client is gone: nothing in flight */
-    xsig__atomic_add(&replies_owed, -1);
+    replied(in);
     restart(in);
   }
 }
@@ -280,13 +293,7 @@ static void on_event(struct instance *in)
     on_message(in, got, ok);
     return;
   case REPLYING:
-    xsig__atomic_add(&replies_owed, -1);
-    if (in->default_after_reply) {
-      /* the reply is in the pipe; a sender that finds the pipe broken
-       * checks that we are gone */
-      xsig__os_default_action(in->default_after_reply);
-      in->default_after_reply = 0;
-    }
+    replied(in);
     if (ok)
       start_read(in, DRAINING);
     else
