@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Descendants of a process: one Toolhelp snapshot, walked breadth first;
- * the list of every process, and a process's command line.
+/* What a process is: its descendants (one Toolhelp snapshot, walked
+ * breadth first), the list of every process, a process's command line,
+ * whether it is stopped, and its console fields. All read only, but for
+ * xsig__win_ctrl_c_on, which changes a child that has not run yet.
  * Windows keeps a parent's pid after the parent is gone, and the pid can be
  * reused: a "child" created before its "parent" belongs to someone else. */
 #include <stddef.h>
