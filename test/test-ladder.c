@@ -372,6 +372,27 @@ HELPER_IMPL(ctrl_c_counter)
   return 0;
 }
 
+/* A program that handles every console event, as Go's os/signal and
+ * .NET's PosixSignalRegistration do: it says each, goes on at CTRL_C and
+ * CTRL_BREAK, and ends by its own cleanup (43) at CLOSE, LOGOFF or
+ * SHUTDOWN. Does not use xsig. */
+static BOOL WINAPI every_event(DWORD ev)
+{
+  helper_say("event %lu", (unsigned long)ev);
+  if (ev == CTRL_CLOSE_EVENT || ev == CTRL_LOGOFF_EVENT || ev == CTRL_SHUTDOWN_EVENT)
+    ExitProcess(43);
+  return TRUE;
+}
+
+HELPER_IMPL(every_event_handler)
+{
+  (void)argc, (void)argv;
+  SetConsoleCtrlHandler(every_event, TRUE);
+  helper_say("ready");
+  Sleep(30000);
+  return 0;
+}
+
 /* A child of a group xsig started that left Ctrl-C off ignores INT from
  * every source: no graceful INT exists, and the ladder says so instead of
  * reporting a console event that never arrives. BREAK cannot be turned off

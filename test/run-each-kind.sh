@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# What a command that handles every console event (Go, .NET) gets from
+# `xsig run -s SIG` under Wine, with a console (script(1) makes one): TERM
+# comes as SHUTDOWN and BREAK as CTRL_BREAK, both through CtrlRoutine,
+# since xsig run starts the command's group with Ctrl-C on. The program
+# ends by its own cleanup (43) at SHUTDOWN, and goes on at BREAK until the
+# KILL after the grace. (docs/sending.md's table; before, with Ctrl-C off,
+# Wine delivered nothing.)
+#   run-each-kind.sh XSIG_EXE XSIG_TEST_EXE
+set -u
+xsig_exe=$1 test_exe=$2
+out=$(mktemp)
+fail() { echo "run-each-kind: $*"; tr -d '\r' <"$out"; rm -f "$out"; exit 1; }
+command -v script >/dev/null || fail "script(1) is missing (bsdutils)"
+run() { # SIG: xsig run -s SIG -k 3 after 2 s
+  timeout 60 script -qec "wine '$xsig_exe' run -v -s $1 -k 3 2 '$test_exe' --helper every_event_handler" /dev/null >"$out" 2>&1
+}
+run TERM
+rc=$?
+grep -q "ready" "$out" || fail "TERM: the command did not start"
+grep -q "event 6" "$out" || fail "TERM: no SHUTDOWN (6) reached the handler"
+grep -q "KILL" "$out" && fail "TERM: the command was KILLed"
+[ $rc -eq 124 ] || fail "TERM: xsig run ended with $rc, not 124 (timed out, the command ended by itself)"
+run BREAK
+rc=$?
+grep -q "event 1" "$out" || fail "BREAK: no CTRL_BREAK (1) reached the handler"
+[ $rc -eq 137 ] || fail "BREAK: xsig run ended with $rc, not 137 (the command goes on, KILLed after the grace)"
+rm -f "$out"
+echo "run-each-kind: ok"
