@@ -212,6 +212,30 @@ TEST_IMPL(kill_stop_cont_receiver)
   return 0;
 }
 
+/* STOP, then TERM (this sender's first signal to it), then CONT, to a
+ * process that uses xsig and leaves TERM at its default: TERM waits while
+ * it is stopped and ends it once continued, as on POSIX. On Windows the
+ * TERM goes over the pipe, and the sender, finding the receiver stopped,
+ * leaves it there and closes its end: the receiver's reply then fails,
+ * and before, the default action was dropped with it (the process ran on). */
+TEST_IMPL(stopped_receiver_term_over_pipe)
+{
+  test_proc_t p;
+  xsig_status_t st;
+  ASSERT_OK(test_spawn_helper(&p, "sleeper", NULL, 0));
+  ASSERT_OK(test_expect_line(&p, "sleeping", NULL, 0, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_STOP));
+  ASSERT_OK(test_wait_stopped(p.pid, 20000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  ASSERT(test_wait(&p, 300, NULL) != 0); /* stopped: it holds TERM */
+  ASSERT_OK(xsig_kill(p.pid, XSIG_CONT));
+  ASSERT_OK(test_wait(&p, 20000, &st));
+  ASSERT_EQ(st.exited, 0);
+  ASSERT_EQ(st.signo, XSIG_TERM);
+  test_proc_close(&p);
+  return 0;
+}
+
 TEST_IMPL(kill_errors)
 {
   xsig_process_t *proc;

@@ -363,13 +363,19 @@ static BOOL WINAPI count_ctrl_c(DWORD ev)
   return TRUE;
 }
 
-HELPER_IMPL(ctrl_c_counter)
+/* A program without xsig: its console handler, then 30 s of nothing. */
+static int wait_with_handler(PHANDLER_ROUTINE handler)
 {
-  (void)argc, (void)argv;
-  SetConsoleCtrlHandler(count_ctrl_c, TRUE);
+  SetConsoleCtrlHandler(handler, TRUE);
   helper_say("ready");
   Sleep(30000);
   return 0;
+}
+
+HELPER_IMPL(ctrl_c_counter)
+{
+  (void)argc, (void)argv;
+  return wait_with_handler(count_ctrl_c);
 }
 
 /* A program that handles every console event, as Go's os/signal and
@@ -387,10 +393,7 @@ static BOOL WINAPI every_event(DWORD ev)
 HELPER_IMPL(every_event_handler)
 {
   (void)argc, (void)argv;
-  SetConsoleCtrlHandler(every_event, TRUE);
-  helper_say("ready");
-  Sleep(30000);
-  return 0;
+  return wait_with_handler(every_event);
 }
 
 /* A child of a group xsig started that left Ctrl-C off ignores INT from

@@ -115,7 +115,7 @@ int xsig__win_delivery_start(void)
   ready_on = 0;
   memset(&interrupting, 0, sizeof interrupting);
   xsig__atomic_store(&apc_queued, 0);
-  InterlockedExchange64(&remote_count, 0); /* counted per xsig_init, as the other stats */
+  xsig__atomic_exchange64(&remote_count, 0); /* counted per xsig_init, as the other stats */
   if (take_role_locked(&program) != 0) {
     CloseHandle(ready_event);
     ready_event = NULL;
