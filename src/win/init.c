@@ -26,8 +26,9 @@ static void at_end(int how, uint32_t code)
   xsig__win_rings_ending();
 }
 
-/* xsig_init holds the lock. The console's handler and the session's
- * window come after the transport, and go before it. */
+/* xsig_init holds the lock. Delivery first, then the console's handler,
+ * the transport and the session's window, each a door that delivers;
+ * xsig__os_shutdown stops the transport's thread first, delivery last. */
 int xsig__os_init(void)
 {
   int err = xsig__win_delivery_start();
