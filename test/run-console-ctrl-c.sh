@@ -8,7 +8,9 @@
 # on), so xsig run does not send it again; Wine's console gives it only to
 # the group that made the console, so there xsig run sends it: once either
 # way. Wine gives a console only under a terminal: script(1) makes one, and
-# the Ctrl-C is typed into it.
+# the Ctrl-C is typed into it. The terminal sends SIGINT to its foreground
+# group: a shell between script(1) and Wine (sh -c, when SHELL is unset)
+# would die of it and its 130 would be the status seen, so Wine is exec'd.
 #   run-console-ctrl-c.sh XSIG_EXE XSIG_TEST_EXE
 set -u
 xsig_exe=$1 test_exe=$2
@@ -26,7 +28,7 @@ type_ctrl_c() {
   sleep 10 # script(1) keeps the terminal while its input is open
 }
 type_ctrl_c |
-  timeout 60 script -qec "wine '$xsig_exe' run -v -k 3 40 '$test_exe' --helper ctrl_c_counter" /dev/null >"$out" 2>&1
+  timeout 60 script -qec "exec wine '$xsig_exe' run -v -k 3 40 '$test_exe' --helper ctrl_c_counter" /dev/null >"$out" 2>&1
 rc=$?
 grep -q "ready" "$out" || fail "the command did not start"
 grep -q "ctrl-c 1" "$out" || fail "the Ctrl-C did not reach the command"

@@ -16,7 +16,7 @@ out=$(mktemp)
 fail() { echo "run-ctrl-c: $*"; cat "$out"; rm -f "$out"; exit 1; }
 command -v script >/dev/null || fail "script(1) is missing (bsdutils)"
 start=$(date +%s%N)
-timeout 60 script -qec "wine '$xsig_exe' run -v -s INT -k 8 3 '$test_exe' --helper ctrl_c_only" /dev/null >"$out" 2>&1
+timeout 60 script -qec "exec wine '$xsig_exe' run -v -s INT -k 8 3 '$test_exe' --helper ctrl_c_only" /dev/null >"$out" 2>&1
 rc=$?
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 tr -d '\r' <"$out"

@@ -14,7 +14,7 @@ out=$(mktemp)
 fail() { echo "run-each-kind: $*"; tr -d '\r' <"$out"; rm -f "$out"; exit 1; }
 command -v script >/dev/null || fail "script(1) is missing (bsdutils)"
 run() { # SIG: xsig run -s SIG -k 3 after 2 s
-  timeout 60 script -qec "wine '$xsig_exe' run -v -s $1 -k 3 2 '$test_exe' --helper every_event_handler" /dev/null >"$out" 2>&1
+  timeout 60 script -qec "exec wine '$xsig_exe' run -v -s $1 -k 3 2 '$test_exe' --helper every_event_handler" /dev/null >"$out" 2>&1
 }
 run TERM
 rc=$?
