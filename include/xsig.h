@@ -850,6 +850,28 @@ XSIG_API int xsig_process_stop_trees(xsig_process_t *const *t, int n, int sig, i
  * xsig_init. Thread-safe. */
 XSIG_API int xsig_wait_child(int timeout_ms, int64_t *pid, xsig_status_t *st);
 
+/* Like waitpid(pid, ..., WUNTRACED | WCONTINUED | WNOHANG) for stops and
+ * continues alone, over the children of xsig_spawn not reported yet: takes
+ * the latest stop or continue of child pid (0: of any) that has not been
+ * taken, stores its pid (may be NULL) and the signal (may be NULL: the one
+ * that stopped it, or XSIG_CONT), and returns XSIG_CLD_STOPPED or
+ * XSIG_CLD_CONTINUED; 0 when there is none. Never waits: CHLD (subcode
+ * XSIG_CLD_STOPPED or XSIG_CLD_CONTINUED, status the signal; not with
+ * XSIG_NOCLDSTOP) says when to look. An end is still
+ * xsig_wait_child's. Errors: XSIG_EINVAL (pid < 0), XSIG_ECHILD (pid is
+ * no such child; 0: none is listed).
+ * POSIX: the kernel's report (waitid with WSTOPPED | WCONTINUED), whoever
+ * stopped the child. Windows has no such report: a child's stop is seen
+ * when xsig stopped it (xsig_send STOP from any process; its own default
+ * action for TSTP, TTIN or TTOU; its xsig_raise(XSIG_STOP)) and the
+ * parent uses xsig: the stopper tells the parent, which then checks that
+ * the child really is stopped (or running again) before it reports it,
+ * within about a second (docs/process.md). A stop by anything else
+ * (a debugger, Process Explorer) is not seen. Does not need xsig_init
+ * (Windows: the news comes through xsig's transport, so only with it).
+ * Thread-safe. */
+XSIG_API int xsig_child_change(int64_t pid, int64_t *out_pid, int *sig);
+
 /* For an init (PID 1 of a container, or a subreaper): reaps every ended
  * child that xsig_spawn did not start, such as the orphans the kernel
  * hands to this process, and returns how many it reaped (0: none). The

@@ -309,6 +309,75 @@ xsig_os_handle_t xsig_children_waitable(void)
   return h;
 }
 
+/* --- stops and continues ---------------------------------------------- */
+
+static int changed_locked(xsig_process_t *p, int sig)
+{
+  int code = sig == XSIG_CONT ? XSIG_CLD_CONTINUED : XSIG_CLD_STOPPED;
+  if (p->reaped || (code == XSIG_CLD_CONTINUED) == (p->stop_sig == 0))
+    return 0; /* ended, or already so */
+  p->stop_sig = code == XSIG_CLD_STOPPED ? sig : 0;
+  p->change = code;
+  return code;
+}
+
+int xsig__child_changed(int64_t pid, int sig)
+{
+  xsig_process_t *p;
+  int code = 0;
+  xsig__mutex_lock(&children_lock);
+  if ((p = listed_locked(pid)) != NULL && !reap_locked(p))
+    code = changed_locked(p, sig);
+  xsig__mutex_unlock(&children_lock);
+  return code;
+}
+
+int xsig__child_running(int64_t pid)
+{
+  xsig_process_t *p;
+  int r;
+  xsig__mutex_lock(&children_lock);
+  r = (p = listed_locked(pid)) != NULL && !reap_locked(p);
+  xsig__mutex_unlock(&children_lock);
+  return r;
+}
+
+int xsig_child_change(int64_t pid, int64_t *out_pid, int *sig)
+{
+  xsig_process_t *p;
+  int code = 0, found = 0, reported;
+  if (pid < 0)
+    return XSIG_EINVAL;
+  xsig__mutex_lock(&children_lock);
+  for (p = children; p && code == 0; p = p->next_child) {
+    if (pid != 0 && p->pid != pid)
+      continue;
+    found = 1;
+    if ((reported = xsig__os_child_change(p)) != 0)
+      changed_locked(p, reported);
+    if ((code = p->change) != 0) {
+      p->change = 0;
+      if (out_pid)
+        *out_pid = p->pid;
+      if (sig)
+        *sig = code == XSIG_CLD_STOPPED ? p->stop_sig : XSIG_CONT;
+    }
+  }
+  xsig__mutex_unlock(&children_lock);
+  return found ? code : XSIG_ECHILD;
+}
+
+/* A CHLD info record for a stop or continue. */
+void xsig__chld_change_info(int64_t pid, int code, int sig, xsig_info_t *info)
+{
+  memset(info, 0, sizeof *info);
+  info->signo = XSIG_CHLD;
+  info->code = XSIG_SI_KERNEL;
+  info->pid = pid;
+  info->subcode = code;
+  info->status = sig;
+}
+
 /* --- the CHLD info record --------------------------------------------- */
 
 void xsig__chld_info(int64_t pid, const xsig_status_t *st, xsig_info_t *info)

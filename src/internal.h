@@ -46,6 +46,8 @@ struct xsig_process {
   int detached;           /* its owner closed it: freed once reported */
   int discarded;          /* ended while CHLD was ignored: no status */
   int unwatched;          /* the children waitable does not cover it */
+  int stop_sig;           /* the signal it is stopped by, as last reported; 0: running */
+  int change;             /* XSIG_CLD_STOPPED or _CONTINUED not taken yet; 0: none */
   struct xsig_process *next_child;
   struct xsig__os_process os;
 };
@@ -61,6 +63,12 @@ void xsig__child_list(xsig_process_t *p);
 /* 1 once the child's status is known (or discarded), waiting up to
  * timeout_ms (< 0: forever). */
 int xsig__child_reap(xsig_process_t *p, int timeout_ms);
+/* A listed child pid stopped by sig (or continued: XSIG_CONT). Returns
+ * XSIG_CLD_STOPPED or XSIG_CLD_CONTINUED when that changes what was last
+ * reported of it, else 0 (no such child, or nothing new). */
+int xsig__child_changed(int64_t pid, int sig);
+/* 1 if pid is a listed child that has not ended. */
+int xsig__child_running(int64_t pid);
 /* Reads p->reaped under the lock (0 for a process that is no child). */
 int xsig__child_reaped(xsig_process_t *p);
 /* A reaped child is reported: out of the list; its status into st.
@@ -75,6 +83,8 @@ int xsig__children_ended(void);
 int xsig__children_nap_ms(void);
 /* The CHLD record of a child that ended with st. */
 void xsig__chld_info(int64_t pid, const xsig_status_t *st, xsig_info_t *info);
+/* The CHLD info record of a stop or continue (XSIG_CLD_*) by sig. */
+void xsig__chld_change_info(int64_t pid, int code, int sig, xsig_info_t *info);
 
 /* --- the process-wide state, src/signal.c ------------------------------
  * The state lock (xsig__lock) guards it. Functions named *_locked expect
@@ -205,6 +215,10 @@ int xsig__os_child_reap(xsig_process_t *p);
  * started it, into *pid and *st; 1 if one was, 0 if none (or, Windows,
  * never: no process is handed to another there), XSIG_ESYS. */
 int xsig__os_reap_any(int64_t *pid, xsig_status_t *st);
+/* Under the children lock: a stop or continue of p that the system
+ * reports and nobody took yet: the signal that stopped it, XSIG_CONT, or 0
+ * (none; Windows: always, xsig's own news comes to xsig__child_changed). */
+int xsig__os_child_change(xsig_process_t *p);
 /* Connects to the service manager as service name (UTF-8, checked) if it
  * started this process: 0, XSIG_ENOSERVICE (not started by it; POSIX:
  * always), XSIG_EINVAL (name not valid there), XSIG_ESYS. */

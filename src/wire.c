@@ -15,6 +15,31 @@ void xsig__wire_encode(struct xsig__wire_msg *msg, int version, int sig, intptr_
   msg->value = has_value ? (int64_t)value : 0;
 }
 
+void xsig__wire_encode_child(struct xsig__wire_msg *msg, int64_t child, int sig)
+{
+  xsig__wire_encode(msg, XSIG__WIRE_VERSION, XSIG_CHLD, 0, 0);
+  msg->flags = XSIG__WIRE_FLAG_CHILD;
+  msg->value = child * 256 + sig;
+}
+
+static int is_stop_or_cont(int sig)
+{
+  return sig == XSIG_STOP || sig == XSIG_CONT || (xsig_valid(sig) && xsig__dfl_kind(sig) == XSIG__DFL_STOP);
+}
+
+/* The news of XSIG__WIRE_FLAG_CHILD, checked whole. */
+static int decode_child(const struct xsig__wire_msg *m, struct xsig__wire_meta *meta)
+{
+  int64_t child = m->value / 256;
+  int sig = (int)(m->value % 256);
+  if (meta == NULL || m->flags != XSIG__WIRE_FLAG_CHILD || m->version != XSIG__WIRE_VERSION ||
+      m->signo != XSIG_CHLD || m->value < 0 || child < 1 || child > 0x7fffffff || !is_stop_or_cont(sig))
+    return XSIG_EINVAL;
+  meta->child = child;
+  meta->child_sig = sig;
+  return 0;
+}
+
 int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info, struct xsig__wire_meta *meta)
 {
   struct xsig__wire_msg m;
@@ -24,9 +49,15 @@ int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info, struct xsi
   if (m.magic != XSIG__WIRE_MAGIC || m.size != sizeof m ||
       (m.version != XSIG__WIRE_VERSION && m.version != XSIG__WIRE_VERSION_OLD))
     return XSIG_EINVAL;
-  if ((m.flags & ~(XSIG__WIRE_FLAG_VALUE | XSIG__WIRE_FLAG_RING)) || m.reserved != 0)
+  if ((m.flags & ~(XSIG__WIRE_FLAG_VALUE | XSIG__WIRE_FLAG_RING | XSIG__WIRE_FLAG_CHILD)) || m.reserved != 0)
     return XSIG_EINVAL;
-  if (!(m.flags & XSIG__WIRE_FLAG_VALUE) && m.value != 0)
+  if (meta) {
+    meta->child = 0;
+    meta->child_sig = 0;
+  }
+  if ((m.flags & XSIG__WIRE_FLAG_CHILD) && decode_child(&m, meta) != 0)
+    return XSIG_EINVAL;
+  if (!(m.flags & (XSIG__WIRE_FLAG_VALUE | XSIG__WIRE_FLAG_CHILD)) && m.value != 0)
     return XSIG_EINVAL;
   /* KILL and STOP never travel: the sender acts on the process directly. */
   if (!xsig_valid(m.signo) || m.signo == XSIG_KILL || m.signo == XSIG_STOP)
@@ -34,7 +65,8 @@ int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info, struct xsi
   memset(info, 0, sizeof *info);
   info->signo = m.signo;
   info->code = (m.flags & XSIG__WIRE_FLAG_VALUE) ? XSIG_SI_QUEUE : XSIG_SI_USER;
-  info->value = (intptr_t)xsig__value_narrow(m.value, (int)(sizeof(intptr_t) * CHAR_BIT));
+  if (m.flags & XSIG__WIRE_FLAG_VALUE)
+    info->value = (intptr_t)xsig__value_narrow(m.value, (int)(sizeof(intptr_t) * CHAR_BIT));
   if (meta) {
     meta->version = m.version;
     meta->wants_ring = (m.flags & XSIG__WIRE_FLAG_RING) != 0;

@@ -25,6 +25,10 @@
 #define XSIG__WIRE_VERSION_OLD 1 /* what it falls back to */
 #define XSIG__WIRE_FLAG_VALUE 0x1u
 #define XSIG__WIRE_FLAG_RING 0x2u /* pipe only: "and give me a ring" */
+/* Pipe only, version 2, signo XSIG_CHLD, alone: "a child of yours stopped
+ * or continued", value = its pid << 8 | the signal (STOP, TSTP, TTIN,
+ * TTOU or CONT). Only news: the receiver looks at the child itself. */
+#define XSIG__WIRE_FLAG_CHILD 0x4u
 
 struct xsig__wire_msg {
   uint32_t magic;
@@ -62,6 +66,8 @@ struct xsig__wire_reply {
 struct xsig__wire_meta {
   int version;   /* XSIG__WIRE_VERSION or XSIG__WIRE_VERSION_OLD */
   int wants_ring;
+  int64_t child; /* XSIG__WIRE_FLAG_CHILD: the child it names (1..2^31-1), else 0 */
+  int child_sig; /* and its signal */
 };
 
 /* A ring (src/win/ring.c) holds messages in the format above (version 2),
@@ -81,9 +87,13 @@ int xsig__ring_decode(const struct xsig__wire_msg *slot, xsig_info_t *info);
 /* Fills msg for sig (and value, if has_value) in the given version. */
 void xsig__wire_encode(struct xsig__wire_msg *msg, int version, int sig, intptr_t value, int has_value);
 
+/* Fills msg with the news that child stopped by sig (or continued: CONT). */
+void xsig__wire_encode_child(struct xsig__wire_msg *msg, int64_t child, int sig);
+
 /* Checks len bytes received; fills *info's signo, code and value (not pid)
  * and, if meta is not NULL, *meta. Returns 0 or XSIG_EINVAL for anything
- * malformed, a version it does not know included. */
+ * malformed, a version it does not know included, and for child news
+ * when meta is NULL (a ring never carries it). */
 int xsig__wire_decode(const void *buf, size_t len, xsig_info_t *info, struct xsig__wire_meta *meta);
 
 /* The reply to a message of that version: *size bytes of buf (which holds

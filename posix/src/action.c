@@ -329,15 +329,6 @@ int xsig_posix__nocldwait(void)
   return r;
 }
 
-int xsig_posix__nocldstop(void)
-{
-  int r;
-  xp_lock();
-  r = (actions[SIGCHLD].sa_flags & SA_NOCLDSTOP) != 0;
-  xp_unlock();
-  return r;
-}
-
 /* signal(): BSD semantics, as glibc gives with _DEFAULT_SOURCE: the
  * handler stays, the signal is blocked while it runs, calls restart. */
 void (*xsig_posix_signal(int sig, void (*handler)(int)))(int)

@@ -23,12 +23,12 @@
 #include "posix-time.h"
 
 /* A child of posix_spawn not reported yet, its group, and a stop or
- * continue that this process caused and no wait has reported yet. */
+ * continue that xsig reported and no wait has yet. */
 struct kid {
   int64_t pid;
   int64_t pgid;
-  int stopped;  /* this process stopped it (SIGSTOP) and has not continued it */
   int change;   /* CLD_STOPPED or CLD_CONTINUED to report; 0: none */
+  int stopsig;  /* the signal that stopped it (CLD_STOPPED) */
 };
 
 struct zombie {
@@ -37,6 +37,7 @@ struct zombie {
   int64_t pgid;
   xsig_status_t st;
   int change;     /* a stop or continue (CLD_*) instead of an end: 0 */
+  int stopsig;    /* CLD_STOPPED: by this signal */
 };
 
 static SRWLOCK kids_lock = SRWLOCK_INIT;
@@ -155,28 +156,6 @@ static int group_send(int64_t pgid, int sig)
   return sent ? 0 : XSIG_ESRCH;
 }
 
-/* kill() sent sig to pid: a child of ours stops at STOP and goes on at
- * CONT (Windows: xsig suspends and resumes it). Windows shows a parent no
- * stop it did not cause, so these are the stops waitpid(WUNTRACED) and
- * SIGCHLD's CLD_STOPPED report. Returns CLD_STOPPED or CLD_CONTINUED when
- * the child changed (the caller sends SIGCHLD), else 0. */
-int xsig_posix__child_signalled(int64_t pid, int sig)
-{
-  struct kid *k;
-  int change = 0;
-  AcquireSRWLockExclusive(&kids_lock);
-  if ((k = kid_find_locked(pid)) != NULL) {
-    if (sig == SIGSTOP && !k->stopped)
-      change = CLD_STOPPED, k->stopped = 1;
-    else if (sig == SIGCONT && k->stopped)
-      change = CLD_CONTINUED, k->stopped = 0;
-    if (change)
-      k->change = change;
-  }
-  ReleaseSRWLockExclusive(&kids_lock);
-  return change;
-}
-
 void xsig_posix__children_start(void)
 {
   xsig_posix__kids.unreaped = unreaped;
@@ -185,15 +164,34 @@ void xsig_posix__children_start(void)
 
 /* --- zombies -------------------------------------------------------------- */
 
-/* Moves every ended child out of xsig. Returns 1 while some child of
- * xsig_spawn still runs, 0 when none does. With SA_NOCLDWAIT the ended
- * ones leave no zombie (xsig itself drops them while SIGCHLD is SIG_IGN). */
+/* Moves the stops and continues xsig saw (whoever caused them: Windows
+ * tells a parent nothing, xsig does) into kids[]. */
+static void collect_changes(void)
+{
+  int64_t pid;
+  int code, sig;
+  while ((code = xsig_child_change(0, &pid, &sig)) > 0) {
+    struct kid *k;
+    AcquireSRWLockExclusive(&kids_lock);
+    if ((k = kid_find_locked(pid)) != NULL) {
+      k->change = code == XSIG_CLD_STOPPED ? CLD_STOPPED : CLD_CONTINUED;
+      k->stopsig = sig;
+    }
+    ReleaseSRWLockExclusive(&kids_lock);
+  }
+}
+
+/* Moves every ended child out of xsig, after its stops. Returns 1 while
+ * some child of xsig_spawn still runs, 0 when none does. With
+ * SA_NOCLDWAIT the ended ones leave no zombie (xsig itself drops them
+ * while SIGCHLD is SIG_IGN). */
 static int collect(void)
 {
   int64_t pid;
   xsig_status_t st;
   int r;
   AcquireSRWLockShared(&spawn_lock);
+  collect_changes();
   while ((r = xsig_wait_child(0, &pid, &st)) == 0) {
     struct zombie *z, **end;
     struct kid *k;
@@ -293,6 +291,7 @@ static int change_take_locked(const struct which *w, int want, int peek, struct 
       out->pid = k->pid;
       out->pgid = k->pgid;
       out->change = k->change;
+      out->stopsig = k->stopsig;
       if (!peek)
         k->change = 0;
       return 1;
@@ -304,6 +303,10 @@ static int change_take_locked(const struct which *w, int want, int peek, struct 
 #define WANT_EXITED    (1 << CLD_EXITED)
 #define WANT_STOPPED   (1 << CLD_STOPPED)
 #define WANT_CONTINUED (1 << CLD_CONTINUED)
+
+/* How often a wait for stops looks at xsig's list: a stop wakes no one
+ * while SIGCHLD is SIG_DFL (xsig drops the CHLD that tells of it). */
+#define STOP_LOOK_MS 20
 
 /* Waits for a child w names to change as want asks: 1 and *out, 0 with
  * nohang when none has, or -1 with errno ECHILD or EINTR. */
@@ -328,7 +331,9 @@ static int wait_child(const struct which *w, int want, int nohang, int peek, str
       return xsig_posix__fail_errno(ECHILD);
     if (nohang)
       return 0;
-    r = xsig_posix__wait(NULL, 0, XSIG_POSIX_WAIT_CHILDREN | XSIG_POSIX_WAIT_RESTART, -1, NULL);
+    r = xsig_posix__wait(NULL, 0, XSIG_POSIX_WAIT_CHILDREN | XSIG_POSIX_WAIT_RESTART,
+                         want & (WANT_STOPPED | WANT_CONTINUED) ? xsig_posix__deadline_ns(STOP_LOOK_MS * 1000000) : -1,
+                         NULL);
     if (r < 0 && r != XSIG_POSIX_TIMEDOUT)
       return -1; /* EINTR: a handler without SA_RESTART ran */
   }
@@ -338,7 +343,7 @@ static int encode(const struct zombie *z)
 {
   const xsig_status_t *st = &z->st;
   if (z->change == CLD_STOPPED)
-    return SIGSTOP << 8 | 0x7f;
+    return (z->stopsig & 0xff) << 8 | 0x7f;
   if (z->change == CLD_CONTINUED)
     return 0xffff;
   if (st->exited)
@@ -386,7 +391,7 @@ static void fill_info(siginfo_t *info, const struct zombie *z)
   info->si_uid = xsig_posix__uid();
   if (z->change) {
     info->si_code = z->change;
-    info->si_status = z->change == CLD_STOPPED ? SIGSTOP : SIGCONT;
+    info->si_status = z->change == CLD_STOPPED ? z->stopsig : SIGCONT;
   } else if (z->st.exited) {
     info->si_code = CLD_EXITED;
     info->si_status = z->st.code; /* all of it: a Windows exit code has 32 bits */

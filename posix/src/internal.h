@@ -66,8 +66,6 @@ void xsig_posix__info_self(siginfo_t *out, int sig, int code);
 /* 1 while children should leave no zombie: SIGCHLD is SIG_IGN or its
  * action has SA_NOCLDWAIT (for waitpid). */
 int xsig_posix__nocldwait(void);
-/* 1 if SIGCHLD's action has SA_NOCLDSTOP. */
-int xsig_posix__nocldstop(void);
 
 /* The process group of the calling process, for kill(0, sig) and
  * killpg(0, sig): its leader's pid, or 0 when it is in no group xsig can

@@ -43,9 +43,6 @@ void xsig_posix__spawning(int on);
 int64_t xsig_posix__kid_pgid(int64_t pid);
 /* Fills xsig_posix__kids, kill's hooks (children.c); in the layer's start. */
 void xsig_posix__children_start(void);
-/* kill() sent SIGSTOP or SIGCONT to pid: CLD_STOPPED or CLD_CONTINUED if
- * a child of posix_spawn changed (send SIGCHLD), else 0 (children.c). */
-int xsig_posix__child_signalled(int64_t pid, int sig);
 /* The group the start block names (pgrp.c). */
 void xsig_posix__pgrp_start(int64_t pgid);
 

@@ -65,24 +65,6 @@ static int to_group(pid_t pgrp, int sig)
   return err;
 }
 
-/* posix-time: a child this process stopped or continued; SIGCHLD tells
- * (CLD_STOPPED, CLD_CONTINUED) unless SA_NOCLDSTOP. Windows shows a parent
- * only the stops it causes itself. */
-static void child_changed(pid_t pid, int sig)
-{
-  siginfo_t info;
-  int change = xsig_posix__child_signalled(pid, sig);
-  if (change == 0 || xsig_posix__nocldstop())
-    return;
-  xsig_posix__info_self(&info, SIGCHLD, change);
-  info.si_pid = pid;
-  info.si_status = sig;
-  if (!(xp_current_mask() & XSIG_POSIX_BIT(SIGCHLD)))
-    xp_deliver_self(&info);
-  else
-    xsig_raise(SIGCHLD); /* blocked here: pending (its si_code is then SI_USER) */
-}
-
 static int send_to(pid_t pid, int sig, int code, union sigval value)
 {
   int err = check_sig(sig);
@@ -104,8 +86,6 @@ static int send_to(pid_t pid, int sig, int code, union sigval value)
    * the signal reaches it and does nothing */
   if (err == XSIG_ESRCH && xsig_posix__kids.unreaped && xsig_posix__kids.unreaped(pid))
     err = 0;
-  if (err == 0 && (sig == SIGSTOP || sig == SIGCONT))
-    child_changed(pid, sig);
   return err;
 }
 

@@ -9,6 +9,7 @@
  * a hop to a worker thread. Job messages on a completion port were the
  * other way: Windows documents them as not guaranteed, a process handle
  * is. */
+#include <stdlib.h>
 #include "internal.h"
 
 /* Made once, under the children lock; never closed (children outlive
@@ -34,6 +35,12 @@ int xsig__os_reap_any(int64_t *pid, xsig_status_t *st)
   return 0;
 }
 
+int xsig__os_child_change(xsig_process_t *p)
+{
+  (void)p;
+  return 0;
+}
+
 void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms)
 {
   WaitForSingleObject(p->os.h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
@@ -54,6 +61,73 @@ static void CALLBACK child_ended(PVOID arg, BOOLEAN timed_out)
     xsig__win_accept(&info, 0); /* its default action is to ignore it */
   }
   SetEvent(children_event);
+}
+
+/* --- stops and continues: news, checked ---------------------------------- */
+
+/* A child that stops itself tells first and stops a moment later: it is
+ * looked at until it is seen so, for about a second in all. */
+#define NEWS_LOOKS 11
+
+struct news {
+  DWORD pid;
+  int sig;
+};
+
+static int seen_so(const struct news *n)
+{
+  return xsig__win_is_stopped(n->pid) == (n->sig != XSIG_CONT);
+}
+
+static void believe(const struct news *n)
+{
+  xsig_action_t act;
+  xsig_info_t info;
+  int code = xsig__child_changed(n->pid, n->sig);
+  if (code == 0)
+    return;
+  xsig__action_get(XSIG_CHLD, &act);
+  if ((act.flags & XSIG_NOCLDSTOP) || !xsig__is_initialised())
+    return;
+  xsig__chld_change_info(n->pid, code, n->sig, &info);
+  xsig__win_accept(&info, 0);
+}
+
+static DWORD WINAPI look_again(LPVOID arg)
+{
+  struct news *n = arg;
+  DWORD nap = 1;
+  int i;
+  for (i = 0; i < NEWS_LOOKS && xsig__child_running(n->pid); i++, nap *= 2) {
+    Sleep(nap);
+    if (seen_so(n)) {
+      believe(n);
+      break;
+    }
+  }
+  free(n);
+  return 0;
+}
+
+/* The news may come from anyone: it names a child of ours or is dropped,
+ * and only what the child is seen to be is reported. */
+void xsig__win_child_news(DWORD pid, int sig)
+{
+  struct news *n;
+  struct news now;
+  if (!xsig__child_running(pid))
+    return;
+  now.pid = pid;
+  now.sig = sig;
+  if (seen_so(&now)) {
+    believe(&now);
+    return;
+  }
+  if ((n = malloc(sizeof *n)) == NULL)
+    return;
+  *n = now;
+  if (!QueueUserWorkItem(look_again, n, WT_EXECUTELONGFUNCTION))
+    free(n);
 }
 
 xsig_os_handle_t xsig__os_children_waitable_locked(void)

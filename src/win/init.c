@@ -35,6 +35,7 @@ int xsig__os_init(void)
   if (err)
     return err;
   xsig__win_on_ending(at_end);
+  xsig__win_on_stopping(xsig__win_stopping);
   err = xsig__win_console_init();
   if (err == 0)
     err = xsig__win_transport_start();

@@ -135,6 +135,9 @@ void xsig__win_thread_attach(void);
 #define XSIG__END_UNKNOWN 2
 void xsig__win_ending(int how, uint32_t code);
 void xsig__win_on_ending(void (*fn)(int how, uint32_t code));
+/* The process is about to stop itself by sig (a default action): what
+ * the sending layer does first (tell the parent), registered once. */
+void xsig__win_on_stopping(void (*fn)(int sig));
 
 /* --- the doors: each delivers through xsig__win_accept -------------------- */
 
@@ -150,6 +153,11 @@ void xsig__win_console_watch_size(int on);
  * session, in a process without a console. */
 void xsig__win_session_init(void);
 void xsig__win_session_shutdown(void);
+
+/* src/win/child.c: news that child pid of ours stopped by sig (XSIG_CONT:
+ * continued), from the transport or a send in this process. Believed only
+ * once the child is seen so: then CHLD. Returns at once. */
+void xsig__win_child_news(DWORD pid, int sig);
 
 /* src/win/service.c: the process ends with code: a service reports STOPPED. */
 void xsig__win_service_ended(DWORD code);
@@ -221,5 +229,9 @@ int xsig__win_channel_wait_accepted(DWORD pid, int ms);
 /* The pipe carries a signal to c's receiver: whether to ask for a ring
  * with it (from the second on). */
 int xsig__win_channel_ring_due(struct xsig__win_channel *c);
+
+/* src/win/process.c: this process stops itself by sig (a default action):
+ * its parent is told first. */
+void xsig__win_stopping(int sig);
 
 #endif

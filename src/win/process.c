@@ -375,6 +375,35 @@ static int terminate(HANDLE h, int sig, int *via)
   return done(via, how);
 }
 
+/* News for pid's parent that pid stopped by sig (or continued: CONT).
+ * Windows tells a parent nothing of it. The parent may not use xsig, be
+ * gone, or its pid be someone else's now: it is only news, over the pipe
+ * alone, and the receiver believes only what it sees of its own child. */
+static void tell_parent(HANDLE h, DWORD pid, int sig)
+{
+  struct xsig__wire_msg msg;
+  union reply_buf buf;
+  DWORD parent = 0, got;
+  HANDLE pipe;
+  int err, left = 0;
+  if (xsig__win_process_basics(h, NULL, &parent) != 0 || parent == 0 || parent == pid)
+    return;
+  if (parent == GetCurrentProcessId()) {
+    xsig__win_child_news(pid, sig);
+    return;
+  }
+  if ((pipe = connect_transport(parent, &err)) == NULL)
+    return;
+  xsig__wire_encode_child(&msg, pid, sig);
+  transact(pipe, parent, &msg, &buf, &got, &left);
+  CloseHandle(pipe);
+}
+
+void xsig__win_stopping(int sig)
+{
+  tell_parent(GetCurrentProcess(), GetCurrentProcessId(), sig);
+}
+
 /* STOP and CONT are states, as on POSIX: a second STOP needs no second
  * CONT, and CONT resumes only a stopped process (not threads the program
  * itself left suspended). Two STOPs at once (two senders) may both find
@@ -383,7 +412,14 @@ static int terminate(HANDLE h, int sig, int *via)
  * program suspended itself as it was. */
 static int stop_process(HANDLE h, DWORD pid, int *via)
 {
-  int err = xsig__win_is_stopped(pid) ? 0 : call_nt(h, "NtSuspendProcess");
+  int self = pid == GetCurrentProcessId(), err = 0;
+  if (!xsig__win_is_stopped(pid)) {
+    if (self)
+      tell_parent(h, pid, XSIG_STOP); /* before: once stopped, nothing of ours runs */
+    err = call_nt(h, "NtSuspendProcess");
+    if (err == 0 && !self)
+      tell_parent(h, pid, XSIG_STOP);
+  }
   return err ? err : done(via, XSIG_VIA_SUSPEND);
 }
 
@@ -392,6 +428,8 @@ static int resume_process(HANDLE h, DWORD pid)
   int err = 0, n;
   for (n = 0; n < MAX_CONT && err == 0 && xsig__win_is_stopped(pid); n++)
     err = call_nt(h, "NtResumeProcess");
+  if (n > 0 && err == 0)
+    tell_parent(h, pid, XSIG_CONT);
   return err;
 }
 

@@ -32,7 +32,8 @@ struct role {
  * starting thread reads it under the loader lock. apc_queued is atomic.
  * ready_lock guards ready_on and the state of ready_event with it, so that
  * each is set or reset only when it changes (a server call under Wine, and
- * dispatch collects before every take). remote_count and at_end_set are
+ * dispatch collects before every take). remote_count, at_end_set and
+ * on_stopping_set are
  * atomic. */
 static HANDLE ready_event;
 static SRWLOCK ready_lock = SRWLOCK_INIT;
@@ -49,6 +50,9 @@ static xsig__atomic_u64 remote_count; /* accepted with XSIG__ACCEPT_REMOTE */
  * once, before at_end_set, and never again. */
 static void (*at_end)(int how, uint32_t code);
 static xsig__atomic_long at_end_set;
+/* The same for a stop by a default action (src/win/init.c). */
+static void (*on_stopping)(int sig);
+static xsig__atomic_long on_stopping_set;
 
 static int is_thread_of(struct role *r)
 {
@@ -270,6 +274,14 @@ void xsig__win_on_ending(void (*fn)(int how, uint32_t code))
   }
 }
 
+void xsig__win_on_stopping(void (*fn)(int sig))
+{
+  if (!xsig__atomic_load(&on_stopping_set)) {
+    on_stopping = fn;
+    xsig__atomic_store(&on_stopping_set, 1);
+  }
+}
+
 void xsig__win_ending(int how, uint32_t code)
 {
   if (xsig__atomic_load(&at_end_set))
@@ -292,6 +304,8 @@ void xsig__os_default_action(int sig)
   case XSIG__DFL_CONT:
     return;
   case XSIG__DFL_STOP:
+    if (xsig__atomic_load(&on_stopping_set))
+      on_stopping(sig); /* before: once stopped, nothing of ours runs */
     suspend_self();
     return;
   default:

@@ -234,8 +234,14 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
     reject(in);
     return;
   }
-  info.pid = (int64_t)client;
   xsig__atomic_add(&replies_owed, 1); /* before a handler can see it */
+  if (meta.child) { /* news, not a signal: a look at the child it names */
+    xsig__win_child_news((DWORD)meta.child, meta.child_sig);
+    in->default_after_reply = 0;
+    reply(in, meta.version, 0, NULL);
+    return;
+  }
+  info.pid = (int64_t)client;
   /* a sender whose ring was let go asks again here: the ring first */
   xsig__win_rings_serve_sender(client);
   r = xsig__win_accept(&info, XSIG__ACCEPT_REMOTE);

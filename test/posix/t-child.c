@@ -16,6 +16,27 @@ static void on_chld(int sig, siginfo_t *si, void *ctx)
   hits++;
 }
 
+/* stop_self FILE: says it is ready, stops itself with raise(SIGSTOP),
+ * and once continued writes "continued" to FILE and exits 7. */
+HELPER(stop_self)
+{
+  if (argc < 2)
+    return 2;
+  pt_write_file(pt_ready_name(argv[1]), "ready\n");
+  if (raise(SIGSTOP) != 0)
+    return 3;
+  pt_write_file(argv[1], "continued\n");
+  return 7;
+}
+
+/* stop_other PID: sends SIGSTOP to PID (not its child) and exits 0. */
+HELPER(stop_other)
+{
+  if (argc < 2)
+    return 2;
+  return kill((pid_t)atol(argv[1]), SIGSTOP) == 0 ? 0 : 3;
+}
+
 /* report_state FILE: what a spawned child sees of itself. */
 HELPER(report_state)
 {
@@ -463,6 +484,56 @@ TEST(sigchld_siginfo)
   CHECK_EQ(c_code, CLD_KILLED);
   CHECK_EQ(c_status, SIGTERM);
   pt_reap(pid, 20000);
+  return 0;
+}
+
+/* "WUNTRACED: The status of any child processes specified by pid that
+ * are stopped, and whose status has not yet been reported since they
+ * stopped, shall also be reported": also when the child stopped itself.
+ * It goes on only at SIGCONT, and then runs to its end. */
+TEST(child_stops_itself_seen_by_parent)
+{
+  const char *f = pt_file("stopper");
+  char text[32];
+  pid_t pid = pt_spawn3("stop_self", f, NULL, NULL);
+  int st = 0;
+  pt_wait_ready(f);
+  CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
+  CHECK(WIFSTOPPED(st));
+  CHECK_EQ(WSTOPSIG(st), SIGSTOP);
+  pt_sleep_ms(200);
+  CHECK(pt_read_file(f, text, sizeof text) < 0); /* still stopped */
+  CHECK_EQ(waitpid(pid, &st, WUNTRACED | WNOHANG), 0); /* reported once */
+  CHECK_OK(kill(pid, SIGCONT));
+  st = pt_reap(pid, 20000);
+  CHECK(WIFEXITED(st));
+  CHECK_EQ(WEXITSTATUS(st), 7);
+  CHECK(pt_read_file(f, text, sizeof text) >= 0 && strcmp(text, "continued\n") == 0);
+  return 0;
+}
+
+/* A stop that another process (not the parent) causes is the parent's to
+ * see as well (waitpid with WUNTRACED), and so is the SIGCONT after it
+ * (WCONTINUED). */
+TEST(stop_by_another_process_seen_by_parent)
+{
+  const char *f = pt_file("idle");
+  pid_t pid, stopper;
+  int st = 0;
+  pid = pt_spawn3("idle", f, NULL, NULL);
+  pt_wait_ready(f);
+  stopper = pt_spawn3("stop_other", pt_num(pid), NULL, NULL);
+  st = pt_reap(stopper, 20000);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
+  CHECK(WIFSTOPPED(st));
+  CHECK_EQ(WSTOPSIG(st), SIGSTOP);
+  CHECK_OK(kill(pid, SIGCONT));
+  CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
+  CHECK(WIFCONTINUED(st));
+  CHECK_OK(kill(pid, SIGKILL));
+  st = pt_reap(pid, 20000);
+  CHECK(WIFSIGNALED(st));
   return 0;
 }
 
