@@ -109,6 +109,105 @@ TEST_IMPL(chld_through_sigwait)
   return 0;
 }
 
+/* Stops itself at TSTP's default action; once continued, exits 5 a
+ * second later (a child that ends at once leaves no continue to report). */
+HELPER_IMPL(child_stop_self)
+{
+  (void)argc, (void)argv;
+  xsig_init();
+  xsig_raise(XSIG_TSTP);
+  test_msleep(1000);
+  return 5;
+}
+
+/* Sends STOP to pid argv[1], a child of another process. */
+HELPER_IMPL(child_stopper)
+{
+  (void)argc;
+  return xsig_kill(atoll(argv[1]), XSIG_STOP) == 0 ? 0 : 3;
+}
+
+/* Runs handlers until the CHLD handler saw subcode for pid, within 20 s;
+ * returns that record's index. */
+static int wait_for_change(int64_t pid, int subcode)
+{
+  int i, k;
+  for (i = 0; i < 2000; i++) {
+    for (k = 0; k < nseen && k < MAX_SEEN; k++)
+      if (seen[k].pid == pid && seen[k].subcode == subcode)
+        return k;
+    xsig_sleep(10);
+  }
+  ASSERT(!"no CHLD for the change");
+  return -1;
+}
+
+/* A child that stops itself (TSTP's default action) is seen stopped, by
+ * CHLD and by xsig_child_change, once; CONT from the parent is seen too,
+ * and the child then runs to its end. (Windows: the child tells, and the
+ * parent looks before it believes.) In a group of its own: POSIX drops
+ * TSTP's stop in an orphaned group. */
+TEST_IMPL(child_change_own_stop)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  int64_t pid = 0;
+  int k, sig = 0;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_CHLD, on_chld));
+  ASSERT_OK(test_xsig_spawn_helper("child_stop_self", NULL, NULL, XSIG_SPAWN_NEW_GROUP, &p));
+  k = wait_for_change(xsig_process_pid(p), XSIG_CLD_STOPPED);
+  ASSERT_EQ(seen[k].signo, XSIG_CHLD);
+  ASSERT_EQ(seen[k].status, XSIG_TSTP);
+  ASSERT_EQ(xsig_child_change(xsig_process_pid(p), &pid, &sig), XSIG_CLD_STOPPED);
+  ASSERT_EQ(pid, xsig_process_pid(p));
+  ASSERT_EQ(sig, XSIG_TSTP);
+  ASSERT_EQ(xsig_child_change(0, NULL, NULL), 0); /* taken once */
+  ASSERT_EQ(xsig_process_wait(p, 300, &st), XSIG_ETIMEDOUT); /* it stays stopped */
+  ASSERT_OK(xsig_process_send(p, XSIG_CONT, 0, 0, NULL));
+  wait_for_change(xsig_process_pid(p), XSIG_CLD_CONTINUED);
+  ASSERT_OK(xsig_process_wait(p, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 5);
+  ASSERT_EQ(xsig_child_change(-1, NULL, NULL), XSIG_EINVAL);
+  ASSERT_EQ(xsig_child_change(xsig_process_pid(p), NULL, NULL), XSIG_ECHILD); /* reported */
+  xsig_process_close(p);
+  xsig_shutdown();
+  return 0;
+}
+
+/* A STOP that a third process sends is the parent's to see as well, and
+ * so is the CONT after it. */
+TEST_IMPL(child_change_stop_by_another)
+{
+  xsig_process_t *p, *stopper;
+  xsig_status_t st;
+  char num[24];
+  int sig = 0, i, code = 0;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(test_xsig_spawn_helper("child_end_as", "0", "20000", 0, &p));
+  snprintf(num, sizeof num, "%lld", (long long)xsig_process_pid(p));
+  ASSERT_OK(test_xsig_spawn_helper("child_stopper", num, NULL, 0, &stopper));
+  ASSERT_OK(xsig_process_wait(stopper, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  for (i = 0; i < 200 && (code = xsig_child_change(xsig_process_pid(p), NULL, &sig)) == 0; i++)
+    xsig_sleep(10);
+  ASSERT_EQ(code, XSIG_CLD_STOPPED);
+  ASSERT_EQ(sig, XSIG_STOP);
+  ASSERT_OK(xsig_process_send(p, XSIG_CONT, 0, 0, NULL));
+  for (i = 0; i < 200 && (code = xsig_child_change(0, NULL, &sig)) == 0; i++)
+    xsig_sleep(10);
+  ASSERT_EQ(code, XSIG_CLD_CONTINUED);
+  ASSERT_EQ(sig, XSIG_CONT);
+  ASSERT_OK(xsig_process_send(p, XSIG_KILL, 0, 0, NULL));
+  ASSERT_OK(xsig_process_wait(p, 20000, &st));
+  xsig_process_close(p);
+  xsig_process_close(stopper);
+  xsig_shutdown();
+  return 0;
+}
+
 /* xsig_reap_orphans takes what xsig_spawn did not start, and keeps the
  * status of what it did for its owner, even when it reaped that too. */
 TEST_IMPL(reap_orphans_keeps_ours)

@@ -121,6 +121,38 @@ static void send_bad(int64_t pid, const void *buf, DWORD len)
   CloseHandle(h);
 }
 
+/* News of a child that says more or less than it may: each is rejected
+ * (no valid reply). Returns how many were sent. */
+static int send_bad_child_news(int64_t pid)
+{
+  struct xsig__wire_msg m;
+  int n = 0;
+  xsig__wire_encode_child(&m, 1234, XSIG_STOP);
+  m.flags |= XSIG__WIRE_FLAG_VALUE;
+  send_bad(pid, &m, sizeof m), n++;                          /* news and a value */
+  xsig__wire_encode_child(&m, 1234, XSIG_STOP);
+  m.flags |= XSIG__WIRE_FLAG_RING;
+  send_bad(pid, &m, sizeof m), n++;                          /* news and a ring */
+  xsig__wire_encode_child(&m, 1234, XSIG_STOP);
+  m.signo = XSIG_USR1;
+  send_bad(pid, &m, sizeof m), n++;                          /* news is CHLD's */
+  xsig__wire_encode_child(&m, 1234, XSIG_TERM);
+  send_bad(pid, &m, sizeof m), n++;                          /* TERM stops nothing */
+  xsig__wire_encode_child(&m, 1234, 0);
+  send_bad(pid, &m, sizeof m), n++;                          /* no signal */
+  xsig__wire_encode_child(&m, 0, XSIG_STOP);
+  send_bad(pid, &m, sizeof m), n++;                          /* pid 0 */
+  xsig__wire_encode_child(&m, INT64_C(0x80000000), XSIG_STOP);
+  send_bad(pid, &m, sizeof m), n++;                          /* pid beyond 31 bits */
+  xsig__wire_encode_child(&m, 1234, XSIG_STOP);
+  m.value = -m.value;
+  send_bad(pid, &m, sizeof m), n++;                          /* negative */
+  xsig__wire_encode_child(&m, 1234, XSIG_STOP);
+  m.version = XSIG__WIRE_VERSION_OLD;
+  send_bad(pid, &m, sizeof m), n++;                          /* version 1 has no news */
+  return n;
+}
+
 TEST_IMPL(transport_malformed_messages)
 {
   test_proc_t p;
@@ -157,6 +189,7 @@ TEST_IMPL(transport_malformed_messages)
   xsig__wire_encode(&m, XSIG__WIRE_VERSION, XSIG_USR1, 0, 0);
   m.value = 5;
   send_bad(p.pid, &m, sizeof m), bad++;                      /* value without flag */
+  bad += send_bad_child_news(p.pid);
 
   /* a valid signal still arrives, while the idle client is connected */
   ASSERT_OK(xsig_kill(p.pid, XSIG_USR1));
@@ -170,6 +203,80 @@ TEST_IMPL(transport_malformed_messages)
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
   ASSERT_OK(test_wait(&p, 20000, NULL));
   test_proc_close(&p);
+  return 0;
+}
+
+/* child_news_forger PARENT CHILD: as a hostile peer, tells PARENT that
+ * its running CHILD stopped, and that this process (no child of it) did;
+ * each is taken as news (reply 0). Says "done". */
+HELPER_IMPL(child_news_forger)
+{
+  struct xsig__wire_msg m;
+  struct xsig__wire_reply r;
+  int64_t claims[2];
+  DWORD n;
+  int i;
+  (void)argc;
+  claims[0] = atoll(argv[2]);
+  claims[1] = (int64_t)GetCurrentProcessId();
+  for (i = 0; i < 2; i++) {
+    HANDLE h = raw_connect(atoll(argv[1]));
+    if (h == INVALID_HANDLE_VALUE)
+      return 3;
+    xsig__wire_encode_child(&m, claims[i], XSIG_STOP);
+    if (!WriteFile(h, &m, sizeof m, &n, NULL) || !ReadFile(h, &r, sizeof r, &n, NULL) ||
+        n != sizeof r || r.magic != XSIG__WIRE_MAGIC || r.result != 0)
+      return 4;
+    CloseHandle(h);
+  }
+  helper_say("done");
+  Sleep(60000);
+  return 0;
+}
+
+static int chld_stops_seen;
+static void count_chld_stop(int sig, const xsig_info_t *info, void *arg)
+{
+  (void)sig, (void)arg;
+  if (info->subcode == XSIG_CLD_STOPPED)
+    chld_stops_seen++;
+}
+
+/* News of a stop is only news: from a hostile peer, about a running child
+ * of ours or about a process that is no child of ours, it reports nothing
+ * (the parent looks for about a second, then drops it). A real stop after
+ * it is still seen. */
+TEST_IMPL(transport_forged_child_news)
+{
+  test_proc_t forger;
+  xsig_process_t *child;
+  char self[24], num[24];
+  int i, code = 0, sig = 0;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(xsig_handle(XSIG_CHLD, count_chld_stop));
+  ASSERT_OK(test_xsig_spawn_helper("plain_sleeper", NULL, NULL, 0, &child));
+  snprintf(self, sizeof self, "%lld", (long long)test_getpid());
+  snprintf(num, sizeof num, "%lld", (long long)xsig_process_pid(child));
+  ASSERT_OK(test_spawn_helper3(&forger, "child_news_forger", self, num, NULL));
+  ASSERT_OK(test_expect_line(&forger, "done", NULL, 0, 20000));
+  xsig_sleep(1500);
+  ASSERT_EQ(chld_stops_seen, 0);
+  ASSERT_EQ(xsig_child_change(0, NULL, NULL), 0);
+  ASSERT_OK(xsig_process_send(child, XSIG_STOP, 0, 0, NULL));
+  for (i = 0; i < 200 && (code = xsig_child_change(0, NULL, &sig)) == 0; i++)
+    xsig_sleep(10);
+  ASSERT_EQ(code, XSIG_CLD_STOPPED);
+  ASSERT_EQ(sig, XSIG_STOP);
+  for (i = 0; i < 200 && chld_stops_seen == 0; i++)
+    xsig_sleep(10); /* its CHLD runs at a dispatch point */
+  ASSERT_EQ(chld_stops_seen, 1);
+  ASSERT_OK(xsig_process_send(child, XSIG_KILL, 0, 0, NULL));
+  ASSERT_OK(xsig_process_wait(child, 20000, NULL));
+  xsig_process_close(child);
+  test_kill_hard(&forger);
+  test_wait(&forger, 20000, NULL);
+  test_proc_close(&forger);
+  xsig_shutdown();
   return 0;
 }
 
