@@ -127,8 +127,30 @@ void xsig__pending_locked(xsig_sigset_t *set);
 /* Copies the action of sig (for platform code on the arrival path). */
 void xsig__action_get(int sig, xsig_action_t *act);
 void xsig__stats_add_rejected(void);
-/* In the child after fork: new locks, nothing pending (no lock taken). */
+/* In the child after fork: new locks, nothing pending (no lock taken;
+ * src/init.c). */
 void xsig__reset_after_fork(void);
+
+/* What the state tells the parts above it (the handler thread, timers),
+ * which it does not name: src/init.c gives them at xsig_init. */
+struct xsig__state_hooks {
+  /* under the state lock: a signal was accepted, or one a handler left
+   * is free again, or an action's XSIG_INTERRUPT changed */
+  void (*arrived_locked)(void);
+  /* in xsig_dispatch: wait for the handler thread's round; 1 if it did */
+  int (*settle)(void);
+  /* a timer's signal was taken (its overrun becomes the timer's last) */
+  void (*timer_taken)(const xsig_info_t *info);
+};
+/* The state's part of xsig_init and xsig_shutdown (src/signal.c), in the
+ * order src/init.c calls them. */
+void xsig__state_set_hooks(const struct xsig__state_hooks *h);
+int xsig__state_acquire(void);               /* a reference; the first starts the platform */
+int xsig__state_last_ref(void);              /* 1 if one reference is left */
+int xsig__state_release_locked(void);        /* 1 for the last, 0, XSIG_ENOTINIT */
+void xsig__state_restore_locked(void);       /* the dispositions xsig changed */
+void xsig__state_reset(void);                /* every action and pending signal gone */
+void xsig__state_after_fork(void);           /* a new state lock, nothing pending */
 /* In the child after fork, when the platform cannot go on there (POSIX:
  * no new pipe): xsig is no longer initialised (no lock taken). */
 void xsig__drop_after_fork(void);

@@ -9,12 +9,13 @@ struct rt_node {
   int next;
 };
 
-/* state_lock guards everything below but refs and handlers_done. life_lock
- * makes init and shutdown one at a time; refs changes under it (and under
- * state_lock), and is read anywhere through an atomic load. */
+/* state_lock guards everything below but refs, hooks and handlers_done.
+ * refs changes under it and under init.c's life_lock, and is read
+ * anywhere through an atomic load. hooks is written under both locks at
+ * each xsig_init, always the same, before refs first counts. */
 static xsig__mutex_t state_lock = XSIG__MUTEX_INIT;
-static xsig__mutex_t life_lock = XSIG__MUTEX_INIT;
 static xsig__atomic_long refs;
+static const struct xsig__state_hooks *hooks;
 static xsig_action_t actions[XSIG_NSIG];
 static int foreign[XSIG_NSIG];     /* a non-xsig handler was replaced */
 static int installed[XSIG_NSIG];   /* xsig changed the native disposition */
@@ -67,10 +68,16 @@ static void reset_state_locked(void)
 
 int xsig__is_initialised(void) { return xsig__atomic_load(&refs) > 0; }
 
-int xsig_init(void)
+void xsig__state_set_hooks(const struct xsig__state_hooks *h)
+{
+  xsig__lock();
+  hooks = h;
+  xsig__unlock();
+}
+
+int xsig__state_acquire(void)
 {
   int err = 0;
-  xsig__mutex_lock(&life_lock);
   xsig__lock();
   if (xsig__atomic_load(&refs) == 0) {
     reset_state_locked();
@@ -79,55 +86,42 @@ int xsig_init(void)
   if (err == 0)
     xsig__atomic_add(&refs, 1);
   xsig__unlock();
-  xsig__mutex_unlock(&life_lock);
   return err;
 }
 
-int xsig_shutdown(void)
+int xsig__state_last_ref(void)
 {
-  int sig, last;
-  xsig__mutex_lock(&life_lock);
-  /* The handler thread and timers first, while their signals still have
-   * xsig's dispositions, and outside the state lock (a handler running
-   * may take it; Windows waits for an expiry in flight). */
-  if (xsig__atomic_load(&refs) == 1) {
-    xsig__handler_thread_shutdown();
-    xsig__timers_shutdown();
-  }
-  xsig__lock();
-  if (xsig__atomic_load(&refs) == 0) {
-    xsig__unlock();
-    xsig__mutex_unlock(&life_lock);
+  return xsig__atomic_load(&refs) == 1;
+}
+
+int xsig__state_release_locked(void)
+{
+  if (xsig__atomic_load(&refs) == 0)
     return XSIG_ENOTINIT;
-  }
-  last = xsig__atomic_add(&refs, -1) == 0;
-  if (last) {
-    xsig__fault_shutdown();
-    for (sig = 1; sig < XSIG_NSIG; sig++)
-      if (installed[sig])
-        xsig__os_restore(sig);
-  }
+  return xsig__atomic_add(&refs, -1) == 0;
+}
+
+void xsig__state_restore_locked(void)
+{
+  int sig;
+  for (sig = 1; sig < XSIG_NSIG; sig++)
+    if (installed[sig])
+      xsig__os_restore(sig);
+}
+
+void xsig__state_reset(void)
+{
+  xsig__lock();
+  reset_state_locked();
   xsig__unlock();
-  if (last) {
-    /* Outside the lock: the platform may wait for a thread that takes it. */
-    xsig__os_shutdown();
-    xsig__lock();
-    reset_state_locked();
-    xsig__unlock();
-  }
-  xsig__mutex_unlock(&life_lock);
-  return 0;
 }
 
 /* The child of fork() starts with nothing pending (POSIX) and a lock that
  * some other thread of the parent may have held. */
-void xsig__reset_after_fork(void)
+void xsig__state_after_fork(void)
 {
   xsig__mutex_reinit(&state_lock);
-  xsig__mutex_reinit(&life_lock);
   reset_pending_locked();
-  xsig__timers_after_fork();
-  xsig__handler_thread_after_fork();
 }
 
 /* In the child of fork, when the platform cannot go on there: xsig ends
@@ -307,7 +301,8 @@ static int post_locked(const xsig_info_t *in, int reserved, int keep)
   }
   stats.received++;
   xsig__os_posted_locked(info);
-  xsig__handler_thread_poke_locked();
+  if (hooks)
+    hooks->arrived_locked();
   return 0;
 }
 
@@ -406,8 +401,8 @@ int xsig__take_locked(const xsig_sigset_t *set, const xsig_sigset_t *mask,
     xsig__set_del(&std_pending, sig);
     *info = std_info[sig];
   }
-  if (info->code == XSIG_SI_TIMER)
-    xsig__timer_taken(info);
+  if (info->code == XSIG_SI_TIMER && hooks)
+    hooks->timer_taken(info);
   *act = actions[sig];
   if (set == NULL && (act->flags & XSIG_RESETHAND) &&
       act->handler != XSIG_DFL && act->handler != XSIG_IGN) {
@@ -461,8 +456,8 @@ static void handler_ended(int sig)
   xsig__set_del(&running, sig);
   wake = xsig__set_has(&held, sig);
   xsig__set_del(&held, sig);
-  if (wake)
-    xsig__handler_thread_poke_locked();
+  if (wake && hooks)
+    hooks->arrived_locked();
   xsig__unlock();
   if (wake)
     xsig__os_wake();
@@ -509,7 +504,7 @@ int xsig_dispatch(void)
   /* The handler thread may have taken a signal that came before this call
    * (the one that interrupted a read, say): once its handler returned,
    * take what it left to us (what its mask blocks). */
-  if (xsig__handler_thread_settle())
+  if (hooks && hooks->settle())
     n += dispatch_round();
   return n;
 }
@@ -548,8 +543,8 @@ int xsig_action(int sig, const xsig_action_t *act, xsig_action_t *old)
   if (act)
     err = xsig__os_install(sig, act, &was_foreign);
   if (act && err == 0) {
-    if ((act->flags ^ prev.flags) & XSIG_INTERRUPT)
-      xsig__handler_thread_poke_locked(); /* its kernel mask follows */
+    if (((act->flags ^ prev.flags) & XSIG_INTERRUPT) && hooks)
+      hooks->arrived_locked(); /* the handler thread's kernel mask follows */
     if (!installed[sig])
       foreign[sig] = was_foreign;
     installed[sig] = 1;
