@@ -262,13 +262,13 @@ typedef struct xsig_info {
 } xsig_info_t;
 
 /* xsig_info_t.subcode of XSIG_CHLD: how the child changed (POSIX si_code
- * of SIGCHLD). Windows reports EXITED, KILLED and DUMPED only (a child's
- * stop is not visible to its parent there). */
+ * of SIGCHLD). Windows: STOPPED and CONTINUED when xsig stopped or
+ * continued the child (xsig_child_change), with os_code 0. */
 #define XSIG_CLD_EXITED    1 /* exited; status is its exit code */
 #define XSIG_CLD_KILLED    2 /* ended by signal status */
 #define XSIG_CLD_DUMPED    3 /* ended by signal status, core dumped */
-#define XSIG_CLD_STOPPED   5 /* stopped by signal status (POSIX) */
-#define XSIG_CLD_CONTINUED 6 /* continued (POSIX) */
+#define XSIG_CLD_STOPPED   5 /* stopped by signal status */
+#define XSIG_CLD_CONTINUED 6 /* continued (status XSIG_CONT) */
 
 /* ------------------------------------------------------------------------ */
 /* Library lifetime and delivery                                            */
@@ -380,8 +380,8 @@ typedef void (*xsig_handler_t)(int sig, const xsig_info_t *info, void *arg);
 #define XSIG_RESETHAND 0x1  /* reset to XSIG_DFL when the handler is entered */
 #define XSIG_NODEFER   0x2  /* do not block the signal while its handler runs */
 #define XSIG_NOCLDSTOP 0x4  /* CHLD only: not when a child stops or continues
-                               (POSIX SA_NOCLDSTOP; Windows never reports
-                               those) */
+                               (POSIX SA_NOCLDSTOP); xsig_child_change
+                               still reports them */
 #define XSIG_INTERRUPT 0x8  /* the signal interrupts a blocking call, the
                                opposite of SA_RESTART (docs/delivery.md):
                                POSIX: installed without SA_RESTART, so the
@@ -861,14 +861,15 @@ XSIG_API int xsig_wait_child(int timeout_ms, int64_t *pid, xsig_status_t *st);
  * xsig_wait_child's. Errors: XSIG_EINVAL (pid < 0), XSIG_ECHILD (pid is
  * no such child; 0: none is listed).
  * POSIX: the kernel's report (waitid with WSTOPPED | WCONTINUED), whoever
- * stopped the child. Windows has no such report: a child's stop is seen
- * when xsig stopped it (xsig_send STOP from any process; its own default
- * action for TSTP, TTIN or TTOU; its xsig_raise(XSIG_STOP)) and the
- * parent uses xsig: the stopper tells the parent, which then checks that
- * the child really is stopped (or running again) before it reports it,
- * within about a second (docs/process.md). A stop by anything else
- * (a debugger, Process Explorer) is not seen. Does not need xsig_init
- * (Windows: the news comes through xsig's transport, so only with it).
+ * stopped the child. Windows has no such report, so each call looks at
+ * the child itself (all its threads suspended: stopped); the signal is
+ * the one xsig's news named (whoever stops a process with xsig, from any
+ * process, tells its parent: xsig_send STOP, the child's own TSTP, TTIN or
+ * TTOU default action, its xsig_raise(XSIG_STOP); a CONT), else XSIG_STOP.
+ * The news, checked against what the child is, also sends CHLD within
+ * about a second; a parent that does not run xsig gets no CHLD, but its
+ * calls still see the change (docs/process.md). A stop and continue both
+ * between two calls, with no news, is not seen. Does not need xsig_init.
  * Thread-safe. */
 XSIG_API int xsig_child_change(int64_t pid, int64_t *out_pid, int *sig);
 

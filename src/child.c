@@ -311,14 +311,23 @@ xsig_os_handle_t xsig_children_waitable(void)
 
 /* --- stops and continues ---------------------------------------------- */
 
-static int changed_locked(xsig_process_t *p, int sig)
+/* What was last reported of p becomes sig's: a stop or XSIG_CONT. */
+static int record_locked(xsig_process_t *p, int sig)
 {
   int code = sig == XSIG_CONT ? XSIG_CLD_CONTINUED : XSIG_CLD_STOPPED;
-  if (p->reaped || (code == XSIG_CLD_CONTINUED) == (p->stop_sig == 0))
-    return 0; /* ended, or already so */
   p->stop_sig = code == XSIG_CLD_STOPPED ? sig : 0;
   p->change = code;
+  p->stop_news = 0;
   return code;
+}
+
+/* Only what changes what was last reported: a second stop of a stopped
+ * child is nothing new. */
+static int changed_locked(xsig_process_t *p, int sig)
+{
+  if (reap_locked(p) || (sig == XSIG_CONT) == (p->stop_sig == 0))
+    return 0;
+  return record_locked(p, sig);
 }
 
 int xsig__child_changed(int64_t pid, int sig)
@@ -326,7 +335,7 @@ int xsig__child_changed(int64_t pid, int sig)
   xsig_process_t *p;
   int code = 0;
   xsig__mutex_lock(&children_lock);
-  if ((p = listed_locked(pid)) != NULL && !reap_locked(p))
+  if ((p = listed_locked(pid)) != NULL)
     code = changed_locked(p, sig);
   xsig__mutex_unlock(&children_lock);
   return code;
@@ -342,6 +351,33 @@ int xsig__child_running(int64_t pid)
   return r;
 }
 
+int xsig__child_news(int64_t pid, int sig)
+{
+  xsig_process_t *p;
+  int r = 0;
+  xsig__mutex_lock(&children_lock);
+  if ((p = listed_locked(pid)) != NULL && !reap_locked(p)) {
+    if (sig != XSIG_CONT)
+      p->stop_news = sig;
+    r = p->looking ? 2 : 1;
+    p->looking = 1;
+  }
+  xsig__mutex_unlock(&children_lock);
+  return r;
+}
+
+void xsig__child_look_done(int64_t pid)
+{
+  xsig_process_t *p;
+  xsig__mutex_lock(&children_lock);
+  if ((p = listed_locked(pid)) != NULL)
+    p->looking = 0;
+  xsig__mutex_unlock(&children_lock);
+}
+
+/* What the system says comes first (POSIX: the kernel's report; Windows:
+ * what the child is now), then what was recorded and not taken. A child
+ * that ended has no stop left to report: its end is xsig_wait_child's. */
 int xsig_child_change(int64_t pid, int64_t *out_pid, int *sig)
 {
   xsig_process_t *p;
@@ -353,8 +389,12 @@ int xsig_child_change(int64_t pid, int64_t *out_pid, int *sig)
     if (pid != 0 && p->pid != pid)
       continue;
     found = 1;
+    if (reap_locked(p)) {
+      p->change = 0;
+      continue;
+    }
     if ((reported = xsig__os_child_change(p)) != 0)
-      changed_locked(p, reported);
+      record_locked(p, reported);
     if ((code = p->change) != 0) {
       p->change = 0;
       if (out_pid)

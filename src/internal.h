@@ -48,6 +48,8 @@ struct xsig_process {
   int unwatched;          /* the children waitable does not cover it */
   int stop_sig;           /* the signal it is stopped by, as last reported; 0: running */
   int change;             /* XSIG_CLD_STOPPED or _CONTINUED not taken yet; 0: none */
+  int stop_news;          /* Windows: the stop signal the latest news named; 0: none */
+  int looking;            /* Windows: a pool thread looks whether the news is true */
   struct xsig_process *next_child;
   struct xsig__os_process os;
 };
@@ -69,6 +71,12 @@ int xsig__child_reap(xsig_process_t *p, int timeout_ms);
 int xsig__child_changed(int64_t pid, int sig);
 /* 1 if pid is a listed child that has not ended. */
 int xsig__child_running(int64_t pid);
+/* News that listed child pid stopped by sig (or continued: XSIG_CONT):
+ * 0 if it is no running child of ours; else 1 when the caller is the one
+ * to look whether it is so (xsig__child_look_done after), 2 when another
+ * looks already. */
+int xsig__child_news(int64_t pid, int sig);
+void xsig__child_look_done(int64_t pid);
 /* Reads p->reaped under the lock (0 for a process that is no child). */
 int xsig__child_reaped(xsig_process_t *p);
 /* A reaped child is reported: out of the list; its status into st.

@@ -164,34 +164,47 @@ void xsig_posix__children_start(void)
 
 /* --- zombies -------------------------------------------------------------- */
 
-/* Moves the stops and continues xsig saw (whoever caused them: Windows
- * tells a parent nothing, xsig does) into kids[]. */
+/* Moves the stops and continues xsig saw of the children of posix_spawn
+ * (whoever caused them: Windows tells a parent nothing, xsig does) into
+ * kids[]; those of the program's own xsig_spawn children stay with xsig. */
 static void collect_changes(void)
 {
-  int64_t pid;
+  int64_t pids[64];
+  size_t start, i, n;
   int code, sig;
-  while ((code = xsig_child_change(0, &pid, &sig)) > 0) {
-    struct kid *k;
-    AcquireSRWLockExclusive(&kids_lock);
-    if ((k = kid_find_locked(pid)) != NULL) {
-      k->change = code == XSIG_CLD_STOPPED ? CLD_STOPPED : CLD_CONTINUED;
-      k->stopsig = sig;
+  for (start = 0;; start += n) {
+    AcquireSRWLockShared(&kids_lock);
+    for (n = 0; start + n < nkids && n < 64; n++)
+      pids[n] = kids[start + n].pid;
+    ReleaseSRWLockShared(&kids_lock);
+    for (i = 0; i < n; i++) {
+      struct kid *k;
+      if ((code = xsig_child_change(pids[i], NULL, &sig)) <= 0)
+        continue;
+      AcquireSRWLockExclusive(&kids_lock);
+      if ((k = kid_find_locked(pids[i])) != NULL) {
+        k->change = code == XSIG_CLD_STOPPED ? CLD_STOPPED : CLD_CONTINUED;
+        k->stopsig = sig;
+      }
+      ReleaseSRWLockExclusive(&kids_lock);
     }
-    ReleaseSRWLockExclusive(&kids_lock);
+    if (n < 64)
+      break;
   }
 }
 
-/* Moves every ended child out of xsig, after its stops. Returns 1 while
- * some child of xsig_spawn still runs, 0 when none does. With
- * SA_NOCLDWAIT the ended ones leave no zombie (xsig itself drops them
- * while SIGCHLD is SIG_IGN). */
-static int collect(void)
+/* Moves every ended child out of xsig (and, when a wait asks for them,
+ * the stops and continues before). Returns 1 while some child of
+ * xsig_spawn still runs, 0 when none does. With SA_NOCLDWAIT the ended
+ * ones leave no zombie (xsig itself drops them while SIGCHLD is SIG_IGN). */
+static int collect(int changes)
 {
   int64_t pid;
   xsig_status_t st;
   int r;
   AcquireSRWLockShared(&spawn_lock);
-  collect_changes();
+  if (changes)
+    collect_changes();
   while ((r = xsig_wait_child(0, &pid, &st)) == 0) {
     struct zombie *z, **end;
     struct kid *k;
@@ -304,8 +317,9 @@ static int change_take_locked(const struct which *w, int want, int peek, struct 
 #define WANT_STOPPED   (1 << CLD_STOPPED)
 #define WANT_CONTINUED (1 << CLD_CONTINUED)
 
-/* How often a wait for stops looks at xsig's list: a stop wakes no one
- * while SIGCHLD is SIG_DFL (xsig drops the CHLD that tells of it). */
+/* How often a wait for stops asks xsig: a stop wakes a waiter only when
+ * its CHLD is delivered (not while SIGCHLD is SIG_DFL, say), and on
+ * Windows xsig also looks at the children themselves when asked. */
 #define STOP_LOOK_MS 20
 
 /* Waits for a child w names to change as want asks: 1 and *out, 0 with
@@ -314,7 +328,7 @@ static int wait_child(const struct which *w, int want, int nohang, int peek, str
 {
   for (;;) {
     struct zombie *z = NULL;
-    int running = collect(), r, got = 0;
+    int running = collect(want & (WANT_STOPPED | WANT_CONTINUED)), r, got = 0;
     AcquireSRWLockExclusive(&kids_lock);
     if (want & WANT_EXITED)
       z = zombie_take_locked(w, peek);

@@ -28,20 +28,25 @@ int xsig__os_child_reap(xsig_process_t *p)
   return 1;
 }
 
-/* WSTOPPED | WCONTINUED alone: an end is left for xsig__os_child_reap. */
+static int look_for_change(xsig_process_t *p, siginfo_t *si, int flags)
+{
+  int r;
+  memset(si, 0, sizeof *si);
+  do
+    r = waitid(P_PID, (id_t)p->pid, si, WSTOPPED | WCONTINUED | WNOHANG | flags);
+  while (r < 0 && errno == EINTR);
+  return r == 0 && si->si_pid == (pid_t)p->pid &&
+         (si->si_code == CLD_STOPPED || si->si_code == CLD_CONTINUED);
+}
+
+/* WSTOPPED | WCONTINUED alone: an end is left for xsig__os_child_reap. A
+ * look first (WNOWAIT): a tracer's stop (CLD_TRAPPED) is not ours to take. */
 int xsig__os_child_change(xsig_process_t *p)
 {
   siginfo_t si;
-  int r;
-  memset(&si, 0, sizeof si);
-  do
-    r = waitid(P_PID, (id_t)p->pid, &si, WSTOPPED | WCONTINUED | WNOHANG);
-  while (r < 0 && errno == EINTR);
-  if (r < 0 || si.si_pid != (pid_t)p->pid)
+  if (!look_for_change(p, &si, WNOWAIT) || !look_for_change(p, &si, 0))
     return 0;
-  if (si.si_code == CLD_CONTINUED)
-    return XSIG_CONT;
-  return si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED ? si.si_status : 0;
+  return si.si_code == CLD_CONTINUED ? XSIG_CONT : si.si_status;
 }
 
 int xsig__os_reap_any(int64_t *pid, xsig_status_t *st)

@@ -35,12 +35,6 @@ int xsig__os_reap_any(int64_t *pid, xsig_status_t *st)
   return 0;
 }
 
-int xsig__os_child_change(xsig_process_t *p)
-{
-  (void)p;
-  return 0;
-}
-
 void xsig__os_child_wait_end(xsig_process_t *p, int timeout_ms)
 {
   WaitForSingleObject(p->os.h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
@@ -66,17 +60,25 @@ static void CALLBACK child_ended(PVOID arg, BOOLEAN timed_out)
 /* --- stops and continues: news, checked ---------------------------------- */
 
 /* A child that stops itself tells first and stops a moment later: it is
- * looked at until it is seen so, for about a second in all. */
-#define NEWS_LOOKS 11
+ * looked at again for about a second (1 + 2 + ... + 512 ms), by one pool
+ * thread per child, and by LOOKS_MAX at most at once (news from a hostile
+ * peer is looked at too: it must not use up the pool). What no look saw
+ * xsig_child_change still finds: it asks the child itself. */
+#define NEWS_LOOKS 10
+#define LOOKS_MAX 8
+
+static xsig__atomic_long looks;
 
 struct news {
   DWORD pid;
   int sig;
 };
 
+/* "Cannot be told" is neither. */
 static int seen_so(const struct news *n)
 {
-  return xsig__win_is_stopped(n->pid) == (n->sig != XSIG_CONT);
+  int st = xsig__win_stop_state(n->pid);
+  return st >= 0 && st == (n->sig != XSIG_CONT);
 }
 
 static void believe(const struct news *n)
@@ -105,29 +107,58 @@ static DWORD WINAPI look_again(LPVOID arg)
       break;
     }
   }
+  xsig__child_look_done(n->pid);
+  xsig__atomic_add(&looks, -1);
   free(n);
   return 0;
 }
 
-/* The news may come from anyone: it names a child of ours or is dropped,
- * and only what the child is seen to be is reported. */
-void xsig__win_child_news(DWORD pid, int sig)
+static int start_look(const struct news *now)
 {
   struct news *n;
+  if (!xsig__is_initialised())
+    return 0; /* no CHLD to send: xsig_child_change looks itself */
+  if (xsig__atomic_add(&looks, 1) > LOOKS_MAX || (n = malloc(sizeof *n)) == NULL) {
+    xsig__atomic_add(&looks, -1);
+    return 0;
+  }
+  *n = *now;
+  if (QueueUserWorkItem(look_again, n, WT_EXECUTELONGFUNCTION))
+    return 1;
+  free(n);
+  xsig__atomic_add(&looks, -1);
+  return 0;
+}
+
+/* The news may come from anyone: it names a running child of ours or is
+ * dropped, and only what the child is seen to be is reported. */
+void xsig__win_child_news(DWORD pid, int sig)
+{
   struct news now;
-  if (!xsig__child_running(pid))
+  int mine = xsig__child_news(pid, sig);
+  if (mine == 0)
     return;
   now.pid = pid;
   now.sig = sig;
-  if (seen_so(&now)) {
+  if (seen_so(&now))
     believe(&now);
-    return;
-  }
-  if ((n = malloc(sizeof *n)) == NULL)
-    return;
-  *n = now;
-  if (!QueueUserWorkItem(look_again, n, WT_EXECUTELONGFUNCTION))
-    free(n);
+  else if (mine == 1 && start_look(&now))
+    return; /* look_again says when it is done */
+  if (mine == 1)
+    xsig__child_look_done(pid);
+}
+
+/* What the child is now, against what was last reported of it: the poll
+ * behind every xsig_child_change, so that news that never came (a parent
+ * that was stopped itself, a look that gave up) is made good. */
+int xsig__os_child_change(xsig_process_t *p)
+{
+  int st = xsig__win_stop_state((DWORD)p->pid);
+  if (st == 1 && p->stop_sig == 0)
+    return p->stop_news ? p->stop_news : XSIG_STOP;
+  if (st == 0 && p->stop_sig != 0)
+    return XSIG_CONT;
+  return 0;
 }
 
 xsig_os_handle_t xsig__os_children_waitable_locked(void)

@@ -69,6 +69,12 @@ long xsig__win_query_process(HANDLE h, int what, void *out, unsigned long size);
 /* src/win/tree.c: every thread of process pid is suspended (STOP); read
  * only, the threads are left as they were. */
 int xsig__win_is_stopped(DWORD pid);
+/* The same, 1 (stopped), 0 (running) or -1 (cannot be told). */
+int xsig__win_stop_state(DWORD pid);
+/* src/win/tree.c: the parent recorded at process h's (pid's) creation, if
+ * it still runs and is older than pid (else its pid is someone else's);
+ * 0 otherwise. */
+DWORD xsig__win_parent_of(HANDLE h, DWORD pid);
 /* src/win/tree.c: the console handle and ConsoleFlags of process h's
  * parameters (same bitness only): 0, or -1 when they cannot be read. */
 int xsig__win_console_fields(HANDLE h, HANDLE *console, ULONG *flags);

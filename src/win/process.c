@@ -375,27 +375,60 @@ static int terminate(HANDLE h, int sig, int *via)
   return done(via, how);
 }
 
+/* How long news waits for its reply: a process that is about to stop
+ * itself waits here, and a CONT meant for it may be waiting behind. */
+#define NEWS_REPLY_MS 100
+
+/* One instance, if one is free and the parent serves it: no waiting. */
+static HANDLE connect_news(DWORD parent)
+{
+  wchar_t name[64];
+  DWORD mode = PIPE_READMODE_MESSAGE;
+  HANDLE pipe;
+  xsig__win_pipe_name(parent, name, 64);
+  pipe = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                     FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
+  if (pipe == INVALID_HANDLE_VALUE)
+    return NULL;
+  if (!served_by(pipe, parent) || !SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) {
+    CloseHandle(pipe);
+    return NULL;
+  }
+  return pipe;
+}
+
 /* News for pid's parent that pid stopped by sig (or continued: CONT).
- * Windows tells a parent nothing of it. The parent may not use xsig, be
- * gone, or its pid be someone else's now: it is only news, over the pipe
- * alone, and the receiver believes only what it sees of its own child. */
+ * Windows tells a parent nothing of it. It is only news, and brief: the
+ * parent believes only what it sees of its own child (and looks again
+ * whenever it asks), so news it cannot take at once is dropped: a parent
+ * that is stopped itself (it would hold an instance of its pipe per news
+ * until CONT), busy, gone, or not running xsig. */
 static void tell_parent(HANDLE h, DWORD pid, int sig)
 {
   struct xsig__wire_msg msg;
   union reply_buf buf;
-  DWORD parent = 0, got;
+  OVERLAPPED ov;
+  DWORD parent = xsig__win_parent_of(h, pid), got;
   HANDLE pipe;
-  int err, left = 0;
-  if (xsig__win_process_basics(h, NULL, &parent) != 0 || parent == 0 || parent == pid)
+  if (parent == 0)
     return;
   if (parent == GetCurrentProcessId()) {
     xsig__win_child_news(pid, sig);
     return;
   }
-  if ((pipe = connect_transport(parent, &err)) == NULL)
+  if (xsig__win_stop_state(parent) == 1 || (pipe = connect_news(parent)) == NULL)
     return;
   xsig__wire_encode_child(&msg, pid, sig);
-  transact(pipe, parent, &msg, &buf, &got, &left);
+  memset(&ov, 0, sizeof ov);
+  if ((ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL)) != NULL) {
+    if (TransactNamedPipe(pipe, &msg, sizeof msg, &buf, sizeof buf, NULL, &ov) ||
+        GetLastError() == ERROR_IO_PENDING) {
+      if (WaitForSingleObject(ov.hEvent, NEWS_REPLY_MS) != WAIT_OBJECT_0)
+        CancelIo(pipe);
+      GetOverlappedResult(pipe, &ov, &got, TRUE);
+    }
+    CloseHandle(ov.hEvent);
+  }
   CloseHandle(pipe);
 }
 
@@ -500,6 +533,10 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
     return err;
   if (sig != 0 && sig != XSIG_KILL && sig != XSIG_STOP) {
     err = send_transport(pid, h, sig, value, flags, left);
+    /* It stopped itself before it took the CONT (a default action that
+     * ran meanwhile): the CONT waits in its pipe, so resume it again. */
+    if (sig == XSIG_CONT && err == 0 && *left && resume_process(h, pid) == 0)
+      *left = 0;
     if (err != NO_TRANSPORT)
       return err ? err : done(via, XSIG_VIA_XSIG);
   }

@@ -32,8 +32,8 @@ struct role {
  * starting thread reads it under the loader lock. apc_queued is atomic.
  * ready_lock guards ready_on and the state of ready_event with it, so that
  * each is set or reset only when it changes (a server call under Wine, and
- * dispatch collects before every take). remote_count, at_end_set and
- * on_stopping_set are
+ * dispatch collects before every take). remote_count, conts, at_end_set
+ * and on_stopping_set are
  * atomic. */
 static HANDLE ready_event;
 static SRWLOCK ready_lock = SRWLOCK_INIT;
@@ -53,6 +53,9 @@ static xsig__atomic_long at_end_set;
 /* The same for a stop by a default action (src/win/init.c). */
 static void (*on_stopping)(int sig);
 static xsig__atomic_long on_stopping_set;
+/* CONTs that arrived: a stop that sees one come while it tells its
+ * parent does not happen (POSIX: CONT discards a pending stop). */
+static xsig__atomic_long conts;
 
 static int is_thread_of(struct role *r)
 {
@@ -299,14 +302,17 @@ static void suspend_self(void)
 void xsig__os_default_action(int sig)
 {
   uint32_t code;
+  long seen;
   switch (xsig__dfl_kind(sig)) {
   case XSIG__DFL_IGN:
   case XSIG__DFL_CONT:
     return;
   case XSIG__DFL_STOP:
+    seen = xsig__atomic_load(&conts);
     if (xsig__atomic_load(&on_stopping_set))
       on_stopping(sig); /* before: once stopped, nothing of ours runs */
-    suspend_self();
+    if (xsig__atomic_load(&conts) == seen)
+      suspend_self();
     return;
   default:
     /* A sender whose signal led here (a handler that re-raised with the
@@ -346,6 +352,8 @@ static int accept_with(const xsig_info_t *info, int how, int (*still)(void *arg)
   int err, reserved = (how & XSIG__ACCEPT_RESERVED) != 0;
   if (how & XSIG__ACCEPT_REMOTE)
     xsig__atomic_add64(&remote_count, 1);
+  if (info->signo == XSIG_CONT)
+    xsig__atomic_add(&conts, 1);
   xsig__action_get(info->signo, &act);
   /* A default action runs now: the program may never dispatch. */
   if (act.handler == XSIG_IGN || (act.handler == XSIG_DFL && !blocked_by_deliverer(info->signo))) {

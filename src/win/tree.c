@@ -86,26 +86,31 @@ static int exists(int64_t pid)
   return alive || (h == NULL && GetLastError() == ERROR_ACCESS_DENIED);
 }
 
+DWORD xsig__win_parent_of(HANDLE h, DWORD pid)
+{
+  DWORD parent = 0;
+  HANDLE ph;
+  uint64_t born, child;
+  if (xsig__win_process_basics(h, NULL, &parent) != 0 || parent == 0 || parent == pid)
+    return 0;
+  ph = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, parent);
+  if (ph == NULL)
+    return 0;
+  if (WaitForSingleObject(ph, 0) == WAIT_OBJECT_0) {
+    CloseHandle(ph);
+    return 0; /* ended: kept alive by a handle someone holds */
+  }
+  CloseHandle(ph);
+  born = created_at(parent);
+  child = created_at(pid);
+  return born != 0 && born <= child ? parent : 0;
+}
+
 /* The parent recorded at our creation, if it still runs and is older than
  * us (else its pid may be reused by an unrelated process): 0 otherwise. */
 int64_t xsig__os_getppid(void)
 {
-  DWORD parent = 0;
-  HANDLE h;
-  uint64_t born, self;
-  if (xsig__win_process_basics(GetCurrentProcess(), NULL, &parent) != 0 || parent == 0)
-    return 0;
-  h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, parent);
-  if (h == NULL)
-    return 0;
-  if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) {
-    CloseHandle(h);
-    return 0; /* ended: kept alive by a handle someone holds */
-  }
-  CloseHandle(h);
-  born = created_at(parent);
-  self = created_at((int64_t)GetCurrentProcessId());
-  return born != 0 && born <= self ? (int64_t)parent : 0;
+  return (int64_t)xsig__win_parent_of(GetCurrentProcess(), GetCurrentProcessId());
 }
 
 int xsig__os_descendants(int64_t pid, int64_t *out, int *depth, int max)
@@ -323,14 +328,14 @@ static long suspend_count(DWORD tid)
 /* STOP suspends every thread of a process, so it is stopped when each
  * thread whose count can be read is suspended. Only read: a sender that
  * is killed while it looks leaves the target as it was. */
-int xsig__win_is_stopped(DWORD pid)
+int xsig__win_stop_state(DWORD pid)
 {
   THREADENTRY32 te;
   HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
   int seen = 0, all = 1;
   BOOL more;
   if (snap == INVALID_HANDLE_VALUE)
-    return 0;
+    return -1;
   te.dwSize = sizeof te;
   for (more = Thread32First(snap, &te); more && all; more = Thread32Next(snap, &te))
     if (te.th32OwnerProcessID == pid) {
@@ -341,7 +346,12 @@ int xsig__win_is_stopped(DWORD pid)
       }
     }
   CloseHandle(snap);
-  return seen && all;
+  return seen ? all : -1;
+}
+
+int xsig__win_is_stopped(DWORD pid)
+{
+  return xsig__win_stop_state(pid) == 1;
 }
 
 static int same_bitness(HANDLE h)
