@@ -127,6 +127,15 @@ HELPER_IMPL(child_stopper)
   return xsig_kill(atoll(argv[1]), XSIG_STOP) == 0 ? 0 : 3;
 }
 
+/* Uses xsig (its default actions), then exits 5 after argv[1] ms. */
+HELPER_IMPL(child_xsig_exit_after)
+{
+  (void)argc;
+  xsig_init();
+  test_msleep(atoi(argv[1]));
+  return 5;
+}
+
 /* Runs handlers until the CHLD handler saw subcode for pid, within 20 s;
  * returns that record's index. */
 static int wait_for_change(int64_t pid, int subcode)
@@ -171,6 +180,31 @@ TEST_IMPL(child_change_own_stop)
   ASSERT_EQ(st.code, 5);
   ASSERT_EQ(xsig_child_change(-1, NULL, NULL), XSIG_EINVAL);
   ASSERT_EQ(xsig_child_change(xsig_process_pid(p), NULL, NULL), XSIG_ECHILD); /* reported */
+  xsig_process_close(p);
+  xsig_shutdown();
+  return 0;
+}
+
+/* TSTP then CONT at once, again and again: the child ends up running
+ * (POSIX: a CONT after a stop resumes it), also when the CONT comes while
+ * the child, at TSTP's default action, is still telling its parent (Windows:
+ * a CONT accepted then cancels the stop; one left in the pipe of a child
+ * that stopped itself first is followed by a resume). */
+TEST_IMPL(child_tstp_then_cont_runs)
+{
+  xsig_process_t *p;
+  xsig_status_t st;
+  int i;
+  ASSERT_OK(xsig_init());
+  ASSERT_OK(test_xsig_spawn_helper("child_xsig_exit_after", "8000", NULL, XSIG_SPAWN_NEW_GROUP, &p));
+  xsig_sleep(500); /* its xsig_init */
+  for (i = 0; i < 10; i++) {
+    ASSERT_OK(xsig_process_send(p, XSIG_TSTP, 0, 0, NULL));
+    ASSERT_OK(xsig_process_send(p, XSIG_CONT, 0, 0, NULL));
+  }
+  ASSERT_OK(xsig_process_wait(p, 20000, &st)); /* stuck stopped: time-out */
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 5);
   xsig_process_close(p);
   xsig_shutdown();
   return 0;

@@ -521,6 +521,19 @@ static int send_ladder(DWORD pid, HANDLE h, int sig, int flags, int *via)
   return XSIG_ENOGRACE;
 }
 
+/* A CONT that came while the receiver was stopping itself (a default
+ * action under way, which its transport's thread runs before it takes
+ * the next message): it found the receiver running, and now waits unread
+ * in the pipe or the ring of a process that is stopped. So once it is
+ * not taken soon and the receiver is seen stopped, resume it again. */
+static void resume_if_cont_waits(HANDLE h, DWORD pid, int *left)
+{
+  if (!*left && xsig__win_channel_wait_accepted(pid, XSIG__WIN_STOPPED_CHECK_MS) == 1)
+    return;
+  if (xsig__win_is_stopped(pid) && resume_process(h, pid) == 0)
+    *left = 0;
+}
+
 /* *left: the target is stopped and holds the signal until CONT. */
 static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int *via, int *left)
 {
@@ -533,10 +546,8 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
     return err;
   if (sig != 0 && sig != XSIG_KILL && sig != XSIG_STOP) {
     err = send_transport(pid, h, sig, value, flags, left);
-    /* It stopped itself before it took the CONT (a default action that
-     * ran meanwhile): the CONT waits in its pipe, so resume it again. */
-    if (sig == XSIG_CONT && err == 0 && *left && resume_process(h, pid) == 0)
-      *left = 0;
+    if (sig == XSIG_CONT && err == 0)
+      resume_if_cont_waits(h, pid, left);
     if (err != NO_TRANSPORT)
       return err ? err : done(via, XSIG_VIA_XSIG);
   }
