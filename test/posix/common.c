@@ -183,6 +183,21 @@ HELPER(pester)
   return argc > 5 ? atoi(argv[5]) : 0;
 }
 
+void pt_stopped_then_cont_and_kill(pid_t pid, int stopsig)
+{
+  int st = 0;
+  CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
+  CHECK(WIFSTOPPED(st));
+  CHECK_EQ(WSTOPSIG(st), stopsig);
+  CHECK_OK(kill(pid, SIGCONT));
+  CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
+  CHECK(WIFCONTINUED(st));
+  CHECK_OK(kill(pid, SIGKILL));
+  st = pt_reap(pid, 20000);
+  CHECK(WIFSIGNALED(st));
+  CHECK_EQ(WTERMSIG(st), SIGKILL);
+}
+
 pid_t pt_pester(int sig, long period_ms, int count, int code)
 {
   const char *args[6];

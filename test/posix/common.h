@@ -17,6 +17,9 @@ const char *pt_ready_name(const char *file);
 /* Waits for the child's FILE.ready (fails the test after 20 s). */
 void pt_wait_ready(const char *file);
 int pt_read_report(const char *file, struct pt_report *r, int timeout_ms);
+/* Child pid was just stopped by stopsig: waitpid(WUNTRACED) says so;
+ * SIGCONT, and waitpid(WCONTINUED) says that; then SIGKILL ends it. */
+void pt_stopped_then_cont_and_kill(pid_t pid, int stopsig);
 /* Starts pester at this process (see common.c). */
 pid_t pt_pester(int sig, long period_ms, int count, int code);
 #endif

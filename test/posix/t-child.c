@@ -525,15 +525,7 @@ TEST(stop_by_another_process_seen_by_parent)
   stopper = pt_spawn3("stop_other", pt_num(pid), NULL, NULL);
   st = pt_reap(stopper, 20000);
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-  CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
-  CHECK(WIFSTOPPED(st));
-  CHECK_EQ(WSTOPSIG(st), SIGSTOP);
-  CHECK_OK(kill(pid, SIGCONT));
-  CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
-  CHECK(WIFCONTINUED(st));
-  CHECK_OK(kill(pid, SIGKILL));
-  st = pt_reap(pid, 20000);
-  CHECK(WIFSIGNALED(st));
+  pt_stopped_then_cont_and_kill(pid, SIGSTOP);
   return 0;
 }
 

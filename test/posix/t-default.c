@@ -134,7 +134,6 @@ TEST(default_action_tstp_stops)
   const char *args[2];
   posix_spawnattr_t at;
   pid_t pid;
-  int st = 0;
   args[0] = f;
   args[1] = NULL;
   CHECK_RET(posix_spawnattr_init(&at), 0);
@@ -144,15 +143,6 @@ TEST(default_action_tstp_stops)
   posix_spawnattr_destroy(&at);
   pt_wait_ready(f);
   CHECK_OK(kill(pid, SIGTSTP));
-  CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
-  CHECK(WIFSTOPPED(st));
-  CHECK_EQ(WSTOPSIG(st), SIGTSTP);
-  CHECK_OK(kill(pid, SIGCONT));
-  CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
-  CHECK(WIFCONTINUED(st));
-  CHECK_OK(kill(pid, SIGKILL));
-  st = pt_reap(pid, 20000);
-  CHECK(WIFSIGNALED(st));
-  CHECK_EQ(WTERMSIG(st), SIGKILL);
+  pt_stopped_then_cont_and_kill(pid, SIGTSTP);
   return 0;
 }
