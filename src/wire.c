@@ -24,7 +24,7 @@ void xsig__wire_encode_child(struct xsig__wire_msg *msg, int64_t child, int sig)
 
 static int is_stop_or_cont(int sig)
 {
-  return sig == XSIG_STOP || sig == XSIG_CONT || (xsig_valid(sig) && xsig__dfl_kind(sig) == XSIG__DFL_STOP);
+  return sig == XSIG_CONT || (xsig_valid(sig) && xsig__dfl_kind(sig) == XSIG__DFL_STOP);
 }
 
 /* The news of XSIG__WIRE_FLAG_CHILD, checked whole. */

@@ -58,15 +58,16 @@ static int served_by(HANDLE pipe, DWORD pid)
 /* Another process of the same user can make instances of the name too
  * (Windows refuses only the first instance to a squatter, Wine not even
  * that): such an instance is closed unwritten and the next one tried; a
- * name only others serve means the target has no transport (the ladder). */
+ * name only others serve means the target has no transport (the ladder).
+ * When every instance is busy it waits up to wait_ms for one. */
 #define SQUATTED_TRIES 8
 
-static HANDLE connect_transport(DWORD pid, int *err)
+static HANDLE connect_transport(DWORD pid, DWORD wait_ms, int *err)
 {
   wchar_t name[64];
   HANDLE pipe;
   DWORD mode = PIPE_READMODE_MESSAGE;
-  ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
+  ULONGLONG deadline = GetTickCount64() + wait_ms;
   int squatted = 0;
   xsig__win_pipe_name(pid, name, 64);
   for (;;) {
@@ -127,9 +128,9 @@ static int receiver_gone(HANDLE target)
  * until CONT: then the message is left in the pipe, where it stays
  * pending, and the send returns at once, as kill(2) to a stopped process
  * does (*left = 1, 0). NO_REPLY when the pipe broke first. */
-static int await_reply(HANDLE pipe, DWORD pid, OVERLAPPED *ov, DWORD *got, int *left)
+static int await_reply(HANDLE pipe, DWORD pid, OVERLAPPED *ov, DWORD wait_ms, DWORD *got, int *left)
 {
-  ULONGLONG deadline = GetTickCount64() + XSIG__WIN_SEND_TIMEOUT_MS;
+  ULONGLONG deadline = GetTickCount64() + wait_ms;
   DWORD step = XSIG__WIN_STOPPED_CHECK_MS;
   while (WaitForSingleObject(ov->hEvent, step) != WAIT_OBJECT_0) {
     *left = xsig__win_is_stopped(pid);
@@ -155,8 +156,8 @@ union reply_buf {
   unsigned char bytes[sizeof(struct xsig__wire_reply) + 1]; /* one more: a longer one shows */
 };
 
-/* One message, one reply (*got bytes of buf), bounded in time. */
-static int transact(HANDLE pipe, DWORD pid, const struct xsig__wire_msg *msg,
+/* One message, one reply (*got bytes of buf), waited for up to wait_ms. */
+static int transact(HANDLE pipe, DWORD pid, const struct xsig__wire_msg *msg, DWORD wait_ms,
                     union reply_buf *buf, DWORD *got, int *left)
 {
   OVERLAPPED ov;
@@ -170,7 +171,7 @@ static int transact(HANDLE pipe, DWORD pid, const struct xsig__wire_msg *msg,
       GetLastError() != ERROR_IO_PENDING)
     err = GetLastError() == ERROR_MORE_DATA ? XSIG_ESYS : NO_REPLY;
   else
-    err = await_reply(pipe, pid, &ov, got, left);
+    err = await_reply(pipe, pid, &ov, wait_ms, got, left);
   CloseHandle(ov.hEvent);
   return err;
 }
@@ -188,14 +189,14 @@ static int send_pipe_version(DWORD pid, HANDLE target, int version, int sig, int
   uint64_t handles[3];
   DWORD got;
   int err, result, ring, asked;
-  HANDLE pipe = connect_transport(pid, &err);
+  HANDLE pipe = connect_transport(pid, XSIG__WIN_SEND_TIMEOUT_MS, &err);
   if (pipe == NULL)
     return err;
   xsig__wire_encode(&msg, version, sig, value, has_value);
   asked = c && version == XSIG__WIRE_VERSION && xsig__win_channel_ring_due(c);
   if (asked)
     msg.flags |= XSIG__WIRE_FLAG_RING;
-  err = transact(pipe, pid, &msg, &buf, &got, left);
+  err = transact(pipe, pid, &msg, XSIG__WIN_SEND_TIMEOUT_MS, &buf, &got, left);
   if (err == 0 && !*left) {
     ring = xsig__wire_reply_decode(&buf, got, version, &result, handles);
     err = ring < 0 ? XSIG_ESYS : result;
@@ -379,24 +380,6 @@ static int terminate(HANDLE h, int sig, int *via)
  * itself waits here, and a CONT meant for it may be waiting behind. */
 #define NEWS_REPLY_MS 100
 
-/* One instance, if one is free and the parent serves it: no waiting. */
-static HANDLE connect_news(DWORD parent)
-{
-  wchar_t name[64];
-  DWORD mode = PIPE_READMODE_MESSAGE;
-  HANDLE pipe;
-  xsig__win_pipe_name(parent, name, 64);
-  pipe = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
-                     FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, NULL);
-  if (pipe == INVALID_HANDLE_VALUE)
-    return NULL;
-  if (!served_by(pipe, parent) || !SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) {
-    CloseHandle(pipe);
-    return NULL;
-  }
-  return pipe;
-}
-
 /* News for pid's parent that pid stopped by sig (or continued: CONT).
  * Windows tells a parent nothing of it. It is only news, and brief: the
  * parent believes only what it sees of its own child (and looks again
@@ -407,28 +390,19 @@ static void tell_parent(HANDLE h, DWORD pid, int sig)
 {
   struct xsig__wire_msg msg;
   union reply_buf buf;
-  OVERLAPPED ov;
   DWORD parent = xsig__win_parent_of(h, pid), got;
   HANDLE pipe;
+  int err, left = 0;
   if (parent == 0)
     return;
   if (parent == GetCurrentProcessId()) {
     xsig__win_child_news(pid, sig);
     return;
   }
-  if (xsig__win_stop_state(parent) == 1 || (pipe = connect_news(parent)) == NULL)
-    return;
+  if (xsig__win_stop_state(parent) == 1 || (pipe = connect_transport(parent, 0, &err)) == NULL)
+    return; /* 0: no waiting for a busy pipe */
   xsig__wire_encode_child(&msg, pid, sig);
-  memset(&ov, 0, sizeof ov);
-  if ((ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL)) != NULL) {
-    if (TransactNamedPipe(pipe, &msg, sizeof msg, &buf, sizeof buf, NULL, &ov) ||
-        GetLastError() == ERROR_IO_PENDING) {
-      if (WaitForSingleObject(ov.hEvent, NEWS_REPLY_MS) != WAIT_OBJECT_0)
-        CancelIo(pipe);
-      GetOverlappedResult(pipe, &ov, &got, TRUE);
-    }
-    CloseHandle(ov.hEvent);
-  }
+  transact(pipe, parent, &msg, NEWS_REPLY_MS, &buf, &got, &left);
   CloseHandle(pipe);
 }
 

@@ -237,7 +237,6 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
   xsig__atomic_add(&replies_owed, 1); /* before a handler can see it */
   if (meta.child) { /* news, not a signal: a look at the child it names */
     xsig__win_child_news((DWORD)meta.child, meta.child_sig);
-    in->default_after_reply = 0;
     reply(in, meta.version, 0, NULL);
     return;
   }
