@@ -13,6 +13,7 @@
 # would die of it and its 130 would be the status seen, so Wine is exec'd.
 #   run-console-ctrl-c.sh XSIG_EXE XSIG_TEST_EXE
 set -u
+. "$(dirname "$0")/console-text.sh"
 xsig_exe=$1 test_exe=$2
 out=$(mktemp)
 fail() { echo "run-console-ctrl-c: $*"; tr -d '\r' <"$out"; rm -f "$out"; exit 1; }
@@ -22,7 +23,7 @@ command -v script >/dev/null || fail "script(1) is missing (bsdutils)"
 # typed once the command's handler is in (its "ready"), under load too
 type_ctrl_c() {
   i=0
-  while ! grep -q ready "$out" && [ $i -lt 400 ]; do sleep 0.1; i=$((i + 1)); done
+  while ! has ready && [ $i -lt 400 ]; do sleep 0.1; i=$((i + 1)); done
   sleep 0.5
   printf '\003'
   sleep 10 # script(1) keeps the terminal while its input is open
@@ -30,9 +31,9 @@ type_ctrl_c() {
 type_ctrl_c |
   timeout 60 script -qec "exec wine '$xsig_exe' run -v -k 3 40 '$test_exe' --helper ctrl_c_counter" /dev/null >"$out" 2>&1
 rc=$?
-grep -q "ready" "$out" || fail "the command did not start"
-grep -q "ctrl-c 1" "$out" || fail "the Ctrl-C did not reach the command"
-grep -q "ctrl-c 2" "$out" && fail "the command got the Ctrl-C twice"
+has "ready" || fail "the command did not start"
+has "ctrl-c1" || fail "the Ctrl-C did not reach the command"
+has "ctrl-c2" && fail "the command got the Ctrl-C twice"
 [ $rc -eq 137 ] || fail "xsig run ended with $rc, not 137 (the command KILLed after the grace)"
 rm -f "$out"
 echo "run-console-ctrl-c: ok"

@@ -11,6 +11,7 @@
 # (issue 29, item 11).
 #   run-ctrl-c.sh XSIG_EXE XSIG_TEST_EXE
 set -u
+. "$(dirname "$0")/console-text.sh"
 xsig_exe=$1 test_exe=$2
 out=$(mktemp)
 fail() { echo "run-ctrl-c: $*"; cat "$out"; rm -f "$out"; exit 1; }
@@ -22,8 +23,8 @@ took=$(( ($(date +%s%N) - start) / 1000000 ))
 tr -d '\r' <"$out"
 echo "xsig run -s INT: exit $rc after $took ms"
 [ $rc -ne 124 ] || [ $took -lt 55000 ] || fail "xsig run did not end"
-grep -q "ctrl_c_only: CTRL_C handled" "$out" || fail "the program's Ctrl-C handler did not run"
-grep -q "KILL" "$out" && fail "the program was KILLed"
+has "ctrl_c_only:CTRL_Chandled" || fail "the program's Ctrl-C handler did not run"
+has "KILL" && fail "the program was KILLed"
 [ $took -lt 10000 ] || fail "it took the whole grace"
 rm -f "$out"
 echo "run-ctrl-c: ok"

@@ -9,6 +9,7 @@
 # Wine delivered nothing.)
 #   run-each-kind.sh XSIG_EXE XSIG_TEST_EXE
 set -u
+. "$(dirname "$0")/console-text.sh"
 xsig_exe=$1 test_exe=$2
 out=$(mktemp)
 fail() { echo "run-each-kind: $*"; tr -d '\r' <"$out"; rm -f "$out"; exit 1; }
@@ -18,13 +19,13 @@ run() { # SIG: xsig run -s SIG -k 3 after 2 s
 }
 run TERM
 rc=$?
-grep -q "ready" "$out" || fail "TERM: the command did not start"
-grep -q "event 6" "$out" || fail "TERM: no SHUTDOWN (6) reached the handler"
-grep -q "KILL" "$out" && fail "TERM: the command was KILLed"
+has "ready" || fail "TERM: the command did not start"
+has "event6" || fail "TERM: no SHUTDOWN (6) reached the handler"
+has "KILL" && fail "TERM: the command was KILLed"
 [ $rc -eq 124 ] || fail "TERM: xsig run ended with $rc, not 124 (timed out, the command ended by itself)"
 run BREAK
 rc=$?
-grep -q "event 1" "$out" || fail "BREAK: no CTRL_BREAK (1) reached the handler"
+has "event1" || fail "BREAK: no CTRL_BREAK (1) reached the handler"
 [ $rc -eq 137 ] || fail "BREAK: xsig run ended with $rc, not 137 (the command goes on, KILLed after the grace)"
 rm -f "$out"
 echo "run-each-kind: ok"
