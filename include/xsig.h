@@ -627,6 +627,8 @@ XSIG_API int xsig_status_from_wait(int wstatus, xsig_status_t *st);
 #define XSIG_VIA_RESUME     8 /* Windows: CONT as NtResumeProcess */
 #define XSIG_VIA_DUMP       9 /* Windows: a minidump of it, then TerminateProcess
                                  (QUIT, forced: see xsig_dump_path) */
+#define XSIG_VIA_CTRL_C    10 /* Windows: TERM as Ctrl-C, by a thread at
+                                 CtrlRoutine (XSIG_SEND_CTRL_C_FIRST) */
 
 /* Returns a static name of an XSIG_VIA_* value ("xsig transport", ...). */
 XSIG_API const char *xsig_via_name(int via);
@@ -636,10 +638,19 @@ XSIG_API const char *xsig_via_name(int via);
 #define XSIG_SEND_FORCE 0x2 /* Windows: if no catchable path exists, end the
                                process with TerminateProcess and the exit
                                code of sig (never done without this flag) */
+#define XSIG_SEND_CTRL_C_FIRST 0x4 /* Windows: TERM to a console program that
+                               does not use xsig and has Ctrl-C on goes as
+                               Ctrl-C (XSIG_VIA_CTRL_C), the one event most
+                               runtimes take as a stop request (Python,
+                               Node); the ladder's SHUTDOWN is then the
+                               caller's next step (docs/sending.md). Other
+                               signals, and POSIX: no effect */
 
 /* Sends sig to process pid (pid > 0), to process group -pid (pid < -1), or
  * to the caller's group (pid 0). sig 0 only checks that the target exists
- * and may be signalled. If via is not NULL it receives XSIG_VIA_*.
+ * and may be signalled. If via is not NULL it receives XSIG_VIA_*: for a
+ * group, its leader's way (the member whose pid is the group's id) while
+ * the leader is among those signalled, else the last member's.
  * Errors: XSIG_EINVAL (bad signal, pid -1 or flags), XSIG_ESRCH, XSIG_EPERM,
  * XSIG_EAGAIN (target's queue full), XSIG_ENOGRACE (Windows: the target does
  * not use xsig and no catchable way exists; see docs/sending.md),

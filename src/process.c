@@ -14,7 +14,7 @@ int xsig__check_send(int64_t pid, int sig, int flags)
   int err = sig == 0 ? 0 : xsig__check(sig);
   if (err)
     return err;
-  if (flags & ~(XSIG_SEND_VALUE | XSIG_SEND_FORCE))
+  if (flags & ~(XSIG_SEND_VALUE | XSIG_SEND_FORCE | XSIG_SEND_CTRL_C_FIRST))
     return XSIG_EINVAL;
   if (pid == -1 || pid > 0x7fffffff || pid < -0x7fffffff)
     return XSIG_EINVAL; /* -1 would be every process: refused */
@@ -51,7 +51,7 @@ const char *xsig_via_name(int via)
   static const char *const names[] = {
     "nothing to do", "kernel", "xsig transport", "console control event",
     "CtrlRoutine thread", "WM_CLOSE", "TerminateProcess", "NtSuspendProcess",
-    "NtResumeProcess", "minidump, then TerminateProcess",
+    "NtResumeProcess", "minidump, then TerminateProcess", "Ctrl-C by a CtrlRoutine thread",
   };
   if (via < 0 || via >= (int)(sizeof names / sizeof names[0]))
     return "unknown";

@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # What a command that handles every console event (Go, .NET) gets from
-# `xsig run -s SIG` under Wine, with a console (script(1) makes one): TERM
-# comes as SHUTDOWN and BREAK as CTRL_BREAK, both through CtrlRoutine,
-# since xsig run starts the command's group with Ctrl-C on. The program
-# ends by its own cleanup (43) at SHUTDOWN, and goes on at BREAK until the
-# KILL after the grace. (docs/sending.md's table; before, with Ctrl-C off,
-# Wine delivered nothing.)
+# `xsig run -s SIG` under Wine, with a console (script(1) makes one), since
+# xsig run starts the command's group with Ctrl-C on: TERM comes as Ctrl-C
+# and then, as the program goes on after it, SHUTDOWN (half the 3 s grace
+# later); BREAK as CTRL_BREAK; each through CtrlRoutine. The program ends
+# by its own cleanup (43) at SHUTDOWN, and goes on at BREAK until the KILL
+# after the grace. (docs/sending.md's table; before, with Ctrl-C off, Wine
+# delivered nothing.)
 #   run-each-kind.sh XSIG_EXE XSIG_TEST_EXE
 set -u
 . "$(dirname "$0")/console-text.sh"
@@ -20,7 +21,9 @@ run() { # SIG: xsig run -s SIG -k 3 after 2 s
 run TERM
 rc=$?
 has "ready" || fail "TERM: the command did not start"
-has "event6" || fail "TERM: no SHUTDOWN (6) reached the handler"
+has "event0" || fail "TERM: no Ctrl-C (0) reached the handler"
+has "event6" || fail "TERM: no SHUTDOWN (6) reached the handler after the Ctrl-C"
+has "goesonafterCtrl-C" || fail "TERM: xsig run -v did not say that the command went on after Ctrl-C"
 has "KILL" && fail "TERM: the command was KILLed"
 [ $rc -eq 124 ] || fail "TERM: xsig run ended with $rc, not 124 (timed out, the command ended by itself)"
 run BREAK

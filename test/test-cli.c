@@ -633,3 +633,38 @@ TEST_IMPL(cli_service_log_has_host_lines)
   ASSERT_HAS("xsig run: sending signal KILL to command '");
   return 0;
 }
+
+#ifdef _WIN32
+/* And the warning that TERM has no graceful way to the command: one that
+ * does not use xsig, let go of its console and has no window. The log
+ * tells the operator why the stop took the whole grace. */
+TEST_IMPL(cli_service_log_warns_no_graceful_way)
+{
+  char tool[1024], self[1024], log[256];
+  char *argv[] = { tool, (char *)"service", (char *)"run", (char *)"xsig-log-test", (char *)"--log", log,
+                   (char *)"--grace", (char *)"1", (char *)"--", self, (char *)"--helper", (char *)"plain_child",
+                   (char *)"noconsole", NULL };
+  test_proc_t p;
+  FILE *f;
+  size_t n;
+  test_tool_path(tool, sizeof tool);
+  test_self_exe(self, sizeof self);
+  snprintf(log, sizeof log, "%s", test_own_file("service-log-nograce"));
+  remove(log);
+  ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
+  ASSERT_OK(test_wait_file_line(log, "ready", 30000));
+  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
+  test_wait(&p, 30000, NULL);
+  test_proc_close(&p);
+  f = fopen(log, "r");
+  ASSERT(f != NULL);
+  n = fread(out, 1, sizeof out - 1, f);
+  fclose(f);
+  out[n] = 0;
+  remove(log);
+  ASSERT_HAS("xsig run: warning: no graceful way to send TERM to command '");
+  ASSERT_HAS("it goes on running until KILL");
+  ASSERT_HAS("xsig run: sending signal KILL to command '");
+  return 0;
+}
+#endif

@@ -206,6 +206,49 @@ TEST_IMPL(ladder_term_hup_console)
   return 0;
 }
 
+/* XSIG_SEND_CTRL_C_FIRST (what xsig run and xsig service send): TERM to a
+ * console program with Ctrl-C on goes as Ctrl-C, to that process alone;
+ * TERM without the flag is the next step, SHUTDOWN. With Ctrl-C off the
+ * flag changes nothing: the program would drop the Ctrl-C. */
+TEST_IMPL(ladder_term_ctrl_c_first)
+{
+  test_proc_t p;
+  char want[32];
+  int via = -1;
+  start_plain(&p, "console");
+  ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_CTRL_C_FIRST, &via));
+  ASSERT_EQ(via, XSIG_VIA_CTRL_C);
+  snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+  snprintf(want, sizeof want, "ctrl %d", CTRL_SHUTDOWN_EVENT);
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  test_proc_close(&p);
+  /* HUP with the flag: CLOSE, as without it */
+  start_plain(&p, "console");
+  ASSERT_OK(xsig_send(p.pid, XSIG_HUP, 0, XSIG_SEND_CTRL_C_FIRST, &via));
+  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+  snprintf(want, sizeof want, "ctrl %d", CTRL_CLOSE_EVENT);
+  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  test_proc_close(&p);
+  /* Ctrl-C off: the ladder as without the flag (Wine: no step at all, as
+   * ladder_term_hup_console says) */
+  ASSERT_OK(test_spawn_helper(&p, "plain_child", "console", TEST_PROC_NEW_GROUP));
+  ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
+  via = -1;
+  if (test_under_wine()) {
+    ASSERT_EQ(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_CTRL_C_FIRST, &via), XSIG_ENOGRACE);
+  } else {
+    ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_CTRL_C_FIRST, &via));
+    ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
+    snprintf(want, sizeof want, "ctrl %d", CTRL_SHUTDOWN_EVENT);
+    ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  }
+  test_proc_close(&p);
+  return 0;
+}
+
 TEST_IMPL(ladder_no_graceful_path)
 {
   test_proc_t p;

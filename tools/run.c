@@ -18,6 +18,8 @@
 static xsig_process_t *child;
 static const char *command_name;
 static int command_has_ctrl_c; /* its group was started with Ctrl-C on */
+/* Windows: when the command gets TERM's next step (-1: none due) */
+static int64_t shutdown_due_us = -1;
 static struct run_opts opts;
 
 static int usage_error(const char *what, const char *arg)
@@ -63,18 +65,27 @@ static int help(void)
   return 0;
 }
 
+/* Windows: a command that took TERM as Ctrl-C gets TERM's next step
+ * (SHUTDOWN, which Go and .NET take as TERM) if it still runs this long
+ * after, or after half the grace if that is sooner. */
+#define SHUTDOWN_STEP_MS 1500
+
 /* With -v, a step that is not the kernel's (a Windows ladder step) is
  * named; a signal that has no graceful way to the command is always
- * reported, since the command then goes on running. */
+ * reported, since the command then goes on running. TERM goes to a
+ * Windows command that does not use xsig as Ctrl-C first: most runtimes
+ * (Python, Node) take no other event as a stop request. */
 static void send_to_command(int sig)
 {
   int64_t group = xsig_process_group(child);
-  int via = XSIG_VIA_NONE, err;
+  int via = XSIG_VIA_NONE, err, flags = sig == XSIG_TERM ? XSIG_SEND_CTRL_C_FIRST : 0;
   char name[16];
   if (group)
-    err = xsig_send(-group, sig, 0, 0, &via);
+    err = xsig_send(-group, sig, 0, flags, &via);
   else
-    err = xsig_process_send(child, sig, 0, 0, &via);
+    err = xsig_process_send(child, sig, 0, flags, &via);
+  if (err == 0 && via == XSIG_VIA_CTRL_C)
+    shutdown_due_us = xsig_clock_us() + SHUTDOWN_STEP_MS * 1000;
   tool_signame(sig, name, sizeof name);
   if (err == XSIG_ENOGRACE)
     fprintf(stderr, "xsig run: warning: no graceful way to send %s to command '%s': it does not use "
@@ -91,6 +102,31 @@ static void say_sending(int sig)
     return;
   fprintf(stderr, "xsig run: sending signal %s to command '%s'\n", tool_signame(sig, name, sizeof name),
           command_name);
+}
+
+/* Milliseconds from now to end (rounded up), at most INT32_MAX; -1 for an
+ * end of -1 (never). */
+static int ms_until(int64_t end_us)
+{
+  int64_t left;
+  if (end_us < 0)
+    return -1;
+  left = (end_us - xsig_clock_us() + 999) / 1000;
+  return left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+/* TERM's next step, to the command alone, once it is due: the command
+ * took the Ctrl-C and goes on. (The rest of its tree had its Ctrl-C too,
+ * and is left to the grace: one of them may use xsig and have had TERM.) */
+static void shutdown_step_if_due(void)
+{
+  int via = XSIG_VIA_NONE;
+  if (shutdown_due_us < 0 || xsig_clock_us() < shutdown_due_us)
+    return;
+  shutdown_due_us = -1;
+  if (xsig_process_send(child, XSIG_TERM, 0, 0, &via) == 0 && opts.verbose)
+    fprintf(stderr, "xsig run: command '%s' goes on after Ctrl-C: TERM reached it through %s\n",
+            command_name, xsig_via_name(via));
 }
 
 static int entrypoint(void)
@@ -141,7 +177,14 @@ static int kill_rest_after(int ms, int64_t since_us)
 {
   xsig_status_t st;
   int forced = 0;
-  int64_t left = ms - (xsig_clock_us() - since_us) / 1000;
+  int64_t left, half = since_us + (int64_t)ms * 500;
+  if (shutdown_due_us >= 0) {
+    if (half < shutdown_due_us)
+      shutdown_due_us = half;
+    xsig_process_wait(child, ms_until(shutdown_due_us), NULL); /* runs no handler */
+    shutdown_step_if_due();
+  }
+  left = ms - (xsig_clock_us() - since_us) / 1000;
   if (xsig_process_stop_tree(child, XSIG_CONT, left < 0 ? 0 : (int)left, &st, &forced) != 0)
     return 0;
   if (forced)
@@ -206,30 +249,23 @@ static void reap_orphans(int sig, const xsig_info_t *info, void *arg)
   xsig_reap_orphans();
 }
 
-/* Milliseconds from now to end (rounded up), at most INT32_MAX; -1 for an
- * end of -1 (never). */
-static int ms_until(int64_t end_us)
-{
-  int64_t left;
-  if (end_us < 0)
-    return -1;
-  left = (end_us - xsig_clock_us() + 999) / 1000;
-  return left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
-}
-
 /* Waits for the child, running forwarded signals; returns 1 when it ended.
  * Asleep until the child ends, a signal comes or the time is up. */
 static int wait_child(int64_t ms)
 {
   xsig_os_handle_t h = xsig_process_waitable(child);
   int64_t end = ms < 0 ? -1 : xsig_clock_us() + ms * 1000;
-  int left;
+  int left, step;
   for (;;) {
     if (xsig_process_wait(child, 0, NULL) == 0)
       return 1;
+    shutdown_step_if_due();
     left = ms_until(end);
     if (left == 0)
       return 0;
+    step = ms_until(shutdown_due_us);
+    if (step >= 0 && (left < 0 || step < left))
+      left = step;
     if (tool_handle_valid(h))
       xsig_wait_os(h, left);
     else

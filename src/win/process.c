@@ -312,13 +312,14 @@ static int ctrl_routine_thread(HANDLE h, DWORD ev)
   return err;
 }
 
-/* SHUTDOWN (for TERM) or CLOSE (for HUP) through CtrlRoutine in a console
- * program: the events Go and .NET take as TERM, libuv and .NET CLOSE as
- * HUP; without a handler of its own the program ends as a console's
- * close ends it. Windows drops only CTRL_C for a target with Ctrl-C off,
- * Wine drops every event then, and its CtrlRoutine returns 0 at once: a
- * thread that ended with 0 while the target runs was not taken. */
-static int close_event_thread(HANDLE h, DWORD ev)
+/* A console event through CtrlRoutine in a console program, taken or
+ * not: SHUTDOWN (for TERM) or CLOSE (for HUP), the events Go and .NET take
+ * as TERM, libuv and .NET CLOSE as HUP; without a handler of its own the
+ * program ends as a console's close ends it. Windows drops only CTRL_C
+ * for a target with Ctrl-C off, Wine drops every event then, and its
+ * CtrlRoutine returns 0 at once: a thread that ended with 0 while the
+ * target runs was not taken. */
+static int event_thread_taken(HANDLE h, DWORD ev)
 {
   HANDLE t;
   DWORD code = 1;
@@ -329,6 +330,14 @@ static int close_event_thread(HANDLE h, DWORD ev)
           code != 0 || WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
   CloseHandle(t);
   return taken;
+}
+
+/* TERM as Ctrl-C (XSIG_SEND_CTRL_C_FIRST): for a program that has Ctrl-C
+ * on, as xsig run starts its command; Python and Node take no other event
+ * as a stop request. One with Ctrl-C off would drop it on Windows. */
+static int ctrl_c_for_term(HANDLE h)
+{
+  return ignores_ctrl_c(h) == 0 && event_thread_taken(h, CTRL_C_EVENT);
 }
 
 struct close_search { DWORD pid; int posted; };
@@ -478,14 +487,16 @@ static int send_ladder(DWORD pid, HANDLE h, int sig, int flags, int *via)
     if (err != XSIG_ENOGRACE)
       return err;
   } else if (sig == XSIG_TERM) {
+    if ((flags & XSIG_SEND_CTRL_C_FIRST) && ctrl_c_for_term(h))
+      return done(via, XSIG_VIA_CTRL_C);
     if (wm_close(pid))
       return done(via, XSIG_VIA_WM_CLOSE);
-    if (close_event_thread(h, CTRL_SHUTDOWN_EVENT))
+    if (event_thread_taken(h, CTRL_SHUTDOWN_EVENT))
       return done(via, XSIG_VIA_CTRLROUTINE);
     if (console_event_to_group(pid, CTRL_BREAK_EVENT))
       return done(via, XSIG_VIA_CONSOLE);
   } else if (sig == XSIG_HUP) {
-    if (close_event_thread(h, CTRL_CLOSE_EVENT))
+    if (event_thread_taken(h, CTRL_CLOSE_EVENT))
       return done(via, XSIG_VIA_CTRLROUTINE);
   } else if (xsig__dfl_kind(sig) == XSIG__DFL_IGN) {
     return done(via, XSIG_VIA_NONE); /* its default is to ignore it */
@@ -546,13 +557,17 @@ static int member_stopped(DWORD pid, int v)
   return xsig__win_is_stopped(pid);
 }
 
+/* What signalling a job gave: the way of its leader (the member whose pid
+ * is the group's id) if it was among those signalled, else the last's. */
+struct job_ways { DWORD leader; int leader_via, last_via; };
+
 /* Every process of a job (the whole tree xsig started). With cont_after,
  * a member that is stopped gets CONT after sig, so that it can act on it. */
-static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
+static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int cont_after)
 {
   union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
   DWORD i;
-  int err = 0, sent = 0, last_via = XSIG_VIA_NONE;
+  int err = 0, sent = 0;
   memset(&ids, 0, sizeof ids);
   if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
     return XSIG_ESYS;
@@ -566,30 +581,40 @@ static int send_job(HANDLE job, int sig, int flags, int *via, int cont_after)
     if (cont_after && (left || (e == 0 && member_stopped(pid, v))))
       send_to(pid, h, XSIG_CONT, 0, 0, NULL, &left);
     CloseHandle(h);
+    if (e == 0 && ways) {
+      ways->last_via = v;
+      if (pid == ways->leader)
+        ways->leader_via = v;
+    }
     if (e == 0)
-      sent++, last_via = v;
+      sent++;
     else if (e != XSIG_ESRCH)
       err = e;
   }
-  if (sent == 0)
-    return err ? err : XSIG_ESRCH;
-  return done(via, last_via);
+  return sent ? 0 : err ? err : XSIG_ESRCH;
+}
+
+static int ways_done(const struct job_ways *ways, int *via)
+{
+  return done(via, ways->leader_via >= 0 ? ways->leader_via : ways->last_via);
 }
 
 /* Each job of the group: the leader's tree and each member's that joined. */
 static int send_group(DWORD pgid, int sig, int flags, int *via)
 {
   HANDLE jobs[64];
+  struct job_ways ways = { 0, -1, XSIG_VIA_NONE };
   int n = xsig__win_group_jobs(pgid, 0, jobs, 64), i, err = XSIG_ESRCH, e;
   if (n == 0)
     return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
+  ways.leader = pgid;
   for (i = 0; i < n; i++) {
-    e = send_job(jobs[i], sig, flags, via, 0);
+    e = send_job(jobs[i], sig, flags, &ways, 0);
     if (e == 0 || err != 0)
       err = err == 0 ? 0 : e;
     CloseHandle(jobs[i]);
   }
-  return err;
+  return err ? err : ways_done(&ways, via);
 }
 
 /* A group xsig starts (XSIG_SPAWN_NEW_GROUP) has a job named after a token
@@ -638,12 +663,13 @@ static HANDLE own_group_job(void)
 static int send_own_group(int sig, int flags, int *via)
 {
   HANDLE job = own_group_job();
+  struct job_ways ways = { 0, -1, XSIG_VIA_NONE };
   int err;
   if (job == NULL)
     return XSIG_ENOSYS; /* not started in a group of xsig's: none to name */
-  err = send_job(job, sig, flags, via, 0);
+  err = send_job(job, sig, flags, &ways, 0);
   CloseHandle(job);
-  return err;
+  return err ? err : ways_done(&ways, via);
 }
 
 /* A new group's job, named by a token no other job has yet. */
