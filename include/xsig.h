@@ -649,8 +649,9 @@ XSIG_API const char *xsig_via_name(int via);
 /* Sends sig to process pid (pid > 0), to process group -pid (pid < -1), or
  * to the caller's group (pid 0). sig 0 only checks that the target exists
  * and may be signalled. If via is not NULL it receives XSIG_VIA_*: for a
- * group, its leader's way (the member whose pid is the group's id) while
- * the leader is among those signalled, else the last member's.
+ * group -pgid, its leader's way (the member whose pid is pgid) while the
+ * leader is among those signalled, else (and for pid 0) the last
+ * member's.
  * Errors: XSIG_EINVAL (bad signal, pid -1 or flags), XSIG_ESRCH, XSIG_EPERM,
  * XSIG_EAGAIN (target's queue full), XSIG_ENOGRACE (Windows: the target does
  * not use xsig and no catchable way exists; see docs/sending.md),

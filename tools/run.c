@@ -65,34 +65,50 @@ static int help(void)
   return 0;
 }
 
-/* Windows: a command that took TERM as Ctrl-C gets TERM's next step
- * (SHUTDOWN, which Go and .NET take as TERM) if it still runs this long
- * after, or after half the grace if that is sooner. */
-#define SHUTDOWN_STEP_MS 1500
+static int entrypoint(void)
+{
+  return opts.init || opts.duration_ms == 0;
+}
+
+/* Windows: a command that took TERM as Ctrl-C and still runs gets TERM's
+ * next step (SHUTDOWN, which Go and .NET take as TERM) after half the
+ * grace, so that a program that cleans up after Ctrl-C has that long
+ * uncut; with no grace (no KILL to follow), after this long. */
+#define NEXT_STEP_NO_GRACE_MS 5000
 
 /* With -v, a step that is not the kernel's (a Windows ladder step) is
  * named; a signal that has no graceful way to the command is always
- * reported, since the command then goes on running. TERM goes to a
- * Windows command that does not use xsig as Ctrl-C first: most runtimes
- * (Python, Node) take no other event as a stop request. */
-static void send_to_command(int sig)
+ * reported, since the command then goes on running. */
+static void say_sent(int sig, int err, int via)
 {
-  int64_t group = xsig_process_group(child);
-  int via = XSIG_VIA_NONE, err, flags = sig == XSIG_TERM ? XSIG_SEND_CTRL_C_FIRST : 0;
   char name[16];
-  if (group)
-    err = xsig_send(-group, sig, 0, flags, &via);
-  else
-    err = xsig_process_send(child, sig, 0, flags, &via);
-  if (err == 0 && via == XSIG_VIA_CTRL_C)
-    shutdown_due_us = xsig_clock_us() + SHUTDOWN_STEP_MS * 1000;
   tool_signame(sig, name, sizeof name);
   if (err == XSIG_ENOGRACE)
     fprintf(stderr, "xsig run: warning: no graceful way to send %s to command '%s': it does not use "
                     "xsig and cannot get %s from Windows (see 'xsig kill --help'); it goes on running%s\n",
-            name, command_name, name, opts.kill_after_ms >= 0 ? " until KILL" : "");
+            name, command_name, name, opts.kill_after_ms >= 0 || entrypoint() ? " until KILL" : "");
   else if (err == 0 && opts.verbose && via != XSIG_VIA_KERNEL && via != XSIG_VIA_NONE)
     fprintf(stderr, "xsig run: %s reached command '%s' through %s\n", name, command_name, xsig_via_name(via));
+}
+
+/* To the command's group (the command alone with --foreground). TERM
+ * goes to a Windows command that does not use xsig as Ctrl-C first: most
+ * runtimes (Python, Node) take no other event as a stop request. Not a
+ * TERM from a console (its LOGOFF or SHUTDOWN), which the command, on the
+ * same console, got from the console itself. */
+static void send_to_command(int sig, const xsig_info_t *info)
+{
+  int64_t group = xsig_process_group(child);
+  int via = XSIG_VIA_NONE, err, flags = 0;
+  if (sig == XSIG_TERM && (info == NULL || info->code != XSIG_SI_CONSOLE))
+    flags = XSIG_SEND_CTRL_C_FIRST;
+  if (group)
+    err = xsig_send(-group, sig, 0, flags, &via);
+  else
+    err = xsig_process_send(child, sig, 0, flags, &via);
+  if (err == 0 && via == XSIG_VIA_CTRL_C && shutdown_due_us < 0) /* a repeated TERM keeps the first */
+    shutdown_due_us = xsig_clock_us() + NEXT_STEP_NO_GRACE_MS * 1000;
+  say_sent(sig, err, via);
 }
 
 static void say_sending(int sig)
@@ -120,18 +136,15 @@ static int ms_until(int64_t end_us)
  * and is left to the grace: one of them may use xsig and have had TERM.) */
 static void shutdown_step_if_due(void)
 {
-  int via = XSIG_VIA_NONE;
+  int via = XSIG_VIA_NONE, err;
   if (shutdown_due_us < 0 || xsig_clock_us() < shutdown_due_us)
     return;
   shutdown_due_us = -1;
-  if (xsig_process_send(child, XSIG_TERM, 0, 0, &via) == 0 && opts.verbose)
-    fprintf(stderr, "xsig run: command '%s' goes on after Ctrl-C: TERM reached it through %s\n",
-            command_name, xsig_via_name(via));
-}
-
-static int entrypoint(void)
-{
-  return opts.init || opts.duration_ms == 0;
+  if (opts.verbose)
+    fprintf(stderr, "xsig run: command '%s' goes on after Ctrl-C: sending TERM's next step\n", command_name);
+  err = xsig_process_send(child, XSIG_TERM, 0, 0, &via);
+  if (err != XSIG_ESRCH) /* it ended just now */
+    say_sent(XSIG_TERM, err, via);
 }
 
 /* The KILL after the grace went to n processes of the tree. As an
@@ -168,8 +181,9 @@ static int stop_grace(const xsig_info_t *info, int64_t asked_us)
   return grace > INT32_MAX ? INT32_MAX : (int)grace;
 }
 
-/* CONT (GNU timeout sends it after the signal), then what is left of the
- * grace for the whole tree, counted from since_us (when the signal went
+/* CONT (GNU timeout sends it after the signal; first to a Windows
+ * command that took TERM as Ctrl-C, which then gets TERM's next step
+ * after half the grace), then what is left of the grace for the whole tree, counted from since_us (when the signal went
  * out: sending to a big tree takes time, under Wine about 17 ms a member),
  * then KILL for what is left of the tree. Returns 1 if the command itself
  * ended by KILL. */
@@ -177,11 +191,14 @@ static int kill_rest_after(int ms, int64_t since_us)
 {
   xsig_status_t st;
   int forced = 0;
-  int64_t left, half = since_us + (int64_t)ms * 500;
-  if (shutdown_due_us >= 0) {
-    if (half < shutdown_due_us)
-      shutdown_due_us = half;
-    xsig_process_wait(child, ms_until(shutdown_due_us), NULL); /* runs no handler */
+  int64_t left;
+  if (shutdown_due_us >= 0 && ms > 0) {
+    shutdown_due_us = since_us + (int64_t)ms * 500;
+    xsig_process_send(child, XSIG_CONT, 0, 0, NULL); /* stopped, it could not take its Ctrl-C */
+    /* runs no handler; may return a little early (Windows' tick) */
+    while (xsig_process_wait(child, ms_until(shutdown_due_us), NULL) == XSIG_ETIMEDOUT &&
+           xsig_clock_us() < shutdown_due_us) {
+    }
     shutdown_step_if_due();
   }
   left = ms - (xsig_clock_us() - since_us) / 1000;
@@ -233,7 +250,7 @@ static void forward(int sig, const xsig_info_t *info, void *arg)
   if (console_gave_it_too(sig, info))
     say_given_by_console(sig);
   else
-    send_to_command(sig);
+    send_to_command(sig, info);
   if (is_stop_request(sig, info)) {
     grace = stop_grace(info, asked);
     if (grace >= 0) {
@@ -362,7 +379,7 @@ static int on_timeout(void)
 {
   int64_t sent = xsig_clock_us();
   say_sending(opts.sig);
-  send_to_command(opts.sig);
+  send_to_command(opts.sig, NULL);
   if (opts.kill_after_ms < 0)
     return opts.sig == XSIG_KILL;
   return kill_rest_after(opts.kill_after_ms > INT32_MAX ? INT32_MAX : (int)opts.kill_after_ms, sent);

@@ -332,12 +332,14 @@ static int event_thread_taken(HANDLE h, DWORD ev)
   return taken;
 }
 
-/* TERM as Ctrl-C (XSIG_SEND_CTRL_C_FIRST): for a program that has Ctrl-C
- * on, as xsig run starts its command; Python and Node take no other event
- * as a stop request. One with Ctrl-C off would drop it on Windows. */
+/* TERM as Ctrl-C (XSIG_SEND_CTRL_C_FIRST): for a console program that has
+ * Ctrl-C on, as xsig run starts its command; Python and Node take no other
+ * event as a stop request. With Ctrl-C on it is taken, as INT's is: its
+ * handlers run, or the default one ends it. (The thread's exit code says
+ * nothing here: Windows' CtrlRoutine returns 0 after a CTRL_C handler.) */
 static int ctrl_c_for_term(HANDLE h)
 {
-  return ignores_ctrl_c(h) == 0 && event_thread_taken(h, CTRL_C_EVENT);
+  return xsig__win_has_console(h) == 1 && ignores_ctrl_c(h) == 0 && ctrl_routine_thread(h, CTRL_C_EVENT) == 0;
 }
 
 struct close_search { DWORD pid; int posted; };
