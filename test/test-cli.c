@@ -604,19 +604,21 @@ TEST_IMPL(cli_run_kill_names_processes_left)
   return 0;
 }
 
-/* xsig service's log holds the host's own lines: the KILL after the grace
- * (the command ignores TERM), so the log says why the stop took it all. */
-TEST_IMPL(cli_service_log_has_host_lines)
+/* Runs `xsig service run` from here with --log and a grace of 1 s on
+ * self --helper HELPER [ARG], stops it with TERM once the command said
+ * "ready", and reads the log into out. */
+static void service_log_after_term(const char *helper, const char *arg, const char *name)
 {
   char tool[1024], self[1024], log[256];
   char *argv[] = { tool, (char *)"service", (char *)"run", (char *)"xsig-log-test", (char *)"--log", log,
-                   (char *)"--grace", (char *)"1", (char *)"--", self, (char *)"--helper", (char *)"stubborn", NULL };
+                   (char *)"--grace", (char *)"1", (char *)"--", self, (char *)"--helper", (char *)helper,
+                   (char *)arg, NULL };
   test_proc_t p;
   FILE *f;
   size_t n;
   test_tool_path(tool, sizeof tool);
   test_self_exe(self, sizeof self);
-  snprintf(log, sizeof log, "%s", test_own_file("service-log"));
+  snprintf(log, sizeof log, "%s", test_own_file(name));
   remove(log);
   ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
   ASSERT_OK(test_wait_file_line(log, "ready", 30000)); /* the command's own line */
@@ -629,6 +631,13 @@ TEST_IMPL(cli_service_log_has_host_lines)
   fclose(f);
   out[n] = 0;
   remove(log);
+}
+
+/* xsig service's log holds the host's own lines: the KILL after the grace
+ * (the command ignores TERM), so the log says why the stop took it all. */
+TEST_IMPL(cli_service_log_has_host_lines)
+{
+  service_log_after_term("stubborn", NULL, "service-log");
   ASSERT_HAS("ready");
   ASSERT_HAS("xsig run: sending signal KILL to command '");
   return 0;
@@ -640,28 +649,7 @@ TEST_IMPL(cli_service_log_has_host_lines)
  * tells the operator why the stop took the whole grace. */
 TEST_IMPL(cli_service_log_warns_no_graceful_way)
 {
-  char tool[1024], self[1024], log[256];
-  char *argv[] = { tool, (char *)"service", (char *)"run", (char *)"xsig-log-test", (char *)"--log", log,
-                   (char *)"--grace", (char *)"1", (char *)"--", self, (char *)"--helper", (char *)"plain_child",
-                   (char *)"noconsole", NULL };
-  test_proc_t p;
-  FILE *f;
-  size_t n;
-  test_tool_path(tool, sizeof tool);
-  test_self_exe(self, sizeof self);
-  snprintf(log, sizeof log, "%s", test_own_file("service-log-nograce"));
-  remove(log);
-  ASSERT_OK(test_spawn(&p, argv, TEST_PROC_MERGE_STDERR));
-  ASSERT_OK(test_wait_file_line(log, "ready", 30000));
-  ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
-  test_wait(&p, 30000, NULL);
-  test_proc_close(&p);
-  f = fopen(log, "r");
-  ASSERT(f != NULL);
-  n = fread(out, 1, sizeof out - 1, f);
-  fclose(f);
-  out[n] = 0;
-  remove(log);
+  service_log_after_term("plain_child", "noconsole", "service-log-nograce");
   ASSERT_HAS("xsig run: warning: no graceful way to send TERM to command '");
   ASSERT_HAS("it goes on running until KILL");
   ASSERT_HAS("xsig run: sending signal KILL to command '");

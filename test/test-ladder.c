@@ -74,6 +74,18 @@ static void start_plain(test_proc_t *p, const char *mode)
   ASSERT_STR(line, "ready");
 }
 
+/* Sends sig (with flags) to p, which prints its console events: the way
+ * must be want_via and the event that arrives ev. */
+static void send_sees_event(test_proc_t *p, int sig, int flags, int want_via, DWORD ev)
+{
+  char want[32];
+  int via = -1;
+  ASSERT_OK(xsig_send(p->pid, sig, 0, flags, &via));
+  ASSERT_EQ(via, want_via);
+  snprintf(want, sizeof want, "ctrl %lu", (unsigned long)ev);
+  ASSERT_OK(test_expect_line(p, want, NULL, 0, 20000));
+}
+
 TEST_IMPL(ladder_kill_and_zero)
 {
   test_proc_t p;
@@ -122,18 +134,10 @@ TEST_IMPL(ladder_stop_cont)
 TEST_IMPL(ladder_ctrl_routine)
 {
   test_proc_t p;
-  int via = -1;
-  char want[32];
   start_plain(&p, "console");
   /* not a process group xsig started: a thread at CtrlRoutine in the target */
-  ASSERT_OK(xsig_send(p.pid, XSIG_INT, 0, 0, &via));
-  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
-  snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
-  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
-  ASSERT_OK(xsig_send(p.pid, XSIG_BREAK, 0, 0, &via));
-  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
-  snprintf(want, sizeof want, "ctrl %d", CTRL_BREAK_EVENT);
-  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  send_sees_event(&p, XSIG_INT, 0, XSIG_VIA_CTRLROUTINE, CTRL_C_EVENT);
+  send_sees_event(&p, XSIG_BREAK, 0, XSIG_VIA_CTRLROUTINE, CTRL_BREAK_EVENT);
   test_proc_close(&p);
   return 0;
 }
@@ -213,38 +217,23 @@ TEST_IMPL(ladder_term_hup_console)
 TEST_IMPL(ladder_term_ctrl_c_first)
 {
   test_proc_t p;
-  char want[32];
   int via = -1;
   start_plain(&p, "console");
-  ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_CTRL_C_FIRST, &via));
-  ASSERT_EQ(via, XSIG_VIA_CTRL_C);
-  snprintf(want, sizeof want, "ctrl %d", CTRL_C_EVENT);
-  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
-  ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, 0, &via));
-  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
-  snprintf(want, sizeof want, "ctrl %d", CTRL_SHUTDOWN_EVENT);
-  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  send_sees_event(&p, XSIG_TERM, XSIG_SEND_CTRL_C_FIRST, XSIG_VIA_CTRL_C, CTRL_C_EVENT);
+  send_sees_event(&p, XSIG_TERM, 0, XSIG_VIA_CTRLROUTINE, CTRL_SHUTDOWN_EVENT);
   test_proc_close(&p);
   /* HUP with the flag: CLOSE, as without it */
   start_plain(&p, "console");
-  ASSERT_OK(xsig_send(p.pid, XSIG_HUP, 0, XSIG_SEND_CTRL_C_FIRST, &via));
-  ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
-  snprintf(want, sizeof want, "ctrl %d", CTRL_CLOSE_EVENT);
-  ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
+  send_sees_event(&p, XSIG_HUP, XSIG_SEND_CTRL_C_FIRST, XSIG_VIA_CTRLROUTINE, CTRL_CLOSE_EVENT);
   test_proc_close(&p);
   /* Ctrl-C off: the ladder as without the flag (Wine: no step at all, as
    * ladder_term_hup_console says) */
   ASSERT_OK(test_spawn_helper(&p, "plain_child", "console", TEST_PROC_NEW_GROUP));
   ASSERT_OK(test_expect_line(&p, "ready", NULL, 0, 20000));
-  via = -1;
-  if (test_under_wine()) {
+  if (test_under_wine())
     ASSERT_EQ(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_CTRL_C_FIRST, &via), XSIG_ENOGRACE);
-  } else {
-    ASSERT_OK(xsig_send(p.pid, XSIG_TERM, 0, XSIG_SEND_CTRL_C_FIRST, &via));
-    ASSERT_EQ(via, XSIG_VIA_CTRLROUTINE);
-    snprintf(want, sizeof want, "ctrl %d", CTRL_SHUTDOWN_EVENT);
-    ASSERT_OK(test_expect_line(&p, want, NULL, 0, 20000));
-  }
+  else
+    send_sees_event(&p, XSIG_TERM, XSIG_SEND_CTRL_C_FIRST, XSIG_VIA_CTRLROUTINE, CTRL_SHUTDOWN_EVENT);
   test_proc_close(&p);
   return 0;
 }
