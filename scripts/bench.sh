@@ -74,7 +74,7 @@ echo "== round-trip latency between two processes (microseconds per round trip)"
 # Linux: both processes on CPU 0, so that what is measured is the library's
 # cost and not the scheduler's cross-core wake-up (which varies 6x here).
 latency linux "taskset -c 0 $LB" 3000 "$ROUNDS" raw signalfd selfpipe libuv xsig-wait xsig-handler
-latency windows "wine $WB" 200 "$WROUNDS" raw-event raw-pipe raw-pipe-open xsig-wait xsig-handler xsig-apc
+latency windows "wine $WB" 200 "$WROUNDS" raw-event raw-event-relay raw-pipe raw-pipe-open xsig-wait xsig-handler xsig-apc
 row "case" "median" "min" "max" "ratio"
 raw=$(median "$tmp/linux-raw"); sfd=$(median "$tmp/linux-signalfd"); uv=$(median "$tmp/linux-libuv")
 sp=$(median "$tmp/linux-selfpipe") # a handler writing to a pipe poll watches, by hand
@@ -89,7 +89,7 @@ row "Linux xsig handler (poll + dispatch)" "$md" "$mn" "$mx" "$(ratio "$md" "$sf
 # raw-pipe: connect, transact, close, as the transport's first signal;
 # raw-pipe-open: a pipe that stays connected; raw-event: two named events.
 ev=$(median "$tmp/windows-raw-event"); open=$(median "$tmp/windows-raw-pipe-open")
-for m in raw-event raw-pipe raw-pipe-open; do
+for m in raw-event raw-event-relay raw-pipe raw-pipe-open; do
   read -r md mn mx < <(stats "$tmp/windows-$m")
   row "Wine $m (baseline)" "$md" "$mn" "$mx" "$(ratio "$md" "$ev") of raw event"
 done

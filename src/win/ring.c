@@ -748,9 +748,10 @@ int xsig__win_channel_send(struct xsig__win_channel *c, int sig, intptr_t value,
   if (InterlockedCompareExchange(&c->ring->receiver_sleeping.v, 0, 1) == 1)
     ReleaseSemaphore(c->doorbell, 1, NULL);
   /* Checked after the doorbell, so that the receiver's wake-up and the
-   * check overlap; an ended receiver had ended before the call, too. */
+   * check overlap. A receiver that has ended may have taken this signal
+   * first (its handler ended it): its tail says so. */
   if (check && check_receiver_ended(c, now))
-    return XSIG_ESRCH;
+    return (int32_t)((uint32_t)load(&c->ring->tail) - c->head) >= 0 ? 0 : XSIG_ESRCH;
   /* Closing, and it did not accept this one: the pipe carries it. */
   if (load(&c->ring->closed) && !accepted_before_close(c)) {
     detach(c);
