@@ -183,10 +183,10 @@ static int stop_grace(const xsig_info_t *info, int64_t asked_us)
 
 /* CONT (GNU timeout sends it after the signal; first to a Windows
  * command that took TERM as Ctrl-C, which then gets TERM's next step
- * after half the grace), then what is left of the grace for the whole tree, counted from since_us (when the signal went
- * out: sending to a big tree takes time, under Wine about 17 ms a member),
- * then KILL for what is left of the tree. Returns 1 if the command itself
- * ended by KILL. */
+ * after half the grace), then what is left of the grace for the whole
+ * tree, counted from since_us (when the signal went out: sending to a big
+ * tree takes time, under Wine about 4 ms a member), then KILL for what is
+ * left of the tree. Returns 1 if the command itself ended by KILL. */
 static int kill_rest_after(int ms, int64_t since_us)
 {
   xsig_status_t st;
