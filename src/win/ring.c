@@ -127,10 +127,12 @@ int xsig__win_rings_wait_handles(HANDLE *hs)
   return npeers + 1;
 }
 
-/* Credit for what the sender asked, or before it runs out. */
-static void answer(struct peer *p)
+/* Credit for what the sender asked (asks: the count seen before the
+ * messages it sent first were taken), or before it runs out. An ask that
+ * came after is answered in the next round: its messages may not all be
+ * taken yet, and a refusal would then go uncounted. */
+static void answer(struct peer *p, LONG asks)
 {
-  LONG asks = load(&p->ring->credit_asks);
   uint32_t left = p->granted - p->rt_accepted;
   int asked = (uint32_t)asks != p->credit_answers;
   if ((asked || (p->rt_accepted > 0 && left < CREDIT / 2)) && left < CREDIT) {
@@ -148,11 +150,11 @@ static void answer(struct peer *p)
 }
 
 /* Accepts the messages peer p's ring holds, in order, up to one whose
- * default action must run (*dfl). Returns how many, or -1 for a head that
- * cannot be. */
-static int accept_messages(struct peer *p, int *dfl)
+ * default action must run (*dfl); *posted says that one is pending now.
+ * Returns how many, or -1 for a head that cannot be. */
+static int accept_messages(struct peer *p, int *dfl, int *posted)
 {
-  int n = xsig__ring_count((uint32_t)load(&p->ring->head), p->tail), k, posted = 0;
+  int n = xsig__ring_count((uint32_t)load(&p->ring->head), p->tail), k;
   for (k = 0; k < n && *dfl == 0; k++) {
     struct xsig__wire_msg m;
     xsig_info_t info;
@@ -173,15 +175,13 @@ static int accept_messages(struct peer *p, int *dfl)
     switch (xsig__win_accept(&info, XSIG__ACCEPT_REMOTE | XSIG__ACCEPT_NO_WAKE |
                                    (rt ? XSIG__ACCEPT_RESERVED : 0))) {
     case 0:
-      posted = 1;
+      *posted = 1;
       break;
     case XSIG__ARRIVE_DEFAULT:
       *dfl = info.signo; /* what follows waits for the next round, if any */
       break;
     }
   }
-  if (posted)
-    xsig__os_wake(); /* once for the batch */
   if (n > 0)
     p->last_us = xsig__os_now_us();
   return n;
@@ -193,23 +193,30 @@ static int accept_messages(struct peer *p, int *dfl)
 static int serve_peer(int i)
 {
   struct peer *p = &peers[i];
-  int n, dfl = 0, detached = load(&p->ring->detached);
-  if ((n = accept_messages(p, &dfl)) >= 0 && dfl == 0 &&
-      (uint32_t)load(&p->ring->credit_asks) != p->credit_answers) {
+  int n, dfl = 0, posted = 0, detached = load(&p->ring->detached);
+  LONG asks = 0;
+  if ((n = accept_messages(p, &dfl, &posted)) >= 0 &&
+      (uint32_t)(asks = load(&p->ring->credit_asks)) != p->credit_answers && dfl == 0) {
     /* what the sender sent before it asked is all there now: then the
      * credit it gets (or not) is exact, and so is the count of refusals */
-    int more = accept_messages(p, &dfl);
+    int more = accept_messages(p, &dfl, &posted);
     n = more < 0 ? more : n + more;
   }
   if (n < 0) {
+    if (posted)
+      xsig__os_wake();
     xsig__stats_add_rejected();
     end_peer(i);
     return -1;
   }
   store(&p->ring->tail, (LONG)p->tail);
+  /* Once for the batch, after the tail: a handler may end the process,
+   * and its sender then reads from the tail that the signal was taken. */
+  if (posted)
+    xsig__os_wake();
   if (n > 0 && InterlockedCompareExchange(&p->ring->sender_waiting.v, 0, 1) == 1)
     SetEvent(p->wake);
-  answer(p);
+  answer(p, asks);
   if (dfl)
     xsig__os_default_action(dfl);
   else if (detached && (uint32_t)load(&p->ring->head) == p->tail) {
