@@ -607,6 +607,24 @@ static void fake_reply(HANDLE h, const struct xsig__wire_msg *m, int round, cons
   CloseHandle(bare);
 }
 
+/* What "hold" does with a message: keeps its sender waiting for the
+ * answer until the file says another receiver got a signal, says whether
+ * one did, then answers (no ring). It waits at most 4 s: less than a
+ * sender waits for an answer (XSIG__WIN_SEND_TIMEOUT_MS), so that a sender
+ * that read answers one by one, this one first, finds "nobody". */
+static void hold_then_answer(HANDLE h, const struct xsig__wire_msg *m, const char *file)
+{
+  unsigned char out[sizeof(struct xsig__wire_reply)];
+  size_t size = 0;
+  DWORD n;
+  int other = test_wait_file_line(file, "sig=", 4000) == 0;
+  helper_say("held: %s", other ? "another got it meanwhile" : "nobody else got it");
+  xsig__wire_reply_encode(out, &size, m->version, 0, NULL);
+  WriteFile(h, out, (DWORD)size, &n, NULL);
+  while (ReadFile(h, out, sizeof out, &n, NULL)) {
+  }
+}
+
 static HANDLE fake_instance(const char *name)
 {
   return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
@@ -633,7 +651,9 @@ HELPER_IMPL(fake_receiver)
     if (ReadFile(h, &m, sizeof m, &n, NULL) && n == sizeof m && m.magic == XSIG__WIRE_MAGIC) {
       helper_say("msg version=%d flags=%u sig=%d value=%lld", m.version, m.flags, m.signo,
                  (long long)m.value);
-      if (strcmp(mode, "old") == 0) {
+      if (strcmp(mode, "hold") == 0) {
+        hold_then_answer(h, &m, argv[2]);
+      } else if (strcmp(mode, "old") == 0) {
         struct xsig__wire_reply_v1 r1;
         if (m.version == XSIG__WIRE_VERSION_OLD && (m.flags & ~XSIG__WIRE_FLAG_VALUE) == 0) {
           memset(&r1, 0, sizeof r1);
@@ -818,6 +838,105 @@ TEST_IMPL(transport_answers_version_1)
   ASSERT_OK(xsig_kill(p.pid, XSIG_TERM));
   ASSERT_OK(test_wait(&p, 20000, NULL));
   test_proc_close(&p);
+  return 0;
+}
+
+/* --- a group whose members answer slowly, or in version 1 --------------
+ * family_of_fakes leads a group (one job) and starts, in this order, an
+ * old receiver (version 1 only), one that holds its sender until the
+ * third has a signal, and a real xsig receiver, each saying its lines to
+ * its own file <stem>-old/-hold/-count.txt; its own go to <stem>-lead.txt. */
+static void family_file(char *buf, size_t size, const char *stem, const char *who)
+{
+  snprintf(buf, size, "%s-%s.txt", stem, who);
+}
+
+static void start_family_member(const char *stem, const char *who, const char *helper, const char *a,
+                                const char *b)
+{
+  char out[256];
+  xsig_process_t *p;
+  family_file(out, sizeof out, stem, who);
+  test_setenv("XSIG_TEST_OUT", out);
+  if (test_xsig_spawn_helper(helper, a, b, 0, &p) == 0)
+    xsig_process_close(p);
+}
+
+HELPER_IMPL(family_of_fakes)
+{
+  char count[256], lead[256];
+  const char *stem = argv[1];
+  (void)argc;
+  xsig_init();
+  xsig_handle(XSIG_USR1, say_handler);
+  family_file(count, sizeof count, stem, "count");
+  family_file(lead, sizeof lead, stem, "lead");
+  start_family_member(stem, "old", "fake_receiver", "old", NULL);
+  start_family_member(stem, "hold", "fake_receiver", "hold", count);
+  start_family_member(stem, "count", "counting_receiver", NULL, NULL);
+  test_setenv("XSIG_TEST_OUT", lead);
+  helper_say("ready");
+  while (!done)
+    xsig_sleep(1000);
+  return 0;
+}
+
+static void remove_family_files(const char *stem)
+{
+  static const char *const who[] = {"lead", "old", "hold", "count"};
+  char f[256];
+  size_t i;
+  for (i = 0; i < sizeof who / sizeof who[0]; i++) {
+    family_file(f, sizeof f, stem, who[i]);
+    remove(f);
+  }
+}
+
+/* A signal to a group is written to every member before any answer is
+ * read: a member that holds its sender (takes the message and does not
+ * answer) keeps no other member from the signal, and the send still
+ * returns once it answers. A member that knows only version 1 gets the
+ * signal again in version 1; a real xsig receiver takes it once. */
+TEST_IMPL(transport_group_member_holds_sender)
+{
+  const char *stem = "family";
+  char f[256], want[160];
+  xsig_process_t *leader;
+  int via = -1;
+  char stem_own[64];
+  snprintf(stem_own, sizeof stem_own, "%s-%lld", stem, (long long)test_getpid());
+  remove_family_files(stem_own);
+  ASSERT_OK(test_xsig_spawn_helper("family_of_fakes", stem_own, NULL, XSIG_SPAWN_NEW_GROUP, &leader));
+  family_file(f, sizeof f, stem_own, "lead");
+  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
+  family_file(f, sizeof f, stem_own, "old");
+  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
+  family_file(f, sizeof f, stem_own, "hold");
+  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
+  family_file(f, sizeof f, stem_own, "count");
+  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
+
+  ASSERT_OK(xsig_send(-xsig_process_group(leader), XSIG_USR1, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_XSIG); /* the leader's way */
+  family_file(f, sizeof f, stem_own, "hold");
+  snprintf(want, sizeof want, "msg version=%d flags=0 sig=%d value=0", XSIG__WIRE_VERSION, XSIG_USR1);
+  ASSERT(test_file_has(f, want));
+  ASSERT_OK(test_wait_file_line(f, "held: ", 20000));
+  ASSERT(test_file_has(f, "held: another got it meanwhile"));
+  family_file(f, sizeof f, stem_own, "old");
+  ASSERT(test_file_has(f, want));
+  snprintf(want, sizeof want, "msg version=%d flags=0 sig=%d value=0", XSIG__WIRE_VERSION_OLD, XSIG_USR1);
+  ASSERT(test_file_has(f, want));
+  snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=1", XSIG_USR1, (long long)test_getpid());
+  family_file(f, sizeof f, stem_own, "count");
+  ASSERT(test_file_has(f, want));
+  family_file(f, sizeof f, stem_own, "lead");
+  ASSERT_OK(test_wait_file_line(f, want, 20000));
+
+  ASSERT_OK(xsig_process_stop_tree(leader, XSIG_KILL, 0, NULL, NULL));
+  xsig_process_close(leader);
+  test_setenv("XSIG_TEST_OUT", "");
+  remove_family_files(stem_own);
   return 0;
 }
 #endif

@@ -156,65 +156,114 @@ union reply_buf {
   unsigned char bytes[sizeof(struct xsig__wire_reply) + 1]; /* one more: a longer one shows */
 };
 
-/* One message, one reply (*got bytes of buf), waited for up to wait_ms. */
-static int transact(HANDLE pipe, DWORD pid, const struct xsig__wire_msg *msg, DWORD wait_ms,
-                    union reply_buf *buf, DWORD *got, int *left)
-{
+/* A message written to a receiver's pipe whose reply is not yet read: a
+ * batch of them lets the receivers answer at the same time (send_job).
+ * The OVERLAPPED must stay where it is until the call is finished. */
+struct pipe_call {
+  HANDLE pipe;
   OVERLAPPED ov;
-  int err;
-  *got = 0;
-  memset(&ov, 0, sizeof ov);
-  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-  if (ov.hEvent == NULL)
+  struct xsig__wire_msg msg;
+  union reply_buf buf;
+  int version, asked;
+};
+
+/* Writes msg and starts reading its reply. 0, or an error (nothing to
+ * finish: pc->ov's event is closed). */
+static int transact_start(struct pipe_call *pc)
+{
+  memset(&pc->ov, 0, sizeof pc->ov);
+  pc->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (pc->ov.hEvent == NULL)
     return XSIG_ESYS;
-  if (!TransactNamedPipe(pipe, (void *)msg, sizeof *msg, buf, sizeof *buf, NULL, &ov) &&
-      GetLastError() != ERROR_IO_PENDING)
-    err = GetLastError() == ERROR_MORE_DATA ? XSIG_ESYS : NO_REPLY;
-  else
-    err = await_reply(pipe, pid, &ov, wait_ms, got, left);
-  CloseHandle(ov.hEvent);
+  if (TransactNamedPipe(pc->pipe, &pc->msg, sizeof pc->msg, &pc->buf, sizeof pc->buf, NULL, &pc->ov) ||
+      GetLastError() == ERROR_IO_PENDING)
+    return 0;
+  CloseHandle(pc->ov.hEvent);
+  return GetLastError() == ERROR_MORE_DATA ? XSIG_ESYS : NO_REPLY;
+}
+
+/* The reply to a started transaction (*got bytes of pc->buf), waited for
+ * up to wait_ms. */
+static int transact_finish(struct pipe_call *pc, DWORD pid, DWORD wait_ms, DWORD *got, int *left)
+{
+  int err = await_reply(pc->pipe, pid, &pc->ov, wait_ms, got, left);
+  CloseHandle(pc->ov.hEvent);
   return err;
 }
 
-/* The message in one version over the pipe, asking for a ring when there
- * is a channel to keep it, from the second signal to that receiver on
- * (version 2 only). The reply is checked whole
- * before anything in it is used; a ring it names is taken before the pipe
- * closes (which tells the receiver whether to keep it). */
+/* One message, one reply, waited for up to wait_ms. */
+static int transact(struct pipe_call *pc, DWORD pid, DWORD wait_ms, DWORD *got, int *left)
+{
+  int err = transact_start(pc);
+  *got = 0;
+  *left = 0;
+  return err ? err : transact_finish(pc, pid, wait_ms, got, left);
+}
+
+/* Whether a message to c's receiver in this version asks for a ring:
+ * version 2 only, from the second signal the pipe carries to it on. */
+static int ring_wanted(struct xsig__win_channel *c, int version)
+{
+  return c && version == XSIG__WIRE_VERSION && xsig__win_channel_ring_due(c);
+}
+
+/* Connects to pid's transport and sends the signal in one version, asking
+ * for a ring when ask_ring. 0: the reply is to be read by
+ * pipe_call_finish; else nothing is left open. */
+static int pipe_call_start(struct pipe_call *pc, DWORD pid, int version, int sig, intptr_t value,
+                           int has_value, int ask_ring)
+{
+  int err;
+  pc->pipe = connect_transport(pid, XSIG__WIN_SEND_TIMEOUT_MS, &err);
+  if (pc->pipe == NULL)
+    return err;
+  xsig__wire_encode(&pc->msg, version, sig, value, has_value);
+  pc->version = version;
+  pc->asked = ask_ring;
+  if (pc->asked)
+    pc->msg.flags |= XSIG__WIRE_FLAG_RING;
+  if ((err = transact_start(pc)) != 0)
+    CloseHandle(pc->pipe);
+  return err;
+}
+
+/* The receiver's answer to a started call. The reply is checked whole
+ * before anything in it is used; a ring it names is taken (for channel c,
+ * when there is one) before the pipe closes, which tells the receiver
+ * whether to keep it. */
+static int pipe_call_finish(struct pipe_call *pc, DWORD pid, HANDLE target,
+                            struct xsig__win_channel *c, int *left)
+{
+  uint64_t handles[3];
+  DWORD got = 0;
+  int result, ring, err;
+  *left = 0;
+  err = transact_finish(pc, pid, XSIG__WIN_SEND_TIMEOUT_MS, &got, left);
+  if (err == 0 && !*left) {
+    ring = xsig__wire_reply_decode(&pc->buf, got, pc->version, &result, handles);
+    err = ring < 0 ? XSIG_ESYS : result;
+    if (ring == 1 && pc->asked && c) /* one not asked for is left to its receiver */
+      xsig__win_channel_map_ring(c, target, handles);
+  }
+  CloseHandle(pc->pipe);
+  return err;
+}
+
+/* The message in one version over the pipe, and its answer. */
 static int send_pipe_version(DWORD pid, HANDLE target, int version, int sig, intptr_t value,
                              int has_value, struct xsig__win_channel *c, int *left)
 {
-  struct xsig__wire_msg msg;
-  union reply_buf buf;
-  uint64_t handles[3];
-  DWORD got;
-  int err, result, ring, asked;
-  HANDLE pipe = connect_transport(pid, XSIG__WIN_SEND_TIMEOUT_MS, &err);
-  if (pipe == NULL)
-    return err;
-  xsig__wire_encode(&msg, version, sig, value, has_value);
-  asked = c && version == XSIG__WIRE_VERSION && xsig__win_channel_ring_due(c);
-  if (asked)
-    msg.flags |= XSIG__WIRE_FLAG_RING;
-  err = transact(pipe, pid, &msg, XSIG__WIN_SEND_TIMEOUT_MS, &buf, &got, left);
-  if (err == 0 && !*left) {
-    ring = xsig__wire_reply_decode(&buf, got, version, &result, handles);
-    err = ring < 0 ? XSIG_ESYS : result;
-    if (ring == 1 && asked) /* one not asked for is left to its receiver */
-      xsig__win_channel_map_ring(c, target, handles);
-  }
-  CloseHandle(pipe);
-  return err;
+  struct pipe_call pc;
+  int err = pipe_call_start(&pc, pid, version, sig, value, has_value, ring_wanted(c, version));
+  return err ? err : pipe_call_finish(&pc, pid, target, c, left);
 }
 
-/* Over the pipe, in the newest version the receiver understands: one
- * that knows only version 1 drops version 2 without a reply, and gets the
- * signal again in version 1 (never twice: it accepted nothing). */
-static int send_pipe(DWORD pid, HANDLE target, int sig, intptr_t value, int has_value,
-                     struct xsig__win_channel *c, int *left)
+/* What a call in the newest version that got no reply comes to: a
+ * receiver that knows only version 1 drops version 2 without a reply, and
+ * gets the signal again in version 1 (never twice: it accepted nothing). */
+static int pipe_outcome(int err, DWORD pid, HANDLE target, int version, int sig, intptr_t value,
+                        int has_value, struct xsig__win_channel *c, int *left)
 {
-  int version = c ? xsig__win_channel_wire_version(c) : XSIG__WIRE_VERSION;
-  int err = send_pipe_version(pid, target, version, sig, value, has_value, c, left);
   if (err == NO_REPLY && version == XSIG__WIRE_VERSION && !ends_within(target, 0)) {
     err = send_pipe_version(pid, target, XSIG__WIRE_VERSION_OLD, sig, value, has_value, c, left);
     if (err == NO_TRANSPORT)
@@ -223,6 +272,15 @@ static int send_pipe(DWORD pid, HANDLE target, int sig, intptr_t value, int has_
       xsig__win_channel_set_wire_version(c, XSIG__WIRE_VERSION_OLD);
   }
   return err == NO_REPLY ? receiver_gone(target) : err;
+}
+
+/* Over the pipe, in the newest version the receiver understands. */
+static int send_pipe(DWORD pid, HANDLE target, int sig, intptr_t value, int has_value,
+                     struct xsig__win_channel *c, int *left)
+{
+  int version = c ? xsig__win_channel_wire_version(c) : XSIG__WIRE_VERSION;
+  int err = send_pipe_version(pid, target, version, sig, value, has_value, c, left);
+  return pipe_outcome(err, pid, target, version, sig, value, has_value, c, left);
 }
 
 /* Through the ring to pid when there is one, else the pipe (which then
@@ -399,22 +457,20 @@ static int terminate(HANDLE h, int sig, int *via)
  * until CONT), busy, gone, or not running xsig. */
 static void tell_parent(HANDLE h, DWORD pid, int sig)
 {
-  struct xsig__wire_msg msg;
-  union reply_buf buf;
+  struct pipe_call pc;
   DWORD parent = xsig__win_parent_of(h, pid), got;
-  HANDLE pipe;
-  int err, left = 0;
+  int err, left;
   if (parent == 0)
     return;
   if (parent == GetCurrentProcessId()) {
     xsig__win_child_news(pid, sig);
     return;
   }
-  if (xsig__win_stop_state(parent) == 1 || (pipe = connect_transport(parent, 0, &err)) == NULL)
+  if (xsig__win_stop_state(parent) == 1 || (pc.pipe = connect_transport(parent, 0, &err)) == NULL)
     return; /* 0: no waiting for a busy pipe */
-  xsig__wire_encode_child(&msg, pid, sig);
-  transact(pipe, parent, &msg, NEWS_REPLY_MS, &buf, &got, &left);
-  CloseHandle(pipe);
+  xsig__wire_encode_child(&pc.msg, pid, sig);
+  transact(&pc, parent, NEWS_REPLY_MS, &got, &left);
+  CloseHandle(pc.pipe);
 }
 
 void xsig__win_stopping(int sig)
@@ -521,6 +577,27 @@ static void resume_if_cont_waits(HANDLE h, DWORD pid, int *left)
     *left = 0;
 }
 
+/* Whether sig goes through a receiver's transport when it has one. */
+static int transported(int sig)
+{
+  return sig != 0 && sig != XSIG_KILL && sig != XSIG_STOP;
+}
+
+/* To a target without a transport: the ladder. */
+static int send_untransported(DWORD pid, HANDLE h, int sig, int flags, int *via)
+{
+  int err;
+  if (flags & XSIG_SEND_VALUE && transported(sig))
+    err = XSIG_ENOGRACE; /* a value needs a receiver that runs xsig */
+  else
+    err = send_ladder(pid, h, sig, flags, via);
+  /* An xsig receiver that is exiting has closed its transport a moment
+   * before its process ends: that is "gone", not "no graceful way". */
+  if (err == XSIG_ENOGRACE && ends_within(h, 200))
+    return XSIG_ESRCH;
+  return err;
+}
+
 /* *left: the target is stopped and holds the signal until CONT. */
 static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int *via, int *left)
 {
@@ -531,22 +608,14 @@ static int send_to(DWORD pid, HANDLE h, int sig, intptr_t value, int flags, int 
   /* first, or a stopped xsig receiver could not take CONT */
   if (sig == XSIG_CONT && (err = resume_process(h, pid)) != 0)
     return err;
-  if (sig != 0 && sig != XSIG_KILL && sig != XSIG_STOP) {
+  if (transported(sig)) {
     err = send_transport(pid, h, sig, value, flags, left);
     if (sig == XSIG_CONT && err == 0)
       resume_if_cont_waits(h, pid, left);
     if (err != NO_TRANSPORT)
       return err ? err : done(via, XSIG_VIA_XSIG);
   }
-  if (flags & XSIG_SEND_VALUE && sig != 0 && sig != XSIG_KILL && sig != XSIG_STOP)
-    err = XSIG_ENOGRACE; /* a value needs a receiver that runs xsig */
-  else
-    err = send_ladder(pid, h, sig, flags, via);
-  /* An xsig receiver that is exiting has closed its transport a moment
-   * before its process ends: that is "gone", not "no graceful way". */
-  if (err == XSIG_ENOGRACE && ends_within(h, 200))
-    return XSIG_ESRCH;
-  return err;
+  return send_untransported(pid, h, sig, flags, via);
 }
 
 /* After a signal went to pid (by way v): whether pid is stopped. A ring's
@@ -563,35 +632,118 @@ static int member_stopped(DWORD pid, int v)
  * is the group's id) if it was among those signalled, else the last's. */
 struct job_ways { DWORD leader; int leader_via, last_via; };
 
-/* Every process of a job (the whole tree xsig started). With cont_after,
- * a member that is stopped gets CONT after sig, so that it can act on it. */
+/* A member of a job being signalled. Its pipe call (a first signal to it)
+ * is started in a first pass over the job and finished in a second, so
+ * that the members answer at the same time rather than one after another
+ * (each answer is a few wineserver round trips under Wine). */
+struct member {
+  DWORD pid;
+  HANDLE h;
+  int err, via, left, calling, answered;
+  struct pipe_call call;
+};
+
+#define MEMBERS_AT_ONCE 64
+
+static int to_self(DWORD pid)
+{
+  return pid == GetCurrentProcessId();
+}
+
+/* The first pass: through the ring when there is one, else the pipe call
+ * is started; a target without a transport waits for the second pass, and
+ * a signal that is not only a message (CONT) goes whole now. */
+static void member_start(struct member *m, int sig, int flags)
+{
+  struct xsig__win_channel *c;
+  int has_value = (flags & XSIG_SEND_VALUE) != 0, err = XSIG__WIN_NO_RING;
+  m->via = XSIG_VIA_NONE;
+  m->left = m->calling = m->answered = 0;
+  if (sig == XSIG_CONT || !transported(sig) || has_exited(m->h)) {
+    m->err = send_to(m->pid, m->h, sig, 0, flags, &m->via, &m->left);
+    return;
+  }
+  c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 1);
+  if (c)
+    err = xsig__win_channel_send(c, sig, 0, has_value);
+  if (err == XSIG__WIN_NO_RING) {
+    int version = c ? xsig__win_channel_wire_version(c) : XSIG__WIRE_VERSION;
+    err = pipe_call_start(&m->call, m->pid, version, sig, 0, has_value, ring_wanted(c, version));
+    m->calling = err == 0;
+  }
+  if (c)
+    xsig__win_channel_put(c);
+  m->err = err;
+  if (err == 0 && !m->calling)
+    m->via = XSIG_VIA_XSIG;
+}
+
+/* The second pass: the started call's answer, or the ladder. */
+static void member_finish(struct member *m, int sig, int flags)
+{
+  struct xsig__win_channel *c;
+  int has_value = (flags & XSIG_SEND_VALUE) != 0;
+  if (m->err == NO_TRANSPORT) {
+    m->err = send_untransported(m->pid, m->h, sig, flags, &m->via);
+    return;
+  }
+  if (!m->calling)
+    return;
+  c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 0); /* may be gone: no ring then */
+  m->err = pipe_call_finish(&m->call, m->pid, m->h, c, &m->left);
+  m->answered = m->err == 0 && !m->left;
+  m->err = pipe_outcome(m->err, m->pid, m->h, m->call.version, sig, 0, has_value, c, &m->left);
+  if (c)
+    xsig__win_channel_put(c);
+  if (m->err == 0)
+    m->via = XSIG_VIA_XSIG;
+}
+
+/* With cont_after, a member that is stopped gets CONT after the signal,
+ * so that it can act on it. One that answered over the pipe runs. */
+static void member_continue(struct member *m, int cont_after)
+{
+  int left;
+  if (cont_after && (m->left || (m->err == 0 && !m->answered && member_stopped(m->pid, m->via))))
+    send_to(m->pid, m->h, XSIG_CONT, 0, 0, NULL, &left);
+}
+
+/* Every process of a job (the whole tree xsig started), up to
+ * MEMBERS_AT_ONCE at a time. */
 static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int cont_after)
 {
   union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
-  DWORD i;
+  struct member ms[MEMBERS_AT_ONCE], *m;
+  DWORD first, n;
   int err = 0, sent = 0;
   memset(&ids, 0, sizeof ids);
   if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
     return XSIG_ESYS;
-  for (i = 0; i < ids.list.NumberOfProcessIdsInList; i++) {
-    DWORD pid = (DWORD)ids.list.ProcessIdList[i];
-    int e, v = XSIG_VIA_NONE, left;
-    HANDLE h = open_target(pid, &e);
-    if (h == NULL)
-      continue;
-    e = send_to(pid, h, sig, 0, flags, &v, &left);
-    if (cont_after && (left || (e == 0 && member_stopped(pid, v))))
-      send_to(pid, h, XSIG_CONT, 0, 0, NULL, &left);
-    CloseHandle(h);
-    if (e == 0 && ways) {
-      ways->last_via = v;
-      if (pid == ways->leader)
-        ways->leader_via = v;
+  for (first = 0; first < ids.list.NumberOfProcessIdsInList; first += n) {
+    n = ids.list.NumberOfProcessIdsInList - first;
+    if (n > MEMBERS_AT_ONCE)
+      n = MEMBERS_AT_ONCE;
+    for (m = ms; m < ms + n; m++) {
+      m->pid = (DWORD)ids.list.ProcessIdList[first + (DWORD)(m - ms)];
+      if ((m->h = open_target(m->pid, &m->err)) != NULL)
+        member_start(m, sig, flags);
     }
-    if (e == 0)
-      sent++;
-    else if (e != XSIG_ESRCH)
-      err = e;
+    for (m = ms; m < ms + n; m++) {
+      if (m->h == NULL)
+        continue;
+      member_finish(m, sig, flags);
+      member_continue(m, cont_after);
+      CloseHandle(m->h);
+      if (m->err == 0 && ways) {
+        ways->last_via = m->via;
+        if (m->pid == ways->leader)
+          ways->leader_via = m->via;
+      }
+      if (m->err == 0)
+        sent++;
+      else if (m->err != XSIG_ESRCH)
+        err = m->err;
+    }
   }
   return sent ? 0 : err ? err : XSIG_ESRCH;
 }
