@@ -97,6 +97,8 @@ static HANDLE event_of(const char *what, int64_t pid, int create)
   return create ? CreateEventA(NULL, FALSE, FALSE, name) : OpenEventA(EVENT_ALL_ACCESS, FALSE, name);
 }
 
+static void start_idle_server(HANDLE ev);
+
 static PROCESS_INFORMATION start_child(const char *self, const char *mode)
 {
   char cmd[1200];
@@ -121,6 +123,18 @@ double bench_baseline_parent(const char *mode, int iterations, const char *self)
     WaitForSingleObject(b, INFINITE); /* ready */
     t0 = bench_now_us();
     for (i = 0; i < iterations; i++) {
+      SetEvent(a);
+      WaitForSingleObject(b, INFINITE);
+    }
+  } else if (strcmp(mode, "raw-event-both") == 0) {
+    HANDLE a = event_of("a", GetCurrentProcessId(), 1), b = event_of("b", GetCurrentProcessId(), 1);
+    HANDLE c = event_of("c", GetCurrentProcessId(), 1), d = event_of("d", GetCurrentProcessId(), 1);
+    start_idle_server(d);
+    pi = start_child(self, mode);
+    WaitForSingleObject(b, INFINITE); /* ready */
+    t0 = bench_now_us();
+    for (i = 0; i < iterations; i++) {
+      SetEvent(c);
       SetEvent(a);
       WaitForSingleObject(b, INFINITE);
     }
@@ -190,10 +204,44 @@ static int relay_child(int64_t parent)
   }
 }
 
+/* raw-event-both: what a handler path without the hop would cost at
+ * least, if the serving thread still woke for each message. The sender
+ * sets two events of the receiver: the serving thread's (a thread that
+ * wakes and does nothing else, as a transport thread that found the ring
+ * already taken) and the one the main thread waits on; each side has such
+ * a thread, as each runs xsig in xsig-handler. */
+static DWORD WINAPI idle_server(LPVOID ev)
+{
+  while (WaitForSingleObject((HANDLE)ev, INFINITE) == WAIT_OBJECT_0) {
+  }
+  return 1;
+}
+
+static void start_idle_server(HANDLE ev)
+{
+  CloseHandle(CreateThread(NULL, 0, idle_server, ev, 0, NULL));
+}
+
+static int both_child(int64_t parent)
+{
+  HANDLE a = event_of("a", parent, 0), b = event_of("b", parent, 0);
+  HANDLE c = event_of("c", parent, 0), d = event_of("d", parent, 0);
+  start_idle_server(c);
+  SetEvent(b);
+  for (;;) {
+    if (WaitForSingleObject(a, INFINITE) != WAIT_OBJECT_0)
+      return 1;
+    SetEvent(d);
+    SetEvent(b);
+  }
+}
+
 int bench_baseline_child(const char *mode, int64_t parent)
 {
   if (strcmp(mode, "raw-event-relay") == 0)
     return relay_child(parent);
+  if (strcmp(mode, "raw-event-both") == 0)
+    return both_child(parent);
   if (strcmp(mode, "raw-pipe-open") == 0) {
     char msg[33], reply[8];
     DWORD got;

@@ -8,7 +8,8 @@
  *   xsig-bench tree GRACE_MS xsig|leaf|level|run|hand -> "<ms to stop a 50-process tree>"
  *   xsig-bench trees N GRACE_MS together|serial -> "<ms to stop N trees>"
  * Modes: xsig-wait, xsig-handler, and on Linux raw (kill + sigwaitinfo),
- * signalfd, libuv; on Windows xsig-apc, raw-pipe, raw-event. */
+ * signalfd, selfpipe, libuv; on Windows xsig-apc, raw-pipe, raw-pipe-open, raw-event,
+ *   raw-event-relay, raw-event-both. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -74,7 +74,7 @@ echo "== round-trip latency between two processes (microseconds per round trip)"
 # Linux: both processes on CPU 0, so that what is measured is the library's
 # cost and not the scheduler's cross-core wake-up (which varies 6x here).
 latency linux "taskset -c 0 $LB" 3000 "$ROUNDS" raw signalfd selfpipe libuv xsig-wait xsig-handler
-latency windows "wine $WB" 200 "$WROUNDS" raw-event raw-event-relay raw-pipe raw-pipe-open xsig-wait xsig-handler xsig-apc
+latency windows "wine $WB" 200 "$WROUNDS" raw-event raw-event-relay raw-event-both raw-pipe raw-pipe-open xsig-wait xsig-handler xsig-apc
 row "case" "median" "min" "max" "ratio"
 raw=$(median "$tmp/linux-raw"); sfd=$(median "$tmp/linux-signalfd"); uv=$(median "$tmp/linux-libuv")
 sp=$(median "$tmp/linux-selfpipe") # a handler writing to a pipe poll watches, by hand
@@ -87,9 +87,11 @@ row "Linux xsig_sigwait" "$md" "$mn" "$mx" "$(ratio "$md" "$raw") of raw sigwait
 read -r md mn mx < <(stats "$tmp/linux-xsig-handler")
 row "Linux xsig handler (poll + dispatch)" "$md" "$mn" "$mx" "$(ratio "$md" "$sfd") of signalfd (goal 1.15x), $(ratio "$md" "$sp") of the self-pipe by hand, $(ratio "$md" "$uv") of libuv (target <1)"
 # raw-pipe: connect, transact, close, as the transport's first signal;
-# raw-pipe-open: a pipe that stays connected; raw-event: two named events.
+# raw-pipe-open: a pipe that stays connected; raw-event: two named events;
+# raw-event-relay: a second thread hands each on (the handler path's
+# shape); raw-event-both: the sender wakes both threads (bench-win.c).
 ev=$(median "$tmp/windows-raw-event"); open=$(median "$tmp/windows-raw-pipe-open")
-for m in raw-event raw-event-relay raw-pipe raw-pipe-open; do
+for m in raw-event raw-event-relay raw-event-both raw-pipe raw-pipe-open; do
   read -r md mn mx < <(stats "$tmp/windows-$m")
   row "Wine $m (baseline)" "$md" "$mn" "$mx" "$(ratio "$md" "$ev") of raw event"
 done

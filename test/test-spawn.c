@@ -501,6 +501,34 @@ TEST_IMPL(stop_tree_stopped)
   return 0;
 }
 
+/* CONT to a stopped group resumes every member (on Windows each is
+ * looked at once, all together, before any is resumed): then a TERM to
+ * each alone, with no CONT after it, ends each by its handler. */
+TEST_IMPL(group_cont_resumes_stopped_tree)
+{
+  xsig_process_t *leader;
+  xsig_status_t st;
+  int64_t pids[2];
+  int i;
+  start_tree("catch", "tree-cont.txt", &leader, pids);
+  ASSERT_OK(xsig_send(-xsig_process_group(leader), XSIG_STOP, 0, 0, NULL));
+  ASSERT_OK(test_wait_stopped(xsig_process_pid(leader), 20000));
+  ASSERT_OK(test_wait_stopped(pids[0], 20000));
+  ASSERT_OK(test_wait_stopped(pids[1], 20000));
+  ASSERT_OK(xsig_send(-xsig_process_group(leader), XSIG_CONT, 0, 0, NULL));
+  for (i = 0; i < 2; i++)
+    ASSERT_OK(xsig_kill(pids[i], XSIG_TERM));
+  ASSERT_OK(xsig_kill(xsig_process_pid(leader), XSIG_TERM));
+  ASSERT_OK(xsig_process_wait(leader, 20000, &st));
+  ASSERT_EQ(st.exited, 1);
+  ASSERT_EQ(st.code, 0);
+  assert_gone(pids[0]); /* reaped once their parent is gone */
+  assert_gone(pids[1]);
+  xsig_process_close(leader);
+  remove("tree-cont.txt");
+  return 0;
+}
+
 TEST_IMPL(stop_tree_no_grace)
 {
   xsig_process_t *leader;

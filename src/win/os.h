@@ -71,6 +71,8 @@ long xsig__win_query_process(HANDLE h, int what, void *out, unsigned long size);
 int xsig__win_is_stopped(DWORD pid);
 /* The same, 1 (stopped), 0 (running) or -1 (cannot be told). */
 int xsig__win_stop_state(DWORD pid);
+/* The same for n processes, from one look at the system's threads. */
+void xsig__win_stop_states(const DWORD *pids, int n, int *state);
 /* src/win/tree.c: the parent recorded at process h's (pid's) creation, if
  * it still runs and is older than pid (else its pid is someone else's);
  * 0 otherwise. */

@@ -639,6 +639,7 @@ struct job_ways { DWORD leader; int leader_via, last_via; };
 struct member {
   DWORD pid;
   HANDLE h;
+  int stopped; /* CONT: what the look at the batch saw (xsig__win_stop_states) */
   int err, via, left, calling, answered;
   struct pipe_call call;
 };
@@ -650,35 +651,42 @@ static int to_self(DWORD pid)
   return pid == GetCurrentProcessId();
 }
 
-/* The first pass: through the ring when there is one, else the pipe call
- * is started; a target without a transport waits for the second pass, and
- * a signal that is not only a message (CONT) goes whole now. */
+/* The first pass: CONT resumes the member first (unless it was seen
+ * running); then the signal goes
+ * through the ring when there is one, else the pipe call is started; a
+ * member without a transport waits for the second pass. A job's members
+ * are not asked for rings: a tree's stop (TERM, then CONT) would set up
+ * one per member for its second signal, which costs more under Wine than
+ * the signal itself; the next signal sent to one alone asks. */
 static void member_start(struct member *m, int sig, int flags)
 {
   struct xsig__win_channel *c;
   int has_value = (flags & XSIG_SEND_VALUE) != 0, err = XSIG__WIN_NO_RING;
   m->via = XSIG_VIA_NONE;
   m->left = m->calling = m->answered = 0;
-  if (sig == XSIG_CONT || !transported(sig) || has_exited(m->h)) {
+  if (!transported(sig) || has_exited(m->h)) {
     m->err = send_to(m->pid, m->h, sig, 0, flags, &m->via, &m->left);
     return;
   }
+  if (sig == XSIG_CONT && m->stopped != 0 && (m->err = resume_process(m->h, m->pid)) != 0)
+    return;
   c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 1);
   if (c)
     err = xsig__win_channel_send(c, sig, 0, has_value);
   if (err == XSIG__WIN_NO_RING) {
     int version = c ? xsig__win_channel_wire_version(c) : XSIG__WIRE_VERSION;
-    err = pipe_call_start(&m->call, m->pid, version, sig, 0, has_value, ring_wanted(c, version));
+    if (c)
+      xsig__win_channel_ring_due(c); /* counted, not asked for */
+    err = pipe_call_start(&m->call, m->pid, version, sig, 0, has_value, 0);
     m->calling = err == 0;
   }
   if (c)
     xsig__win_channel_put(c);
   m->err = err;
-  if (err == 0 && !m->calling)
-    m->via = XSIG_VIA_XSIG;
 }
 
-/* The second pass: the started call's answer, or the ladder. */
+/* The second pass: the started call's answer, or the ladder. A CONT that
+ * was not answered at once may wait in a member stopping itself. */
 static void member_finish(struct member *m, int sig, int flags)
 {
   struct xsig__win_channel *c;
@@ -687,14 +695,18 @@ static void member_finish(struct member *m, int sig, int flags)
     m->err = send_untransported(m->pid, m->h, sig, flags, &m->via);
     return;
   }
-  if (!m->calling)
-    return;
-  c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 0); /* may be gone: no ring then */
-  m->err = pipe_call_finish(&m->call, m->pid, m->h, c, &m->left);
-  m->answered = m->err == 0 && !m->left;
-  m->err = pipe_outcome(m->err, m->pid, m->h, m->call.version, sig, 0, has_value, c, &m->left);
-  if (c)
-    xsig__win_channel_put(c);
+  if (m->calling) {
+    c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 0); /* may be gone: no ring then */
+    m->err = pipe_call_finish(&m->call, m->pid, m->h, c, &m->left);
+    m->answered = m->err == 0 && !m->left;
+    m->err = pipe_outcome(m->err, m->pid, m->h, m->call.version, sig, 0, has_value, c, &m->left);
+    if (c)
+      xsig__win_channel_put(c);
+  } else if (!transported(sig)) {
+    return; /* sent whole in the first pass */
+  }
+  if (sig == XSIG_CONT && m->err == 0 && !m->answered)
+    resume_if_cont_waits(m->h, m->pid, &m->left);
   if (m->err == 0)
     m->via = XSIG_VIA_XSIG;
 }
@@ -714,7 +726,8 @@ static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int c
 {
   union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
   struct member ms[MEMBERS_AT_ONCE], *m;
-  DWORD first, n;
+  DWORD first, n, pids[MEMBERS_AT_ONCE];
+  int stopped[MEMBERS_AT_ONCE];
   int err = 0, sent = 0;
   memset(&ids, 0, sizeof ids);
   if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
@@ -723,8 +736,13 @@ static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int c
     n = ids.list.NumberOfProcessIdsInList - first;
     if (n > MEMBERS_AT_ONCE)
       n = MEMBERS_AT_ONCE;
+    for (m = ms; m < ms + n; m++)
+      pids[m - ms] = (DWORD)ids.list.ProcessIdList[first + (DWORD)(m - ms)];
+    if (sig == XSIG_CONT) /* a look at each member's threads: one for all */
+      xsig__win_stop_states(pids, (int)n, stopped);
     for (m = ms; m < ms + n; m++) {
-      m->pid = (DWORD)ids.list.ProcessIdList[first + (DWORD)(m - ms)];
+      m->pid = pids[m - ms];
+      m->stopped = sig == XSIG_CONT ? stopped[m - ms] : -1;
       if ((m->h = open_target(m->pid, &m->err)) != NULL)
         member_start(m, sig, flags);
     }
