@@ -243,12 +243,10 @@ static void on_message(struct instance *in, DWORD got, BOOL ok)
   info.pid = (int64_t)client;
   /* a sender whose ring was let go asks again here: the ring first */
   xsig__win_rings_serve_sender(client);
-  /* version 1 asked for handles put into its process: it gets none. The
-   * ring is made before the signal is accepted: its handler may run at
-   * once, and finds the ring there (ring_unread_replies_not_kept counts). */
+  r = xsig__win_accept(&info, XSIG__ACCEPT_REMOTE);
+  /* version 1 asked for handles put into its process: it gets none */
   if (meta.wants_ring && meta.version == XSIG__WIRE_VERSION)
     in->offer = xsig__win_rings_offer(client, in->connected_at, handles);
-  r = xsig__win_accept(&info, XSIG__ACCEPT_REMOTE);
   in->default_after_reply = r == XSIG__ARRIVE_DEFAULT ? info.signo : 0;
   reply(in, meta.version, r == XSIG__ARRIVE_DEFAULT ? 0 : r, in->offer ? handles : NULL);
 }
