@@ -185,7 +185,7 @@ static int stop_grace(const xsig_info_t *info, int64_t asked_us)
  * command that took TERM as Ctrl-C, which then gets TERM's next step
  * after half the grace), then what is left of the grace for the whole
  * tree, counted from since_us (when the signal went out: sending to a big
- * tree takes time, under Wine about 4 ms a member), then KILL for what is
+ * tree takes time, under Wine about 1 ms a member), then KILL for what is
  * left of the tree. Returns 1 if the command itself ended by KILL. */
 static int kill_rest_after(int ms, int64_t since_us)
 {
