@@ -658,7 +658,7 @@ XSIG_API const char *xsig_via_name(int via);
  * XSIG_ENOSYS (a group on Windows that xsig did not start; pid 0 from a
  * process that xsig_spawn did not start in a new group, nor a descendant
  * of one: Windows' "own group" is the job of that group, docs/sending.md),
- * XSIG_ESYS.
+ * XSIG_ENOMEM (Windows: a group or tree, no memory for the send), XSIG_ESYS.
  * STOP and CONT are states as on POSIX: STOP stops the process (Windows:
  * every thread suspended) and a second STOP changes nothing; CONT resumes
  * it and then goes to its CONT handler. A signal sent to a stopped process

@@ -127,10 +127,11 @@ static int receiver_gone(HANDLE target)
  * before it waits): 0 with *got bytes. A stopped receiver cannot answer
  * until CONT: then the message is left in the pipe, where it stays
  * pending, and the send returns at once, as kill(2) to a stopped process
- * does (*left = 1, 0). NO_REPLY when the pipe broke first. */
-static int await_reply(HANDLE pipe, DWORD pid, OVERLAPPED *ov, DWORD wait_ms, DWORD *got, int *left)
+ * does (*left = 1, 0). NO_REPLY when the pipe broke first. deadline: in
+ * GetTickCount64's time. */
+static int await_reply(HANDLE pipe, DWORD pid, OVERLAPPED *ov, ULONGLONG deadline, DWORD *got,
+                       int *left)
 {
-  ULONGLONG deadline = GetTickCount64() + wait_ms;
   DWORD step = XSIG__WIN_STOPPED_CHECK_MS;
   while (WaitForSingleObject(ov->hEvent, step) != WAIT_OBJECT_0) {
     *left = xsig__win_is_stopped(pid);
@@ -162,31 +163,33 @@ union reply_buf {
 struct pipe_call {
   HANDLE pipe;
   OVERLAPPED ov;
+  ULONGLONG due; /* the reply is waited for until then (GetTickCount64) */
   struct xsig__wire_msg msg;
   union reply_buf buf;
   int version, asked;
 };
 
-/* Writes msg and starts reading its reply. 0, or an error (nothing to
- * finish: pc->ov's event is closed). */
-static int transact_start(struct pipe_call *pc)
+/* Writes msg and starts reading its reply, to be waited for up to wait_ms
+ * from now. 0, or an error (nothing to finish: pc->ov's event is closed). */
+static int transact_start(struct pipe_call *pc, DWORD wait_ms)
 {
+  DWORD e;
   memset(&pc->ov, 0, sizeof pc->ov);
+  pc->due = GetTickCount64() + wait_ms;
   pc->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (pc->ov.hEvent == NULL)
     return XSIG_ESYS;
   if (TransactNamedPipe(pc->pipe, &pc->msg, sizeof pc->msg, &pc->buf, sizeof pc->buf, NULL, &pc->ov) ||
-      GetLastError() == ERROR_IO_PENDING)
+      (e = GetLastError()) == ERROR_IO_PENDING)
     return 0;
   CloseHandle(pc->ov.hEvent);
-  return GetLastError() == ERROR_MORE_DATA ? XSIG_ESYS : NO_REPLY;
+  return e == ERROR_MORE_DATA ? XSIG_ESYS : NO_REPLY;
 }
 
-/* The reply to a started transaction (*got bytes of pc->buf), waited for
- * up to wait_ms. */
-static int transact_finish(struct pipe_call *pc, DWORD pid, DWORD wait_ms, DWORD *got, int *left)
+/* The reply to a started transaction (*got bytes of pc->buf). */
+static int transact_finish(struct pipe_call *pc, DWORD pid, DWORD *got, int *left)
 {
-  int err = await_reply(pc->pipe, pid, &pc->ov, wait_ms, got, left);
+  int err = await_reply(pc->pipe, pid, &pc->ov, pc->due, got, left);
   CloseHandle(pc->ov.hEvent);
   return err;
 }
@@ -194,10 +197,10 @@ static int transact_finish(struct pipe_call *pc, DWORD pid, DWORD wait_ms, DWORD
 /* One message, one reply, waited for up to wait_ms. */
 static int transact(struct pipe_call *pc, DWORD pid, DWORD wait_ms, DWORD *got, int *left)
 {
-  int err = transact_start(pc);
+  int err = transact_start(pc, wait_ms);
   *got = 0;
   *left = 0;
-  return err ? err : transact_finish(pc, pid, wait_ms, got, left);
+  return err ? err : transact_finish(pc, pid, got, left);
 }
 
 /* Whether a message to c's receiver in this version asks for a ring:
@@ -222,7 +225,7 @@ static int pipe_call_start(struct pipe_call *pc, DWORD pid, int version, int sig
   pc->asked = ask_ring;
   if (pc->asked)
     pc->msg.flags |= XSIG__WIRE_FLAG_RING;
-  if ((err = transact_start(pc)) != 0)
+  if ((err = transact_start(pc, XSIG__WIN_SEND_TIMEOUT_MS)) != 0)
     CloseHandle(pc->pipe);
   return err;
 }
@@ -238,7 +241,7 @@ static int pipe_call_finish(struct pipe_call *pc, DWORD pid, HANDLE target,
   DWORD got = 0;
   int result, ring, err;
   *left = 0;
-  err = transact_finish(pc, pid, XSIG__WIN_SEND_TIMEOUT_MS, &got, left);
+  err = transact_finish(pc, pid, &got, left);
   if (err == 0 && !*left) {
     ring = xsig__wire_reply_decode(&pc->buf, got, pc->version, &result, handles);
     err = ring < 0 ? XSIG_ESYS : result;
@@ -646,18 +649,25 @@ struct member {
 
 #define MEMBERS_AT_ONCE 64
 
+/* About 12 KB: on the heap, as a caller's thread may have a small stack. */
+struct batch {
+  struct member m[MEMBERS_AT_ONCE];
+  DWORD pids[MEMBERS_AT_ONCE];
+  int stopped[MEMBERS_AT_ONCE];
+};
+
 static int to_self(DWORD pid)
 {
   return pid == GetCurrentProcessId();
 }
 
 /* The first pass: CONT resumes the member first (unless it was seen
- * running); then the signal goes
- * through the ring when there is one, else the pipe call is started; a
- * member without a transport waits for the second pass. A job's members
- * are not asked for rings: a tree's stop (TERM, then CONT) would set up
- * one per member for its second signal, which costs more under Wine than
- * the signal itself; the next signal sent to one alone asks. */
+ * running); then the signal goes through the ring when there is one, else
+ * the pipe call is started; a member without a transport waits for the
+ * second pass. A job's members are not asked for rings: a tree's stop
+ * (TERM, then CONT) would set up one per member for its second signal,
+ * which costs more under Wine than the signal itself; the next signal
+ * sent to one alone asks. */
 static void member_start(struct member *m, int sig, int flags)
 {
   struct xsig__win_channel *c;
@@ -685,26 +695,38 @@ static void member_start(struct member *m, int sig, int flags)
   m->err = err;
 }
 
+/* No reply to the member's call, when it started or after: pipe_outcome
+ * tries version 1 or finds it gone. Its channel (made again if the batch
+ * evicted it) keeps the version that answered. */
+static int member_again(struct member *m, int sig, int flags)
+{
+  struct xsig__win_channel *c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 1);
+  int err = pipe_outcome(NO_REPLY, m->pid, m->h, m->call.version, sig, 0,
+                         (flags & XSIG_SEND_VALUE) != 0, c, &m->left);
+  if (c)
+    xsig__win_channel_put(c);
+  return err;
+}
+
 /* The second pass: the started call's answer, or the ladder. A CONT that
- * was not answered at once may wait in a member stopping itself. */
+ * was not answered at once may wait in a member stopping itself; one to a
+ * member without a transport resumes it if it stopped since the look. */
 static void member_finish(struct member *m, int sig, int flags)
 {
-  struct xsig__win_channel *c;
-  int has_value = (flags & XSIG_SEND_VALUE) != 0;
   if (m->err == NO_TRANSPORT) {
+    if (sig == XSIG_CONT && m->stopped == 0 && (m->err = resume_process(m->h, m->pid)) != 0)
+      return;
     m->err = send_untransported(m->pid, m->h, sig, flags, &m->via);
     return;
   }
-  if (m->calling) {
-    c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 0); /* may be gone: no ring then */
-    m->err = pipe_call_finish(&m->call, m->pid, m->h, c, &m->left);
-    m->answered = m->err == 0 && !m->left;
-    m->err = pipe_outcome(m->err, m->pid, m->h, m->call.version, sig, 0, has_value, c, &m->left);
-    if (c)
-      xsig__win_channel_put(c);
-  } else if (!transported(sig)) {
+  if (!transported(sig))
     return; /* sent whole in the first pass */
+  if (m->calling) {
+    m->err = pipe_call_finish(&m->call, m->pid, m->h, NULL, &m->left); /* no ring asked */
+    m->answered = m->err == 0 && !m->left;
   }
+  if (m->err == NO_REPLY)
+    m->err = member_again(m, sig, flags);
   if (sig == XSIG_CONT && m->err == 0 && !m->answered)
     resume_if_cont_waits(m->h, m->pid, &m->left);
   if (m->err == 0)
@@ -720,33 +742,47 @@ static void member_continue(struct member *m, int cont_after)
     send_to(m->pid, m->h, XSIG_CONT, 0, 0, NULL, &left);
 }
 
+/* The first pass over n members. The caller, if it is one, comes last:
+ * its own default action (TERM's, TSTP's) may end or stop it at once. */
+static void batch_start(struct batch *b, int n, int sig, int flags)
+{
+  struct member *m;
+  int self;
+  if (sig == XSIG_CONT) /* a look at each member's threads: one for all */
+    xsig__win_stop_states(b->pids, n, b->stopped);
+  for (self = 0; self < 2; self++)
+    for (m = b->m; m < b->m + n; m++) {
+      if (to_self(b->pids[m - b->m]) != self)
+        continue;
+      m->pid = b->pids[m - b->m];
+      m->stopped = sig == XSIG_CONT ? b->stopped[m - b->m] : -1;
+      if ((m->h = open_target(m->pid, &m->err)) != NULL)
+        member_start(m, sig, flags);
+    }
+}
+
 /* Every process of a job (the whole tree xsig started), up to
  * MEMBERS_AT_ONCE at a time. */
 static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int cont_after)
 {
   union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
-  struct member ms[MEMBERS_AT_ONCE], *m;
-  DWORD first, n, pids[MEMBERS_AT_ONCE];
-  int stopped[MEMBERS_AT_ONCE];
+  struct batch *b;
+  struct member *m;
+  DWORD first, n, i;
   int err = 0, sent = 0;
   memset(&ids, 0, sizeof ids);
   if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
     return XSIG_ESYS;
+  if ((b = malloc(sizeof *b)) == NULL)
+    return XSIG_ENOMEM;
   for (first = 0; first < ids.list.NumberOfProcessIdsInList; first += n) {
     n = ids.list.NumberOfProcessIdsInList - first;
     if (n > MEMBERS_AT_ONCE)
       n = MEMBERS_AT_ONCE;
-    for (m = ms; m < ms + n; m++)
-      pids[m - ms] = (DWORD)ids.list.ProcessIdList[first + (DWORD)(m - ms)];
-    if (sig == XSIG_CONT) /* a look at each member's threads: one for all */
-      xsig__win_stop_states(pids, (int)n, stopped);
-    for (m = ms; m < ms + n; m++) {
-      m->pid = pids[m - ms];
-      m->stopped = sig == XSIG_CONT ? stopped[m - ms] : -1;
-      if ((m->h = open_target(m->pid, &m->err)) != NULL)
-        member_start(m, sig, flags);
-    }
-    for (m = ms; m < ms + n; m++) {
+    for (i = 0; i < n; i++)
+      b->pids[i] = (DWORD)ids.list.ProcessIdList[first + i];
+    batch_start(b, (int)n, sig, flags);
+    for (m = b->m; m < b->m + n; m++) {
       if (m->h == NULL)
         continue;
       member_finish(m, sig, flags);
@@ -763,6 +799,7 @@ static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int c
         err = m->err;
     }
   }
+  free(b);
   return sent ? 0 : err ? err : XSIG_ESRCH;
 }
 
