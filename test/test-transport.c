@@ -904,46 +904,108 @@ static void remove_family_files(const char *stem)
  * signal again in version 1; a real xsig receiver takes it. (The job lists
  * its members in the order they joined, which Windows does not promise:
  * with the holder after the receiver, one-by-one reading would pass too.) */
-TEST_IMPL(transport_group_member_holds_sender)
+static void wait_family_ready(const char *stem, int with_lead)
 {
-  const char *stem = "family";
-  char f[256], want[160];
-  xsig_process_t *leader;
-  int via = -1;
-  char stem_own[64];
-  snprintf(stem_own, sizeof stem_own, "%s-%lld", stem, (long long)test_getpid());
-  remove_family_files(stem_own);
-  ASSERT_OK(test_xsig_spawn_helper("family_of_fakes", stem_own, NULL, XSIG_SPAWN_NEW_GROUP, &leader));
-  family_file(f, sizeof f, stem_own, "lead");
-  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
-  family_file(f, sizeof f, stem_own, "old");
-  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
-  family_file(f, sizeof f, stem_own, "hold");
-  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
-  family_file(f, sizeof f, stem_own, "count");
-  ASSERT_OK(test_wait_file_line(f, "ready", 30000));
+  static const char *const who[] = {"lead", "old", "hold", "count"};
+  char f[256];
+  size_t i;
+  for (i = with_lead ? 0 : 1; i < sizeof who / sizeof who[0]; i++) {
+    family_file(f, sizeof f, stem, who[i]);
+    ASSERT_OK(test_wait_file_line(f, "ready", 30000));
+  }
+}
 
-  ASSERT_OK(xsig_send(-xsig_process_group(leader), XSIG_USR1, 0, 0, &via));
-  ASSERT_EQ(via, XSIG_VIA_XSIG); /* the leader's way */
-  family_file(f, sizeof f, stem_own, "hold");
+/* After USR1 to the family's group: the holder saw the real receiver get
+ * it while it held its sender; the old one got it in both versions; the
+ * real receiver got it. */
+static void expect_family_signalled(const char *stem)
+{
+  char f[256], want[160];
+  family_file(f, sizeof f, stem, "hold");
   snprintf(want, sizeof want, "msg version=%d flags=0 sig=%d value=0", XSIG__WIRE_VERSION, XSIG_USR1);
   ASSERT(test_file_has(f, want));
   ASSERT_OK(test_wait_file_line(f, "held: ", 20000));
   ASSERT(test_file_has(f, "held: another got it meanwhile"));
-  family_file(f, sizeof f, stem_own, "old");
+  family_file(f, sizeof f, stem, "old");
   ASSERT(test_file_has(f, want));
   snprintf(want, sizeof want, "msg version=%d flags=0 sig=%d value=0", XSIG__WIRE_VERSION_OLD, XSIG_USR1);
   ASSERT(test_file_has(f, want));
   snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=1", XSIG_USR1, (long long)test_getpid());
-  family_file(f, sizeof f, stem_own, "count");
+  family_file(f, sizeof f, stem, "count");
   ASSERT(test_file_has(f, want));
-  family_file(f, sizeof f, stem_own, "lead");
-  ASSERT_OK(test_wait_file_line(f, want, 20000));
+}
 
+TEST_IMPL(transport_group_member_holds_sender)
+{
+  char f[256], want[160], stem[64];
+  xsig_process_t *leader;
+  int via = -1;
+  snprintf(stem, sizeof stem, "family-%lld", (long long)test_getpid());
+  remove_family_files(stem);
+  ASSERT_OK(test_xsig_spawn_helper("family_of_fakes", stem, NULL, XSIG_SPAWN_NEW_GROUP, &leader));
+  wait_family_ready(stem, 1);
+  ASSERT_OK(xsig_send(-xsig_process_group(leader), XSIG_USR1, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_XSIG); /* the leader's way */
+  expect_family_signalled(stem);
+  snprintf(want, sizeof want, "sig=%d pid=%lld rejected=0 remote=1", XSIG_USR1, (long long)test_getpid());
+  family_file(f, sizeof f, stem, "lead");
+  ASSERT_OK(test_wait_file_line(f, want, 20000));
   ASSERT_OK(xsig_process_stop_tree(leader, XSIG_KILL, 0, NULL, NULL));
   xsig_process_close(leader);
   test_setenv("XSIG_TEST_OUT", "");
-  remove_family_files(stem_own);
+  remove_family_files(stem);
+  return 0;
+}
+
+/* A helper started by this process in group pgid (a job of its own, which
+ * joins the group's), or in a new group when pgid is 0; its lines go to
+ * the family's file for who. */
+static void start_joined(const char *stem, const char *who, int64_t pgid, const char *helper,
+                         const char *a, const char *b, xsig_process_t **p)
+{
+  char exe[1024], out[256];
+  char *argv[6];
+  xsig_spawn_options_t o;
+  test_self_exe(exe, sizeof exe);
+  argv[0] = exe;
+  argv[1] = (char *)"--helper";
+  argv[2] = (char *)helper;
+  argv[3] = (char *)a;
+  argv[4] = a ? (char *)b : NULL;
+  argv[5] = NULL;
+  memset(&o, 0, sizeof o);
+  o.pgid = pgid;
+  o.flags = pgid ? 0 : XSIG_SPAWN_NEW_GROUP;
+  family_file(out, sizeof out, stem, who);
+  test_setenv("XSIG_TEST_OUT", out);
+  ASSERT_OK(xsig_spawn_with(exe, argv, &o, p));
+  test_setenv("XSIG_TEST_OUT", "");
+}
+
+/* The same family, each member a job of its own that joined the old
+ * receiver's group: a group's jobs are written to together too. */
+TEST_IMPL(transport_group_joined_member_holds_sender)
+{
+  char stem[64], count[256];
+  xsig_process_t *p[3];
+  int64_t pgid;
+  int i, via = -1;
+  snprintf(stem, sizeof stem, "joined-%lld", (long long)test_getpid());
+  remove_family_files(stem);
+  family_file(count, sizeof count, stem, "count");
+  start_joined(stem, "old", 0, "fake_receiver", "old", NULL, &p[0]);
+  pgid = xsig_process_group(p[0]);
+  start_joined(stem, "hold", pgid, "fake_receiver", "hold", count, &p[1]);
+  start_joined(stem, "count", pgid, "counting_receiver", NULL, NULL, &p[2]);
+  wait_family_ready(stem, 0);
+  ASSERT_OK(xsig_send(-pgid, XSIG_USR1, 0, 0, &via));
+  ASSERT_EQ(via, XSIG_VIA_XSIG);
+  expect_family_signalled(stem);
+  for (i = 0; i < 3; i++) {
+    ASSERT_OK(xsig_process_stop_tree(p[i], XSIG_KILL, 0, NULL, NULL));
+    xsig_process_close(p[i]);
+  }
+  remove_family_files(stem);
   return 0;
 }
 

@@ -761,26 +761,19 @@ static void batch_start(struct batch *b, int n, int sig, int flags)
     }
 }
 
-/* Every process of a job (the whole tree xsig started), up to
- * MEMBERS_AT_ONCE at a time. */
-static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int cont_after)
+/* The given processes, MEMBERS_AT_ONCE at a time. */
+static int send_pids(const DWORD *pids, DWORD count, int sig, int flags, struct job_ways *ways,
+                     int cont_after)
 {
-  union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
   struct batch *b;
   struct member *m;
-  DWORD first, n, i;
+  DWORD first, n;
   int err = 0, sent = 0;
-  memset(&ids, 0, sizeof ids);
-  if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
-    return XSIG_ESYS;
   if ((b = malloc(sizeof *b)) == NULL)
     return XSIG_ENOMEM;
-  for (first = 0; first < ids.list.NumberOfProcessIdsInList; first += n) {
-    n = ids.list.NumberOfProcessIdsInList - first;
-    if (n > MEMBERS_AT_ONCE)
-      n = MEMBERS_AT_ONCE;
-    for (i = 0; i < n; i++)
-      b->pids[i] = (DWORD)ids.list.ProcessIdList[first + i];
+  for (first = 0; first < count; first += n) {
+    n = count - first < MEMBERS_AT_ONCE ? count - first : MEMBERS_AT_ONCE;
+    memcpy(b->pids, pids + first, n * sizeof *pids);
     batch_start(b, (int)n, sig, flags);
     for (m = b->m; m < b->m + n; m++) {
       if (m->h == NULL)
@@ -803,6 +796,53 @@ static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int c
   return sent ? 0 : err ? err : XSIG_ESRCH;
 }
 
+/* A growing list of pids. */
+struct pid_list {
+  DWORD *pid;
+  DWORD n, cap;
+};
+
+/* Appends the processes of a job to l. */
+static int add_job_pids(HANDLE job, struct pid_list *l)
+{
+  union { JOBOBJECT_BASIC_PROCESS_ID_LIST list; unsigned char bytes[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 1024 * sizeof(ULONG_PTR)]; } ids;
+  DWORD i, more;
+  memset(&ids, 0, sizeof ids);
+  if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL))
+    return XSIG_ESYS;
+  more = ids.list.NumberOfProcessIdsInList;
+  if (l->n + more > l->cap) {
+    DWORD cap = l->n + more;
+    DWORD *p = realloc(l->pid, (cap ? cap : 1) * sizeof *p);
+    if (p == NULL)
+      return XSIG_ENOMEM;
+    l->pid = p;
+    l->cap = cap;
+  }
+  for (i = 0; i < more; i++)
+    l->pid[l->n++] = (DWORD)ids.list.ProcessIdList[i];
+  return 0;
+}
+
+/* Every process of n jobs (trees xsig started; a group's leader's and
+ * those of the members that joined it), all in the same passes. */
+static int send_jobs(const HANDLE *jobs, int n, int sig, int flags, struct job_ways *ways, int cont_after)
+{
+  struct pid_list l = { NULL, 0, 0 };
+  int i, e, listed = 0;
+  for (i = 0; i < n; i++)
+    if ((e = add_job_pids(jobs[i], &l)) != 0)
+      listed = e;
+  e = l.n ? send_pids(l.pid, l.n, sig, flags, ways, cont_after) : XSIG_ESRCH;
+  free(l.pid);
+  return e == XSIG_ESRCH && listed ? listed : e; /* a job not listed may hold some */
+}
+
+static int send_job(HANDLE job, int sig, int flags, struct job_ways *ways, int cont_after)
+{
+  return send_jobs(&job, 1, sig, flags, ways, cont_after);
+}
+
 static int ways_done(const struct job_ways *ways, int *via)
 {
   return done(via, ways->leader_via >= 0 ? ways->leader_via : ways->last_via);
@@ -813,16 +853,13 @@ static int send_group(DWORD pgid, int sig, int flags, int *via)
 {
   HANDLE jobs[64];
   struct job_ways ways = { 0, -1, XSIG_VIA_NONE };
-  int n = xsig__win_group_jobs(pgid, 0, jobs, 64), i, err = XSIG_ESRCH, e;
+  int n = xsig__win_group_jobs(pgid, 0, jobs, 64), i, err;
   if (n == 0)
     return XSIG_ENOSYS; /* Windows cannot name a group it did not start */
   ways.leader = pgid;
-  for (i = 0; i < n; i++) {
-    e = send_job(jobs[i], sig, flags, &ways, 0);
-    if (e == 0 || err != 0)
-      err = err == 0 ? 0 : e;
+  err = send_jobs(jobs, n, sig, flags, &ways, 0);
+  for (i = 0; i < n; i++)
     CloseHandle(jobs[i]);
-  }
   return err ? err : ways_done(&ways, via);
 }
 
