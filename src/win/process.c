@@ -286,12 +286,24 @@ static int send_pipe(DWORD pid, HANDLE target, int sig, intptr_t value, int has_
   return pipe_outcome(err, pid, target, version, sig, value, has_value, c, left);
 }
 
+static int to_self(DWORD pid)
+{
+  return pid == GetCurrentProcessId();
+}
+
+/* The channel to pid, held; NULL for none. None to itself: a signal a
+ * process sends itself is pending before the call returns (POSIX), and a
+ * ring only posts it. */
+static struct xsig__win_channel *channel_to(DWORD pid)
+{
+  return to_self(pid) ? NULL : xsig__win_channel_get(pid, 1);
+}
+
 /* Through the ring to pid when there is one, else the pipe (which then
- * sets one up). Not to itself: a signal a process sends itself is pending
- * before the call returns (POSIX), and a ring only posts it. */
+ * sets one up). */
 static int send_transport(DWORD pid, HANDLE target, int sig, intptr_t value, int flags, int *left)
 {
-  struct xsig__win_channel *c = pid == GetCurrentProcessId() ? NULL : xsig__win_channel_get(pid, 1);
+  struct xsig__win_channel *c = channel_to(pid);
   int has_value = (flags & XSIG_SEND_VALUE) != 0, err = XSIG__WIN_NO_RING;
   *left = 0;
   if (c)
@@ -656,11 +668,6 @@ struct batch {
   int stopped[MEMBERS_AT_ONCE];
 };
 
-static int to_self(DWORD pid)
-{
-  return pid == GetCurrentProcessId();
-}
-
 /* The first pass: CONT resumes the member first (unless it was seen
  * running); then the signal goes through the ring when there is one, else
  * the pipe call is started; a member without a transport waits for the
@@ -680,7 +687,7 @@ static void member_start(struct member *m, int sig, int flags)
   }
   if (sig == XSIG_CONT && m->stopped != 0 && (m->err = resume_process(m->h, m->pid)) != 0)
     return;
-  c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 1);
+  c = channel_to(m->pid);
   if (c)
     err = xsig__win_channel_send(c, sig, 0, has_value);
   if (err == XSIG__WIN_NO_RING) {
@@ -700,7 +707,7 @@ static void member_start(struct member *m, int sig, int flags)
  * evicted it) keeps the version that answered. */
 static int member_again(struct member *m, int sig, int flags)
 {
-  struct xsig__win_channel *c = to_self(m->pid) ? NULL : xsig__win_channel_get(m->pid, 1);
+  struct xsig__win_channel *c = channel_to(m->pid);
   int err = pipe_outcome(NO_REPLY, m->pid, m->h, m->call.version, sig, 0,
                          (flags & XSIG_SEND_VALUE) != 0, c, &m->left);
   if (c)
